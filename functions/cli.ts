@@ -1,0 +1,78 @@
+/** Command-line entry point: argv + env → config → run/status/verify → human lines or JSON, exit code. */
+import { HELP, optionsFromArgv, resolveConfig } from '../lib/config';
+import { exitCodeOf, oneLine } from '../lib/errors';
+import { ProgressBar } from '../lib/progress';
+import { formatRun, formatStatus, formatVerify } from '../lib/report-format';
+import { readStatus } from '../lib/status';
+import { runSync } from '../lib/sync-cycle';
+import { verify } from '../lib/verify';
+import { redact } from '../lib/connection-url';
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  stderrIsTty: boolean;
+}
+
+const processIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  stderrIsTty: Boolean(process.stderr.isTTY),
+};
+
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo = processIo): Promise<number> {
+  let json = argv.includes('--json');
+  try {
+    const { options, help } = optionsFromArgv(argv);
+    if (help) {
+      io.stdout(HELP);
+      return 0;
+    }
+    const config = resolveConfig(options, env);
+    json = config.json;
+    const deadline = config.maxSeconds === null ? null : Date.now() + config.maxSeconds * 1000;
+    let report;
+    let text: string;
+    if (config.command === 'status') {
+      report = await readStatus(config);
+      text = formatStatus(report);
+    } else if (config.command === 'verify') {
+      report = await verify(config);
+      text = formatVerify(report);
+    } else {
+      const showProgress = config.progress ?? (io.stderrIsTty && !json);
+      const bar = showProgress ? new ProgressBar() : null;
+      report = await runSync(config, { deadline, hooks: { progress: bar ? (t, d, n) => bar.update(t, d, n) : undefined } });
+      bar?.finish();
+      text = formatRun(report);
+    }
+    if (json) {
+      const { exitCode: _exitCode, ...shown } = report;
+      io.stdout(JSON.stringify(shown) + '\n');
+    } else if (text) {
+      io.stdout(text + '\n');
+    }
+    if (report.error) io.stderr(`warehouse-sync: ${redact(report.error)}\n`);
+    return report.exitCode;
+  } catch (error) {
+    const message = redact(oneLine(error));
+    if (json) io.stdout(JSON.stringify({ ok: false, tables: [], error: message }) + '\n');
+    io.stderr(`warehouse-sync: ${message}\n`);
+    return exitCodeOf(error);
+  }
+}
+
+/** Process glue: used by bin/warehouse-sync.js and when the bundle is run directly (Code Engine job). */
+export function main(): void {
+  runCli(process.argv.slice(2), process.env).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      process.stderr.write(`warehouse-sync: ${redact(oneLine(error))}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
+
+if (require.main === module) main();

@@ -1,0 +1,11 @@
+/** Tests run against the real local MariaDB and PostgreSQL; files run one at a time (`--runInBand`)
+ * because several tests share the databases' `test_*` names and measure memory. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': '<rootDir>/test/support/esbuild-transform.js' },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testTimeout: 120000,
+  setupFilesAfterEnv: ['<rootDir>/test/support/setup.ts'],
+};

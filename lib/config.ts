@@ -1,0 +1,301 @@
+/**
+ * Configuration, read in one place: command-line flags, environment variables and function input
+ * (JSON) all become one validated SyncConfig. Every problem is collected and reported together.
+ * Precedence: flags / function input > environment > defaults.
+ */
+import { ConnectionTarget, parseConnectionUrl } from './connection-url';
+import { ConfigError } from './errors';
+
+export type Command = 'run' | 'status' | 'verify';
+
+export interface TableName {
+  /** Schema as written (quoted or not), or null for the connection's default schema. */
+  schema: string | null;
+  /** Table name as written; `"Quoted"` keeps its case, unquoted names follow the warehouse's folding. */
+  name: string;
+}
+
+export interface TablePair {
+  /** As the user wrote it: `sales_data` or `staging_sales:dw.SALES`. */
+  label: string;
+  source: TableName;
+  warehouse: TableName;
+}
+
+export interface SyncConfig {
+  command: Command;
+  source: ConnectionTarget;
+  warehouse: ConnectionTarget;
+  tables: TablePair[];
+  key: string;
+  batchSize: number;
+  /** Time budget for the whole run; null = until the source's high key is reached. */
+  maxSeconds: number | null;
+  dryRun: boolean;
+  json: boolean;
+  repair: boolean;
+  /** How many keys below the watermark each run re-checks for rows that committed late. */
+  lateWindow: number;
+  /** How long a run waits for another run's writer lock before reporting `skipped`. */
+  lockWaitSeconds: number;
+  /** Progress bar on stderr: null = only when stderr is a terminal. */
+  progress: boolean | null;
+}
+
+/** The options as plain values, whichever way they arrived (flags, env, function JSON). */
+export interface SyncOptions {
+  command?: string;
+  source?: string;
+  warehouse?: string;
+  tables?: string[] | string;
+  key?: string;
+  batchSize?: number | string;
+  maxSeconds?: number | string;
+  dryRun?: boolean | string;
+  json?: boolean | string;
+  repair?: boolean | string;
+  lateWindow?: number | string;
+  lockWaitSeconds?: number | string;
+  progress?: boolean | string;
+}
+
+export const DEFAULTS = {
+  source: 'mysql://root@127.0.0.1:3306/sales',
+  warehouse: 'postgres://root@127.0.0.1:5432/warehouse',
+  tables: ['sales_data'],
+  key: 'rowid',
+  batchSize: 10_000,
+  lateWindow: 10_000,
+  lockWaitSeconds: 0,
+} as const;
+
+export const MAX_BATCH_SIZE = 100_000;
+
+const OPTION_KEYS: ReadonlyArray<keyof SyncOptions> = [
+  'command', 'source', 'warehouse', 'tables', 'key', 'batchSize', 'maxSeconds', 'dryRun', 'json',
+  'repair', 'lateWindow', 'lockWaitSeconds', 'progress',
+];
+
+/** Environment variables, by option. */
+export const ENV_VARS: Partial<Record<keyof SyncOptions, string>> = {
+  source: 'SYNC_SOURCE_URL',
+  warehouse: 'SYNC_WAREHOUSE_URL',
+  tables: 'SYNC_TABLES',
+  key: 'SYNC_KEY',
+  batchSize: 'SYNC_BATCH_SIZE',
+  maxSeconds: 'SYNC_MAX_SECONDS',
+  lateWindow: 'SYNC_LATE_WINDOW',
+  lockWaitSeconds: 'SYNC_LOCK_WAIT_SECONDS',
+  dryRun: 'SYNC_DRY_RUN',
+};
+
+export function optionsFromEnv(env: NodeJS.ProcessEnv): SyncOptions {
+  const options: Record<string, string> = {};
+  for (const [option, variable] of Object.entries(ENV_VARS)) {
+    const value = env[variable];
+    if (value !== undefined && value !== '') options[option] = value;
+  }
+  return options as SyncOptions;
+}
+
+/**
+ * Function input (schedule input, console test event, OpenWhisk params) → options.
+ * Unknown keys are refused so that a typo in a schedule's input does not silently do the default.
+ */
+export function optionsFromJson(input: Record<string, unknown>, ignoreKeys: ReadonlyArray<string> = []): SyncOptions {
+  const problems: string[] = [];
+  const options: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(input)) {
+    if (ignoreKeys.includes(name) || value === undefined || value === null) continue;
+    if (name === 'table') options.tables = value;
+    else if ((OPTION_KEYS as string[]).includes(name)) options[name] = value;
+    else problems.push(`unknown option "${name}" (known: ${OPTION_KEYS.join(', ')})`);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return options as SyncOptions;
+}
+
+export function resolveConfig(given: SyncOptions, env: NodeJS.ProcessEnv = {}): SyncConfig {
+  const o: SyncOptions = { ...optionsFromEnv(env), ...stripUndefined(given) };
+  const problems: string[] = [];
+
+  const command = (o.command ?? 'run') as Command;
+  if (!['run', 'status', 'verify'].includes(command)) {
+    problems.push(`unknown command "${o.command}" (use run, status or verify)`);
+  }
+  const source = target(o.source ?? DEFAULTS.source, 'source', 'SYNC_SOURCE_URL', problems);
+  const warehouse = target(o.warehouse ?? DEFAULTS.warehouse, 'warehouse', 'SYNC_WAREHOUSE_URL', problems);
+  if (source && source.kind !== 'mysql') {
+    problems.push(`--source must be a MySQL/MariaDB URL (mysql://…), got ${source.kind}`);
+  }
+
+  const key = o.key ?? DEFAULTS.key;
+  if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(key)) problems.push(`--key "${key}" is not a plain column name`);
+
+  const tables = parseTables(o.tables ?? [...DEFAULTS.tables], problems);
+  const batchSize = integer(o.batchSize, DEFAULTS.batchSize, '--batch-size', 1, MAX_BATCH_SIZE, problems);
+  const lateWindow = integer(o.lateWindow, DEFAULTS.lateWindow, '--late-window', 0, 10_000_000, problems);
+  const lockWaitSeconds = number(o.lockWaitSeconds, DEFAULTS.lockWaitSeconds, '--lock-wait', 0, 3600, problems);
+  const maxSeconds = o.maxSeconds === undefined ? null : number(o.maxSeconds, 0, '--max-seconds', 0.001, 86_400 * 7, problems);
+  const dryRun = flag(o.dryRun, '--dry-run', problems);
+  const json = flag(o.json, '--json', problems);
+  const repair = flag(o.repair, '--repair', problems);
+  if (repair && command !== 'verify') problems.push('--repair only applies to the verify command');
+  const progress = o.progress === undefined ? null : flag(o.progress, '--progress', problems);
+
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    command, source: source!, warehouse: warehouse!, tables, key, batchSize, maxSeconds,
+    dryRun, json, repair, lateWindow, lockWaitSeconds, progress,
+  };
+}
+
+function target(url: string, role: string, envVar: string, problems: string[]): ConnectionTarget | undefined {
+  const parsed = parseConnectionUrl(url, role);
+  if (typeof parsed === 'string') {
+    problems.push(`${parsed} (set --${role} or ${envVar})`);
+    return undefined;
+  }
+  return parsed;
+}
+
+const IDENT = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$#@]*)`;
+const QUALIFIED = new RegExp(`^(?:(${IDENT})\\.)?(${IDENT})$`);
+
+export function parseTableName(text: string): TableName | null {
+  const m = QUALIFIED.exec(text.trim());
+  return m ? { schema: m[1] ?? null, name: m[2] } : null;
+}
+
+function parseTables(value: string[] | string, problems: string[]): TablePair[] {
+  const items = (Array.isArray(value) ? value : String(value).split(','))
+    .map((t) => String(t).trim())
+    .filter((t) => t !== '');
+  if (items.length === 0) problems.push('no table given (use --table NAME or SYNC_TABLES)');
+  const pairs: TablePair[] = [];
+  for (const item of items) {
+    const colon = item.indexOf(':');
+    const [src, dst] = colon >= 0 ? [item.slice(0, colon), item.slice(colon + 1)] : [item, item];
+    const source = parseTableName(src);
+    const warehouse = parseTableName(dst);
+    if (!source || !warehouse) {
+      problems.push(`table "${item}" is not NAME, SRC:DST or SRC:SCHEMA.DST`);
+      continue;
+    }
+    pairs.push({ label: item, source, warehouse });
+  }
+  const labels = pairs.map((p) => p.label);
+  const dupes = labels.filter((l, i) => labels.indexOf(l) !== i);
+  if (dupes.length) problems.push(`table "${dupes[0]}" is listed twice`);
+  return pairs;
+}
+
+function integer(value: unknown, fallback: number, name: string, min: number, max: number, problems: string[]): number {
+  const n = number(value, fallback, name, min, max, problems);
+  if (!Number.isInteger(n)) {
+    problems.push(`${name} must be a whole number, got "${value}"`);
+  }
+  return n;
+}
+
+function number(value: unknown, fallback: number, name: string, min: number, max: number, problems: string[]): number {
+  if (value === undefined) return fallback;
+  const n = typeof value === 'number' ? value : /^\s*[0-9.eE+-]+\s*$/.test(String(value)) ? Number(value) : NaN;
+  if (!Number.isFinite(n) || n < min || n > max) {
+    problems.push(`${name} must be a number from ${min} to ${max}, got "${value}"`);
+    return fallback;
+  }
+  return n;
+}
+
+function flag(value: unknown, name: string, problems: string[]): boolean {
+  if (value === undefined) return false;
+  if (typeof value === 'boolean') return value;
+  const text = String(value).toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(text)) return true;
+  if (['0', 'false', 'no', 'off', ''].includes(text)) return false;
+  problems.push(`${name} must be true or false, got "${value}"`);
+  return false;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export const HELP = `warehouse-sync: keep a warehouse table (IBM DB2 or PostgreSQL) in step with a MySQL staging table,
+incrementally, without losing or duplicating a row.
+
+Usage: warehouse-sync [run|status|verify] [options]
+
+Commands:
+  run               (default) load every source row above the warehouse's largest key
+  status            show watermark, source high key and pending rows per table
+  verify            compare source and warehouse over the whole key range; exit 1 on differences
+    --repair        also load the rows missing from the warehouse
+
+Options (environment variable in brackets):
+  --source URL        mysql://user:pass@host:3306/db                [SYNC_SOURCE_URL]
+                      default ${DEFAULTS.source}
+  --warehouse URL     postgres://user:pass@host:5432/db, db2://user:pass@host:50001/BLUDB?security=SSL,
+                      or a DB2 CLI string "DATABASE=…;HOSTNAME=…;PORT=…;UID=…;PWD=…;"  [SYNC_WAREHOUSE_URL]
+                      default ${DEFAULTS.warehouse}
+  --table NAME        table to sync; repeatable; SRC:DST or SRC:SCHEMA.DST  [SYNC_TABLES, comma-separated]
+                      default ${DEFAULTS.tables.join(',')}
+  --key COL           integer key column, ascending with inserts      [SYNC_KEY] default ${DEFAULTS.key}
+  --batch-size N      rows per warehouse transaction (1-${MAX_BATCH_SIZE})   [SYNC_BATCH_SIZE] default ${DEFAULTS.batchSize}
+  --max-seconds S     time budget; stops between batches and reports more=true  [SYNC_MAX_SECONDS]
+  --late-window N     keys below the watermark re-checked for late commits  [SYNC_LATE_WINDOW] default ${DEFAULTS.lateWindow}
+  --lock-wait S       wait up to S seconds for another run's lock, then skip  [SYNC_LOCK_WAIT_SECONDS] default ${DEFAULTS.lockWaitSeconds}
+  --dry-run           read and report, write nothing                   [SYNC_DRY_RUN]
+  --json              print one JSON report on stdout
+  --progress / --no-progress   progress bar on stderr (default: when stderr is a terminal)
+  -h, --help          this help
+
+Exit status: 0 done (also nothing new, or skipped because another run holds the lock);
+2 refused before writing anything (usage, config, unreachable database, incompatible schema);
+1 failed during the run (whole batches already committed stay; rerun to continue).
+`;
+
+const VALUE_FLAGS: Record<string, keyof SyncOptions> = {
+  '--source': 'source', '--warehouse': 'warehouse', '--table': 'tables', '--key': 'key',
+  '--batch-size': 'batchSize', '--max-seconds': 'maxSeconds', '--late-window': 'lateWindow',
+  '--lock-wait': 'lockWaitSeconds',
+};
+const BOOLEAN_FLAGS: Record<string, [keyof SyncOptions, boolean]> = {
+  '--dry-run': ['dryRun', true], '--json': ['json', true], '--repair': ['repair', true],
+  '--progress': ['progress', true], '--no-progress': ['progress', false],
+};
+
+/** Command-line arguments → options. `help` is true when usage was asked for. */
+export function optionsFromArgv(argv: string[]): { options: SyncOptions; help: boolean } {
+  const options: SyncOptions = {};
+  const tables: string[] = [];
+  const problems: string[] = [];
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const flagName = eq > 0 ? arg.slice(0, eq) : arg;
+    if (arg === '-h' || arg === '--help') help = true;
+    else if (flagName in VALUE_FLAGS) {
+      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      if (value === undefined) {
+        problems.push(`${flagName} needs a value`);
+        continue;
+      }
+      const option = VALUE_FLAGS[flagName];
+      if (option === 'tables') tables.push(value);
+      else (options as Record<string, string>)[option] = value;
+    } else if (flagName in BOOLEAN_FLAGS && eq < 0) {
+      const [option, value] = BOOLEAN_FLAGS[flagName];
+      (options as Record<string, boolean>)[option] = value;
+    } else if (!arg.startsWith('-') && options.command === undefined && i === 0) {
+      options.command = arg;
+    } else {
+      problems.push(`unknown argument "${arg}" (see --help)`);
+    }
+  }
+  if (tables.length) options.tables = tables;
+  if (problems.length && !help) throw new ConfigError(problems);
+  return { options, help };
+}

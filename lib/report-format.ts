@@ -1,0 +1,45 @@
+/** Human-readable output: the course's three lines per table, plus what else happened. */
+import type { SyncReport } from './sync-cycle';
+import type { StatusReport } from './status';
+import type { VerifyReport } from './verify';
+
+export function formatRun(report: SyncReport): string {
+  const lines: string[] = [];
+  for (const t of report.tables) {
+    const prefix = report.tables.length > 1 ? `[${t.table}] ` : '';
+    if (t.skipped) {
+      lines.push(`${prefix}Skipped: another run holds the writer lock of ${t.table}; nothing written`);
+      continue;
+    }
+    lines.push(`${prefix}Last row id on production datawarehouse = ${t.watermarkBefore ?? 'none (empty table)'}`);
+    lines.push(`${prefix}New rows on staging datawarehouse = ${t.newRows}`);
+    if (t.dryRun) {
+      lines.push(`${prefix}Dry run: nothing inserted${t.repaired ? `; ${t.repaired} late rows below the watermark would be loaded` : ''}`);
+      continue;
+    }
+    lines.push(`${prefix}New rows inserted into production datawarehouse = ${t.inserted}`);
+    if (t.repaired) lines.push(`${prefix}Late rows found below the watermark and inserted = ${t.repaired}`);
+    if (t.more) lines.push(`${prefix}Time budget reached: stopped at row id ${t.watermarkAfter}; run again to continue`);
+    if (t.sourceOnlyColumns.length) lines.push(`${prefix}Source-only columns not loaded: ${t.sourceOnlyColumns.join(', ')}`);
+  }
+  return lines.join('\n');
+}
+
+export function formatStatus(report: StatusReport): string {
+  return report.tables
+    .map((t) => `${t.table}: warehouse watermark = ${t.watermark ?? 'none'}, source high key = ${t.sourceHighKey ?? 'none'}, pending rows = ${t.pending}`)
+    .join('\n');
+}
+
+export function formatVerify(report: VerifyReport): string {
+  const lines: string[] = [];
+  for (const t of report.tables) {
+    lines.push(`${t.table}: source rows = ${t.sourceRows}, warehouse rows = ${t.warehouseRows}`);
+    if (t.missing) lines.push(`${t.table}: missing in warehouse = ${t.missing} (keys ${t.missingRanges.join(', ')})`);
+    if (t.repaired) lines.push(`${t.table}: repaired (inserted) = ${t.repaired}`);
+    if (t.differing.length) lines.push(`${t.table}: rows that differ = ${t.differing.length} (keys ${t.differing.join(', ')}); not overwritten`);
+    if (t.extra) lines.push(`${t.table}: rows only in the warehouse = ${t.extra} (deleted in staging; not propagated)`);
+    lines.push(`${t.table}: ${t.inStep ? 'in step' : 'differences remain'}`);
+  }
+  return lines.join('\n');
+}

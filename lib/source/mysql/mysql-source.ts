@@ -1,0 +1,195 @@
+/**
+ * The MySQL/MariaDB staging source. Reads in keyset pages (`key > ? ORDER BY key LIMIT n`), never
+ * OFFSET and never the whole table, with the next page already in flight while the caller loads
+ * the current one. Values arrive lossless: DECIMAL/BIGINT as exact strings, temporal values as
+ * text in a UTC session (no host time-zone shift), JSON as text, binary as Buffers.
+ */
+import type { Connection, ConnectionOptions } from 'mysql2/promise';
+import type { Column, ColumnPair } from '../../columns';
+import type { TableName } from '../../config';
+import { ConnectionTarget, passwordOf, scrub } from '../../connection-url';
+import { ConnectionError, RunError } from '../../errors';
+import type { RangeDigest, Row } from '../../warehouse/warehouse';
+import { canonicalRowSql, rowChecksumSql } from './mysql-canonical';
+import { COLUMNS_SQL, InformationSchemaColumn, toColumn } from './mysql-introspector';
+
+export interface SourceTable {
+  sql: string;
+  display: string;
+  columns: Column[];
+}
+
+export class MySqlSource {
+  private constructor(
+    private readonly connection: Connection,
+    private readonly database: string,
+    private readonly secrets: string[],
+  ) {}
+
+  static async open(target: ConnectionTarget): Promise<MySqlSource> {
+    const mysql = await import('mysql2/promise');
+    const url = new URL(target.url);
+    const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+    const options: ConnectionOptions = {
+      host: url.hostname,
+      port: url.port ? Number(url.port) : 3306,
+      user: decodeURIComponent(url.username),
+      password: decodeURIComponent(url.password),
+      database,
+      charset: 'utf8mb4_general_ci',
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      dateStrings: true,
+      jsonStrings: true,
+      decimalNumbers: false,
+      timezone: 'Z',
+      connectTimeout: 10_000,
+    };
+    const secrets = [decodeURIComponent(url.password)].filter(Boolean);
+    let connection: Connection;
+    try {
+      connection = await mysql.createConnection(options);
+    } catch (error) {
+      throw new ConnectionError(`source ${describeConnectError(error, target, database, secrets)}`);
+    }
+    // TIMESTAMP values are rendered in the session zone: UTC makes them the stored instant.
+    await connection.query("SET time_zone = '+00:00'");
+    return new MySqlSource(connection, database, secrets);
+  }
+
+  async describeTable(name: TableName): Promise<SourceTable | null> {
+    const schema = name.schema ? unquote(name.schema) : this.database;
+    const table = unquote(name.name);
+    const [rows] = await this.connection.query(COLUMNS_SQL, [schema, table]);
+    const columns = (rows as InformationSchemaColumn[]).map(toColumn);
+    if (columns.length === 0) return null;
+    return { sql: `${ident(schema)}.${ident(table)}`, display: `${schema}.${table}`, columns };
+  }
+
+  async maxKey(table: SourceTable, key: Column): Promise<bigint | null> {
+    const [rows] = await this.query(`SELECT MAX(${ident(key.name)}) FROM ${table.sql}`);
+    return toKey(rows[0][0]);
+  }
+
+  /** Rows with key in (low, high]; low null = from the start. */
+  async countRange(table: SourceTable, key: Column, low: bigint | null, high: bigint): Promise<number> {
+    const [rows] = await this.query(`SELECT COUNT(*) FROM ${table.sql} WHERE ${range(key, low, high)}`);
+    return Number(rows[0][0]);
+  }
+
+  async listKeys(table: SourceTable, key: Column, low: bigint, high: bigint): Promise<bigint[]> {
+    const k = ident(key.name);
+    const [rows] = await this.query(`SELECT ${k} FROM ${table.sql} WHERE ${range(key, low, high)} ORDER BY ${k}`);
+    return rows.map((r) => BigInt(r[0] as string | number));
+  }
+
+  /**
+   * Keyset pages of rows with key in (after, upTo], in key order. The next page is requested as
+   * soon as the current one arrives, so reading overlaps the caller's loading.
+   */
+  async *pages(table: SourceTable, columns: Column[], key: Column, after: bigint | null, upTo: bigint, pageSize: number): AsyncGenerator<Row[]> {
+    const keyIndex = columns.indexOf(key);
+    const select = `SELECT ${columns.map((c) => ident(c.name)).join(', ')} FROM ${table.sql}`;
+    const fetch = (low: bigint | null) =>
+      this.query(`${select} WHERE ${range(key, low, upTo)} ORDER BY ${ident(key.name)} LIMIT ${pageSize}`).then(([rows]) => rows);
+    let next: Promise<Row[]> = fetch(after);
+    try {
+      for (;;) {
+        const rows = await next;
+        if (rows.length === 0) return;
+        const last = BigInt(rows[rows.length - 1][keyIndex] as string | number);
+        next = rows.length < pageSize || last >= upTo ? Promise.resolve([]) : fetch(last);
+        next.catch(() => undefined); // awaited on the next turn; a consumer that stops early must not crash the process
+        yield rows;
+      }
+    } finally {
+      await next.catch(() => undefined);
+    }
+  }
+
+  async rowsByKeys(table: SourceTable, columns: Column[], key: Column, keys: bigint[]): Promise<Row[]> {
+    if (keys.length === 0) return [];
+    const [rows] = await this.query(
+      `SELECT ${columns.map((c) => ident(c.name)).join(', ')} FROM ${table.sql} WHERE ${ident(key.name)} IN (${keys.join(',')}) ORDER BY ${ident(key.name)}`,
+    );
+    return rows;
+  }
+
+  async minKey(table: SourceTable, key: Column): Promise<bigint | null> {
+    const [rows] = await this.query(`SELECT MIN(${ident(key.name)}) FROM ${table.sql}`);
+    return toKey(rows[0][0]);
+  }
+
+  /** Same buckets and checksums as Warehouse.rangeDigests, over the source. */
+  async rangeDigests(table: SourceTable, key: Column, pairs: ColumnPair[], low: bigint, high: bigint, width: bigint): Promise<RangeDigest[]> {
+    const k = ident(key.name);
+    const [rows] = await this.query(
+      `SELECT CAST(FLOOR((${k} - ${low} - 1) / ${width}) AS CHAR), COUNT(*), CAST(COALESCE(SUM(${rowChecksumSql(pairs)}), 0) AS CHAR)
+        FROM ${table.sql} WHERE ${range(key, low, high)} GROUP BY 1 ORDER BY 1`,
+    );
+    return rows.map(([bucket, count, checksum]) => {
+      const b = BigInt(bucket as string);
+      return { low: low + b * width, high: low + (b + 1n) * width, count: Number(count), checksum: String(checksum) };
+    });
+  }
+
+  async rowDigests(table: SourceTable, key: Column, pairs: ColumnPair[], low: bigint, high: bigint): Promise<Map<bigint, string>> {
+    const [rows] = await this.query(
+      `SELECT ${ident(key.name)}, MD5(${canonicalRowSql(pairs)}) FROM ${table.sql} WHERE ${range(key, low, high)}`,
+    );
+    return new Map(rows.map(([k, digest]) => [BigInt(k as string | number), String(digest)]));
+  }
+
+  /** Runs SQL with rows as arrays; errors become one clear line without secrets. */
+  async query(sql: string): Promise<[Row[]]> {
+    try {
+      const [rows] = await this.connection.query({ sql, rowsAsArray: true });
+      return [rows as Row[]];
+    } catch (error) {
+      throw new RunError(`source query failed: ${scrub((error as Error).message, this.secrets)}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.connection.end().catch(() => this.connection.destroy());
+  }
+}
+
+export function ident(name: string): string {
+  return '`' + name.replace(/`/g, '``') + '`';
+}
+
+function unquote(name: string): string {
+  return /^".*"$/.test(name) || /^`.*`$/.test(name) ? name.slice(1, -1) : name;
+}
+
+function range(key: Column, low: bigint | null, high: bigint): string {
+  const k = ident(key.name);
+  return low === null ? `${k} <= ${high}` : `${k} > ${low} AND ${k} <= ${high}`;
+}
+
+function toKey(value: unknown): bigint | null {
+  return value === null || value === undefined ? null : BigInt(value as string | number);
+}
+
+function describeConnectError(error: unknown, target: ConnectionTarget, database: string, secrets: string[]): string {
+  const e = error as { code?: string; message?: string };
+  const where = new URL(target.url);
+  const host = `${where.hostname}:${where.port || 3306}`;
+  switch (e.code) {
+    case 'ER_ACCESS_DENIED_ERROR':
+    case 'ER_DBACCESS_DENIED_ERROR':
+      return `refused the login for user "${decodeURIComponent(where.username)}" at ${host}: check the user and password in --source / SYNC_SOURCE_URL`;
+    case 'ER_BAD_DB_ERROR':
+      return `database "${database}" does not exist at ${host}: check the database name in --source / SYNC_SOURCE_URL`;
+    case 'ECONNREFUSED':
+      return `at ${host} refused the connection: is MySQL running there? (check host and port in --source)`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `host "${where.hostname}" was not found: check the host in --source`;
+    case 'ETIMEDOUT':
+      return `at ${host} did not answer within 10 s: check host, port and firewall`;
+    default:
+      return `connection to ${host} failed: ${scrub(e.message ?? String(error), [...secrets, passwordOf(target) ?? ''])}`;
+  }
+}

@@ -1,0 +1,37 @@
+/** `status`: per table, the warehouse's watermark, the source's high key and the rows pending between them. */
+import type { SyncConfig } from './config';
+import { exitCodeOf, oneLine } from './errors';
+import { keyJson, planTables, withConnections, type KeyJson } from './sync-cycle';
+
+export interface TableStatus {
+  table: string;
+  watermark: KeyJson;
+  sourceHighKey: KeyJson;
+  pending: number;
+}
+
+export interface StatusReport {
+  ok: boolean;
+  tables: TableStatus[];
+  error?: string;
+  exitCode: 0 | 1 | 2;
+}
+
+export async function readStatus(config: SyncConfig): Promise<StatusReport> {
+  try {
+    return await withConnections(config, async (source, warehouse) => {
+      const tables: TableStatus[] = [];
+      for (const plan of await planTables(config, source, warehouse)) {
+        const watermark = await warehouse.readWatermark(plan.warehouse, plan.target.key);
+        const high = await source.maxKey(plan.source, plan.sourceKey);
+        const pending = high === null || (watermark !== null && watermark >= high)
+          ? 0
+          : await source.countRange(plan.source, plan.sourceKey, watermark, high);
+        tables.push({ table: plan.pair.label, watermark: keyJson(watermark), sourceHighKey: keyJson(high), pending });
+      }
+      return { ok: true, tables, exitCode: 0 as const };
+    });
+  } catch (error) {
+    return { ok: false, tables: [], error: oneLine(error), exitCode: exitCodeOf(error) };
+  }
+}

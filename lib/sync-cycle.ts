@@ -1,0 +1,297 @@
+/**
+ * One watermark-extract-load cycle per table:
+ *   1. read the watermark (largest key) from the warehouse, under the table's writer lock;
+ *   2. extract from MySQL every row above it, up to the source's high key fixed at the start;
+ *   3. load them in batches, each inserted and committed in one warehouse transaction, so the
+ *      watermark advances atomically with the data.
+ * Before step 2 the run re-checks a window of keys just below the watermark and loads rows that
+ * committed late there (MySQL AUTO_INCREMENT keys become visible out of order).
+ */
+import { matchColumns, type Column, type ColumnPair } from './columns';
+import type { SyncConfig, TablePair } from './config';
+import { oneLine, RunError, SchemaError, SyncError, ValueError, exitCodeOf } from './errors';
+import { MySqlSource, type SourceTable } from './source/mysql/mysql-source';
+import { openWarehouse } from './warehouse/open-warehouse';
+import type { LoadTarget, Row, Warehouse, WarehouseTable } from './warehouse/warehouse';
+
+export type KeyJson = number | string | null;
+
+export interface TableReport {
+  table: string;
+  watermarkBefore: KeyJson;
+  watermarkAfter: KeyJson;
+  /** Rows above the watermark, up to the source's high key at the start of the run. */
+  newRows: number;
+  inserted: number;
+  /** Late rows found missing below the watermark and loaded. */
+  repaired: number;
+  batches: number;
+  durationMs: number;
+  rowsPerSecond: number;
+  /** True when the time budget ended the run before the high key: run again to continue. */
+  more: boolean;
+  dryRun: boolean;
+  /** True when another run held this table's writer lock. */
+  skipped: boolean;
+  sourceOnlyColumns: string[];
+  error?: string;
+}
+
+export interface SyncReport {
+  ok: boolean;
+  tables: TableReport[];
+  /** Present when ok is false: one line naming what to fix. */
+  error?: string;
+  exitCode: 0 | 1 | 2;
+}
+
+export interface SyncHooks {
+  /** Called after each committed batch. */
+  progress?(table: string, done: number, total: number): void;
+  /** One structured event per notable step (JSON-serialisable, no secrets). */
+  log?(event: Record<string, unknown>): void;
+}
+
+export interface RunOptions {
+  /** Epoch ms after which no new batch starts. */
+  deadline?: number | null;
+  hooks?: SyncHooks;
+}
+
+/** Everything one table's cycle needs, resolved and checked before anything is written. */
+export interface TablePlan {
+  pair: TablePair;
+  source: SourceTable;
+  warehouse: WarehouseTable;
+  /** Source columns to read, in order; `target.columns` are where they land. */
+  sourceColumns: Column[];
+  sourceKey: Column;
+  target: LoadTarget;
+  pairs: ColumnPair[];
+  sourceOnly: string[];
+  /** Indexes (in row order) of date/timestamp columns, checked for MySQL zero dates. */
+  dateIndexes: number[];
+  keyIndex: number;
+}
+
+const MAX_ATTEMPTS = 5;
+
+export function keyJson(key: bigint | null): KeyJson {
+  if (key === null) return null;
+  return key <= BigInt(Number.MAX_SAFE_INTEGER) && key >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(key) : key.toString();
+}
+
+/** Opens both databases, runs `work`, and always closes them. */
+export async function withConnections<T>(config: SyncConfig, work: (source: MySqlSource, warehouse: Warehouse) => Promise<T>): Promise<T> {
+  const source = await MySqlSource.open(config.source);
+  let warehouse: Warehouse;
+  try {
+    warehouse = await openWarehouse(config.warehouse);
+  } catch (error) {
+    await source.close();
+    throw error;
+  }
+  try {
+    return await work(source, warehouse);
+  } finally {
+    await Promise.all([source.close(), warehouse.close()]);
+  }
+}
+
+/** Resolves every table and checks every column before anything is written; throws SchemaError listing all problems. */
+export async function planTables(config: SyncConfig, source: MySqlSource, warehouse: Warehouse): Promise<TablePlan[]> {
+  const problems: string[] = [];
+  const plans: TablePlan[] = [];
+  for (const pair of config.tables) {
+    const s = await source.describeTable(pair.source);
+    const w = await warehouse.describeTable(pair.warehouse);
+    if (!s) problems.push(`table ${pair.label}: source table ${fmt(pair.source)} not found in ${config.source.redacted}`);
+    if (!w) problems.push(`table ${pair.label}: warehouse table ${fmt(pair.warehouse)} not found in ${config.warehouse.redacted} (create it first)`);
+    if (!s || !w) continue;
+    const match = matchColumns(s.columns, w.columns, config.key);
+    if (match.problems.length) {
+      problems.push(...match.problems.map((p) => `table ${pair.label}: ${p}`));
+      continue;
+    }
+    const keyPair = match.pairs.find((p) => p.source.name.toLowerCase() === config.key.toLowerCase())!;
+    const keyIndex = match.pairs.indexOf(keyPair);
+    plans.push({
+      pair,
+      source: s,
+      warehouse: w,
+      sourceColumns: match.pairs.map((p) => p.source),
+      sourceKey: keyPair.source,
+      target: { table: w, columns: match.pairs.map((p) => p.warehouse), key: keyPair.warehouse },
+      pairs: match.pairs,
+      sourceOnly: match.sourceOnly,
+      dateIndexes: match.pairs.flatMap((p, i) => (['date', 'timestamp'].includes(p.source.type.kind) ? [i] : [])),
+      keyIndex,
+    });
+  }
+  if (problems.length) throw new SchemaError(problems.length === 1 ? problems[0] : problems.join('; '));
+  return plans;
+}
+
+/** `run`: one cycle per table, in order. Stops at the first table that fails. */
+export async function runSync(config: SyncConfig, options: RunOptions = {}): Promise<SyncReport> {
+  const tables: TableReport[] = [];
+  let current: TableReport | undefined;
+  try {
+    return await withConnections(config, async (source, warehouse) => {
+      const plans = await planTables(config, source, warehouse);
+      for (const plan of plans) {
+        current = emptyReport(plan, config);
+        tables.push(current);
+        await syncTable(plan, config, source, warehouse, current, options);
+        options.hooks?.log?.({ event: 'table-synced', ...current });
+      }
+      current = undefined;
+      return { ok: true, tables, exitCode: 0 as const };
+    });
+  } catch (error) {
+    const message = oneLine(error);
+    if (current) current.error = message;
+    options.hooks?.log?.({ event: 'run-failed', error: message });
+    return { ok: false, tables, error: message, exitCode: exitCodeOf(error) };
+  }
+}
+
+async function syncTable(plan: TablePlan, config: SyncConfig, source: MySqlSource, warehouse: Warehouse, report: TableReport, options: RunOptions): Promise<void> {
+  const started = Date.now();
+  const lock = config.dryRun ? null : await warehouse.lockWriter(plan.warehouse, config.lockWaitSeconds * 1000);
+  if (!config.dryRun && !lock) {
+    report.skipped = true;
+    options.hooks?.log?.({ event: 'table-skipped', table: plan.pair.label, reason: 'another run holds the writer lock' });
+    return;
+  }
+  try {
+    const watermark = await warehouse.readWatermark(plan.warehouse, plan.target.key);
+    const highKey = await source.maxKey(plan.source, plan.sourceKey);
+    report.watermarkBefore = keyJson(watermark);
+    report.watermarkAfter = keyJson(watermark);
+    if (highKey === null) return;
+
+    const late = watermark === null ? [] : await findLateRows(plan, config, source, warehouse, watermark);
+    const upTo = highKey;
+    report.newRows = watermark !== null && watermark >= upTo ? 0 : await source.countRange(plan.source, plan.sourceKey, watermark, upTo);
+    if (config.dryRun) {
+      report.repaired = late.length;
+      return;
+    }
+    const deadline = options.deadline ?? null;
+    const outOfTime = () => deadline !== null && Date.now() >= deadline;
+
+    for (let i = 0; i < late.length; i += config.batchSize) {
+      if (outOfTime()) {
+        report.more = true;
+        return;
+      }
+      const rows = await source.rowsByKeys(plan.source, plan.sourceColumns, plan.sourceKey, late.slice(i, i + config.batchSize));
+      report.repaired += await loadBatch(plan, warehouse, rows, report);
+    }
+
+    if (watermark !== null && watermark >= upTo) return;
+    const pages = source.pages(plan.source, plan.sourceColumns, plan.sourceKey, watermark, upTo, config.batchSize);
+    for await (const rows of pages) {
+      if (outOfTime()) {
+        report.more = true;
+        await pages.return(undefined);
+        break;
+      }
+      report.inserted += await loadBatch(plan, warehouse, rows, report);
+      report.watermarkAfter = keyJson(keyOf(rows[rows.length - 1], plan.keyIndex));
+      options.hooks?.progress?.(plan.pair.label, report.inserted, report.newRows);
+    }
+  } finally {
+    report.durationMs = Math.max(1, Date.now() - started);
+    report.rowsPerSecond = Math.round(((report.inserted + report.repaired) * 1000) / report.durationMs);
+    await lock?.release();
+  }
+}
+
+/** Keys in the window just below the watermark that the source has and the warehouse lacks. */
+async function findLateRows(plan: TablePlan, config: SyncConfig, source: MySqlSource, warehouse: Warehouse, watermark: bigint): Promise<bigint[]> {
+  if (config.lateWindow === 0) return [];
+  const low = watermark - BigInt(config.lateWindow);
+  const [inSource, inWarehouse] = await Promise.all([
+    source.countRange(plan.source, plan.sourceKey, low, watermark),
+    warehouse.countKeys(plan.warehouse, plan.target.key, low, watermark),
+  ]);
+  if (inSource <= inWarehouse) return [];
+  const present = new Set((await warehouse.listKeys(plan.warehouse, plan.target.key, low, watermark)).map(String));
+  return (await source.listKeys(plan.source, plan.sourceKey, low, watermark)).filter((k) => !present.has(String(k)));
+}
+
+/**
+ * Loads one batch in one warehouse transaction. A transient fault (dropped connection, deadlock,
+ * lock timeout) rolls it back; after reconnecting, rows the warehouse already has are dropped (the
+ * commit may have landed before the connection died) and the rest retried with backoff.
+ */
+export async function loadBatch(plan: TablePlan, warehouse: Warehouse, rows: Row[], report: TableReport): Promise<number> {
+  checkValues(plan, rows);
+  let pending = rows;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (pending.length > 0) await warehouse.load(plan.target, pending);
+      report.batches++;
+      return pending.length;
+    } catch (error) {
+      if (error instanceof SyncError || !warehouse.isTransient(error) || attempt >= MAX_ATTEMPTS) {
+        const why = oneLine(error);
+        throw error instanceof SyncError ? error : new RunError(
+          `loading ${plan.pair.label} into ${plan.warehouse.display} failed${attempt > 1 ? ` after ${attempt} attempts` : ''}: ${why}`,
+        );
+      }
+      await sleep(Math.min(5_000, 200 * 2 ** (attempt - 1)));
+      await reconnectWithRetry(warehouse, attempt);
+      const first = keyOf(pending[0], plan.keyIndex);
+      const last = keyOf(pending[pending.length - 1], plan.keyIndex);
+      const present = new Set((await warehouse.listKeys(plan.warehouse, plan.target.key, first - 1n, last)).map(String));
+      pending = pending.filter((r) => !present.has(String(keyOf(r, plan.keyIndex))));
+    }
+  }
+}
+
+async function reconnectWithRetry(warehouse: Warehouse, attempt: number): Promise<void> {
+  for (let tries = attempt; ; tries++) {
+    try {
+      await warehouse.reconnect();
+      return;
+    } catch (error) {
+      if (error instanceof RunError || tries >= MAX_ATTEMPTS) throw error;
+      await sleep(Math.min(5_000, 200 * 2 ** tries));
+    }
+  }
+}
+
+function checkValues(plan: TablePlan, rows: Row[]): void {
+  for (const i of plan.dateIndexes) {
+    for (const row of rows) {
+      const v = row[i];
+      if (typeof v === 'string' && /^0000-|^\d{4}-00-|^\d{4}-\d\d-00/.test(v)) {
+        throw new ValueError(
+          `table ${plan.pair.label}: row ${plan.sourceKey.name}=${keyOf(row, plan.keyIndex)} has the MySQL zero date "${v}" in column ` +
+            `${plan.sourceColumns[i].name}, which the warehouse cannot hold; fix that row in staging (e.g. set it to NULL)`,
+        );
+      }
+    }
+  }
+}
+
+export function keyOf(row: Row, keyIndex: number): bigint {
+  return BigInt(row[keyIndex] as string | number);
+}
+
+function emptyReport(plan: TablePlan, config: SyncConfig): TableReport {
+  return {
+    table: plan.pair.label, watermarkBefore: null, watermarkAfter: null, newRows: 0, inserted: 0, repaired: 0,
+    batches: 0, durationMs: 0, rowsPerSecond: 0, more: false, dryRun: config.dryRun, skipped: false,
+    sourceOnlyColumns: plan.sourceOnly,
+  };
+}
+
+function fmt(name: { schema: string | null; name: string }): string {
+  return name.schema ? `${name.schema}.${name.name}` : name.name;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,69 @@
+/** PostgreSQL's catalog → the logical column types of lib/columns.ts. */
+import type { Column, ColumnType } from '../../columns';
+
+export interface PgAttributeRow {
+  name: string;
+  sql_type: string;
+  type_name: string;
+  typmod: number;
+  not_null: boolean;
+  has_default: boolean;
+}
+
+/** $1 = the table's oid. Identity and generated columns count as defaulted. */
+export const COLUMNS_SQL = `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS sql_type,
+    t.typname AS type_name, a.atttypmod AS typmod, a.attnotnull AS not_null,
+    (a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '') AS has_default
+  FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+  WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`;
+
+export function toColumn(row: PgAttributeRow): Column {
+  return {
+    name: row.name,
+    sqlType: row.sql_type,
+    type: toColumnType(row.type_name, row.typmod),
+    nullable: !row.not_null,
+    hasDefault: row.has_default,
+  };
+}
+
+function toColumnType(typeName: string, typmod: number): ColumnType {
+  switch (typeName) {
+    case 'int2':
+      return { kind: 'integer', bits: 16, unsigned: false };
+    case 'int4':
+      return { kind: 'integer', bits: 32, unsigned: false };
+    case 'int8':
+      return { kind: 'integer', bits: 64, unsigned: false };
+    case 'numeric':
+      return typmod < 0
+        ? { kind: 'decimal', precision: null, scale: null }
+        : { kind: 'decimal', precision: ((typmod - 4) >> 16) & 0xffff, scale: (typmod - 4) & 0xffff };
+    case 'float4':
+      return { kind: 'float', bits: 32 };
+    case 'float8':
+      return { kind: 'float', bits: 64 };
+    case 'varchar':
+    case 'bpchar':
+      return { kind: 'text', maxChars: typmod < 0 ? null : typmod - 4, maxBytes: null };
+    case 'text':
+    case 'citext':
+      return { kind: 'text', maxChars: null, maxBytes: null };
+    case 'bytea':
+      return { kind: 'binary', maxBytes: null };
+    case 'date':
+      return { kind: 'date' };
+    case 'time':
+      return { kind: 'time', fsp: typmod < 0 ? 6 : typmod };
+    case 'timestamp':
+    case 'timestamptz':
+      return { kind: 'timestamp', fsp: typmod < 0 ? 6 : typmod };
+    case 'bool':
+      return { kind: 'boolean' };
+    case 'json':
+    case 'jsonb':
+      return { kind: 'json' };
+    default:
+      return { kind: 'other' };
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * PostgreSQL warehouse: COPY FROM STDIN per batch inside one transaction; the writer lock is a
+ * session advisory lock keyed by the table's oid, which blocks no reader and vanishes with a dead
+ * connection.
+ */
+import type { Client, ClientConfig } from 'pg';
+import type { Column, ColumnPair } from '../../columns';
+import type { TableName } from '../../config';
+import { ConnectionTarget, passwordOf, scrub } from '../../connection-url';
+import { ConnectionError, RunError } from '../../errors';
+import type { LoadTarget, RangeDigest, Row, Warehouse, WarehouseTable, WriterLock } from '../warehouse';
+import { encodeRows } from './postgres-copy';
+import { canonicalRowSql } from './postgres-canonical';
+import { COLUMNS_SQL, PgAttributeRow, toColumn } from './postgres-introspector';
+
+/** Advisory-lock namespace ("WYNC"); the second half of the key is the table's oid. */
+const LOCK_CLASS = 0x5759_4e43;
+const TRANSIENT_SQLSTATES = new Set(['40001', '40P01', '55P03', '57P01', '57P02', '57P03', '53300']);
+const TRANSIENT_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT', 'ECONNABORTED']);
+
+interface PgTable extends WarehouseTable {
+  oid: number;
+}
+
+export class PostgresWarehouse implements Warehouse {
+  readonly kind = 'postgres';
+  private lockedOids = new Set<number>();
+
+  private constructor(
+    private client: Client,
+    private readonly target: ConnectionTarget,
+  ) {}
+
+  static async open(target: ConnectionTarget): Promise<PostgresWarehouse> {
+    return new PostgresWarehouse(await connect(target), target);
+  }
+
+  async describeTable(name: TableName): Promise<PgTable | null> {
+    const qualified = name.schema ? `${name.schema}.${name.name}` : name.name;
+    const found = await this.client.query<{ oid: number | null; display: string | null }>(
+      'SELECT to_regclass($1)::oid AS oid, to_regclass($1)::text AS display',
+      [qualified],
+    );
+    const oid = found.rows[0].oid;
+    if (oid === null) return null;
+    const meta = await this.client.query<{ schema: string; name: string }>(
+      'SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $1',
+      [oid],
+    );
+    const { schema, name: table } = meta.rows[0];
+    const columns = (await this.client.query<PgAttributeRow>(COLUMNS_SQL, [oid])).rows.map(toColumn);
+    return { oid: Number(oid), sql: `${ident(schema)}.${ident(table)}`, display: `${schema}.${table}`, columns };
+  }
+
+  async lockWriter(table: WarehouseTable, waitMs: number): Promise<WriterLock | null> {
+    const oid = (table as PgTable).oid;
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const got = await this.client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_CLASS, oid]);
+      if (got.rows[0].ok) break;
+      if (Date.now() >= deadline) return null;
+      await new Promise((r) => setTimeout(r, Math.min(250, Math.max(1, deadline - Date.now()))));
+    }
+    this.lockedOids.add(oid);
+    return {
+      release: async () => {
+        this.lockedOids.delete(oid);
+        await this.client.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_CLASS, oid]).catch(() => undefined);
+      },
+    };
+  }
+
+  async readWatermark(table: WarehouseTable, key: Column): Promise<bigint | null> {
+    const res = await this.client.query<{ max: string | null }>(`SELECT max(${ident(key.name)})::text AS max FROM ${table.sql}`);
+    return res.rows[0].max === null ? null : BigInt(res.rows[0].max);
+  }
+
+  async listKeys(table: WarehouseTable, key: Column, low: bigint, high: bigint): Promise<bigint[]> {
+    const k = ident(key.name);
+    const res = await this.client.query<[string]>({
+      text: `SELECT ${k}::text FROM ${table.sql} WHERE ${k} > ${low} AND ${k} <= ${high} ORDER BY ${k}`,
+      rowMode: 'array',
+    });
+    return res.rows.map((r) => BigInt(r[0]));
+  }
+
+  async countKeys(table: WarehouseTable, key: Column, low: bigint, high: bigint): Promise<number> {
+    const k = ident(key.name);
+    const res = await this.client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table.sql} WHERE ${k} > ${low} AND ${k} <= ${high}`);
+    return Number(res.rows[0].n);
+  }
+
+  async load(target: LoadTarget, rows: Row[]): Promise<void> {
+    const { from } = await import('pg-copy-streams');
+    const columns = target.columns.map((c) => ident(c.name)).join(', ');
+    await this.client.query('BEGIN');
+    try {
+      const stream = this.client.query(from(`COPY ${target.table.sql} (${columns}) FROM STDIN`));
+      await new Promise<void>((resolve, reject) => {
+        stream.on('error', reject);
+        stream.on('finish', resolve);
+        stream.end(encodeRows(rows));
+      });
+      await this.client.query('COMMIT');
+    } catch (error) {
+      await this.client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async rangeDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], low: bigint, high: bigint, width: bigint): Promise<RangeDigest[]> {
+    const k = ident(key.name);
+    const res = await this.client.query<[string, string, string]>({
+      text: `SELECT ((${k} - ${low} - 1) / ${width})::text AS bucket, count(*)::text,
+          coalesce(sum(('x' || left(md5(${canonicalRowSql(pairs)}), 15))::bit(60)::bigint), 0)::text
+        FROM ${table.sql} WHERE ${k} > ${low} AND ${k} <= ${high} GROUP BY 1 ORDER BY 1`,
+      rowMode: 'array',
+    });
+    return res.rows.map(([bucket, count, checksum]) => {
+      const b = BigInt(bucket);
+      return { low: low + b * width, high: low + (b + 1n) * width, count: Number(count), checksum };
+    });
+  }
+
+  async rowDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], low: bigint, high: bigint): Promise<Map<bigint, string>> {
+    const k = ident(key.name);
+    const res = await this.client.query<[string, string]>({
+      text: `SELECT ${k}::text, md5(${canonicalRowSql(pairs)}) FROM ${table.sql} WHERE ${k} > ${low} AND ${k} <= ${high}`,
+      rowMode: 'array',
+    });
+    return new Map(res.rows.map(([key, digest]) => [BigInt(key), digest]));
+  }
+
+  isTransient(error: unknown): boolean {
+    const e = error as { code?: string; message?: string };
+    if (e.code && (TRANSIENT_SQLSTATES.has(e.code) || e.code.startsWith('08') || TRANSIENT_CODES.has(e.code))) return true;
+    return /Connection terminated|connection is closed|Client was closed|not queryable/i.test(e.message ?? '');
+  }
+
+  async reconnect(): Promise<void> {
+    const old = this.client;
+    old.removeAllListeners('error');
+    old.on('error', () => undefined);
+    await old.end().catch(() => undefined);
+    this.client = await connect(this.target);
+    for (const oid of this.lockedOids) {
+      const got = await this.client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_CLASS, oid]);
+      if (!got.rows[0].ok) {
+        throw new RunError('another run took the writer lock while this run was reconnecting; stopped so that rows are not written twice');
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.end().catch(() => undefined);
+  }
+}
+
+export function ident(name: string): string {
+  return '"' + name.replace(/"/g, '""') + '"';
+}
+
+async function connect(target: ConnectionTarget): Promise<Client> {
+  const { Client } = await import('pg');
+  const config: ClientConfig = {
+    connectionString: target.url,
+    connectionTimeoutMillis: 10_000,
+    // Timestamps cross as UTC text; `timestamptz` columns must not shift them by the server's zone.
+    options: '-c TimeZone=UTC -c client_encoding=UTF8',
+    application_name: 'warehouse-sync',
+  };
+  const client = new Client(config);
+  // A connection that dies between queries must not crash the process; the next query reports it.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw new ConnectionError(`warehouse ${describeConnectError(error, target)}`);
+  }
+  return client;
+}
+
+function describeConnectError(error: unknown, target: ConnectionTarget): string {
+  const e = error as { code?: string; message?: string };
+  const url = new URL(target.url);
+  const host = `${url.hostname}:${url.port || 5432}`;
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  switch (e.code) {
+    case '28P01':
+    case '28000':
+      return `refused the login for user "${decodeURIComponent(url.username)}" at ${host}: check the user and password in --warehouse / SYNC_WAREHOUSE_URL`;
+    case '3D000':
+      return `database "${database}" does not exist at ${host}: check the database name in --warehouse / SYNC_WAREHOUSE_URL`;
+    case 'ECONNREFUSED':
+      return `at ${host} refused the connection: is PostgreSQL running there? (check host and port in --warehouse)`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `host "${url.hostname}" was not found: check the host in --warehouse`;
+    default:
+      return `connection to ${host} failed: ${scrub(e.message ?? String(error), [passwordOf(target) ?? ''])}`;
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The contract every warehouse implements (one folder each: postgres/, db2/). The sync cycle
+ * knows only this interface; nothing database-specific lives outside a warehouse's folder.
+ */
+import type { Column, ColumnPair } from '../columns';
+import type { TableName } from '../config';
+
+/**
+ * One value as it crosses from source to warehouse, losslessly: exact text for DECIMAL, BIGINT and
+ * temporal types (temporal in UTC, `YYYY-MM-DD HH:MM:SS[.ffffff]`), JS numbers only where they are
+ * exact (integers up to 32 bits, floats), Buffers for binary, null for NULL.
+ */
+export type Value = string | number | Buffer | null;
+export type Row = Value[];
+
+export interface WarehouseTable {
+  /** Safe, quoted, schema-qualified SQL name for this warehouse. */
+  sql: string;
+  /** For messages: `public.sales_data`, `DB2INST1.SALES_DATA`. */
+  display: string;
+  columns: Column[];
+}
+
+/** Where a batch goes: the table and, in row-value order, the warehouse columns. */
+export interface LoadTarget {
+  table: WarehouseTable;
+  columns: Column[];
+  key: Column;
+}
+
+/** One bucket's row count and checksum over the canonical text of the compared columns. */
+export interface RangeDigest {
+  /** Keys in (low, high]. */
+  low: bigint;
+  high: bigint;
+  count: number;
+  checksum: string;
+}
+
+export interface WriterLock {
+  release(): Promise<void>;
+}
+
+export interface Warehouse {
+  readonly kind: string;
+  /** Null when the table does not exist. Name folding follows the warehouse's own rules. */
+  describeTable(name: TableName): Promise<WarehouseTable | null>;
+  /**
+   * Takes the per-table writer lock for this connection, waiting up to `waitMs`; null if another
+   * writer still holds it. Must not block the warehouse's readers.
+   */
+  lockWriter(table: WarehouseTable, waitMs: number): Promise<WriterLock | null>;
+  /** Largest key in the table; null when the table is empty. */
+  readWatermark(table: WarehouseTable, key: Column): Promise<bigint | null>;
+  /** Keys present in (low, high], ascending. */
+  listKeys(table: WarehouseTable, key: Column, low: bigint, high: bigint): Promise<bigint[]>;
+  countKeys(table: WarehouseTable, key: Column, low: bigint, high: bigint): Promise<number>;
+  /** Inserts the rows and commits, in one transaction: all of them or none. */
+  load(target: LoadTarget, rows: Row[]): Promise<void>;
+  /**
+   * Verification, computed in SQL: rows with key in (low, high] grouped into buckets of `width`
+   * keys, each with its row count and the sum of its rows' canonical digests (lib/canonical.ts).
+   * Only non-empty buckets are returned.
+   */
+  rangeDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], low: bigint, high: bigint, width: bigint): Promise<RangeDigest[]>;
+  /** Per-row canonical digest (hex MD5) for keys in (low, high]; used only on small ranges that differ. */
+  rowDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], low: bigint, high: bigint): Promise<Map<bigint, string>>;
+  /** True for faults worth retrying the batch after `reconnect()`: dropped connection, deadlock, lock timeout. */
+  isTransient(error: unknown): boolean;
+  /** Opens a fresh connection and re-takes the writer lock (if held); throws if the lock was lost. */
+  reconnect(): Promise<void>;
+  close(): Promise<void>;
+}
