@@ -6,6 +6,7 @@ const { transformSync } = require('esbuild');
 require.extensions['.ts'] = function compileTs(module, filename) {
   const { code } = transformSync(fs.readFileSync(filename, 'utf8'), {
     loader: 'ts', format: 'cjs', target: 'node20', sourcemap: 'inline', sourcefile: filename,
+    supported: { 'dynamic-import': false },
   });
   module._compile(code, filename);
 };
