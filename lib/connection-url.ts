@@ -30,7 +30,7 @@ export function parseConnectionUrl(text: string, role: string): ConnectionTarget
   try {
     parsed = new URL(text);
   } catch {
-    return `${role} URL is not a URL: "${redact(text)}" (expected e.g. mysql://user:pass@host:3306/db)`;
+    return `${role} URL is not a URL: "${redact(text)}" (expected e.g. mysql://user@host:3306/db)`;
   }
   const kind = SCHEMES[parsed.protocol];
   if (!kind) {

@@ -1,0 +1,63 @@
+import { optionsFromArgv, optionsFromJson, resolveConfig } from '../../lib/config';
+import { ConfigError } from '../../lib/errors';
+
+test('defaults are the local course setup', () => {
+  const config = resolveConfig({});
+  expect(config).toMatchObject({
+    command: 'run', key: 'rowid', batchSize: 10_000, maxSeconds: null, dryRun: false, json: false, lateWindow: 10_000, lockWaitSeconds: 0,
+    tables: [{ label: 'sales_data', source: { schema: null, name: 'sales_data' }, warehouse: { schema: null, name: 'sales_data' } }],
+  });
+  expect(config.source.redacted).toBe('mysql://root@127.0.0.1:3306/sales');
+  expect(config.warehouse.kind).toBe('postgres');
+});
+
+test('flags beat environment variables, which beat defaults', () => {
+  const env = { SYNC_SOURCE_URL: 'mysql://u:pw@db:3306/stage', SYNC_TABLES: 'a, b:dw.B', SYNC_BATCH_SIZE: '500', SYNC_WAREHOUSE_URL: 'db2://u:p@h:50001/BLUDB?security=SSL' };
+  const { options } = optionsFromArgv(['status', '--batch-size=2000', '--table', 'orders:"Sales"."Orders"', '--dry-run']);
+  const config = resolveConfig(options, env);
+  expect(config.command).toBe('status');
+  expect(config.batchSize).toBe(2000);
+  expect(config.dryRun).toBe(true);
+  expect(config.source.redacted).toBe('mysql://u:***@db:3306/stage');
+  expect(config.warehouse.kind).toBe('db2');
+  expect(config.tables).toEqual([{ label: 'orders:"Sales"."Orders"', source: { schema: null, name: 'orders' }, warehouse: { schema: '"Sales"', name: '"Orders"' } }]);
+  expect(resolveConfig({}, env).tables.map((t) => t.warehouse)).toEqual([{ schema: null, name: 'a' }, { schema: 'dw', name: 'B' }]);
+});
+
+test('a DB2 CLI connection string is accepted and its password hidden', () => {
+  const config = resolveConfig({ warehouse: 'DATABASE=BLUDB;HOSTNAME=db2.example;PORT=50001;PROTOCOL=TCPIP;UID=me;PWD=s3cret;SECURITY=SSL;' });
+  expect(config.warehouse.kind).toBe('db2');
+  expect(config.warehouse.redacted).toBe('DATABASE=BLUDB;HOSTNAME=db2.example;PORT=50001;PROTOCOL=TCPIP;UID=me;PWD=***;SECURITY=SSL;');
+});
+
+test('every problem is reported at once', () => {
+  let error: unknown;
+  try {
+    resolveConfig({ command: 'sync', batchSize: '-1', key: 'row id', tables: 'ok,,bad name', source: 'postgres://x@h/db', dryRun: 'maybe' });
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(ConfigError);
+  expect((error as ConfigError).problems).toEqual([
+    'unknown command "sync" (use run, status or verify)',
+    '--source must be a MySQL/MariaDB URL (mysql://…), got postgres',
+    '--key "row id" is not a plain column name',
+    'table "bad name" is not NAME, SRC:DST or SRC:SCHEMA.DST',
+    '--batch-size must be a number from 1 to 100000, got "-1"',
+    '--dry-run must be true or false, got "maybe"',
+  ]);
+  expect((error as ConfigError).exitCode).toBe(2);
+});
+
+test('function input: known keys only, table or tables', () => {
+  expect(optionsFromJson({ table: 'sales_data', batchSize: 100, dryRun: true })).toEqual({ tables: 'sales_data', batchSize: 100, dryRun: true });
+  expect(() => optionsFromJson({ tabels: ['x'] })).toThrow('unknown option "tabels"');
+  expect(resolveConfig(optionsFromJson({ tables: ['a', 'b'] })).tables.map((t) => t.label)).toEqual(['a', 'b']);
+});
+
+test('--help is recognised even next to bad flags', () => {
+  expect(optionsFromArgv(['--bogus', '--help']).help).toBe(true);
+  expect(() => optionsFromArgv(['--table'])).toThrow('--table needs a value');
+  expect(() => optionsFromArgv(['--repair'])).not.toThrow();
+  expect(() => resolveConfig(optionsFromArgv(['--repair']).options)).toThrow('--repair only applies to the verify command');
+});
