@@ -55,6 +55,8 @@ export interface SyncHooks {
 export interface RunOptions {
   /** Epoch ms after which no new batch starts. */
   deadline?: number | null;
+  /** Asked before each batch: true ends the run cleanly with `more: true` (e.g. Lambda's remaining time). */
+  outOfTime?: () => boolean;
   hooks?: SyncHooks;
 }
 
@@ -179,7 +181,7 @@ async function syncTable(plan: TablePlan, config: SyncConfig, source: MySqlSourc
       return;
     }
     const deadline = options.deadline ?? null;
-    const outOfTime = () => deadline !== null && Date.now() >= deadline;
+    const outOfTime = () => (deadline !== null && Date.now() >= deadline) || (options.outOfTime?.() ?? false);
 
     for (let i = 0; i < late.length; i += config.batchSize) {
       if (outOfTime()) {
@@ -252,13 +254,17 @@ export async function loadBatch(plan: TablePlan, warehouse: Warehouse, rows: Row
   }
 }
 
+/** Reconnects after a fault mid-run; giving up is a failure of the run (exit 1), not a refusal. */
 async function reconnectWithRetry(warehouse: Warehouse, attempt: number): Promise<void> {
   for (let tries = attempt; ; tries++) {
     try {
       await warehouse.reconnect();
       return;
     } catch (error) {
-      if (error instanceof RunError || tries >= MAX_ATTEMPTS) throw error;
+      if (error instanceof RunError) throw error;
+      if (tries >= MAX_ATTEMPTS) {
+        throw new RunError(`lost the warehouse connection during a batch and could not reconnect after ${tries} attempts: ${oneLine(error)}`);
+      }
       await sleep(Math.min(5_000, 200 * 2 ** tries));
     }
   }

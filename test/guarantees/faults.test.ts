@@ -1,0 +1,61 @@
+/**
+ * Transient faults: a TCP proxy cuts the warehouse connection in the middle of a batch. The run
+ * rolls the batch back, reconnects, and finishes exactly; with the warehouse gone for good it
+ * exits 1 with a clear line and the warehouse holds only whole batches.
+ */
+import { cli, createCourseTables, freshDatabases, generateRows, warehouseKeys, type TestDatabases } from '../support/databases';
+import { TcpProxy } from '../support/tcp-proxy';
+
+const DB = 'test_faults';
+const ROWS = 100_000;
+let db: TestDatabases;
+let proxy: TcpProxy;
+
+beforeAll(async () => {
+  db = await freshDatabases(DB);
+  await createCourseTables(db);
+  await generateRows(db, 1, ROWS);
+});
+afterAll(() => db.close());
+beforeEach(async () => {
+  await db.pg.query('TRUNCATE sales_data');
+  proxy = await new TcpProxy(5432).start();
+});
+afterEach(() => proxy.stop());
+
+const args = () => ['--source', db.sourceUrl, '--warehouse', `postgres://root@127.0.0.1:${proxy.port}/${DB}`, '--batch-size', '10000', '--json'];
+
+test('a connection cut mid-batch is retried and the run finishes exactly', async () => {
+  // A batch of 10,000 course rows is ~190 KB of COPY data: 600 KB in is inside the fourth batch.
+  proxy.cutAfter(600_000);
+  const result = await cli(args());
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  expect(proxy.cuts).toBe(1);
+  expect(proxy.connections).toBe(2);
+  expect(JSON.parse(result.stdout).tables[0]).toMatchObject({ newRows: ROWS, inserted: ROWS, batches: 10, more: false });
+  expect(await warehouseKeys(db)).toEqual({ count: ROWS, distinct: ROWS, min: 1, max: ROWS });
+});
+
+test('with the warehouse gone for good: exit 1, one clear line, only whole batches', async () => {
+  proxy.cutAfter(600_000, { thenRefuse: true });
+  const result = await cli(args());
+  expect(result.code).toBe(1);
+  const lines = result.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(
+    /^warehouse-sync: lost the warehouse connection during a batch and could not reconnect after 5 attempts: warehouse (at 127\.0\.0\.1:\d+ refused the connection|connection to 127\.0\.0\.1:\d+ failed: .*)/,
+  );
+  const report = JSON.parse(result.stdout);
+  expect(report.ok).toBe(false);
+  const { inserted, batches } = report.tables[0];
+  expect(inserted).toBe(batches * 10_000);
+  expect(inserted).toBeGreaterThan(0);
+  expect(inserted).toBeLessThan(ROWS);
+  expect(report.tables[0].error).toBe(lines[0].replace('warehouse-sync: ', ''));
+  expect(await warehouseKeys(db)).toEqual({ count: inserted, distinct: inserted, min: 1, max: inserted });
+
+  const rerun = await cli(['--source', db.sourceUrl, '--warehouse', db.warehouseUrl, '--json']);
+  expect(JSON.parse(rerun.stdout).tables[0]).toMatchObject({ watermarkBefore: inserted, inserted: ROWS - inserted });
+  expect(await warehouseKeys(db)).toEqual({ count: ROWS, distinct: ROWS, min: 1, max: ROWS });
+});

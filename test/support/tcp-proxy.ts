@@ -1,0 +1,70 @@
+/**
+ * A TCP proxy in front of a database, for fault tests: it can cut every open connection once the
+ * client has sent a given number of bytes (i.e. in the middle of a batch), and can refuse every
+ * later connection (the database gone for good).
+ */
+import net from 'net';
+
+export class TcpProxy {
+  private server!: net.Server;
+  private sockets = new Set<net.Socket>();
+  private sentBytes = 0;
+  private cutAt: number | null = null;
+  private refusing = false;
+  connections = 0;
+  cuts = 0;
+  port = 0;
+
+  constructor(private readonly targetPort: number, private readonly targetHost = '127.0.0.1') {}
+
+  async start(): Promise<this> {
+    this.server = net.createServer((client) => this.accept(client));
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as net.AddressInfo).port;
+    return this;
+  }
+
+  /** Cut all connections once clients have sent `bytes` more bytes; optionally refuse every later connection. */
+  cutAfter(bytes: number, options: { thenRefuse?: boolean } = {}): void {
+    this.cutAt = this.sentBytes + bytes;
+    this.afterCutRefuse = options.thenRefuse ?? false;
+  }
+
+  private afterCutRefuse = false;
+
+  private accept(client: net.Socket): void {
+    if (this.refusing) {
+      client.destroy();
+      return;
+    }
+    this.connections++;
+    const upstream = net.connect(this.targetPort, this.targetHost);
+    this.sockets.add(client).add(upstream);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+      this.sockets.delete(client);
+      this.sockets.delete(upstream);
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+    upstream.on('data', (d) => client.write(d));
+    client.on('data', (d) => {
+      this.sentBytes += d.length;
+      if (this.cutAt !== null && this.sentBytes >= this.cutAt) {
+        this.cutAt = null;
+        this.cuts++;
+        if (this.afterCutRefuse) this.refusing = true;
+        for (const s of this.sockets) s.destroy();
+        this.sockets.clear();
+        return;
+      }
+      upstream.write(d);
+    });
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
