@@ -236,7 +236,8 @@ export async function loadBatch(plan: TablePlan, warehouse: Warehouse, rows: Row
     try {
       if (pending.length > 0) await warehouse.load(plan.target, pending);
       report.batches++;
-      return pending.length;
+      // Rows dropped after a fault were committed by this run's failed attempt (we hold the lock).
+      return rows.length;
     } catch (error) {
       if (error instanceof SyncError || !warehouse.isTransient(error) || attempt >= MAX_ATTEMPTS) {
         const why = oneLine(error);

@@ -1,0 +1,24 @@
+import { ProgressBar } from '../../lib/progress';
+
+function fakeStream() {
+  const writes: string[] = [];
+  return { writes, stream: { write: (t: string) => writes.push(t) } as unknown as NodeJS.WriteStream };
+}
+
+test('draws nothing for a short run', () => {
+  const { writes, stream } = fakeStream();
+  const bar = new ProgressBar(stream, 60_000);
+  bar.update('sales_data', 10, 100);
+  bar.finish();
+  expect(writes).toEqual([]);
+});
+
+test('draws a bar with counts, rate and time left once the run is long, and ends the line', () => {
+  const { writes, stream } = fakeStream();
+  const bar = new ProgressBar(stream, 0);
+  bar.update('sales_data', 50_000, 200_000);
+  bar.finish();
+  expect(writes).toHaveLength(2);
+  expect(writes[0]).toMatch(/^\rsales_data \[#{8}-{22}\]  25% 50000\/200000 rows, \d+ rows\/s, \d+s left $/);
+  expect(writes[1]).toBe('\n');
+});
