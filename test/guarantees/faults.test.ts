@@ -37,6 +37,16 @@ test('a connection cut mid-batch is retried and the run finishes exactly', async
   expect(await warehouseKeys(db)).toEqual({ count: ROWS, distinct: ROWS, min: 1, max: ROWS });
 });
 
+test('a connection lost after COMMIT reached the server: the batch is not loaded twice', async () => {
+  proxy.loseReplyToCommit(2);
+  const result = await cli(args());
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  expect(proxy.cuts).toBe(1);
+  expect(JSON.parse(result.stdout).tables[0]).toMatchObject({ newRows: ROWS, inserted: ROWS, batches: 10 });
+  expect(await warehouseKeys(db)).toEqual({ count: ROWS, distinct: ROWS, min: 1, max: ROWS });
+});
+
 test('with the warehouse gone for good: exit 1, one clear line, only whole batches', async () => {
   proxy.cutAfter(600_000, { thenRefuse: true });
   const result = await cli(args());

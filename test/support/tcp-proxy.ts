@@ -31,6 +31,16 @@ export class TcpProxy {
   }
 
   private afterCutRefuse = false;
+  private commitsToPass: number | null = null;
+  private swallowNextReply = false;
+
+  /**
+   * Lets `n` COMMITs through, then forwards the next COMMIT to the server but drops the connection
+   * instead of passing back the server's reply: the commit lands, the client sees a dead connection.
+   */
+  loseReplyToCommit(n: number): void {
+    this.commitsToPass = n;
+  }
 
   private accept(client: net.Socket): void {
     if (this.refusing) {
@@ -48,7 +58,16 @@ export class TcpProxy {
     };
     client.on('error', drop).on('close', drop);
     upstream.on('error', drop).on('close', drop);
-    upstream.on('data', (d) => client.write(d));
+    upstream.on('data', (d) => {
+      if (this.swallowNextReply) {
+        this.swallowNextReply = false;
+        this.cuts++;
+        for (const s of this.sockets) s.destroy();
+        this.sockets.clear();
+        return;
+      }
+      client.write(d);
+    });
     client.on('data', (d) => {
       this.sentBytes += d.length;
       if (this.cutAt !== null && this.sentBytes >= this.cutAt) {
@@ -58,6 +77,14 @@ export class TcpProxy {
         for (const s of this.sockets) s.destroy();
         this.sockets.clear();
         return;
+      }
+      if (this.commitsToPass !== null && d.includes('COMMIT\0')) {
+        if (this.commitsToPass === 0) {
+          this.commitsToPass = null;
+          this.swallowNextReply = true;
+        } else {
+          this.commitsToPass--;
+        }
       }
       upstream.write(d);
     });
