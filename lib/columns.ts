@@ -6,8 +6,12 @@
 
 export type ColumnType =
   | { kind: 'integer'; bits: 8 | 16 | 24 | 32 | 64; unsigned: boolean }
-  /** precision null = unbounded (PostgreSQL `numeric`, DB2 DECFLOAT(34) counts as 34). */
-  | { kind: 'decimal'; precision: number | null; scale: number | null }
+  /**
+   * precision null = unbounded (PostgreSQL `numeric`). Scale null with a precision = floating scale
+   * (DB2 DECFLOAT(34): any value of at most 34 significant digits). maxPrecision = the most digits
+   * this warehouse's DECIMAL can have (DB2: 31), so a refusal can say what is possible.
+   */
+  | { kind: 'decimal'; precision: number | null; scale: number | null; maxPrecision?: number }
   | { kind: 'float'; bits: 32 | 64 }
   /** maxChars / maxBytes null = unbounded; a warehouse counting bytes sets maxBytes. */
   | { kind: 'text'; maxChars: number | null; maxBytes: number | null }
@@ -106,10 +110,21 @@ export function cannotHold(s: Column, w: Column): string | null {
     case 'decimal': {
       if (wt.kind !== 'decimal') return fix(`use DECIMAL(${st.precision},${st.scale})`);
       if (wt.precision === null) return null;
+      if (wt.scale === null) {
+        if ((st.precision ?? 65) <= wt.precision) return null;
+        return fix(`it holds ${wt.precision} significant digits but the source can have ${st.precision ?? 65}`);
+      }
       const sInt = (st.precision ?? 65) - (st.scale ?? 0);
-      const wScale = wt.scale ?? 0;
+      const wScale = wt.scale;
       if (wScale >= (st.scale ?? 0) && wt.precision - wScale >= sInt) return null;
       const scale = Math.max(wScale, st.scale ?? 0);
+      if (wt.maxPrecision !== undefined && sInt + scale > wt.maxPrecision) {
+        return fix(
+          `it would need DECIMAL(${sInt + scale},${scale}) but DECIMAL holds at most ${wt.maxPrecision} digits in this warehouse; ` +
+            `narrow the source column to at most ${wt.maxPrecision} digits, or use a decimal floating-point column ` +
+            `with at least ${st.precision ?? 65} digits`,
+        );
+      }
       return fix(`use DECIMAL(${sInt + scale},${scale}) or wider`);
     }
     case 'float':

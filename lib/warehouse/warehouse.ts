@@ -55,7 +55,11 @@ export interface Warehouse {
   /** Keys present in (low, high], ascending. */
   listKeys(table: WarehouseTable, key: Column, low: bigint, high: bigint): Promise<bigint[]>;
   countKeys(table: WarehouseTable, key: Column, low: bigint, high: bigint): Promise<number>;
-  /** Inserts the rows and commits, in one transaction: all of them or none. */
+  /**
+   * Inserts the rows and commits, in one transaction: all of them or none. A warehouse whose
+   * transactions must stay smaller (DB2's log) may commit a larger batch as consecutive slices in
+   * the rows' key order, each all or nothing, so that what is committed is always a key prefix.
+   */
   load(target: LoadTarget, rows: Row[]): Promise<void>;
   /**
    * Verification, computed in SQL: rows with key in (low, high] grouped into buckets of `width`

@@ -1,9 +1,405 @@
+/**
+ * IBM DB2 warehouse through ibm_db: array inserts with parameter markers, one transaction per batch
+ * (sliced so a commit stays well inside a default DB2 transaction log), the writer lock of
+ * db2-writer-lock.ts, and SQLSTATE-aware errors.
+ */
+import type { Column, ColumnPair } from '../../columns';
+import type { TableName } from '../../config';
 import type { ConnectionTarget } from '../../connection-url';
-import { DriverMissingError } from '../../errors';
-import type { Warehouse } from '../warehouse';
+import { ConnectionError, RunError, SchemaError } from '../../errors';
+import type { LoadTarget, RangeDigest, Row, Warehouse, WarehouseTable, WriterLock } from '../warehouse';
+import {
+  canonicalTextFromFields, canonicalTextSql, checksumSql, clientFieldsSql, digestText, md5HexSql, sqlDigestible,
+} from './db2-canonical';
+import {
+  Db2Endpoint, Db2Error, IbmDbConnection, IbmDbModule, IbmDbRow, loadIbmDb, quietly, toDb2Endpoint, toDb2Error,
+} from './db2-driver';
+import { columnArrays, hasBinaryColumn, insertSql, rowParams, slicesWithin } from './db2-insert';
+import { COLUMNS_SQL, foldIdentifier, ident, SyscatColumnRow, toColumn } from './db2-introspector';
+import { acquireLock, createLockTableSql, HeldLock, LockDeps, lockAlive, LOCK_TABLE, releaseLock } from './db2-writer-lock';
 
-export class Db2Warehouse {
-  static async open(_target: ConnectionTarget): Promise<Warehouse> {
-    throw new DriverMissingError('the DB2 warehouse is not implemented yet');
+/**
+ * A default DB2 LUW database logs into LOGPRIMARY 3 + LOGSECOND 10 files of LOGFILSIZ 1000 × 4 KiB
+ * (≈ 52 MB), and a rollback needs about as much again. 4 MiB of row data per transaction stays far
+ * inside that; 20,000 rows also keeps row locks well below lock-escalation thresholds, so readers
+ * never meet a table lock.
+ */
+export const MAX_TRANSACTION_BYTES = 4 * 1024 * 1024;
+export const MAX_TRANSACTION_ROWS = 20_000;
+
+/** Deadlock / lock timeout (SQL0911N, SQL0913N), statement completion unknown after a comm failure. */
+const TRANSIENT_SQLSTATES = new Set(['40001', '57033', '40003']);
+/** SQL0964C: the transaction log is full. */
+const LOG_FULL = '57011';
+/** CLI messages for a connection that is gone, whatever SQLSTATE the driver attached. */
+const DROPPED_CONNECTION = /SQL30081N|SQL30108N|CLI0106E|CLI0600E|Connection not open|connection is closed/i;
+/** Rows rendered client-side per fetch when verify cannot hash in SQL. */
+const CLIENT_DIGEST_PAGE = 5_000;
+
+const HINTS: Record<string, string> = {
+  '23502': 'a NULL reached a NOT NULL column',
+  '22001': 'a value is longer than its column (DB2 VARCHAR lengths count bytes, not characters)',
+  '22003': 'a number is out of range for its column',
+  '22007': 'a date/time value is not valid in DB2',
+  '22008': 'a date/time value is out of DB2\'s range',
+  '22018': 'a value is not valid for its column\'s type',
+  '23505': 'a key is already present in a unique index of the table',
+  '42501': 'the DB2 user lacks a privilege (INSERT on the table)',
+  '57011': 'the DB2 transaction log is full even for a single row (raise LOGFILSIZ / LOGSECOND)',
+};
+
+interface Db2Table extends WarehouseTable {
+  schema: string;
+  name: string;
+}
+
+interface TableLock {
+  lock: HeldLock;
+  /** Lost to another run: this run must not write to the table again. */
+  lost: boolean;
+  /**
+   * Set when the lock was lost and taken again: another run may have loaded rows in the gap, so
+   * from then on every batch skips keys the table already has.
+   */
+  checkKeys: boolean;
+}
+
+export class Db2Warehouse implements Warehouse {
+  readonly kind = 'db2';
+  private readonly locks = new Map<string, TableLock>();
+  private defaultSchema: string | null = null;
+  /** False after DB2 said HASH does not exist (before 11.5): digests are then computed in Node. */
+  private hashInSql = true;
+
+  private constructor(
+    private readonly driver: IbmDbModule,
+    private readonly endpoint: Db2Endpoint,
+    private connection: IbmDbConnection,
+  ) {}
+
+  static async open(target: ConnectionTarget): Promise<Db2Warehouse> {
+    const driver = loadIbmDb();
+    const endpoint = toDb2Endpoint(target);
+    return new Db2Warehouse(driver, endpoint, await connect(driver, endpoint));
   }
+
+  async describeTable(name: TableName): Promise<Db2Table | null> {
+    const schema = name.schema ? foldIdentifier(name.schema) : await this.currentSchema();
+    const table = foldIdentifier(name.name);
+    const rows = (await this.run(COLUMNS_SQL, [schema, table])) as unknown as SyscatColumnRow[];
+    if (rows.length === 0) return null;
+    return { schema, name: table, sql: `${ident(schema)}.${ident(table)}`, display: `${schema}.${table}`, columns: rows.map(toColumn) };
+  }
+
+  async lockWriter(table: WarehouseTable, waitMs: number): Promise<WriterLock | null> {
+    const { schema, name } = table as Db2Table;
+    let lock: HeldLock | null;
+    try {
+      lock = await acquireLock(this.lockDeps(), schema, name, waitMs);
+    } catch (error) {
+      const e = toDb2Error(error, this.endpoint.secrets);
+      if (['42501', '42502', '42727', '42704'].includes(e.sqlstate)) {
+        throw new SchemaError(
+          `cannot set up the writer lock table ${schema}.${LOCK_TABLE} (${e.message}); ` +
+            `create it once as a user who may: ${createLockTableSql(schema)}, and GRANT SELECT, INSERT on it to the sync user`,
+        );
+      }
+      throw e;
+    }
+    if (!lock) return null;
+    const held: TableLock = { lock, lost: false, checkKeys: false };
+    this.locks.set(table.sql, held);
+    return {
+      release: async () => {
+        if (this.locks.get(table.sql) === held) this.locks.delete(table.sql);
+        await releaseLock(held.lock);
+      },
+    };
+  }
+
+  async readWatermark(table: WarehouseTable, key: Column): Promise<bigint | null> {
+    const rows = await this.run(`SELECT VARCHAR(MAX(${ident(key.name)})) AS M FROM ${table.sql}`);
+    const max = rows[0]?.M;
+    return max === null || max === undefined ? null : BigInt(String(max));
+  }
+
+  async listKeys(table: WarehouseTable, key: Column, low: bigint, high: bigint): Promise<bigint[]> {
+    const k = ident(key.name);
+    const rows = await this.run(`SELECT VARCHAR(${k}) AS K FROM ${table.sql} WHERE ${k} > ${low} AND ${k} <= ${high} ORDER BY ${k}`);
+    return rows.map((r) => BigInt(String(r.K)));
+  }
+
+  async countKeys(table: WarehouseTable, key: Column, low: bigint, high: bigint): Promise<number> {
+    const k = ident(key.name);
+    const rows = await this.run(`SELECT COUNT(*) AS N FROM ${table.sql} WHERE ${k} > ${low} AND ${k} <= ${high}`);
+    return Number(rows[0].N);
+  }
+
+  /**
+   * All rows or none per transaction. A batch bigger than one DB2 transaction should hold is committed
+   * as consecutive slices in key order, so what is committed is always a key prefix and the next run
+   * resumes exactly; on a full log (57011) a slice is halved and retried.
+   */
+  async load(target: LoadTarget, rows: Row[]): Promise<void> {
+    let pending = rows;
+    const held = this.locks.get(target.table.sql);
+    if (held) {
+      try {
+        await this.keepLock(held);
+      } catch (error) {
+        if (error instanceof RunError) throw error;
+        // The lock could not be checked or taken again (the network, most likely): a transient
+        // failure, so the cycle reconnects and retries the batch, checking the lock again first.
+        throw new Db2Error(`the writer lock's connection could not be re-established: ${toDb2Error(error, this.endpoint.secrets).message}`, '08001', -30081);
+      }
+      if (held.checkKeys) pending = await this.withoutPresentKeys(target, pending);
+    }
+    for (const slice of slicesWithin(pending, MAX_TRANSACTION_BYTES, MAX_TRANSACTION_ROWS)) {
+      await this.loadHalvingOnFullLog(target, slice);
+    }
+  }
+
+  async rangeDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], low: bigint, high: bigint, width: bigint): Promise<RangeDigest[]> {
+    const k = ident(key.name);
+    if (this.hashInSql && sqlDigestible(pairs) === null) {
+      try {
+        const rows = await this.run(
+          `SELECT VARCHAR(B) AS BUCKET, COUNT(*) AS N, VARCHAR(SUM(CAST(${checksumSql('H')} AS DECIMAL(31,0)))) AS CHECKSUM
+            FROM (SELECT CAST((${k} - ${low} - 1) / ${width} AS DECIMAL(31,0)) AS B, ${md5HexSql(canonicalTextSql(pairs))} AS H
+              FROM ${table.sql} WHERE ${k} > ${low} AND ${k} <= ${high}) AS D
+            GROUP BY B ORDER BY B`,
+        );
+        return rows.map((r) => {
+          const b = BigInt(String(r.BUCKET));
+          return { low: low + b * width, high: low + (b + 1n) * width, count: Number(r.N), checksum: String(r.CHECKSUM) };
+        });
+      } catch (error) {
+        if (!this.hashMissing(error)) throw error;
+      }
+    }
+    const buckets = new Map<bigint, RangeDigest>();
+    await this.clientDigests(table, key, pairs, low, high, (rowKey, digest) => {
+      const b = (rowKey - low - 1n) / width;
+      const bucket = buckets.get(b) ?? { low: low + b * width, high: low + (b + 1n) * width, count: 0, checksum: '0' };
+      bucket.count++;
+      bucket.checksum = (BigInt(bucket.checksum) + digest.checksum).toString();
+      buckets.set(b, bucket);
+    });
+    return [...buckets.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d);
+  }
+
+  async rowDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], low: bigint, high: bigint): Promise<Map<bigint, string>> {
+    const k = ident(key.name);
+    if (this.hashInSql && sqlDigestible(pairs) === null) {
+      try {
+        const rows = await this.run(
+          `SELECT VARCHAR(${k}) AS K, LOWER(${md5HexSql(canonicalTextSql(pairs))}) AS D FROM ${table.sql} WHERE ${k} > ${low} AND ${k} <= ${high}`,
+        );
+        return new Map(rows.map((r) => [BigInt(String(r.K)), String(r.D)]));
+      } catch (error) {
+        if (!this.hashMissing(error)) throw error;
+      }
+    }
+    const digests = new Map<bigint, string>();
+    await this.clientDigests(table, key, pairs, low, high, (rowKey, digest) => digests.set(rowKey, digest.md5));
+    return digests;
+  }
+
+  isTransient(error: unknown): boolean {
+    if (error instanceof RunError) return false;
+    const e = toDb2Error(error, this.endpoint.secrets);
+    return TRANSIENT_SQLSTATES.has(e.sqlstate) || e.sqlstate.startsWith('08') || DROPPED_CONNECTION.test(e.message);
+  }
+
+  async reconnect(): Promise<void> {
+    await quietly(() => this.connection.close());
+    this.connection = await connect(this.driver, this.endpoint);
+    for (const held of this.locks.values()) await this.keepLock(held);
+  }
+
+  async close(): Promise<void> {
+    const locks = [...this.locks.values()];
+    this.locks.clear();
+    await Promise.all(locks.map((held) => releaseLock(held.lock)));
+    await quietly(() => this.connection.close());
+  }
+
+  // ---- internals ----------------------------------------------------------------------------------
+
+  /** Runs one statement on the data connection; driver errors become one-line Db2Errors. */
+  private async run(sql: string, params?: Array<string | number>): Promise<IbmDbRow[]> {
+    return runOn(this.connection, sql, params, this.endpoint.secrets);
+  }
+
+  private lockDeps(): LockDeps {
+    return {
+      open: () => connect(this.driver, this.endpoint),
+      run: (connection, sql, params) => runOn(connection, sql, params, this.endpoint.secrets),
+      toError: (error) => toDb2Error(error, this.endpoint.secrets),
+    };
+  }
+
+  private async currentSchema(): Promise<string> {
+    if (this.defaultSchema === null) {
+      const rows = await this.run('SELECT CURRENT SCHEMA AS S FROM SYSIBM.SYSDUMMY1');
+      this.defaultSchema = String(rows[0].S).trimEnd();
+    }
+    return this.defaultSchema;
+  }
+
+  /**
+   * Makes sure this run still holds the table's lock before writing. A lock whose connection died is
+   * taken again without waiting; if another run has it now, this run stops rather than write rows
+   * twice. After such a gap every batch skips keys already present (the other run may have loaded some).
+   */
+  private async keepLock(held: TableLock): Promise<void> {
+    const lost = () =>
+      new RunError(
+        `the writer lock of ${held.lock.schema}.${held.lock.table} was lost and another run holds it now; stopped so that rows are not written twice (rerun to continue)`,
+      );
+    if (held.lost) throw lost();
+    const deps = this.lockDeps();
+    if (await lockAlive(deps, held.lock)) return;
+    await releaseLock(held.lock);
+    const again = await acquireLock(deps, held.lock.schema, held.lock.table, 0);
+    if (!again) {
+      held.lost = true;
+      throw lost();
+    }
+    held.lock = again;
+    held.checkKeys = true;
+  }
+
+  private async withoutPresentKeys(target: LoadTarget, rows: Row[]): Promise<Row[]> {
+    if (rows.length === 0) return rows;
+    const keyIndex = target.columns.indexOf(target.key);
+    const keys = rows.map((r) => BigInt(r[keyIndex] as string | number));
+    const low = keys.reduce((a, b) => (b < a ? b : a)) - 1n;
+    const high = keys.reduce((a, b) => (b > a ? b : a));
+    const present = new Set((await this.listKeys(target.table, target.key, low, high)).map(String));
+    return rows.filter((_, i) => !present.has(String(keys[i])));
+  }
+
+  private async loadHalvingOnFullLog(target: LoadTarget, rows: Row[]): Promise<void> {
+    try {
+      await this.insertInOneTransaction(target, rows);
+    } catch (error) {
+      if (error instanceof Db2Error && error.sqlstate === LOG_FULL && rows.length > 1) {
+        const half = Math.ceil(rows.length / 2);
+        await this.loadHalvingOnFullLog(target, rows.slice(0, half));
+        await this.loadHalvingOnFullLog(target, rows.slice(half));
+        return;
+      }
+      throw error;
+    }
+  }
+
+  private async insertInOneTransaction(target: LoadTarget, rows: Row[]): Promise<void> {
+    if (rows.length === 0) return;
+    const sql = insertSql(target.table, target.columns);
+    const connection = this.connection;
+    try {
+      await connection.beginTransaction();
+      if (hasBinaryColumn(target.columns)) {
+        const statement = await connection.prepare(sql);
+        try {
+          for (const row of rows) await statement.executeNonQuery(rowParams(row, target.columns));
+        } finally {
+          await quietly(() => statement.close());
+        }
+      } else {
+        await connection.query({ sql, params: columnArrays(rows, target.columns.length), ArraySize: rows.length });
+      }
+      await connection.commitTransaction();
+    } catch (error) {
+      await quietly(() => connection.rollbackTransaction());
+      throw this.describeLoadError(error);
+    }
+  }
+
+  /** Transient errors keep their SQLSTATE for isTransient; the rest get a hint naming what to fix. */
+  private describeLoadError(error: unknown): Db2Error {
+    const e = toDb2Error(error, this.endpoint.secrets);
+    const hint = HINTS[e.sqlstate];
+    if (!hint || this.isTransient(e)) return e;
+    return new Db2Error(`${hint}: ${e.message}`, e.sqlstate, e.sqlcode);
+  }
+
+  private hashMissing(error: unknown): boolean {
+    if (!(error instanceof Db2Error) || error.sqlstate !== '42884' || !/HASH/i.test(error.message)) return false;
+    this.hashInSql = false;
+    return true;
+  }
+
+  /**
+   * The canonical text built in Node from fetched fields, in key order and pages of
+   * CLIENT_DIGEST_PAGE rows. A page never splits the rows of one key (keys need not be unique in
+   * a table without a primary key): it ends before the last key, which the next page starts with.
+   */
+  private async clientDigests(
+    table: WarehouseTable, key: Column, pairs: ColumnPair[], low: bigint, high: bigint,
+    onRow: (key: bigint, digest: { md5: string; checksum: bigint }) => void,
+  ): Promise<void> {
+    const k = ident(key.name);
+    const fields = clientFieldsSql(pairs).map((f, i) => `${f} AS F${i}`);
+    const select = `SELECT VARCHAR(${k}) AS K${fields.map((f) => `, ${f}`).join('')} FROM ${table.sql}`;
+    const emit = (row: IbmDbRow) => {
+      const values = fields.map((_, i) => row[`F${i}`]);
+      onRow(BigInt(String(row.K)), digestText(canonicalTextFromFields(pairs, values)));
+    };
+    let from = low;
+    let inclusive = false;
+    for (;;) {
+      const rows = await this.run(
+        `${select} WHERE ${k} ${inclusive ? '>=' : '>'} ${from} AND ${k} <= ${high} ORDER BY ${k} FETCH FIRST ${CLIENT_DIGEST_PAGE} ROWS ONLY`,
+      );
+      if (rows.length < CLIENT_DIGEST_PAGE) {
+        rows.forEach(emit);
+        return;
+      }
+      const lastKey = BigInt(String(rows[rows.length - 1].K));
+      const firstKey = BigInt(String(rows[0].K));
+      if (firstKey === lastKey) {
+        // One key fills the page: take all of its rows at once, then continue after it.
+        (await this.run(`${select} WHERE ${k} = ${lastKey}`)).forEach(emit);
+        from = lastKey;
+        inclusive = false;
+        continue;
+      }
+      rows.filter((r) => BigInt(String(r.K)) !== lastKey).forEach(emit);
+      from = lastKey;
+      inclusive = true;
+    }
+  }
+}
+
+async function runOn(connection: IbmDbConnection, sql: string, params: Array<string | number> | undefined, secrets: string[]): Promise<IbmDbRow[]> {
+  try {
+    return await connection.query(sql, params);
+  } catch (error) {
+    throw toDb2Error(error, secrets);
+  }
+}
+
+async function connect(driver: IbmDbModule, endpoint: Db2Endpoint): Promise<IbmDbConnection> {
+  try {
+    return await driver.open(endpoint.connectionString, { connectTimeout: 15 });
+  } catch (error) {
+    throw new ConnectionError(`warehouse ${describeConnectError(toDb2Error(error, endpoint.secrets), endpoint)}`);
+  }
+}
+
+function describeConnectError(error: Db2Error, endpoint: Db2Endpoint): string {
+  const where = `${endpoint.host}:${endpoint.port}`;
+  const code = /SQL\d+[NCW]/.exec(error.message)?.[0] ?? '';
+  if (code === 'SQL30082N') {
+    return `refused the login for user "${endpoint.user}" at ${where} (${code}): check the user and password in --warehouse / SYNC_WAREHOUSE_URL`;
+  }
+  if (code === 'SQL1013N' || code === 'SQL30061N') {
+    return `database "${endpoint.database}" was not found at ${where} (${code}): check the database name in --warehouse (Db2 on Cloud: BLUDB)`;
+  }
+  if (code === 'SQL30081N') {
+    return `at ${where} could not be reached (${code}): check host and port in --warehouse, and add ?security=SSL for an SSL port (Db2 on Cloud: 50001 or the port it shows)`;
+  }
+  return `connection to ${where} failed: ${error.message}`;
 }

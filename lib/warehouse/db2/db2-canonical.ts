@@ -1,0 +1,207 @@
+/**
+ * Verify's canonical row text (lib/canonical.ts) in DB2 SQL, and its digests.
+ *
+ * The row digest is MD5 of the text: DB2 11.5 computes it in SQL with HASH(text, 0), on the text's
+ * UTF-8 bytes in a Unicode database (Db2 on Cloud / Db2 Warehouse always are). DB2 has no hex→integer
+ * function, so the bucket checksum (sum of the digests' first 15 hex digits) is spelled out digit by
+ * digit with LOCATE, in BIGINT per row (15 hex digits < 2^60) and DECIMAL(31,0) for the sum.
+ *
+ * DB2 renders values differently from MySQL, so each field is converted explicitly:
+ *   decimal    VARCHAR(decimal) drops the leading zero ('.50', '-.50'; databases created since 9.7,
+ *              dec_to_char_fmt = NEW); a CASE puts it back. Cast to the source's scale first.
+ *   timestamp  VARCHAR_FORMAT(…, 'YYYY-MM-DD HH24:MI:SS.FF6') — CHAR(timestamp) is 'YYYY-MM-DD-HH.MM.SS'.
+ *   time       CHAR(…, JIS) is 'HH:MM:SS'; DB2 TIME has no fractions, so '.000000' is appended.
+ *   CHAR(n)    blank-padded by DB2, so trailing blanks are trimmed (as MySQL does for CHAR).
+ *
+ * Some columns cannot be rendered exactly in SQL: BLOB and long binary (HEX takes at most 16336
+ * bytes), CLOB/DBCLOB, DECFLOAT holding more than 31 digits (DECIMAL's limit), and rows whose text
+ * could exceed VARCHAR's 32672 bytes. For those, and on DB2 versions without HASH (before 11.5,
+ * SQLSTATE 42884), the warehouse fetches the fields and computes the same text and MD5 in Node:
+ * exact, only slower. `sqlDigestible` decides.
+ */
+import { createHash } from 'crypto';
+import { digestedPairs, FIELD_SEPARATOR, NULL_TEXT } from '../../canonical';
+import type { Column, ColumnPair } from '../../columns';
+import { DB2_MAX_DECIMAL_PRECISION, ident } from './db2-introspector';
+
+const VARCHAR_MAX_BYTES = 32672;
+const HEX_MAX_INPUT_BYTES = 16336;
+
+/** Why the canonical text of these pairs cannot be digested in DB2 SQL, or null if it can. */
+export function sqlDigestible(pairs: ColumnPair[]): string | null {
+  let bytes = 0;
+  for (const pair of digestedPairs(pairs)) {
+    const w = pair.warehouse;
+    if (/^(BLOB|CLOB|DBCLOB|LONG)/.test(w.sqlType)) return `${w.name} is ${w.sqlType}`;
+    if (w.type.kind === 'binary' && (w.type.maxBytes ?? Infinity) > HEX_MAX_INPUT_BYTES) return `${w.name} is ${w.sqlType}`;
+    if (pair.source.type.kind === 'decimal' && w.type.kind === 'decimal' && w.type.scale === null &&
+        (pair.source.type.precision ?? 65) > DB2_MAX_DECIMAL_PRECISION) {
+      return `${w.name} is ${w.sqlType} holding more than ${DB2_MAX_DECIMAL_PRECISION} digits`;
+    }
+    bytes += fieldBytes(pair) + 1;
+  }
+  return bytes > VARCHAR_MAX_BYTES ? `the row text can exceed ${VARCHAR_MAX_BYTES} bytes` : null;
+}
+
+function fieldBytes({ source, warehouse }: ColumnPair): number {
+  const w = warehouse.type;
+  switch (source.type.kind) {
+    case 'text':
+      if (w.kind !== 'text') return VARCHAR_MAX_BYTES;
+      return w.maxBytes ?? (w.maxChars === null ? VARCHAR_MAX_BYTES : w.maxChars * 4);
+    case 'binary':
+      return w.kind === 'binary' ? 2 * (w.maxBytes ?? VARCHAR_MAX_BYTES) : VARCHAR_MAX_BYTES;
+    default:
+      return 40;
+  }
+}
+
+/** The canonical text of one row, in DB2 SQL, over the warehouse columns. */
+export function canonicalTextSql(pairs: ColumnPair[]): string {
+  const fields = digestedPairs(pairs).map((pair) => `COALESCE(${fieldSql(pair)}, '${NULL_TEXT}')`);
+  return fields.length ? fields.join(` || CHR(${FIELD_SEPARATOR.charCodeAt(0)}) || `) : `''`;
+}
+
+/** One field in the canonical format of the *source* column's type, computed from the warehouse column. */
+function fieldSql({ source, warehouse }: ColumnPair): string {
+  const c = ident(warehouse.name);
+  const w = warehouse.type;
+  switch (source.type.kind) {
+    case 'integer':
+      return w.kind === 'decimal' ? decimalText(`CAST(${c} AS DECIMAL(${DB2_MAX_DECIMAL_PRECISION},0))`) : `VARCHAR(${c})`;
+    case 'decimal': {
+      const scale = source.type.scale ?? 0;
+      return decimalText(`CAST(${c} AS DECIMAL(${castPrecision(source, warehouse)},${scale}))`);
+    }
+    case 'text':
+      return textSql(c, warehouse);
+    case 'binary':
+      return `LOWER(HEX(${c}))`;
+    default:
+      return temporalSql(source, c);
+  }
+}
+
+/** Enough digits for every integer digit the warehouse column holds, at the source's scale. */
+function castPrecision(source: Column, warehouse: Column): number {
+  const scale = source.type.kind === 'decimal' ? source.type.scale ?? 0 : 0;
+  const w = warehouse.type;
+  if (w.kind === 'decimal' && w.precision !== null && w.scale !== null) {
+    return Math.min(DB2_MAX_DECIMAL_PRECISION, w.precision - w.scale + scale);
+  }
+  const sourcePrecision = source.type.kind === 'decimal' ? source.type.precision ?? DB2_MAX_DECIMAL_PRECISION : DB2_MAX_DECIMAL_PRECISION;
+  return Math.min(DB2_MAX_DECIMAL_PRECISION, Math.max(sourcePrecision, scale));
+}
+
+/** VARCHAR(decimal) with the leading zero MySQL prints: '.5' → '0.5', '-.5' → '-0.5'. */
+function decimalText(decimal: string): string {
+  const v = `VARCHAR(${decimal})`;
+  return `CASE WHEN ${v} LIKE '.%' THEN '0' || ${v} WHEN ${v} LIKE '-.%' THEN '-0' || SUBSTR(${v}, 2) ELSE ${v} END`;
+}
+
+function textSql(c: string, warehouse: Column): string {
+  const type = warehouse.sqlType;
+  if (/^CHAR\(/.test(type)) return `RTRIM(${c})`;
+  if (/^(GRAPHIC|VARGRAPHIC)\(/.test(type)) return `VARCHAR(${c})`;
+  return c;
+}
+
+function temporalSql(source: Column, c: string): string {
+  switch (source.type.kind) {
+    case 'date':
+      return `VARCHAR_FORMAT(${c}, 'YYYY-MM-DD')`;
+    case 'time':
+      return `CHAR(${c}, JIS) || '.000000'`;
+    case 'timestamp':
+      return `VARCHAR_FORMAT(${c}, 'YYYY-MM-DD HH24:MI:SS.FF6')`;
+    default:
+      return `VARCHAR(${c})`;
+  }
+}
+
+const HEX_DIGITS = 15;
+
+/**
+ * The digest's first 15 hex digits as a BIGINT, from `hex` (upper-case, as HEX() returns it). Every
+ * term is BIGINT: 15 × 16^7 already overflows the INTEGER that LOCATE returns.
+ */
+export function checksumSql(hex: string): string {
+  const terms: string[] = [];
+  for (let i = 1; i <= HEX_DIGITS; i++) {
+    const weight = 16n ** BigInt(HEX_DIGITS - i);
+    terms.push(`(BIGINT(LOCATE(SUBSTR(${hex}, ${i}, 1), '0123456789ABCDEF')) - 1) * ${weight}`);
+  }
+  return terms.join(' + ');
+}
+
+/** MD5 in SQL, as upper-case hex. */
+export const md5HexSql = (text: string) => `HEX(HASH(${text}, 0))`;
+
+// ---- Client-side digests: the same text, built in Node from fetched fields -------------------------
+
+/** The fields to fetch for the client-side text: exact text (or bytes) per column. */
+export function clientFieldsSql(pairs: ColumnPair[]): string[] {
+  return digestedPairs(pairs).map(({ source, warehouse }) => {
+    const c = ident(warehouse.name);
+    switch (source.type.kind) {
+      case 'integer':
+      case 'decimal':
+        // VARCHAR of any numeric type is exact (DECFLOAT may use an exponent); Node normalises it.
+        return `VARCHAR(${c})`;
+      case 'text':
+        return /^(DBCLOB)/.test(warehouse.sqlType) ? `CLOB(${c})` : textSql(c, warehouse);
+      case 'binary':
+        return c;
+      default:
+        return temporalSql(source, c);
+    }
+  });
+}
+
+/** The canonical text from fetched fields (in `clientFieldsSql` order). */
+export function canonicalTextFromFields(pairs: ColumnPair[], fields: unknown[]): string {
+  return digestedPairs(pairs)
+    .map(({ source }, i) => {
+      const value = fields[i];
+      if (value === null || value === undefined) return NULL_TEXT;
+      switch (source.type.kind) {
+        case 'integer':
+          return normalizeDecimal(String(value), 0);
+        case 'decimal':
+          return normalizeDecimal(String(value), source.type.scale ?? 0);
+        case 'binary':
+          return Buffer.isBuffer(value) ? value.toString('hex') : Buffer.from(String(value), 'binary').toString('hex');
+        default:
+          return String(value);
+      }
+    })
+    .join(FIELD_SEPARATOR);
+}
+
+/**
+ * Exact decimal text at `scale` fractional digits, from any DB2 rendering: '.5', '-.5', '12',
+ * '1.2E+3', '-4.50E-2'. Digits beyond `scale` are dropped (they are zeros for values that came
+ * from a source of that scale).
+ */
+export function normalizeDecimal(text: string, scale: number): string {
+  const m = /^\s*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$/.exec(text);
+  if (!m) return text;
+  const [, sign, intDigits, fracDigits = '', exponentText] = m;
+  let digits = (intDigits || '') + fracDigits;
+  let point = (intDigits || '').length + Number(exponentText ?? 0);
+  if (point < 0) {
+    digits = '0'.repeat(-point) + digits;
+    point = 0;
+  }
+  if (point > digits.length) digits += '0'.repeat(point - digits.length);
+  const whole = digits.slice(0, point).replace(/^0+(?=\d)/, '') || '0';
+  const fraction = digits.slice(point).padEnd(scale, '0').slice(0, scale);
+  const isZero = /^0*$/.test(whole + fraction);
+  return `${sign === '-' && !isZero ? '-' : ''}${whole}${scale > 0 ? '.' + fraction : ''}`;
+}
+
+/** A row's digest and its checksum contribution, as verify computes them in SQL. */
+export function digestText(text: string): { md5: string; checksum: bigint } {
+  const md5 = createHash('md5').update(text, 'utf8').digest('hex');
+  return { md5, checksum: BigInt('0x' + md5.slice(0, HEX_DIGITS)) };
+}

@@ -1,0 +1,187 @@
+/**
+ * A fake DB2 server: its host and ports, users, databases, the connections open to it, and the faults
+ * a test asks it to inject (deadlock, lock timeout, full log, dropped connection).
+ */
+import { Session, FakeDatabase as Db2Database } from './engine';
+import { communicationError, databaseNotFound, Db2SqlError, logFull, loginRefused, rolledBack, sqlError, statementTimedOut } from './errors';
+
+export interface FakeDb2ServerOptions {
+  host?: string;
+  /** Plain TCP/IP port (50000) and SSL port (50001), as a DB2 instance usually listens. */
+  port?: number;
+  sslPort?: number;
+  /** user → password. */
+  users?: Record<string, string>;
+  databases?: string[];
+}
+
+export interface Fault {
+  /** 40001 (deadlock, transaction rolled back), 57033 (lock timeout, statement only), 57011 (log full), 08001 (connection dropped), or any other. */
+  sqlstate: string;
+  /** Which statements it hits: a statement kind, 'commit', or a pattern over the SQL; default any statement. */
+  on?: 'insert' | 'select' | 'update' | 'commit' | 'any' | RegExp;
+  /** How many times; default once. */
+  times?: number;
+  /** For a dropped connection on commit: the commit lands first (the reply is what gets lost). */
+  afterCommit?: boolean;
+}
+
+/** Connection-string keywords, as DB2 CLI reads them: case-insensitive, `{…}` for values with `;`. */
+export function parseConnectionString(text: string): Map<string, string> {
+  const fields = new Map<string, string>();
+  let i = 0;
+  while (i < text.length) {
+    const eq = text.indexOf('=', i);
+    if (eq < 0) break;
+    const key = text.slice(i, eq).trim().toUpperCase();
+    let value: string;
+    if (text[eq + 1] === '{') {
+      let end = eq + 2;
+      value = '';
+      while (end < text.length) {
+        if (text[end] === '}' && text[end + 1] === '}') {
+          value += '}';
+          end += 2;
+        } else if (text[end] === '}') break;
+        else value += text[end++];
+      }
+      i = text.indexOf(';', end) < 0 ? text.length : text.indexOf(';', end) + 1;
+    } else {
+      const semi = text.indexOf(';', eq);
+      value = text.slice(eq + 1, semi < 0 ? text.length : semi).trim();
+      i = semi < 0 ? text.length : semi + 1;
+    }
+    if (key) fields.set(key, value);
+  }
+  return fields;
+}
+
+export class FakeDb2Server {
+  readonly host: string;
+  readonly port: number;
+  readonly sslPort: number;
+  readonly users: Map<string, string>;
+  readonly databases = new Map<string, Db2Database>();
+  /** Every connection string a client opened with, for tests of the URL → CLI translation. */
+  readonly connectionStrings: string[] = [];
+  private faults: Array<Fault & { remaining: number }> = [];
+
+  constructor(options: FakeDb2ServerOptions = {}) {
+    this.host = options.host ?? 'db2.fake.test';
+    this.port = options.port ?? 50000;
+    this.sslPort = options.sslPort ?? 50001;
+    this.users = new Map(Object.entries(options.users ?? { db2inst1: 'db2-secret' }));
+    for (const name of options.databases ?? ['BLUDB']) this.databases.set(name.toUpperCase(), new Db2Database(name.toUpperCase()));
+  }
+
+  database(name: string): Db2Database {
+    const db = this.databases.get(name.toUpperCase());
+    if (!db) throw new Error(`fake DB2 server has no database ${name}`);
+    return db;
+  }
+
+  /** Logs a client in, checking what a real server and CLI driver would. */
+  connect(connectionString: string): Session {
+    this.connectionStrings.push(connectionString);
+    const fields = parseConnectionString(connectionString);
+    const host = fields.get('HOSTNAME') ?? '';
+    const port = Number(fields.get('PORT') ?? '50000');
+    const ssl = (fields.get('SECURITY') ?? '').toUpperCase() === 'SSL';
+    // The wrong host, the wrong port, or SSL against the plain port (or the reverse) all end in SQL30081N.
+    if (host.toLowerCase() !== this.host.toLowerCase() || port !== (ssl ? this.sslPort : this.port)) {
+      throw communicationError(host, 'connect');
+    }
+    const user = fields.get('UID') ?? '';
+    if (this.users.get(user.toLowerCase()) !== fields.get('PWD') && this.users.get(user) !== fields.get('PWD')) throw loginRefused();
+    const name = (fields.get('DATABASE') ?? '').toUpperCase();
+    const db = this.databases.get(name);
+    if (!db) throw databaseNotFound(name);
+    const schema = fields.get('CURRENTSCHEMA') ?? user.toUpperCase();
+    const session = new Session(db, user, schema);
+    db.sessions.add(session);
+    return session;
+  }
+
+  /** A client closed its connection: DB2 rolls back what it left uncommitted. */
+  disconnect(session: Session): void {
+    session.db.rollback(session);
+    session.closed = true;
+    session.db.sessions.delete(session);
+  }
+
+  /** The network drops every open connection (or those of one database): their transactions roll back. */
+  dropConnections(database?: string): number {
+    let dropped = 0;
+    for (const db of this.databases.values()) {
+      if (database && db.name !== database.toUpperCase()) continue;
+      for (const session of [...db.sessions]) {
+        this.disconnect(session);
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
+  openConnections(database = 'BLUDB'): number {
+    return this.database(database).sessions.size;
+  }
+
+  failNext(fault: Fault): void {
+    this.faults.push({ ...fault, remaining: fault.times ?? 1 });
+  }
+
+  clearFaults(): void {
+    this.faults = [];
+  }
+
+  communicationError(): Db2SqlError {
+    return communicationError(this.host, 'recv');
+  }
+
+  private takeFault(kind: string, sql: string): (Fault & { remaining: number }) | null {
+    const fault = this.faults.find((f) => {
+      const on = f.on ?? 'any';
+      if (on instanceof RegExp) return kind !== 'commit' && on.test(sql);
+      return on === kind || (on === 'any' && kind !== 'commit');
+    });
+    if (!fault) return null;
+    if (--fault.remaining <= 0) this.faults.splice(this.faults.indexOf(fault), 1);
+    return fault;
+  }
+
+  /** Before a statement runs: raises an injected fault, with DB2's side effects. */
+  injectFault(session: Session, sql: string): void {
+    const kind = /^\s*(\w+)/.exec(sql)?.[1].toLowerCase() ?? 'any';
+    const fault = this.takeFault(kind, sql);
+    if (fault) this.raise(session, fault);
+  }
+
+  /** Commits, unless a fault on commit is pending. */
+  commitWithFaults(session: Session): void {
+    const fault = this.takeFault('commit', '');
+    if (!fault) {
+      session.db.commit(session);
+      return;
+    }
+    if (fault.afterCommit) session.db.commit(session);
+    this.raise(session, fault);
+  }
+
+  private raise(session: Session, fault: Fault): never {
+    switch (fault.sqlstate) {
+      case '40001':
+        session.db.rollback(session);
+        throw rolledBack(2);
+      case '57033':
+        throw statementTimedOut(2);
+      case '57011':
+        throw logFull();
+      default:
+        if (fault.sqlstate.startsWith('08')) {
+          this.disconnect(session);
+          throw communicationError(this.host, 'recv');
+        }
+        throw sqlError(fault.sqlstate, -1, `SQL0001N  Fault injected by the test (SQLSTATE ${fault.sqlstate}).`);
+    }
+  }
+}

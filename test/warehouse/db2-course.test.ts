@@ -1,0 +1,105 @@
+/**
+ * The course's data synced into DB2 (the fake ibm_db), through the CLI in-process: staging from
+ * sales.sql in MySQL, the warehouse's SALES_DATA seeded from sales.csv; the numbers the course expects.
+ */
+import mysql from 'mysql2/promise';
+import { loadStaging, readCourseCsv } from '../../scripts/course-data';
+import { useIbmDbDriver, type IbmDbConnection } from '../../lib/warehouse/db2/db2-driver';
+import { createFakeIbmDb, FakeDb2Server } from '../fakes/ibm_db';
+import { cli, MYSQL_SERVER } from '../support/databases';
+
+const MYSQL_DATABASE = 'test_db2_course';
+const WAREHOUSE = 'db2://db2inst1:db2-secret@db2.fake.test:50000/BLUDB';
+const CONNECT = 'DATABASE=BLUDB;HOSTNAME=db2.fake.test;PORT=50000;PROTOCOL=TCPIP;UID=db2inst1;PWD=db2-secret;';
+
+/** The course's warehouse table as a DB2 user creates it (docs/db2.md). */
+const SALES_DATA_DDL = `CREATE TABLE SALES_DATA (
+  rowid INTEGER NOT NULL, product_id INTEGER NOT NULL, customer_id INTEGER NOT NULL,
+  price DECIMAL(10,2), quantity INTEGER NOT NULL, timestamp TIMESTAMP)`;
+
+const server = new FakeDb2Server();
+const ibmdb = createFakeIbmDb(server);
+let db2: IbmDbConnection;
+let staging: mysql.Connection;
+const args = ['--source', `${MYSQL_SERVER}/${MYSQL_DATABASE}`, '--warehouse', WAREHOUSE];
+
+/** sales.csv into SALES_DATA with ibm_db array inserts, as an IMPORT would load it. */
+async function seedWarehouse(): Promise<void> {
+  await db2.query(SALES_DATA_DDL);
+  const rows = readCourseCsv();
+  for (let i = 0; i < rows.length; i += 5_000) {
+    const chunk = rows.slice(i, i + 5_000);
+    const params = [0, 1, 2, 3, 4, 5].map((j) => ({ ParamType: 'ARRAY' as const, Data: chunk.map((r) => r[j]) }));
+    await db2.query({ sql: 'INSERT INTO SALES_DATA VALUES (?, ?, ?, ?, ?, ?)', params, ArraySize: chunk.length });
+  }
+}
+
+beforeAll(async () => {
+  useIbmDbDriver(ibmdb);
+  await loadStaging(`${MYSQL_SERVER}/mysql`, MYSQL_DATABASE, { reset: true });
+  staging = await mysql.createConnection({ uri: `${MYSQL_SERVER}/${MYSQL_DATABASE}` });
+  db2 = await ibmdb.open(CONNECT);
+  await seedWarehouse();
+});
+afterAll(async () => {
+  await db2.close();
+  await staging.end();
+  useIbmDbDriver(null);
+});
+
+test('the seeded warehouse holds the CSV: 12186 rows up to rowid 12289', async () => {
+  expect(await db2.query('SELECT COUNT(*) AS N, MIN(rowid) AS LO, MAX(rowid) AS HI FROM SALES_DATA')).toEqual([{ N: 12186, LO: 104, HI: 12289 }]);
+  expect(await db2.query("SELECT rowid, VARCHAR(price) AS PRICE, VARCHAR_FORMAT(timestamp, 'YYYY-MM-DD HH24:MI:SS') AS TS FROM SALES_DATA WHERE rowid = 104")).toEqual([
+    { ROWID: 104, PRICE: '4277.00', TS: '2017-11-22 03:53:23' },
+  ]);
+});
+
+test('status before the first run shows 1650 pending rows', async () => {
+  const { code, stdout, stderr } = await cli(['status', ...args]);
+  expect(stderr).toBe('');
+  expect(code).toBe(0);
+  expect(stdout).toBe('sales_data: warehouse watermark = 12289, source high key = 13939, pending rows = 1650\n');
+});
+
+test('one run prints the course lines and loads exactly the 1650 new rows', async () => {
+  const { code, stdout, stderr } = await cli(['run', ...args]);
+  expect(stderr).toBe('');
+  expect(code).toBe(0);
+  expect(stdout).toBe(
+    'Last row id on production datawarehouse = 12289\n' +
+      'New rows on staging datawarehouse = 1650\n' +
+      'New rows inserted into production datawarehouse = 1650\n',
+  );
+  expect(await db2.query('SELECT COUNT(*) AS N, COUNT(DISTINCT rowid) AS D, MAX(rowid) AS HI FROM SALES_DATA')).toEqual([{ N: 13836, D: 13836, HI: 13939 }]);
+  const [expected] = await staging.query({ sql: 'SELECT rowid, product_id, customer_id, quantity FROM sales_data WHERE rowid > 12289 ORDER BY rowid', rowsAsArray: true });
+  const loaded = await db2.query('SELECT rowid, product_id, customer_id, quantity, price, timestamp FROM SALES_DATA WHERE rowid > 12289 ORDER BY rowid');
+  expect(loaded.map((r) => [r.ROWID, r.PRODUCT_ID, r.CUSTOMER_ID, r.QUANTITY])).toEqual(expected);
+  expect(loaded.every((r) => r.PRICE === null && r.TIMESTAMP === null)).toBe(true);
+});
+
+test('a second run right after finds 0 new rows', async () => {
+  const { code, stdout } = await cli(['run', ...args]);
+  expect(code).toBe(0);
+  expect(stdout).toBe(
+    'Last row id on production datawarehouse = 13939\n' +
+      'New rows on staging datawarehouse = 0\n' +
+      'New rows inserted into production datawarehouse = 0\n',
+  );
+  expect(await db2.query('SELECT COUNT(*) AS N FROM SALES_DATA')).toEqual([{ N: 13836 }]);
+});
+
+test('verify, with checksums computed in DB2 SQL, finds source and warehouse in step', async () => {
+  const { code, stdout, stderr } = await cli(['verify', ...args]);
+  expect(stderr).toBe('');
+  expect(stdout).toBe('sales_data: source rows = 13836, warehouse rows = 13836\nsales_data: in step\n');
+  expect(code).toBe(0);
+});
+
+test('the JSON report of a run with nothing new', async () => {
+  const { code, stdout } = await cli(['run', '--json', ...args]);
+  expect(code).toBe(0);
+  expect(JSON.parse(stdout)).toMatchObject({
+    ok: true,
+    tables: [{ table: 'sales_data', watermarkBefore: 13939, watermarkAfter: 13939, newRows: 0, inserted: 0, repaired: 0, more: false, dryRun: false }],
+  });
+});
