@@ -7,6 +7,7 @@ import { readStatus } from '../lib/status';
 import { runSync } from '../lib/sync-cycle';
 import { verify } from '../lib/verify';
 import { redact } from '../lib/connection-url';
+import { envWithSecrets } from '../lib/secrets';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -28,7 +29,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo =
       io.stdout(HELP);
       return 0;
     }
-    const config = resolveConfig(options, env);
+    const config = resolveConfig(options, await envWithSecrets(env));
     json = config.json;
     const deadline = config.maxSeconds === null ? null : Date.now() + config.maxSeconds * 1000;
     let report;

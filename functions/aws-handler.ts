@@ -1,0 +1,114 @@
+/**
+ * AWS Lambda entry point. Translates what invoked it into options and returns the same report as
+ * `warehouse-sync --json`:
+ *   - an EventBridge Scheduler schedule: the event is the schedule's input, i.e. the options;
+ *   - an EventBridge scheduled rule: {"detail-type": "Scheduled Event", "detail": {…options}}
+ *     (a rule with a constant input delivers that input, i.e. the options, like the Scheduler);
+ *   - a console test event or an `aws lambda invoke` payload: the options.
+ * Unknown keys are refused, so a typo in a schedule's input fails loudly instead of syncing the
+ * default table. `{}` (or no payload) runs with the function's environment alone.
+ *
+ * Failures throw. Lambda then marks the invocation failed: the Errors metric and alarms see it,
+ * asynchronous invocations (the schedule's) are retried as serverless.yml configures, and
+ * `aws lambda invoke` prints the message. errorType says which kind it was: `SyncRefused` (exit 2:
+ * input, config, secret, unreachable database, schema; nothing was written, fix and rerun) or
+ * `SyncFailed` (exit 1: failed mid-run; committed batches stay, a rerun continues). Returning
+ * {ok:false} instead would look like success to Lambda and hide the failure from every alarm.
+ * The message is the report's one line, passwords removed.
+ */
+import { optionsFromJson, resolveConfig, type SyncConfig, type SyncOptions } from '../lib/config';
+import { redact } from '../lib/connection-url';
+import { ConfigError, exitCodeOf, oneLine } from '../lib/errors';
+import { RunLog } from '../lib/log';
+import { envWithSecrets, forgetCachedSecrets } from '../lib/secrets';
+import { readStatus, type StatusReport } from '../lib/status';
+import { runSync, type SyncReport } from '../lib/sync-cycle';
+import { verify, type VerifyReport } from '../lib/verify';
+
+/** The part of Lambda's context object this handler uses. */
+export interface LambdaContext {
+  getRemainingTimeInMillis(): number;
+  awsRequestId?: string;
+}
+
+type Report = SyncReport | StatusReport | VerifyReport;
+export type FunctionReport = Omit<SyncReport, 'exitCode'> | Omit<StatusReport, 'exitCode'> | Omit<VerifyReport, 'exitCode'>;
+
+/**
+ * Time kept back from Lambda's deadline. The cycle asks before each batch whether time is up, so
+ * after the last "no" one batch can still be in flight (its page read, its insert and commit),
+ * then both connections close and the report is returned. 30 s covers a 10,000-row batch into a
+ * remote DB2 with room to spare; a quarter of the time left at the start caps it for short
+ * timeouts (a console test with the default 3 s timeout still gets to try). A batch that overruns
+ * anyway is killed with the invocation and rolled back by the warehouse: nothing is lost or
+ * doubled, the next run repeats it.
+ */
+export const SAFETY_MARGIN_MS = 30_000;
+
+export function safetyMargin(remainingMs: number): number {
+  return Math.min(SAFETY_MARGIN_MS, remainingMs / 4);
+}
+
+/** Keys of the EventBridge envelope around a scheduled rule's `detail`. */
+const ENVELOPE_KEYS = ['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail'];
+
+/** The options inside whatever invoked the function. Throws ConfigError naming the problem. */
+export function optionsFromEvent(event: unknown): SyncOptions {
+  if (event === null || event === undefined) return {};
+  if (!isObject(event)) throw new ConfigError([`the event must be a JSON object of options, e.g. {"tables": ["sales_data"]}, got ${describe(event)}`]);
+  if (typeof event['detail-type'] !== 'string') return optionsFromJson(event);
+
+  const stray = Object.keys(event).filter((k) => !ENVELOPE_KEYS.includes(k));
+  if (stray.length) {
+    throw new ConfigError([`an EventBridge event carries its options in "detail"; move ${stray.map((k) => `"${k}"`).join(', ')} there`]);
+  }
+  const detail = event.detail;
+  if (detail === undefined || detail === null) return {};
+  if (!isObject(detail)) throw new ConfigError([`the event's "detail" must be a JSON object of options, got ${describe(detail)}`]);
+  return optionsFromJson(detail);
+}
+
+export const handler = async (event: unknown, context: LambdaContext): Promise<FunctionReport> => {
+  const log = new RunLog({ metrics: true, fields: context.awsRequestId ? { requestId: context.awsRequestId } : {} });
+  let config: SyncConfig;
+  try {
+    config = resolveConfig(optionsFromEvent(event), await envWithSecrets(process.env));
+  } catch (error) {
+    log.failure(error);
+    throw invocationError(oneLine(error), exitCodeOf(error));
+  }
+
+  // Lambda's own clock decides, asked before each batch; --max-seconds can only shorten the run.
+  const margin = safetyMargin(context.getRemainingTimeInMillis());
+  const outOfTime = () => context.getRemainingTimeInMillis() <= margin;
+  const deadline = config.maxSeconds === null ? null : Date.now() + config.maxSeconds * 1000;
+  let report: Report;
+  if (config.command === 'status') report = await readStatus(config);
+  else if (config.command === 'verify') report = await verify(config);
+  else report = await runSync(config, { deadline, outOfTime, hooks: log.hooks });
+  log.end(report, config.command);
+
+  if (report.error !== undefined) {
+    forgetCachedSecrets(); // the next invocation re-reads them, e.g. after a password rotation
+    throw invocationError(report.error, report.exitCode);
+  }
+  const { exitCode: _exitCode, ...shown } = report;
+  return shown;
+};
+
+class SyncRefused extends Error {}
+SyncRefused.prototype.name = 'SyncRefused';
+class SyncFailed extends Error {}
+SyncFailed.prototype.name = 'SyncFailed';
+
+function invocationError(message: string, exitCode: number): Error {
+  return exitCode === 2 ? new SyncRefused(redact(message)) : new SyncFailed(redact(message));
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  return Array.isArray(value) ? 'an array' : typeof value;
+}
