@@ -21,9 +21,7 @@ import { redact } from '../lib/connection-url';
 import { ConfigError, exitCodeOf, oneLine } from '../lib/errors';
 import { RunLog } from '../lib/log';
 import { envWithSecrets, forgetCachedSecrets } from '../lib/secrets';
-import { readStatus, type StatusReport } from '../lib/status';
-import { runSync, type SyncReport } from '../lib/sync-cycle';
-import { verify, type VerifyReport } from '../lib/verify';
+import { publicReport, runCommand, type PublicReport } from '../lib/commands';
 
 /** The part of Lambda's context object this handler uses. */
 export interface LambdaContext {
@@ -31,8 +29,7 @@ export interface LambdaContext {
   awsRequestId?: string;
 }
 
-type Report = SyncReport | StatusReport | VerifyReport;
-export type FunctionReport = Omit<SyncReport, 'exitCode'> | Omit<StatusReport, 'exitCode'> | Omit<VerifyReport, 'exitCode'>;
+export type FunctionReport = PublicReport;
 
 /**
  * Time kept back from Lambda's deadline. The cycle asks before each batch whether time is up, so
@@ -82,17 +79,14 @@ export const handler = async (event: unknown, context: LambdaContext): Promise<F
   const margin = safetyMargin(context.getRemainingTimeInMillis());
   const outOfTime = () => context.getRemainingTimeInMillis() <= margin;
   const deadline = config.maxSeconds === null ? null : Date.now() + config.maxSeconds * 1000;
-  let report: Report;
-  if (config.command === 'status') report = await readStatus(config);
-  else if (config.command === 'verify') report = await verify(config);
-  else report = await runSync(config, { deadline, outOfTime, hooks: log.hooks });
+  const report = await runCommand(config, { deadline, outOfTime, hooks: log.hooks });
   log.end(report, config.command);
 
   if (report.error !== undefined) {
     forgetCachedSecrets(); // the next invocation re-reads them, e.g. after a password rotation
     throw invocationError(report.error, report.exitCode);
   }
-  const { exitCode: _exitCode, ...shown } = report;
+  const shown = publicReport(report);
   return shown;
 };
 

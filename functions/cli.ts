@@ -2,10 +2,7 @@
 import { HELP, optionsFromArgv, resolveConfig } from '../lib/config';
 import { exitCodeOf, oneLine } from '../lib/errors';
 import { ProgressBar } from '../lib/progress';
-import { formatRun, formatStatus, formatVerify } from '../lib/report-format';
-import { readStatus } from '../lib/status';
-import { runSync } from '../lib/sync-cycle';
-import { verify } from '../lib/verify';
+import { formatReport, publicReport, runCommand } from '../lib/commands';
 import { redact } from '../lib/connection-url';
 import { envWithSecrets } from '../lib/secrets';
 
@@ -32,26 +29,15 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo =
     const config = resolveConfig(options, await envWithSecrets(env));
     json = config.json;
     const deadline = config.maxSeconds === null ? null : Date.now() + config.maxSeconds * 1000;
-    let report;
-    let text: string;
-    if (config.command === 'status') {
-      report = await readStatus(config);
-      text = formatStatus(report);
-    } else if (config.command === 'verify') {
-      report = await verify(config);
-      text = formatVerify(report);
-    } else {
-      const showProgress = config.progress ?? (io.stderrIsTty && !json);
-      const bar = showProgress ? new ProgressBar() : null;
-      report = await runSync(config, { deadline, hooks: { progress: bar ? (t, d, n) => bar.update(t, d, n) : undefined } });
-      bar?.finish();
-      text = formatRun(report);
-    }
+    const showProgress = config.command === 'run' && (config.progress ?? (io.stderrIsTty && !json));
+    const bar = showProgress ? new ProgressBar() : null;
+    const report = await runCommand(config, { deadline, hooks: { progress: bar ? (t, d, n) => bar.update(t, d, n) : undefined } });
+    bar?.finish();
     if (json) {
-      const { exitCode: _exitCode, ...shown } = report;
-      io.stdout(JSON.stringify(shown) + '\n');
-    } else if (text) {
-      io.stdout(text + '\n');
+      io.stdout(JSON.stringify(publicReport(report)) + '\n');
+    } else {
+      const text = formatReport(config.command, report);
+      if (text) io.stdout(text + '\n');
     }
     if (report.error) io.stderr(`warehouse-sync: ${redact(report.error)}\n`);
     return report.exitCode;

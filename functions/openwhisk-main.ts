@@ -20,11 +20,8 @@ import { redact } from '../lib/connection-url';
 import { ConfigError, exitCodeOf, oneLine } from '../lib/errors';
 import { RunLog } from '../lib/log';
 import { envWithSecrets, forgetCachedSecrets } from '../lib/secrets';
-import { readStatus, type StatusReport } from '../lib/status';
-import { runSync, type SyncReport } from '../lib/sync-cycle';
-import { verify, type VerifyReport } from '../lib/verify';
+import { publicReport, runCommand } from '../lib/commands';
 
-type Report = SyncReport | StatusReport | VerifyReport;
 type Params = Record<string, unknown>;
 
 /** Platform-injected parameter names: web action and Code Engine request fields. */
@@ -66,17 +63,14 @@ export async function main(params: Params = {}): Promise<Params> {
   }
 
   const deadline = activationDeadline(Date.now(), process.env.__OW_DEADLINE, config.maxSeconds);
-  let report: Report;
-  if (config.command === 'status') report = await readStatus(config);
-  else if (config.command === 'verify') report = await verify(config);
-  else report = await runSync(config, { deadline, hooks: log.hooks });
+  const report = await runCommand(config, { deadline, hooks: log.hooks });
   log.end(report, config.command);
 
   if (report.error !== undefined) {
     forgetCachedSecrets();
     return failure(redact(report.error), report.exitCode, codeEngine);
   }
-  const { exitCode: _exitCode, ...shown } = report;
+  const shown = publicReport(report);
   return codeEngine ? httpResponse(200, shown) : shown;
 }
 
