@@ -12,7 +12,7 @@ const MYSQL_DATABASE = 'test_db2_course';
 const WAREHOUSE = 'db2://db2inst1:db2-secret@db2.fake.test:50000/BLUDB';
 const CONNECT = 'DATABASE=BLUDB;HOSTNAME=db2.fake.test;PORT=50000;PROTOCOL=TCPIP;UID=db2inst1;PWD=db2-secret;';
 
-/** The course's warehouse table as a DB2 user creates it (docs/db2.md). */
+/** The course's warehouse table as a DB2 user creates it (the README, "IBM DB2 as the warehouse"). */
 const SALES_DATA_DDL = `CREATE TABLE SALES_DATA (
   rowid INTEGER NOT NULL, product_id INTEGER NOT NULL, customer_id INTEGER NOT NULL,
   price DECIMAL(10,2), quantity INTEGER NOT NULL, timestamp TIMESTAMP)`;

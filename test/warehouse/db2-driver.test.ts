@@ -27,7 +27,7 @@ function ibmDbInstalled(): boolean {
 }
 
 const INSTALL = 'set IBM_DB_HOME to an installed IBM clidriver and run `npm install-scripts approve ibm_db && npm rebuild ibm_db`, ' +
-  'or run `npm install-scripts approve ibm_db && npm install ibm_db` on a machine that can download IBM\'s driver (see docs/db2.md)';
+  'or run `npm install-scripts approve ibm_db && npm install ibm_db` on a machine that can download IBM\'s driver (see the README, "IBM DB2 as the warehouse")';
 
 describe('without the DB2 driver', () => {
   beforeAll(() => useIbmDbDriver(null));

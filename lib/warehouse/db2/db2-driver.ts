@@ -56,7 +56,7 @@ export function useIbmDbDriver(driver: IbmDbModule | null): void {
 
 const INSTALL_HINT =
   'set IBM_DB_HOME to an installed IBM clidriver and run `npm install-scripts approve ibm_db && npm rebuild ibm_db`, ' +
-  'or run `npm install-scripts approve ibm_db && npm install ibm_db` on a machine that can download IBM\'s driver (see docs/db2.md)';
+  'or run `npm install-scripts approve ibm_db && npm install ibm_db` on a machine that can download IBM\'s driver (see the README, "IBM DB2 as the warehouse")';
 
 /** The driver: the injected one, else `require('ibm_db')`, whose failures name what is missing. */
 export function loadIbmDb(): IbmDbModule {
