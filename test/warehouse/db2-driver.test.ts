@@ -46,7 +46,7 @@ describe('without the DB2 driver', () => {
   test('--json carries the same line', async () => {
     const run = await cli(['--json', '--source', SOURCE, '--warehouse', 'DATABASE=BLUDB;HOSTNAME=db2.example.com;PORT=50000;PROTOCOL=TCPIP;UID=u;PWD=hunter2-secret;']);
     expect(run.code).toBe(2);
-    expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: expect.stringMatching(/^DB2 driver missing: .*docs\/db2\.md\)$/) });
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: expect.stringMatching(/^DB2 driver missing: .*\(see the README, "IBM DB2 as the warehouse"\)$/) });
     expect(run.stdout + run.stderr).not.toContain('hunter2');
   });
 });
