@@ -6,7 +6,7 @@
 import { createHash } from 'crypto';
 import { sqlError, unknownFunction } from './errors';
 import {
-  asExact, asText, compare, digitsOf, incompatible, INT_RANGE, lengthIn, pow10, rescale, SqlType,
+  asExact, asText, compare, convertNumberOrDatetime, digitsOf, incompatible, INT_RANGE, lengthIn, pow10, rescale, SqlType,
   toDate, toDecfloat, toDecimal, toDouble, toInteger, toTime, toTimestamp, Val,
 } from './values';
 
@@ -128,26 +128,9 @@ export function comparison(op: string, a: Val, b: Val): Val {
 
 export function cast(val: Val, type: SqlType): Val {
   if (val === null) return null;
+  const converted = convertNumberOrDatetime(val, type);
+  if (converted !== undefined) return converted;
   switch (type.base) {
-    case 'SMALLINT':
-      return toInteger(val, 16, 'SMALLINT');
-    case 'INTEGER':
-      return toInteger(val, 32, 'INTEGER');
-    case 'BIGINT':
-      return toInteger(val, 64, 'BIGINT');
-    case 'DECIMAL':
-      return toDecimal(val, type.length, type.scale);
-    case 'DECFLOAT':
-      return toDecfloat(val, type.length === 16 ? 16 : 34);
-    case 'REAL':
-    case 'DOUBLE':
-      return toDouble(val);
-    case 'DATE':
-      return toDate(val);
-    case 'TIME':
-      return toTime(val);
-    case 'TIMESTAMP':
-      return toTimestamp(val, type.scale);
     case 'CHAR':
     case 'VARCHAR':
     case 'CLOB': {

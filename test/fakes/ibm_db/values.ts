@@ -328,6 +328,26 @@ const pad = (n: number) => String(n).padStart(2, '0');
  */
 export function assign(val: Val, type: SqlType, fromParameter: boolean): Val {
   if (val === null) return null;
+  const converted = convertNumberOrDatetime(val, type);
+  if (converted !== undefined) return converted;
+  switch (type.base) {
+    case 'BOOLEAN':
+      if (val.t === 'bool') return val;
+      if (val.t === 'int') return { t: 'bool', v: val.v !== 0n };
+      if (val.t === 'str' && /^(true|false|1|0)$/i.test(val.v.trim())) return { t: 'bool', v: /^(true|1)$/i.test(val.v.trim()) };
+      throw incompatible('BOOLEAN');
+    case 'BINARY':
+    case 'VARBINARY':
+    case 'BLOB':
+      return assignBinary(val, type, fromParameter);
+    default:
+      if (type.forBitData) return assignBinary(val, type, fromParameter);
+      return assignText(val, type, fromParameter);
+  }
+}
+
+/** Numeric and datetime conversion, the same for CAST and for assignment; undefined for other types. */
+export function convertNumberOrDatetime(val: Exclude<Val, null>, type: SqlType): Val | undefined {
   switch (type.base) {
     case 'SMALLINT':
       return toInteger(val, 16, 'SMALLINT');
@@ -348,18 +368,8 @@ export function assign(val: Val, type: SqlType, fromParameter: boolean): Val {
       return toTime(val);
     case 'TIMESTAMP':
       return toTimestamp(val, type.scale);
-    case 'BOOLEAN':
-      if (val.t === 'bool') return val;
-      if (val.t === 'int') return { t: 'bool', v: val.v !== 0n };
-      if (val.t === 'str' && /^(true|false|1|0)$/i.test(val.v.trim())) return { t: 'bool', v: /^(true|1)$/i.test(val.v.trim()) };
-      throw incompatible('BOOLEAN');
-    case 'BINARY':
-    case 'VARBINARY':
-    case 'BLOB':
-      return assignBinary(val, type, fromParameter);
     default:
-      if (type.forBitData) return assignBinary(val, type, fromParameter);
-      return assignText(val, type, fromParameter);
+      return undefined;
   }
 }
 
