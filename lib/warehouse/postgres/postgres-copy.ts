@@ -1,4 +1,8 @@
-/** Rows → COPY text format (tab-separated, `\N` for NULL, backslash escapes), built per batch. */
+/**
+ * COPY … FROM STDIN for PostgreSQL: rows → COPY text format (tab-separated, `\N` for NULL,
+ * backslash escapes) written straight into protocol messages, and the query that sends them.
+ */
+import type { Connection } from 'pg';
 import type { Row, Value } from '../warehouse';
 
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
@@ -16,14 +20,222 @@ export function encodeValue(value: Value): string {
   return '\\\\x' + value.toString('hex');
 }
 
-/** One COPY payload for a batch. */
+/** One COPY payload for a batch, as one string (small batches, tests); `copyTextChunks` is the fast path. */
 export function encodeRows(rows: Row[]): string {
-  const lines = new Array<string>(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i];
-    let line = encodeValue(row[0]);
-    for (let j = 1; j < row.length; j++) line += '\t' + encodeValue(row[j]);
-    lines[i] = line;
+  return Buffer.concat([...copyTextChunks(rows)]).toString('utf8');
+}
+
+/** Bytes per CopyData message: large enough to amortise a write, small enough that the server starts early. */
+export const COPY_CHUNK_BYTES = 64 * 1024;
+/** A CopyData message's header: type byte 'd' and a 4-byte length that counts itself. */
+const COPY_DATA_HEADER = 5;
+const COPY_DONE = Buffer.from([0x63, 0, 0, 0, 4]);
+/** Longest COPY text of a JS number (`-1.7976931348623157e+308` is 24) plus its separator, rounded up. */
+const MAX_NUMBER_BYTES = 32;
+
+const TAB = 0x09;
+const NEWLINE = 0x0a;
+const BACKSLASH = 0x5c;
+const ZERO = 0x30;
+const MINUS = 0x2d;
+
+/**
+ * The same COPY text as `encodeValue`, written straight into buffers of about `chunkBytes` (COPY
+ * data messages need not end at row boundaries), each with `reserve` bytes left free at its start
+ * for a message header. No per-row strings, no rope of a whole batch to flatten and re-encode:
+ * integers are written digit by digit, short ASCII text byte by byte, anything else through
+ * Buffer's own UTF-8 writer.
+ */
+export function* copyTextChunks(rows: Row[], chunkBytes = COPY_CHUNK_BYTES, reserve = 0): Generator<Buffer> {
+  let buf = Buffer.allocUnsafe(chunkBytes);
+  let pos = reserve;
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    const last = row.length - 1;
+    // Room for every number and NULL of the row with their separators; text and binary check their own.
+    const fixed = row.length * MAX_NUMBER_BYTES;
+    if (pos + fixed > buf.length) {
+      yield buf.subarray(0, pos);
+      buf = Buffer.allocUnsafe(Math.max(chunkBytes, reserve + fixed));
+      pos = reserve;
+    }
+    for (let c = 0; c <= last; c++) {
+      const value = row[c];
+      if (typeof value === 'number') {
+        pos = Number.isSafeInteger(value) ? writeInteger(buf, pos, value) : pos + buf.write(String(value), pos, 'latin1');
+      } else if (value === null) {
+        buf[pos++] = BACKSLASH;
+        buf[pos++] = 0x4e; // N
+      } else {
+        // Worst case: 3 UTF-8 bytes per UTF-16 unit, doubled by escapes; hex doubles bytes. Plus the rest of the row.
+        const need = (typeof value === 'string' ? value.length * 6 : value.length * 2 + 3) + fixed;
+        if (pos + need > buf.length) {
+          yield buf.subarray(0, pos);
+          buf = Buffer.allocUnsafe(Math.max(chunkBytes, reserve + need));
+          pos = reserve;
+        }
+        if (typeof value === 'string') {
+          pos = writeText(buf, pos, value);
+        } else {
+          // bytea hex input `\x…`; the backslash itself is escaped in COPY text.
+          buf[pos++] = BACKSLASH;
+          buf[pos++] = BACKSLASH;
+          buf[pos++] = 0x78; // x
+          pos += buf.write(value.toString('hex'), pos, 'latin1');
+        }
+      }
+      buf[pos++] = c === last ? NEWLINE : TAB;
+    }
+    if (pos >= chunkBytes) {
+      yield buf.subarray(0, pos);
+      buf = Buffer.allocUnsafe(chunkBytes);
+      pos = reserve;
+    }
   }
-  return lines.join('\n') + '\n';
+  if (pos > reserve) yield buf.subarray(0, pos);
+}
+
+function writeInteger(buf: Buffer, pos: number, value: number): number {
+  if (value < 0) {
+    buf[pos++] = MINUS;
+    value = -value;
+  }
+  if (value < 10) {
+    buf[pos] = ZERO + value;
+    return pos + 1;
+  }
+  if (value > 0x7fffffff) {
+    // Beyond 31 bits `| 0` would wrap: the engine's own conversion is exact for every safe integer.
+    return pos + buf.write(String(value), pos, 'latin1');
+  }
+  const end = pos + digitCount(value);
+  for (let i = end - 1; i >= pos; i--) {
+    const q = (value / 10) | 0;
+    buf[i] = ZERO + value - q * 10;
+    value = q;
+  }
+  return end;
+}
+
+function digitCount(value: number): number {
+  if (value < 100_000) return value < 100 ? 2 : value < 1_000 ? 3 : value < 10_000 ? 4 : 5;
+  return value < 1_000_000 ? 6 : value < 10_000_000 ? 7 : value < 100_000_000 ? 8 : value < 1_000_000_000 ? 9 : 10;
+}
+
+/** Short ASCII without COPY's special characters goes byte by byte; the rest is escaped and UTF-8 encoded by Buffer. */
+function writeText(buf: Buffer, pos: number, text: string): number {
+  const start = pos;
+  const n = text.length;
+  if (n > 64) return start + buf.write(escapeText(text), start, 'utf8');
+  for (let i = 0; i < n; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x80 || code === BACKSLASH || code === TAB || code === NEWLINE || code === 0x0d) {
+      return start + buf.write(escapeText(text), start, 'utf8');
+    }
+    buf[pos++] = code;
+  }
+  return pos;
+}
+
+/**
+ * `COPY … FROM STDIN` as a query that pg's Client runs in its queue like any other (a
+ * "submittable", the extension point pg-copy-streams uses too), with the data pipelined: the
+ * CopyData messages follow the Query message at once instead of after the server's
+ * CopyInResponse, so the server never waits a round trip, or for a client busy reading the
+ * source, before its first row. The protocol allows it: a server whose COPY failed (or never
+ * started) drops the CopyData and CopyDone it receives afterwards. Writes respect the socket's
+ * backpressure and always carry whole messages.
+ *
+ * `done` settles once the server has answered the whole query (for `BEGIN; COPY …; COMMIT`, after
+ * the commit) with the COPY's row count, or at the first error, after which nothing more is sent.
+ */
+export class CopyIn {
+  readonly done: Promise<number>;
+  private resolve!: (rows: number) => void;
+  private reject!: (error: Error) => void;
+  private readonly chunks: Iterator<Buffer>;
+  private rowCount = 0;
+  private failure: Error | null = null;
+  private socket: Connection['stream'] | null = null;
+
+  constructor(
+    private readonly text: string,
+    rows: Row[],
+  ) {
+    this.chunks = copyTextChunks(rows, COPY_CHUNK_BYTES, COPY_DATA_HEADER);
+    this.done = new Promise((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    this.done.catch(() => undefined); // the caller awaits it; an early failure must not count as unhandled
+  }
+
+  submit(connection: Connection): void {
+    connection.query(this.text);
+    this.socket = connection.stream;
+    this.pump();
+  }
+
+  private readonly pump = (): void => {
+    const socket = this.socket!;
+    while (this.failure === null && socket.writable) {
+      let next: IteratorResult<Buffer>;
+      try {
+        next = this.chunks.next();
+      } catch (error) {
+        // CopyFail makes the server abort the COPY (and so the transaction); reported as this error.
+        this.failure = error instanceof Error ? error : new Error(String(error));
+        socket.write(copyFail(this.failure.message));
+        return;
+      }
+      if (next.done) {
+        socket.write(COPY_DONE);
+        return;
+      }
+      const message = next.value;
+      message[0] = 0x64; // 'd'
+      message.writeUInt32BE(message.length - 1, 1);
+      if (!socket.write(message)) {
+        socket.once('drain', this.pump);
+        return;
+      }
+    }
+  };
+
+  // Called by pg's Client as the server answers.
+  handleCommandComplete(message: { text?: string }): void {
+    const copied = /^COPY (\d+)/.exec(message.text ?? '');
+    if (copied) this.rowCount = Number(copied[1]);
+  }
+
+  handleError(error: Error): void {
+    this.callback();
+    const reported = this.failure ?? error;
+    this.failure = reported;
+    this.reject(reported);
+  }
+
+  handleReadyForQuery(): void {
+    this.callback();
+    if (this.failure === null) this.resolve(this.rowCount);
+  }
+
+  /** The data is already on its way. */
+  handleCopyInResponse(): void {}
+  handleRowDescription(): void {}
+  handleDataRow(): void {}
+  handleEmptyQuery(): void {}
+  handlePortalSuspended(): void {}
+  handleCopyData(): void {}
+  /** pg replaces this to clear its query_timeout timer. */
+  callback(): void {}
+}
+
+function copyFail(reason: string): Buffer {
+  const text = Buffer.from(reason.replace(/\0/g, ' ') + '\0', 'utf8');
+  const message = Buffer.allocUnsafe(5 + text.length);
+  message[0] = 0x66; // 'f'
+  message.writeUInt32BE(4 + text.length, 1);
+  text.copy(message, 5);
+  return message;
 }

@@ -9,7 +9,7 @@ import type { TableName } from '../../config';
 import { ConnectionTarget, passwordOf, scrub } from '../../connection-url';
 import { ConnectionError, RunError } from '../../errors';
 import type { LoadTarget, RangeDigest, Row, Warehouse, WarehouseTable, WriterLock } from '../warehouse';
-import { encodeRows } from './postgres-copy';
+import { CopyIn } from './postgres-copy';
 import { canonicalRowSql } from './postgres-canonical';
 import { COLUMNS_SQL, PgAttributeRow, toColumn } from './postgres-introspector';
 
@@ -91,18 +91,15 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   async load(target: LoadTarget, rows: Row[]): Promise<void> {
-    const { from } = await import('pg-copy-streams');
     const columns = target.columns.map((c) => ident(c.name)).join(', ');
-    await this.client.query('BEGIN');
+    // One simple query per batch: the server opens the transaction, takes the rows and commits
+    // without waiting on the client in between; `done` settles after the COMMIT.
+    const copy = new CopyIn(`BEGIN; COPY ${target.table.sql} (${columns}) FROM STDIN; COMMIT`, rows);
+    this.client.query(copy);
     try {
-      const stream = this.client.query(from(`COPY ${target.table.sql} (${columns}) FROM STDIN`));
-      await new Promise<void>((resolve, reject) => {
-        stream.on('error', reject);
-        stream.on('finish', resolve);
-        stream.end(encodeRows(rows));
-      });
-      await this.client.query('COMMIT');
+      await copy.done;
     } catch (error) {
+      // A failed COPY leaves the explicit transaction aborted; a failed COMMIT has already ended it.
       await this.client.query('ROLLBACK').catch(() => undefined);
       throw error;
     }
