@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- options]`: warehouse-sync against the bulk-copy limit and the course-style
- * baseline, on the same data, interleaved and repeated. See docs/performance.md.
+ * baseline, on the same data, interleaved and repeated. See the README, "Performance".
  *
  *   --rows N        rows of the full load (default 1,000,000); incremental adds 10,000 on top
  *   --runs N        rounds; each contender runs once per scenario per round (default 5)
