@@ -6,6 +6,7 @@
  */
 import mysql from 'mysql2/promise';
 import { Client } from 'pg';
+import { WAREHOUSE_DDL } from '../scripts/course-data';
 
 export const SOURCE_DB = 'bench_source';
 export const WAREHOUSE_DB = 'bench_warehouse';
@@ -27,16 +28,6 @@ const SOURCE_DDL = (table: string) => `CREATE TABLE \`${table}\` (
   customer_id INT NOT NULL,
   quantity INT NOT NULL
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci`;
-
-/** Warehouse as in the course: six columns, price and timestamp nullable (staging lacks them), no primary key. */
-const WAREHOUSE_DDL = (table: string) => `CREATE TABLE ${table} (
-  rowid integer NOT NULL,
-  product_id integer NOT NULL,
-  customer_id integer NOT NULL,
-  price integer,
-  quantity integer NOT NULL,
-  "timestamp" timestamp
-)`;
 
 /** Row `i` of every source table: the same values whatever the table's size. */
 const ROW_SQL = 'seq, 5000 + (seq * 7919) % 4000, 1 + (seq * 104729) % 99991, 1 + (seq * 31) % 5';

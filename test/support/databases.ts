@@ -7,6 +7,7 @@ import path from 'path';
 import mysql from 'mysql2/promise';
 import { Client } from 'pg';
 import { runCli } from '../../functions/cli';
+import { WAREHOUSE_DDL } from '../../scripts/course-data';
 
 export const MYSQL_SERVER = 'mysql://root@127.0.0.1:3306';
 export const POSTGRES_SERVER = 'postgres://root@127.0.0.1:5432';
@@ -101,7 +102,7 @@ export function cliProcess(args: string[], env: NodeJS.ProcessEnv = {}, onStart?
 /** Course-shaped tables: staging (4 columns, rowid PK) and warehouse (6 columns, no key, like the course's). */
 export async function createCourseTables(db: TestDatabases, table = 'sales_data'): Promise<void> {
   await db.mysql.query(`CREATE TABLE ${table} (rowid INT NOT NULL AUTO_INCREMENT PRIMARY KEY, product_id INT NOT NULL, customer_id INT NOT NULL, quantity INT NOT NULL)`);
-  await db.pg.query(`CREATE TABLE ${table} (rowid integer NOT NULL, product_id integer NOT NULL, customer_id integer NOT NULL, price integer, quantity integer NOT NULL, "timestamp" timestamp)`);
+  await db.pg.query(WAREHOUSE_DDL(table));
 }
 
 /** Inserts rows with keys from..to (inclusive), values derived from the key, generated in SQL (MariaDB's sequence engine). */
