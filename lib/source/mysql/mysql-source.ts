@@ -4,14 +4,15 @@
  * the current one. Values arrive lossless: DECIMAL/BIGINT as exact strings, temporal values as
  * text in a UTC session (no host time-zone shift), JSON as text, binary as Buffers.
  */
-import type { Connection, ConnectionOptions } from 'mysql2/promise';
+import type { Connection } from 'mysql2/promise';
 import type { Column, ColumnPair } from '../../columns';
 import type { TableName } from '../../config';
-import { ConnectionTarget, passwordOf, scrub } from '../../connection-url';
-import { ConnectionError, RunError } from '../../errors';
+import { ConnectionTarget, scrub } from '../../connection-url';
+import { RunError } from '../../errors';
 import type { RangeDigest, Row } from '../../warehouse/warehouse';
-import { canonicalRowSql, rowChecksumSql } from './mysql-canonical';
-import { COLUMNS_SQL, InformationSchemaColumn, toColumn } from './mysql-introspector';
+import { canonicalRowSql, rowChecksumSql } from '../../mysql/mysql-canonical';
+import { ident, openMysql, unquote } from '../../mysql/mysql-connection';
+import { COLUMNS_SQL, InformationSchemaColumn, toColumn } from '../../mysql/mysql-introspector';
 
 export interface SourceTable {
   sql: string;
@@ -27,33 +28,7 @@ export class MySqlSource {
   ) {}
 
   static async open(target: ConnectionTarget): Promise<MySqlSource> {
-    const mysql = await import('mysql2/promise');
-    const url = new URL(target.url);
-    const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
-    const options: ConnectionOptions = {
-      host: url.hostname,
-      port: url.port ? Number(url.port) : 3306,
-      user: decodeURIComponent(url.username),
-      password: decodeURIComponent(url.password),
-      database,
-      charset: 'utf8mb4_general_ci',
-      supportBigNumbers: true,
-      bigNumberStrings: true,
-      dateStrings: true,
-      jsonStrings: true,
-      decimalNumbers: false,
-      timezone: 'Z',
-      connectTimeout: 10_000,
-    };
-    const secrets = [decodeURIComponent(url.password)].filter(Boolean);
-    let connection: Connection;
-    try {
-      connection = await mysql.createConnection(options);
-    } catch (error) {
-      throw new ConnectionError(`source ${describeConnectError(error, target, database, secrets)}`);
-    }
-    // TIMESTAMP values are rendered in the session zone: UTC makes them the stored instant.
-    await connection.query("SET time_zone = '+00:00'");
+    const { connection, database, secrets } = await openMysql(target, 'source');
     return new MySqlSource(connection, database, secrets);
   }
 
@@ -124,7 +99,7 @@ export class MySqlSource {
   async rangeDigests(table: SourceTable, key: Column, pairs: ColumnPair[], low: bigint, high: bigint, width: bigint): Promise<RangeDigest[]> {
     const k = ident(key.name);
     const [rows] = await this.query(
-      `SELECT CAST(FLOOR((${k} - ${low} - 1) / ${width}) AS CHAR), COUNT(*), CAST(COALESCE(SUM(${rowChecksumSql(pairs)}), 0) AS CHAR)
+      `SELECT CAST(FLOOR((${k} - ${low} - 1) / ${width}) AS CHAR), COUNT(*), CAST(COALESCE(SUM(${rowChecksumSql(pairs, 'source')}), 0) AS CHAR)
         FROM ${table.sql} WHERE ${range(key, low, high)} GROUP BY 1 ORDER BY 1`,
     );
     return rows.map(([bucket, count, checksum]) => {
@@ -135,7 +110,7 @@ export class MySqlSource {
 
   async rowDigests(table: SourceTable, key: Column, pairs: ColumnPair[], low: bigint, high: bigint): Promise<Map<bigint, string>> {
     const [rows] = await this.query(
-      `SELECT ${ident(key.name)}, MD5(${canonicalRowSql(pairs)}) FROM ${table.sql} WHERE ${range(key, low, high)}`,
+      `SELECT ${ident(key.name)}, MD5(${canonicalRowSql(pairs, 'source')}) FROM ${table.sql} WHERE ${range(key, low, high)}`,
     );
     return new Map(rows.map(([k, digest]) => [BigInt(k as string | number), String(digest)]));
   }
@@ -155,14 +130,6 @@ export class MySqlSource {
   }
 }
 
-export function ident(name: string): string {
-  return '`' + name.replace(/`/g, '``') + '`';
-}
-
-function unquote(name: string): string {
-  return /^".*"$/.test(name) || /^`.*`$/.test(name) ? name.slice(1, -1) : name;
-}
-
 function range(key: Column, low: bigint | null, high: bigint): string {
   const k = ident(key.name);
   return low === null ? `${k} <= ${high}` : `${k} > ${low} AND ${k} <= ${high}`;
@@ -170,26 +137,4 @@ function range(key: Column, low: bigint | null, high: bigint): string {
 
 function toKey(value: unknown): bigint | null {
   return value === null || value === undefined ? null : BigInt(value as string | number);
-}
-
-function describeConnectError(error: unknown, target: ConnectionTarget, database: string, secrets: string[]): string {
-  const e = error as { code?: string; message?: string };
-  const where = new URL(target.url);
-  const host = `${where.hostname}:${where.port || 3306}`;
-  switch (e.code) {
-    case 'ER_ACCESS_DENIED_ERROR':
-    case 'ER_DBACCESS_DENIED_ERROR':
-      return `refused the login for user "${decodeURIComponent(where.username)}" at ${host}: check the user and password in --source / SYNC_SOURCE_URL`;
-    case 'ER_BAD_DB_ERROR':
-      return `database "${database}" does not exist at ${host}: check the database name in --source / SYNC_SOURCE_URL`;
-    case 'ECONNREFUSED':
-      return `at ${host} refused the connection: is MySQL running there? (check host and port in --source)`;
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return `host "${where.hostname}" was not found: check the host in --source`;
-    case 'ETIMEDOUT':
-      return `at ${host} did not answer within 10 s: check host, port and firewall`;
-    default:
-      return `connection to ${host} failed: ${scrub(e.message ?? String(error), [...secrets, passwordOf(target) ?? ''])}`;
-  }
 }

@@ -1,0 +1,88 @@
+/**
+ * MySQL/MariaDB connections, shared by the source and the MySQL warehouse: one set of options that
+ * keeps values lossless (DECIMAL/BIGINT as exact strings, temporal values as text in a UTC session,
+ * JSON as text, binary as Buffers), and one set of connection errors a user can act on.
+ */
+import type { Connection, ConnectionOptions } from 'mysql2/promise';
+import { ConnectionTarget, passwordOf, scrub } from '../connection-url';
+import { ConnectionError } from '../errors';
+
+export interface MysqlSession {
+  connection: Connection;
+  /** The database the URL names: the default schema. */
+  database: string;
+  /** Scrubbed from every message. */
+  secrets: string[];
+}
+
+export type Role = 'source' | 'warehouse';
+
+export async function openMysql(target: ConnectionTarget, role: Role): Promise<MysqlSession> {
+  const mysql = await import('mysql2/promise');
+  const url = new URL(target.url);
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  const options: ConnectionOptions = {
+    host: url.hostname,
+    port: url.port ? Number(url.port) : 3306,
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    database,
+    charset: 'utf8mb4_general_ci',
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    dateStrings: true,
+    jsonStrings: true,
+    decimalNumbers: false,
+    timezone: 'Z',
+    connectTimeout: 10_000,
+  };
+  const secrets = [decodeURIComponent(url.password)].filter(Boolean);
+  let connection: Connection;
+  try {
+    connection = await mysql.createConnection(options);
+  } catch (error) {
+    throw new ConnectionError(`${role} ${describeConnectError(error, target, role, database, secrets)}`);
+  }
+  // A connection that dies between queries must not crash the process; the next query reports it.
+  connection.on('error', () => undefined);
+  // TIMESTAMP values are rendered in the session zone: UTC makes them the stored instant.
+  await connection.query("SET time_zone = '+00:00'");
+  return { connection, database, secrets };
+}
+
+export function ident(name: string): string {
+  return '`' + name.replace(/`/g, '``') + '`';
+}
+
+/** `"Name"` or `` `Name` `` → Name (exact); anything else is returned as written. */
+export function unquote(name: string): string {
+  return /^".*"$/.test(name) || /^`.*`$/.test(name) ? name.slice(1, -1) : name;
+}
+
+export function isQuoted(name: string): boolean {
+  return unquote(name) !== name;
+}
+
+function describeConnectError(error: unknown, target: ConnectionTarget, role: Role, database: string, secrets: string[]): string {
+  const e = error as { code?: string; message?: string };
+  const where = new URL(target.url);
+  const host = `${where.hostname}:${where.port || 3306}`;
+  const flag = `--${role}`;
+  const envVar = role === 'source' ? 'SYNC_SOURCE_URL' : 'SYNC_WAREHOUSE_URL';
+  switch (e.code) {
+    case 'ER_ACCESS_DENIED_ERROR':
+    case 'ER_DBACCESS_DENIED_ERROR':
+      return `refused the login for user "${decodeURIComponent(where.username)}" at ${host}: check the user and password in ${flag} / ${envVar}`;
+    case 'ER_BAD_DB_ERROR':
+      return `database "${database}" does not exist at ${host}: check the database name in ${flag} / ${envVar}`;
+    case 'ECONNREFUSED':
+      return `at ${host} refused the connection: is MySQL running there? (check host and port in ${flag})`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `host "${where.hostname}" was not found: check the host in ${flag}`;
+    case 'ETIMEDOUT':
+      return `at ${host} did not answer within 10 s: check host, port and firewall`;
+    default:
+      return `connection to ${host} failed: ${scrub(e.message ?? String(error), [...secrets, passwordOf(target) ?? ''])}`;
+  }
+}
