@@ -236,7 +236,7 @@ Commands:
 Options (environment variable in brackets):
   --source URL        mysql://user:pass@host:3306/db                [SYNC_SOURCE_URL]
                       default ${DEFAULTS.source}
-  --warehouse URL     postgres://user:pass@host:5432/db, db2://user:pass@host:50001/BLUDB?security=SSL,
+  --warehouse URL     postgres://user:pass@host:5432/db, mysql://…, db2://user:pass@host:50001/BLUDB?security=SSL,
                       or a DB2 CLI string "DATABASE=…;HOSTNAME=…;PORT=…;UID=…;PWD=…;"  [SYNC_WAREHOUSE_URL]
                       default ${DEFAULTS.warehouse}
   --table NAME        table to sync; repeatable; SRC:DST or SRC:SCHEMA.DST  [SYNC_TABLES, comma-separated]

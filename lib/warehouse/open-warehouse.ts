@@ -1,6 +1,5 @@
-/** Picks the warehouse module by URL; each is loaded only when used (ibm_db is never loaded for PostgreSQL). */
+/** Picks the warehouse module by URL; each is loaded only when used (ibm_db is never loaded for PostgreSQL or MySQL). */
 import type { ConnectionTarget } from '../connection-url';
-import { ConfigError } from '../errors';
 import type { Warehouse } from './warehouse';
 
 export async function openWarehouse(target: ConnectionTarget): Promise<Warehouse> {
@@ -13,7 +12,9 @@ export async function openWarehouse(target: ConnectionTarget): Promise<Warehouse
       const { Db2Warehouse } = await import('./db2/db2-warehouse');
       return Db2Warehouse.open(target);
     }
-    default:
-      throw new ConfigError([`a ${target.kind} warehouse is not supported (use postgres:// or db2://)`]);
+    case 'mysql': {
+      const { MySqlWarehouse } = await import('./mysql/mysql-warehouse');
+      return MySqlWarehouse.open(target);
+    }
   }
 }

@@ -10,7 +10,7 @@ import type { TableName } from '../../config';
 import { ConnectionTarget, scrub } from '../../connection-url';
 import { RunError } from '../../errors';
 import type { RangeDigest, Row } from '../../warehouse/warehouse';
-import { canonicalRowSql, rowChecksumSql } from '../../mysql/mysql-canonical';
+import { keyRangeSql, rangeDigestsSql, rowDigestsSql, toRangeDigests, toRowDigests } from '../../mysql/mysql-canonical';
 import { ident, openMysql, unquote } from '../../mysql/mysql-connection';
 import { COLUMNS_SQL, InformationSchemaColumn, toColumn } from '../../mysql/mysql-introspector';
 
@@ -97,22 +97,13 @@ export class MySqlSource {
 
   /** Same buckets and checksums as Warehouse.rangeDigests, over the source. */
   async rangeDigests(table: SourceTable, key: Column, pairs: ColumnPair[], low: bigint, high: bigint, width: bigint): Promise<RangeDigest[]> {
-    const k = ident(key.name);
-    const [rows] = await this.query(
-      `SELECT CAST(FLOOR((${k} - ${low} - 1) / ${width}) AS CHAR), COUNT(*), CAST(COALESCE(SUM(${rowChecksumSql(pairs, 'source')}), 0) AS CHAR)
-        FROM ${table.sql} WHERE ${range(key, low, high)} GROUP BY 1 ORDER BY 1`,
-    );
-    return rows.map(([bucket, count, checksum]) => {
-      const b = BigInt(bucket as string);
-      return { low: low + b * width, high: low + (b + 1n) * width, count: Number(count), checksum: String(checksum) };
-    });
+    const [rows] = await this.query(rangeDigestsSql(table.sql, key.name, pairs, 'source', low, high, width));
+    return toRangeDigests(rows, low, width);
   }
 
   async rowDigests(table: SourceTable, key: Column, pairs: ColumnPair[], low: bigint, high: bigint): Promise<Map<bigint, string>> {
-    const [rows] = await this.query(
-      `SELECT ${ident(key.name)}, MD5(${canonicalRowSql(pairs, 'source')}) FROM ${table.sql} WHERE ${range(key, low, high)}`,
-    );
-    return new Map(rows.map(([k, digest]) => [BigInt(k as string | number), String(digest)]));
+    const [rows] = await this.query(rowDigestsSql(table.sql, key.name, pairs, 'source', low, high));
+    return toRowDigests(rows);
   }
 
   /** Runs SQL with rows as arrays; errors become one clear line without secrets. */
@@ -131,8 +122,7 @@ export class MySqlSource {
 }
 
 function range(key: Column, low: bigint | null, high: bigint): string {
-  const k = ident(key.name);
-  return low === null ? `${k} <= ${high}` : `${k} > ${low} AND ${k} <= ${high}`;
+  return keyRangeSql(ident(key.name), low, high);
 }
 
 function toKey(value: unknown): bigint | null {

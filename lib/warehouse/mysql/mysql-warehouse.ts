@@ -1,0 +1,173 @@
+/**
+ * MySQL/MariaDB warehouse: multi-row INSERTs inside one transaction per batch; the writer lock is a
+ * named lock (GET_LOCK) held by the loading connection, which blocks no reader and vanishes with a
+ * dead connection. The session is strict, so a value the table cannot hold is an error, never a
+ * silent truncation.
+ */
+import { createHash } from 'crypto';
+import type { Connection } from 'mysql2/promise';
+import type { Column, ColumnPair } from '../../columns';
+import type { TableName } from '../../config';
+import { ConnectionTarget, scrub } from '../../connection-url';
+import { RunError, SchemaError } from '../../errors';
+import { keyRangeSql, rangeDigestsSql, rowDigestsSql, toRangeDigests, toRowDigests } from '../../mysql/mysql-canonical';
+import { ident, isQuoted, openMysql, unquote } from '../../mysql/mysql-connection';
+import { COLUMNS_SQL, InformationSchemaColumn, toColumn } from '../../mysql/mysql-introspector';
+import type { LoadTarget, RangeDigest, Row, Warehouse, WarehouseTable, WriterLock } from '../warehouse';
+
+/** Bytes of row data per INSERT statement: well inside MariaDB's default 16 MB max_allowed_packet. */
+const STATEMENT_BYTES = 4 * 1024 * 1024;
+const TRANSIENT_CODES = new Set([
+  'ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED',
+]);
+const STRICT_SESSION = "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO'";
+
+export class MySqlWarehouse implements Warehouse {
+  readonly kind = 'mysql';
+  private readonly lockNames = new Set<string>();
+
+  private constructor(
+    private connection: Connection,
+    private readonly database: string,
+    private readonly secrets: string[],
+    private readonly target: ConnectionTarget,
+  ) {}
+
+  static async open(target: ConnectionTarget): Promise<MySqlWarehouse> {
+    const { connection, database, secrets } = await openMysql(target, 'warehouse');
+    await connection.query(STRICT_SESSION);
+    return new MySqlWarehouse(connection, database, secrets, target);
+  }
+
+  /** Quoted names match exactly; unquoted ones exactly, or else case-insensitively if only one table fits. */
+  async describeTable(name: TableName): Promise<WarehouseTable | null> {
+    const schema = name.schema === null ? this.database : await this.resolve('SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE', 'SCHEMA_NAME', name.schema, []);
+    if (schema === null) return null;
+    const table = await this.resolve('SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND', 'TABLE_NAME', name.name, [schema]);
+    if (table === null) return null;
+    const [rows] = await this.connection.query(COLUMNS_SQL, [schema, table]);
+    return { sql: `${ident(schema)}.${ident(table)}`, display: `${schema}.${table}`, columns: (rows as InformationSchemaColumn[]).map(toColumn) };
+  }
+
+  private async resolve(select: string, column: string, written: string, params: string[]): Promise<string | null> {
+    const exact = unquote(written);
+    const [rows] = await this.connection.query({
+      sql: `${select} (${column} = ? OR (? AND LOWER(${column}) = LOWER(?)))`,
+      values: [...params, exact, !isQuoted(written), exact],
+      rowsAsArray: true,
+    });
+    const names = (rows as string[][]).map((r) => String(r[0]));
+    if (names.includes(exact)) return exact;
+    if (names.length > 1) {
+      throw new SchemaError(`warehouse name ${written} matches ${names.join(', ')}, which differ only in case; write the one you mean in double quotes`);
+    }
+    return names[0] ?? null;
+  }
+
+  async lockWriter(table: WarehouseTable, waitMs: number): Promise<WriterLock | null> {
+    const name = lockName(table);
+    const [rows] = await this.connection.query({ sql: 'SELECT GET_LOCK(?, ?)', values: [name, waitMs / 1000], rowsAsArray: true });
+    if (Number((rows as unknown[][])[0][0]) !== 1) return null;
+    this.lockNames.add(name);
+    return {
+      release: async () => {
+        this.lockNames.delete(name);
+        await this.connection.query('SELECT RELEASE_LOCK(?)', [name]).catch(() => undefined);
+      },
+    };
+  }
+
+  async readWatermark(table: WarehouseTable, key: Column): Promise<bigint | null> {
+    const [[max]] = await this.rows(`SELECT CAST(MAX(${ident(key.name)}) AS CHAR) FROM ${table.sql}`);
+    return max === null ? null : BigInt(max as string);
+  }
+
+  async listKeys(table: WarehouseTable, key: Column, low: bigint, high: bigint): Promise<bigint[]> {
+    const k = ident(key.name);
+    const rows = await this.rows(`SELECT CAST(${k} AS CHAR) FROM ${table.sql} WHERE ${keyRangeSql(k, low, high)} ORDER BY ${k}`);
+    return rows.map((r) => BigInt(r[0] as string));
+  }
+
+  async countKeys(table: WarehouseTable, key: Column, low: bigint, high: bigint): Promise<number> {
+    const k = ident(key.name);
+    const [[count]] = await this.rows(`SELECT COUNT(*) FROM ${table.sql} WHERE ${keyRangeSql(k, low, high)}`);
+    return Number(count);
+  }
+
+  async load(target: LoadTarget, rows: Row[]): Promise<void> {
+    const insert = `INSERT INTO ${target.table.sql} (${target.columns.map((c) => ident(c.name)).join(', ')}) VALUES ?`;
+    await this.connection.query('START TRANSACTION');
+    try {
+      for (const chunk of byBytes(rows, STATEMENT_BYTES)) await this.connection.query(insert, [chunk]);
+      await this.connection.query('COMMIT');
+    } catch (error) {
+      await this.connection.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async rangeDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], low: bigint, high: bigint, width: bigint): Promise<RangeDigest[]> {
+    return toRangeDigests(await this.rows(rangeDigestsSql(table.sql, key.name, pairs, 'warehouse', low, high, width)), low, width);
+  }
+
+  async rowDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], low: bigint, high: bigint): Promise<Map<bigint, string>> {
+    return toRowDigests(await this.rows(rowDigestsSql(table.sql, key.name, pairs, 'warehouse', low, high)));
+  }
+
+  isTransient(error: unknown): boolean {
+    const e = error as { code?: string; fatal?: boolean; message?: string };
+    if ((e.code && TRANSIENT_CODES.has(e.code)) || e.fatal === true) return true;
+    return /connection is in closed state|Connection lost/i.test(e.message ?? '');
+  }
+
+  async reconnect(): Promise<void> {
+    this.connection.destroy();
+    const { connection } = await openMysql(this.target, 'warehouse');
+    this.connection = connection;
+    await connection.query(STRICT_SESSION);
+    for (const name of this.lockNames) {
+      const [rows] = await connection.query({ sql: 'SELECT GET_LOCK(?, 0)', values: [name], rowsAsArray: true });
+      if (Number((rows as unknown[][])[0][0]) !== 1) {
+        throw new RunError('another run took the writer lock while this run was reconnecting; stopped so that rows are not written twice');
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.connection.end().catch(() => this.connection.destroy());
+  }
+
+  private async rows(sql: string): Promise<unknown[][]> {
+    try {
+      const [rows] = await this.connection.query({ sql, rowsAsArray: true });
+      return rows as unknown[][];
+    } catch (error) {
+      const e = error as Error;
+      e.message = scrub(e.message, this.secrets);
+      throw e;
+    }
+  }
+}
+
+/** GET_LOCK names are at most 64 characters: long table names are hashed. */
+function lockName(table: WarehouseTable): string {
+  const name = `warehouse-sync:${table.display}`;
+  return name.length <= 64 ? name : `warehouse-sync:${createHash('sha1').update(table.display).digest('hex')}`;
+}
+
+/** Consecutive slices of `rows` whose estimated size stays under `limit` bytes (at least one row each). */
+function* byBytes(rows: Row[], limit: number): Generator<Row[]> {
+  let start = 0;
+  let size = 0;
+  for (let i = 0; i < rows.length; i++) {
+    let rowSize = 8;
+    for (const v of rows[i]) rowSize += v === null ? 4 : typeof v === 'number' ? 12 : typeof v === 'string' ? Buffer.byteLength(v) * 2 + 3 : v.length * 2 + 3;
+    if (i > start && size + rowSize > limit) {
+      yield rows.slice(start, i);
+      start = i;
+      size = 0;
+    }
+    size += rowSize;
+  }
+  if (start < rows.length) yield start === 0 ? rows : rows.slice(start);
+}
