@@ -123,7 +123,8 @@ async function within<T>(ms: number, what: string, promise: Promise<T>): Promise
   }
 }
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
+/** The error `promise` rejects with; fails the test if it resolves. Shared by the targets. */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try {
     await promise;
   } catch (error) {

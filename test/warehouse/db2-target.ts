@@ -5,7 +5,7 @@
  */
 import { parseConnectionUrl } from '../../lib/connection-url';
 import { toDb2Endpoint, type IbmDbConnection, type IbmDbModule } from '../../lib/warehouse/db2/db2-driver';
-import type { ContractTarget, TextKind } from './contract';
+import { rejection, type ContractTarget, type TextKind } from './contract';
 
 export interface Db2TargetOptions {
   name: string;
@@ -30,15 +30,6 @@ const TEXT_SQL: Record<TextKind, (c: string) => string> = {
 /** DB2 prints decimals without the leading zero ('.50'); the contract's text has it. */
 function withLeadingZero(text: string): string {
   return text.replace(/^(-?)\./, '$10.');
-}
-
-async function failureOf(work: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await work();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error');
 }
 
 export function db2Target(options: Db2TargetOptions): ContractTarget {
@@ -152,14 +143,14 @@ export function db2Target(options: Db2TargetOptions): ContractTarget {
         await holder.beginTransaction();
         await holder.query('UPDATE contract_locktest SET id = 2');
         await waiter.query('SET CURRENT LOCK TIMEOUT NOT WAIT');
-        return await failureOf(() => waiter.query('UPDATE contract_locktest SET id = 3'));
+        return await rejection(waiter.query('UPDATE contract_locktest SET id = 3'));
       } finally {
         await holder.rollbackTransaction();
         await Promise.all([holder.close(), waiter.close()]);
       }
     },
     async provokeSyntaxError() {
-      return failureOf(() => admin.query('SELEC 1 FROM SYSIBM.SYSDUMMY1'));
+      return rejection(admin.query('SELEC 1 FROM SYSIBM.SYSDUMMY1'));
     },
     dropConnections: options.dropConnections,
   };

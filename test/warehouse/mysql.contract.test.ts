@@ -1,7 +1,7 @@
 /** The warehouse contract on a real MariaDB as the warehouse (database test_contract_mysql_wh). */
 import mysql from 'mysql2/promise';
 import { MYSQL_SERVER } from '../support/databases';
-import { warehouseContract, type ContractTarget, type TextKind } from './contract';
+import { rejection, warehouseContract, type ContractTarget, type TextKind } from './contract';
 
 const DATABASE = 'test_contract_mysql_wh';
 const URL = `${MYSQL_SERVER}/${DATABASE}`;
@@ -13,15 +13,6 @@ async function connection(): Promise<mysql.Connection> {
   const c = await mysql.createConnection({ uri: URL, multipleStatements: true });
   await c.query("SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES'), time_zone = '+00:00'");
   return c;
-}
-
-async function failureOf(work: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await work();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error');
 }
 
 const TEXT_SQL: Record<TextKind, (c: string) => string> = {
@@ -117,14 +108,14 @@ const mariadb: ContractTarget = {
       await holder.query('START TRANSACTION');
       await holder.query('UPDATE contract_locktest SET id = 2');
       await waiter.query('SET SESSION innodb_lock_wait_timeout = 1');
-      return await failureOf(() => waiter.query('UPDATE contract_locktest SET id = 3'));
+      return await rejection(waiter.query('UPDATE contract_locktest SET id = 3'));
     } finally {
       await holder.query('ROLLBACK');
       await Promise.all([holder.end(), waiter.end()]);
     }
   },
   async provokeSyntaxError() {
-    return failureOf(() => admin.query('SELEC 1'));
+    return rejection(admin.query('SELEC 1'));
   },
   async dropConnections() {
     const [rows] = await admin.query({ sql: 'SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()', values: [DATABASE], rowsAsArray: true });

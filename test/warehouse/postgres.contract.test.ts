@@ -1,7 +1,7 @@
 /** The warehouse contract on a real PostgreSQL (database test_contract, created if missing). */
 import { Client } from 'pg';
 import { POSTGRES_SERVER } from '../support/databases';
-import { warehouseContract, type ContractTarget, type TextKind } from './contract';
+import { rejection, warehouseContract, type ContractTarget, type TextKind } from './contract';
 
 const DATABASE = 'test_contract';
 const URL = `${POSTGRES_SERVER}/${DATABASE}`;
@@ -12,15 +12,6 @@ async function client(): Promise<Client> {
   const c = new Client({ connectionString: URL });
   await c.connect();
   return c;
-}
-
-async function failureOf(work: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await work();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error');
 }
 
 const TEXT_SQL: Record<TextKind, (c: string) => string> = {
@@ -114,14 +105,14 @@ const postgres: ContractTarget = {
       await holder.query('BEGIN');
       await holder.query('UPDATE contract_locktest SET id = 2');
       await waiter.query("SET lock_timeout = '50ms'");
-      return await failureOf(() => waiter.query('UPDATE contract_locktest SET id = 3'));
+      return await rejection(waiter.query('UPDATE contract_locktest SET id = 3'));
     } finally {
       await holder.query('ROLLBACK');
       await Promise.all([holder.end(), waiter.end()]);
     }
   },
   async provokeSyntaxError() {
-    return failureOf(() => admin.query('SELEC 1'));
+    return rejection(admin.query('SELEC 1'));
   },
   async dropConnections() {
     await admin.query(
