@@ -3,6 +3,7 @@ import { HELP, optionsFromArgv, resolveConfig } from '../lib/config';
 import { exitCodeOf, oneLine } from '../lib/errors';
 import { ProgressBar } from '../lib/progress';
 import { formatReport, publicReport, runCommand } from '../lib/commands';
+import { RunLog } from '../lib/log';
 import { redact } from '../lib/connection-url';
 import { envWithSecrets } from '../lib/secrets';
 
@@ -31,8 +32,14 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo =
     const deadline = config.maxSeconds === null ? null : Date.now() + config.maxSeconds * 1000;
     const showProgress = config.command === 'run' && (config.progress ?? (io.stderrIsTty && !json));
     const bar = showProgress ? new ProgressBar() : null;
-    const report = await runCommand(config, { deadline, hooks: { progress: bar ? (t, d, n) => bar.update(t, d, n) : undefined } });
+    // SYNC_LOG=json: one structured line per table on stderr, as the functions log, for schedulers that keep logs.
+    const log = env.SYNC_LOG === 'json' ? new RunLog({ write: (line) => io.stderr(line + '\n') }) : null;
+    const report = await runCommand(config, {
+      deadline,
+      hooks: { progress: bar ? (t, d, n) => bar.update(t, d, n) : undefined, log: log?.hooks.log },
+    });
     bar?.finish();
+    log?.end(report, config.command);
     if (json) {
       io.stdout(JSON.stringify(publicReport(report)) + '\n');
     } else {

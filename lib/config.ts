@@ -249,6 +249,7 @@ Options (environment variable in brackets):
   --dry-run           read and report, write nothing                   [SYNC_DRY_RUN]
   --json              print one JSON report on stdout
   --progress / --no-progress   progress bar on stderr (default: when stderr is a terminal)
+                      SYNC_LOG=json: also one structured JSON log line per table on stderr
   -h, --help          this help
 
 Exit status: 0 done (also nothing new, or skipped because another run holds the lock);

@@ -93,3 +93,13 @@ test('verify finds the synced course table in step', async () => {
   expect(stdout).toBe('sales_data: source rows = 13836, warehouse rows = 13836\nsales_data: in step\n');
   expect(code).toBe(0);
 });
+
+test('SYNC_LOG=json adds one structured line per table on stderr', async () => {
+  const { code, stdout, stderr } = await cli(['run', ...args], { SYNC_LOG: 'json' });
+  expect(code).toBe(0);
+  expect(stdout).toContain('New rows inserted into production datawarehouse = 0');
+  const lines = stderr.trim().split('\n').map((l) => JSON.parse(l));
+  expect(lines).toEqual([
+    expect.objectContaining({ level: 'info', event: 'table-synced', table: 'sales_data', watermarkBefore: 13939, inserted: 0, newRows: 0 }),
+  ]);
+});
