@@ -21,6 +21,9 @@ import { redact } from '../lib/connection-url';
 import { ConfigError, exitCodeOf, oneLine } from '../lib/errors';
 import { RunLog } from '../lib/log';
 import { envWithSecrets, forgetCachedSecrets } from '../lib/secrets';
+import { safetyMargin } from '../lib/time-budget';
+
+export { SAFETY_MARGIN_MS, safetyMargin } from '../lib/time-budget';
 import { publicReport, runCommand, type PublicReport } from '../lib/commands';
 
 /** The part of Lambda's context object this handler uses. */
@@ -31,20 +34,6 @@ export interface LambdaContext {
 
 export type FunctionReport = PublicReport;
 
-/**
- * Time kept back from Lambda's deadline. The cycle asks before each batch whether time is up, so
- * after the last "no" one batch can still be in flight (its page read, its insert and commit),
- * then both connections close and the report is returned. 30 s covers a 10,000-row batch into a
- * remote DB2 with room to spare; a quarter of the time left at the start caps it for short
- * timeouts (a console test with the default 3 s timeout still gets to try). A batch that overruns
- * anyway is killed with the invocation and rolled back by the warehouse: nothing is lost or
- * doubled, the next run repeats it.
- */
-export const SAFETY_MARGIN_MS = 30_000;
-
-export function safetyMargin(remainingMs: number): number {
-  return Math.min(SAFETY_MARGIN_MS, remainingMs / 4);
-}
 
 /** Keys of the EventBridge envelope around a scheduled rule's `detail`. */
 const ENVELOPE_KEYS = ['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail'];

@@ -21,6 +21,7 @@ import { ConfigError, exitCodeOf, oneLine } from '../lib/errors';
 import { RunLog } from '../lib/log';
 import { envWithSecrets, forgetCachedSecrets } from '../lib/secrets';
 import { publicReport, runCommand } from '../lib/commands';
+import { safetyMargin } from '../lib/time-budget';
 
 type Params = Record<string, unknown>;
 
@@ -32,16 +33,13 @@ export const ALARM_FEED_KEYS = [
   'maxTriggers', 'lifecycleEvent', 'triggerName', 'authKey',
 ];
 
-/** Same reasoning as the Lambda handler's margin: one batch in flight plus closing, after the last check. */
-export const SAFETY_MARGIN_MS = 30_000;
-
 /** Epoch ms after which no batch starts: the activation's deadline (`__OW_DEADLINE`) minus the margin, and --max-seconds if sooner. */
 export function activationDeadline(now: number, owDeadline: string | undefined, maxSeconds: number | null): number | null {
   const limit = maxSeconds === null ? null : now + maxSeconds * 1000;
   const end = Number(owDeadline);
   if (!owDeadline || !Number.isFinite(end)) return limit;
   const remaining = Math.max(0, end - now);
-  const platform = now + remaining - Math.min(SAFETY_MARGIN_MS, remaining / 4);
+  const platform = now + remaining - safetyMargin(remaining);
   return limit === null ? platform : Math.min(platform, limit);
 }
 
