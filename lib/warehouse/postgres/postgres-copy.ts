@@ -3,26 +3,13 @@
  * backslash escapes) written straight into protocol messages, and the query that sends them.
  */
 import type { Connection } from 'pg';
-import type { Row, Value } from '../warehouse';
+import type { Row } from '../warehouse';
 
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
 
 function escapeText(text: string): string {
   if (!NEEDS_ESCAPE.test(text)) return text;
   return text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
-}
-
-export function encodeValue(value: Value): string {
-  if (value === null) return '\\N';
-  if (typeof value === 'number') return String(value);
-  if (typeof value === 'string') return escapeText(value);
-  // bytea hex input `\x…`; the backslash itself is escaped in COPY text.
-  return '\\\\x' + value.toString('hex');
-}
-
-/** One COPY payload for a batch, as one string (small batches, tests); `copyTextChunks` is the fast path. */
-export function encodeRows(rows: Row[]): string {
-  return Buffer.concat([...copyTextChunks(rows)]).toString('utf8');
 }
 
 /** Bytes per CopyData message: large enough to amortise a write, small enough that the server starts early. */
@@ -40,11 +27,11 @@ const ZERO = 0x30;
 const MINUS = 0x2d;
 
 /**
- * The same COPY text as `encodeValue`, written straight into buffers of about `chunkBytes` (COPY
- * data messages need not end at row boundaries), each with `reserve` bytes left free at its start
- * for a message header. No per-row strings, no rope of a whole batch to flatten and re-encode:
- * integers are written digit by digit, short ASCII text byte by byte, anything else through
- * Buffer's own UTF-8 writer.
+ * COPY text (NULL as `\N`, numbers in digits, text escaped, bytea as `\\x` hex) written straight
+ * into buffers of about `chunkBytes` (COPY data messages need not end at row boundaries), each with
+ * `reserve` bytes left free at its start for a message header. No per-row strings, no rope of a
+ * whole batch to flatten and re-encode: integers are written digit by digit, short ASCII text byte
+ * by byte, anything else through Buffer's own UTF-8 writer.
  */
 export function* copyTextChunks(rows: Row[], chunkBytes = COPY_CHUNK_BYTES, reserve = 0): Generator<Buffer> {
   let buf = Buffer.allocUnsafe(chunkBytes);
