@@ -10,7 +10,7 @@
 import { matchColumns, type Column, type ColumnPair } from './columns';
 import type { SyncConfig, TablePair } from './config';
 import { oneLine, RunError, SchemaError, SyncError, ValueError, exitCodeOf } from './errors';
-import { MySqlSource, type SourceTable } from './source/mysql/mysql-source';
+import { MySqlSource, type CopyPage, type SourceTable } from './source/mysql/mysql-source';
 import { openWarehouse } from './warehouse/open-warehouse';
 import type { LoadTarget, Row, Warehouse, WarehouseTable } from './warehouse/warehouse';
 
@@ -204,6 +204,13 @@ async function syncTable(plan: TablePlan, config: SyncConfig, source: MySqlSourc
     if (nothingNew) return;
     const low = watermark ?? (await source.minKey(plan.source, plan.sourceKey))! - 1n;
     const span = Number(upTo - low);
+    const progress = (last: bigint) => options.hooks?.progress?.(plan.pair.label, report.inserted, Number(last - low) / span);
+    if (warehouse.openCopyTextBatch) {
+      await streamNewRows(plan, config, source, warehouse, report, watermark, upTo, outOfTime, progress);
+      if (report.more) await countNew();
+      else report.newRows = report.inserted;
+      return;
+    }
     const pages = source.pages(plan.source, plan.sourceColumns, plan.sourceKey, watermark, upTo, config.batchSize);
     try {
       for await (const rows of pages) {
@@ -215,7 +222,7 @@ async function syncTable(plan: TablePlan, config: SyncConfig, source: MySqlSourc
         report.inserted += await loadBatch(plan, warehouse, rows, report);
         const last = keyOf(rows[rows.length - 1], plan.keyIndex);
         report.watermarkAfter = keyJson(last);
-        options.hooks?.progress?.(plan.pair.label, report.inserted, Number(last - low) / span);
+        progress(last);
       }
     } catch (error) {
       await countNew().catch(() => undefined);
@@ -227,6 +234,78 @@ async function syncTable(plan: TablePlan, config: SyncConfig, source: MySqlSourc
     report.durationMs = Math.max(1, Date.now() - started);
     report.rowsPerSecond = Math.round(((report.inserted + report.repaired) * 1000) / report.durationMs);
     await lock?.release();
+  }
+}
+
+/**
+ * New rows through the warehouse's streaming path: each keyset page is read as COPY text straight
+ * into its batch's transaction, never held as rows, and the next page is already being read while
+ * the current batch commits. Batches commit whole and in key order, so after a transient fault the
+ * warehouse's largest key says exactly which batches landed (this run holds the writer lock): the
+ * run reconnects and goes on from there, and a batch whose COMMIT reply was lost is not sent twice.
+ */
+async function streamNewRows(
+  plan: TablePlan, config: SyncConfig, source: MySqlSource, warehouse: Warehouse, report: TableReport,
+  watermark: bigint | null, upTo: bigint, outOfTime: () => boolean, progress: (last: bigint) => void,
+): Promise<void> {
+  const read = (after: bigint | null) => source.copyPage(plan.source, plan.sourceColumns, plan.sourceKey, after, upTo, config.batchSize);
+  const drop = async (page: CopyPage | null) => {
+    page?.discard();
+    await page?.done.catch(() => undefined);
+  };
+  let after = watermark;
+  let page: CopyPage | null = read(after);
+  let failures = 0;
+  while (page !== null) {
+    if (outOfTime()) {
+      await drop(page);
+      report.more = true;
+      return;
+    }
+    const batch = warehouse.openCopyTextBatch!(plan.target);
+    page.attach(batch);
+    let rows: number;
+    let lastKey: bigint | null;
+    try {
+      ({ rows, lastKey } = await page.done);
+    } catch (error) {
+      await batch.abort(error as Error);
+      throw error instanceof ValueError ? new ValueError(`table ${plan.pair.label}: ${error.message}`) : error;
+    }
+    if (rows === 0 || lastKey === null) return;
+    const more: boolean = rows === config.batchSize && lastKey < upTo;
+    let next: CopyPage | null = more ? read(lastKey) : null;
+    try {
+      await batch.commit();
+    } catch (error) {
+      await drop(next);
+      next = null;
+      failures++;
+      if (error instanceof SyncError || !warehouse.isTransient(error) || failures >= MAX_ATTEMPTS) {
+        throw error instanceof SyncError ? error : new RunError(
+          `loading ${plan.pair.label} into ${plan.warehouse.display} failed${failures > 1 ? ` after ${failures} attempts` : ''}: ${oneLine(error)}`,
+        );
+      }
+      await sleep(Math.min(5_000, 200 * 2 ** (failures - 1)));
+      await reconnectWithRetry(warehouse, failures);
+      const committed = await warehouse.readWatermark(plan.warehouse, plan.target.key);
+      if (committed !== after && committed !== lastKey) {
+        throw new RunError(
+          `after reconnecting, ${plan.warehouse.display} ends at key ${committed} where this run expected ${after} or ${lastKey}; stopped (run verify)`,
+        );
+      }
+      if (committed === after) {
+        page = read(after);
+        continue;
+      }
+    }
+    failures = 0;
+    report.inserted += rows;
+    report.batches++;
+    report.watermarkAfter = keyJson(lastKey);
+    after = lastKey;
+    progress(lastKey);
+    page = next ?? (more ? read(lastKey) : null);
   }
 }
 

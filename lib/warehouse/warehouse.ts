@@ -37,6 +37,24 @@ export interface RangeDigest {
   checksum: string;
 }
 
+/** Where a producer of bytes writes: false from `write` = pause until `onDrain` calls back. */
+export interface ChunkSink {
+  write(chunk: Buffer): boolean;
+  onDrain(listener: () => void): void;
+}
+
+/**
+ * One batch whose rows arrive as PostgreSQL COPY text (tab-separated, `\N` for NULL, `\\`, `\t`,
+ * `\n`, `\r` escaped, bytea as `\\x` hex) while they are still being read, so that they are
+ * never held in memory: inserted and committed in one transaction, all or nothing, like `load`.
+ */
+export interface CopyTextBatch extends ChunkSink {
+  /** No more rows: waits for the commit and resolves with the number of rows the warehouse took. */
+  commit(): Promise<number>;
+  /** Nothing of this batch is committed; resolves once the warehouse has rolled it back. */
+  abort(error: Error): Promise<void>;
+}
+
 export interface WriterLock {
   release(): Promise<void>;
 }
@@ -61,6 +79,12 @@ export interface Warehouse {
    * the rows' key order, each all or nothing, so that what is committed is always a key prefix.
    */
   load(target: LoadTarget, rows: Row[]): Promise<void>;
+  /**
+   * The streaming fast path, for warehouses that take COPY text (PostgreSQL): the sync cycle
+   * uses it for new rows when present, `load` otherwise. The batch starts when its first chunk
+   * or its commit arrives; until then nothing is sent.
+   */
+  openCopyTextBatch?(target: LoadTarget): CopyTextBatch;
   /**
    * Verification, computed in SQL: rows with key in (low, high] grouped into buckets of `width`
    * keys, each with its row count and the sum of its rows' canonical digests (lib/canonical.ts).

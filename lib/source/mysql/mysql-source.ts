@@ -9,7 +9,8 @@ import type { Column, ColumnPair } from '../../columns';
 import type { TableName } from '../../config';
 import { ConnectionTarget, scrub } from '../../connection-url';
 import { RunError } from '../../errors';
-import type { RangeDigest, Row } from '../../warehouse/warehouse';
+import type { ChunkSink, RangeDigest, Row } from '../../warehouse/warehouse';
+import { CopyTextEncoder, fieldModes } from '../../mysql/mysql-copy-text';
 import { keyRangeSql, rangeDigestsSql, rowDigestsSql, toRangeDigests, toRowDigests } from '../../mysql/mysql-canonical';
 import { ident, openMysql, unquote } from '../../mysql/mysql-connection';
 import { COLUMNS_SQL, InformationSchemaColumn, toColumn } from '../../mysql/mysql-introspector';
@@ -20,16 +21,49 @@ export interface SourceTable {
   columns: Column[];
 }
 
+/** One keyset page being read as COPY text (see MySqlSource.copyPage). */
+export interface CopyPage {
+  /** Where the page's COPY text goes; until this is called the connection waits. */
+  attach(sink: ChunkSink): void;
+  /** Settles when the last row is written: how many rows and the last key (null when none). */
+  readonly done: Promise<{ rows: number; lastKey: bigint | null }>;
+  /** Reads the rest of the page without keeping it (a run that stops early). */
+  discard(): void;
+}
+
+/** The part of mysql2's connection and query command the COPY text path uses. */
+interface CoreConnection {
+  config: unknown;
+  query(command: QueryCommand): void;
+  pause(): void;
+  resume(): void;
+}
+interface RowPacket {
+  buffer: Buffer;
+  offset: number;
+  end: number;
+  isEOF(): boolean;
+}
+type RowState = (this: QueryCommand, packet: RowPacket) => unknown;
+interface QueryCommand {
+  row: RowState;
+}
+/** mysql2's exported `createQuery`, untyped in its typings. */
+interface QueryFactory {
+  createQuery(sql: string, values: unknown[], callback: (error: Error | null) => void, config: unknown): QueryCommand;
+}
+
 export class MySqlSource {
   private constructor(
+    private readonly mysql: QueryFactory,
     private readonly connection: Connection,
     private readonly database: string,
     private readonly secrets: string[],
   ) {}
 
   static async open(target: ConnectionTarget): Promise<MySqlSource> {
-    const { connection, database, secrets } = await openMysql(target, 'source');
-    return new MySqlSource(connection, database, secrets);
+    const [{ connection, database, secrets }, mysql] = await Promise.all([openMysql(target, 'source'), import('mysql2')]);
+    return new MySqlSource(mysql as unknown as QueryFactory, connection, database, secrets);
   }
 
   async describeTable(name: TableName): Promise<SourceTable | null> {
@@ -80,6 +114,91 @@ export class MySqlSource {
     } finally {
       await next.catch(() => undefined);
     }
+  }
+
+  /**
+   * Keyset page of keys in (after, upTo], at most `limit` rows, in key order, read as PostgreSQL
+   * COPY text (lib/mysql/mysql-copy-text.ts): each row is encoded from the packet bytes as it
+   * arrives and written to the attached sink, so a page is never held as rows. Until `attach`, and
+   * whenever the sink is full, the connection is paused: the server waits, not memory. Starting
+   * the next page before the current batch commits lets the read overlap the commit.
+   */
+  copyPage(table: SourceTable, columns: Column[], key: Column, after: bigint | null, upTo: bigint, limit: number): CopyPage {
+    const core = (this.connection as unknown as { connection: CoreConnection }).connection;
+    const select = `SELECT ${columns.map((c) => ident(c.name)).join(', ')} FROM ${table.sql}`;
+    const sql = `${select} WHERE ${range(key, after, upTo)} ORDER BY ${ident(key.name)} LIMIT ${limit}`;
+    let sink: ChunkSink | null = null;
+    let waiting: Buffer[] = [];
+    let paused = false;
+    let finished = false;
+    let discarding = false;
+    let failure: Error | null = null;
+    const pause = () => {
+      if (!paused && !finished) {
+        paused = true;
+        core.pause();
+      }
+    };
+    const resume = () => {
+      if (paused) {
+        paused = false;
+        core.resume();
+      }
+    };
+    const encoder = new CopyTextEncoder(columns, fieldModes(columns), columns.indexOf(key), (chunk) => {
+      if (discarding) return;
+      if (sink === null) {
+        waiting.push(chunk);
+        pause();
+      } else if (!sink.write(chunk)) {
+        pause();
+        sink.onDrain(resume);
+      }
+    });
+    const done = new Promise<{ rows: number; lastKey: bigint | null }>((resolve, reject) => {
+      const command = this.mysql.createQuery(sql, [], (error: Error | null) => {
+        finished = true;
+        if (error) return reject(new RunError(`source query failed: ${scrub(error.message, this.secrets)}`));
+        if (failure) return reject(failure);
+        encoder.flush();
+        const last = encoder.lastKey();
+        resolve({ rows: encoder.rows, lastKey: last === null ? null : BigInt(last) });
+      }, core.config);
+      // mysql2's query command does the protocol (COM_QUERY, column definitions, errors, end of
+      // rows); only its per-row step is replaced, so no row is parsed into JavaScript values.
+      const parseRow = command.row;
+      command.row = function row(this: QueryCommand, packet: RowPacket) {
+        if (packet.isEOF()) return parseRow.call(this, packet);
+        if (!discarding) {
+          try {
+            encoder.row(packet.buffer, packet.offset, packet.end);
+          } catch (error) {
+            failure = error as Error;
+            discarding = true;
+          }
+        }
+        return row;
+      };
+      core.query(command);
+    });
+    done.catch(() => undefined); // awaited by the caller; a page it abandons must not crash the process
+    return {
+      done,
+      attach(to) {
+        sink = to;
+        const queued = waiting;
+        waiting = [];
+        let open = true;
+        for (const chunk of queued) open = to.write(chunk) && open;
+        if (open) resume();
+        else to.onDrain(resume);
+      },
+      discard() {
+        discarding = true;
+        waiting = [];
+        resume();
+      },
+    };
   }
 
   async rowsByKeys(table: SourceTable, columns: Column[], key: Column, keys: bigint[]): Promise<Row[]> {

@@ -1,9 +1,9 @@
 /**
  * COPY … FROM STDIN for PostgreSQL: rows → COPY text format (tab-separated, `\N` for NULL,
- * backslash escapes) written straight into protocol messages, and the query that sends them.
+ * backslash escapes) written straight into chunks, and the query that streams chunks to the server.
  */
 import type { Connection } from 'pg';
-import type { Row } from '../warehouse';
+import type { ChunkSink, Row } from '../warehouse';
 
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
 
@@ -28,14 +28,13 @@ const MINUS = 0x2d;
 
 /**
  * COPY text (NULL as `\N`, numbers in digits, text escaped, bytea as `\\x` hex) written straight
- * into buffers of about `chunkBytes` (COPY data messages need not end at row boundaries), each with
- * `reserve` bytes left free at its start for a message header. No per-row strings, no rope of a
+ * into buffers of about `chunkBytes` (COPY data messages need not end at row boundaries). No per-row strings, no rope of a
  * whole batch to flatten and re-encode: integers are written digit by digit, short ASCII text byte
  * by byte, anything else through Buffer's own UTF-8 writer.
  */
-export function* copyTextChunks(rows: Row[], chunkBytes = COPY_CHUNK_BYTES, reserve = 0): Generator<Buffer> {
+export function* copyTextChunks(rows: Row[], chunkBytes = COPY_CHUNK_BYTES): Generator<Buffer> {
   let buf = Buffer.allocUnsafe(chunkBytes);
-  let pos = reserve;
+  let pos = 0;
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r];
     const last = row.length - 1;
@@ -43,8 +42,8 @@ export function* copyTextChunks(rows: Row[], chunkBytes = COPY_CHUNK_BYTES, rese
     const fixed = row.length * MAX_NUMBER_BYTES;
     if (pos + fixed > buf.length) {
       yield buf.subarray(0, pos);
-      buf = Buffer.allocUnsafe(Math.max(chunkBytes, reserve + fixed));
-      pos = reserve;
+      buf = Buffer.allocUnsafe(Math.max(chunkBytes, fixed));
+      pos = 0;
     }
     for (let c = 0; c <= last; c++) {
       const value = row[c];
@@ -58,8 +57,8 @@ export function* copyTextChunks(rows: Row[], chunkBytes = COPY_CHUNK_BYTES, rese
         const need = (typeof value === 'string' ? value.length * 6 : value.length * 2 + 3) + fixed;
         if (pos + need > buf.length) {
           yield buf.subarray(0, pos);
-          buf = Buffer.allocUnsafe(Math.max(chunkBytes, reserve + need));
-          pos = reserve;
+          buf = Buffer.allocUnsafe(Math.max(chunkBytes, need));
+          pos = 0;
         }
         if (typeof value === 'string') {
           pos = writeText(buf, pos, value);
@@ -76,10 +75,10 @@ export function* copyTextChunks(rows: Row[], chunkBytes = COPY_CHUNK_BYTES, rese
     if (pos >= chunkBytes) {
       yield buf.subarray(0, pos);
       buf = Buffer.allocUnsafe(chunkBytes);
-      pos = reserve;
+      pos = 0;
     }
   }
-  if (pos > reserve) yield buf.subarray(0, pos);
+  if (pos > 0) yield buf.subarray(0, pos);
 }
 
 function writeInteger(buf: Buffer, pos: number, value: number): number {
@@ -126,12 +125,15 @@ function writeText(buf: Buffer, pos: number, text: string): number {
 
 /**
  * `COPY … FROM STDIN` as a query that pg's Client runs in its queue like any other (a
- * "submittable", the extension point pg-copy-streams uses too), with the data pipelined: the
- * CopyData messages follow the Query message at once instead of after the server's
- * CopyInResponse, so the server never waits a round trip, or for a client busy reading the
- * source, before its first row. The protocol allows it: a server whose COPY failed (or never
- * started) drops the CopyData and CopyDone it receives afterwards. Writes respect the socket's
- * backpressure and always carry whole messages.
+ * "submittable", the extension point pg-copy-streams uses too), fed by whoever produces the COPY
+ * text: `write()` chunks, then `end()`, or `fail()` to abort. The data is pipelined: CopyData
+ * messages follow the Query message at once instead of after the server's CopyInResponse, so the
+ * server never waits a round trip before its first row. The protocol allows it: a server whose
+ * COPY failed (or never started) drops the CopyData and CopyDone it receives afterwards.
+ *
+ * Until pg's queue reaches this query, chunks wait here; `write()` returns false whenever the
+ * producer should pause (not yet sent, or the socket's buffer is full) and `onDrain` says when to
+ * go on. Each chunk goes out as one CopyData message (header and body in one corked write).
  *
  * `done` settles once the server has answered the whole query (for `BEGIN; COPY …; COMMIT`, after
  * the commit) with the COPY's row count, or at the first error, after which nothing more is sent.
@@ -140,16 +142,15 @@ export class CopyIn {
   readonly done: Promise<number>;
   private resolve!: (rows: number) => void;
   private reject!: (error: Error) => void;
-  private readonly chunks: Iterator<Buffer>;
   private rowCount = 0;
   private failure: Error | null = null;
   private socket: Connection['stream'] | null = null;
+  private waiting: Buffer[] = [];
+  private ended = false;
+  private drainListener: (() => void) | null = null;
+  private awaitingDrain = false;
 
-  constructor(
-    private readonly text: string,
-    rows: Row[],
-  ) {
-    this.chunks = copyTextChunks(rows, COPY_CHUNK_BYTES, COPY_DATA_HEADER);
+  constructor(private readonly text: string) {
     this.done = new Promise((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
@@ -157,36 +158,74 @@ export class CopyIn {
     this.done.catch(() => undefined); // the caller awaits it; an early failure must not count as unhandled
   }
 
-  submit(connection: Connection): void {
-    connection.query(this.text);
-    this.socket = connection.stream;
-    this.pump();
+  /** Queues one chunk of COPY text (whole rows or not); false = pause until `onDrain` fires. */
+  write(chunk: Buffer): boolean {
+    if (this.failure !== null || this.ended) return true; // the server drops it anyway: let the producer finish quickly
+    if (this.socket === null) {
+      this.waiting.push(chunk);
+      return false;
+    }
+    return this.send(chunk);
   }
 
-  private readonly pump = (): void => {
-    const socket = this.socket!;
-    while (this.failure === null && socket.writable) {
-      let next: IteratorResult<Buffer>;
-      try {
-        next = this.chunks.next();
-      } catch (error) {
-        // CopyFail makes the server abort the COPY (and so the transaction); reported as this error.
-        this.failure = error instanceof Error ? error : new Error(String(error));
-        socket.write(copyFail(this.failure.message));
-        return;
-      }
-      if (next.done) {
-        socket.write(COPY_DONE);
-        return;
-      }
-      const message = next.value;
-      message[0] = 0x64; // 'd'
-      message.writeUInt32BE(message.length - 1, 1);
-      if (!socket.write(message)) {
-        socket.once('drain', this.pump);
-        return;
-      }
+  /** Called once, the next time a paused producer may write again. */
+  onDrain(listener: () => void): void {
+    this.drainListener = listener;
+    if (this.socket !== null && !this.socket.writableNeedDrain) this.drained();
+  }
+
+  /** No more rows: the server finishes the COPY and runs the rest of the query. */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.socket !== null && this.failure === null) this.socket.write(COPY_DONE);
+  }
+
+  /** Aborts the COPY (and so its transaction); `done` rejects with this error. */
+  fail(error: Error): void {
+    if (this.failure !== null) return;
+    this.failure = error;
+    this.waiting = [];
+    if (this.socket !== null && !this.ended) this.socket.write(copyFail(error.message));
+    this.ended = true;
+  }
+
+  submit(connection: Connection): void {
+    connection.query(this.text);
+    const socket = connection.stream;
+    this.socket = socket;
+    if (this.failure !== null) {
+      socket.write(copyFail(this.failure.message));
+      return;
     }
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const chunk of waiting) this.send(chunk);
+    if (this.ended) socket.write(COPY_DONE);
+    if (this.drainListener !== null) this.onDrain(this.drainListener);
+  }
+
+  private send(chunk: Buffer): boolean {
+    const socket = this.socket!;
+    const header = Buffer.allocUnsafe(COPY_DATA_HEADER);
+    header[0] = 0x64; // 'd'
+    header.writeUInt32BE(chunk.length + 4, 1);
+    socket.cork();
+    socket.write(header);
+    const ok = socket.write(chunk);
+    socket.uncork();
+    if (!ok && !this.awaitingDrain) {
+      this.awaitingDrain = true;
+      socket.once('drain', this.drained);
+    }
+    return ok;
+  }
+
+  private readonly drained = (): void => {
+    this.awaitingDrain = false;
+    const listener = this.drainListener;
+    this.drainListener = null;
+    listener?.();
   };
 
   // Called by pg's Client as the server answers.
@@ -199,6 +238,8 @@ export class CopyIn {
     this.callback();
     const reported = this.failure ?? error;
     this.failure = reported;
+    this.ended = true;
+    this.drained(); // a paused producer must not wait for a drain that may never come
     this.reject(reported);
   }
 
@@ -216,6 +257,27 @@ export class CopyIn {
   handleCopyData(): void {}
   /** pg replaces this to clear its query_timeout timer. */
   callback(): void {}
+}
+
+/** Writes rows already in memory as COPY text, chunk by chunk, pausing while the sink is full. */
+export function writeRows(sink: ChunkSink, rows: Row[]): Promise<void> {
+  const chunks = copyTextChunks(rows);
+  return new Promise((resolve, reject) => {
+    const pump = (): void => {
+      try {
+        for (let next = chunks.next(); !next.done; next = chunks.next()) {
+          if (!sink.write(next.value)) {
+            sink.onDrain(pump);
+            return;
+          }
+        }
+        resolve();
+      } catch (error) {
+        reject(error);
+      }
+    };
+    pump();
+  });
 }
 
 function copyFail(reason: string): Buffer {

@@ -8,8 +8,8 @@ import type { Column, ColumnPair } from '../../columns';
 import type { TableName } from '../../config';
 import { ConnectionTarget, passwordOf, scrub } from '../../connection-url';
 import { ConnectionError, RunError } from '../../errors';
-import type { LoadTarget, RangeDigest, Row, Warehouse, WarehouseTable, WriterLock } from '../warehouse';
-import { CopyIn } from './postgres-copy';
+import type { CopyTextBatch, LoadTarget, RangeDigest, Row, Warehouse, WarehouseTable, WriterLock } from '../warehouse';
+import { CopyIn, writeRows } from './postgres-copy';
 import { canonicalRowSql } from './postgres-canonical';
 import { COLUMNS_SQL, PgAttributeRow, toColumn } from './postgres-introspector';
 
@@ -91,18 +91,52 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   async load(target: LoadTarget, rows: Row[]): Promise<void> {
+    const batch = this.openCopyTextBatch(target);
+    try {
+      await writeRows(batch, rows);
+    } catch (error) {
+      await batch.abort(error as Error);
+      throw error;
+    }
+    await batch.commit();
+  }
+
+  openCopyTextBatch(target: LoadTarget): CopyTextBatch {
     const columns = target.columns.map((c) => ident(c.name)).join(', ');
     // One simple query per batch: the server opens the transaction, takes the rows and commits
     // without waiting on the client in between; `done` settles after the COMMIT.
-    const copy = new CopyIn(`BEGIN; COPY ${target.table.sql} (${columns}) FROM STDIN; COMMIT`, rows);
-    this.client.query(copy);
-    try {
-      await copy.done;
-    } catch (error) {
-      // A failed COPY leaves the explicit transaction aborted; a failed COMMIT has already ended it.
-      await this.client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
+    const copy = new CopyIn(`BEGIN; COPY ${target.table.sql} (${columns}) FROM STDIN; COMMIT`);
+    const client = this.client;
+    let submitted = false;
+    const submit = () => {
+      if (!submitted) client.query(copy);
+      submitted = true;
+    };
+    // A failed COPY leaves the explicit transaction aborted; a failed COMMIT has already ended it.
+    const rollback = () => client.query('ROLLBACK').then(() => undefined, () => undefined);
+    return {
+      write(chunk) {
+        submit();
+        return copy.write(chunk);
+      },
+      onDrain: (listener) => copy.onDrain(listener),
+      async commit() {
+        submit();
+        copy.end();
+        try {
+          return await copy.done;
+        } catch (error) {
+          await rollback();
+          throw error;
+        }
+      },
+      async abort(error) {
+        if (!submitted) return;
+        copy.fail(error);
+        await copy.done.catch(() => undefined);
+        await rollback();
+      },
+    };
   }
 
   async rangeDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], low: bigint, high: bigint, width: bigint): Promise<RangeDigest[]> {

@@ -1,0 +1,205 @@
+/**
+ * MySQL text-protocol rows → PostgreSQL COPY text, byte to byte, without a JavaScript value per
+ * field. A result row is a run of length-prefixed fields, each already the exact text MySQL
+ * renders (digits, `2024-01-02 03:04:05.123456` in the UTC session, utf8mb4 text); COPY text wants
+ * the same text tab-separated, with `\N` for NULL, four characters escaped and bytea as `\\x` hex.
+ * So numbers and temporal values are copied as they are, text is copied with its escapes, and only
+ * binary columns are re-encoded.
+ */
+import type { Column } from '../columns';
+import { ValueError } from '../errors';
+
+/** How one column's bytes become COPY text. */
+export const enum FieldMode {
+  /** Digits, signs, dots, dashes, colons and spaces only: copied as they are. */
+  Verbatim = 0,
+  /** Like Verbatim, after refusing MySQL's zero dates, which no warehouse can hold. */
+  Temporal = 1,
+  /** Any bytes: `\`, tab, newline and carriage return escaped. */
+  Text = 2,
+  /** Raw bytes: bytea hex input, `\\x…`. */
+  Binary = 3,
+}
+
+export function fieldModes(columns: Column[]): Uint8Array {
+  return Uint8Array.from(columns, (c) => {
+    switch (c.type.kind) {
+      case 'integer': case 'decimal': case 'float': case 'time': case 'boolean':
+        return FieldMode.Verbatim;
+      case 'date': case 'timestamp':
+        return FieldMode.Temporal;
+      case 'binary':
+        return FieldMode.Binary;
+      default:
+        return FieldMode.Text;
+    }
+  });
+}
+
+const NULL_FIELD = 0xfb;
+const TAB = 0x09;
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+const BACKSLASH = 0x5c;
+const ZERO = 0x30;
+
+/** Output chunk size: large enough to amortise a write, small enough that the warehouse starts early. */
+export const CHUNK_BYTES = 64 * 1024;
+
+export interface EncodedRowsProblem {
+  /** The row's key, as MySQL printed it. */
+  key: string;
+  column: string;
+  value: string;
+}
+
+/**
+ * Encodes rows as they arrive and hands out chunks of about CHUNK_BYTES. Keeps no row: only a
+ * reference to the last one, whose key is where the next keyset page starts.
+ */
+export class CopyTextEncoder {
+  rows = 0;
+  private buf = Buffer.allocUnsafe(CHUNK_BYTES);
+  private pos = 0;
+  private lastRow: Buffer | null = null;
+  private lastStart = 0;
+  private lastEnd = 0;
+
+  constructor(
+    private readonly columns: Column[],
+    private readonly modes: Uint8Array,
+    private readonly keyIndex: number,
+    private readonly emit: (chunk: Buffer) => void,
+  ) {}
+
+  /** One row packet's payload, `src[start..end)`. Throws a ValueError for a value no warehouse can hold. */
+  row(src: Buffer, start: number, end: number): void {
+    const modes = this.modes;
+    const n = modes.length;
+    // Worst case: every byte escaped or hex-encoded (2×), plus the `\\x` prefix and a separator per field.
+    const need = 2 * (end - start) + 4 * n + 8;
+    if (this.pos + need > this.buf.length) this.newChunk(need);
+    const out = this.buf;
+    let o = this.pos;
+    let p = start;
+    for (let c = 0; c < n; c++) {
+      if (c > 0) out[o++] = TAB;
+      let len = src[p++];
+      if (len === NULL_FIELD) {
+        out[o++] = BACKSLASH;
+        out[o++] = 0x4e; // N
+        continue;
+      }
+      if (len > NULL_FIELD) {
+        if (len === 0xfc) {
+          len = src[p] | (src[p + 1] << 8);
+          p += 2;
+        } else if (len === 0xfd) {
+          len = src[p] | (src[p + 1] << 8) | (src[p + 2] << 16);
+          p += 3;
+        } else {
+          len = src.readUInt32LE(p) + src.readUInt32LE(p + 4) * 2 ** 32;
+          p += 8;
+        }
+      }
+      const fieldEnd = p + len;
+      const mode = modes[c];
+      if (mode === FieldMode.Text) {
+        while (p < fieldEnd) {
+          const b = src[p++];
+          if (b === BACKSLASH || b === TAB || b === NEWLINE || b === CARRIAGE_RETURN) {
+            out[o++] = BACKSLASH;
+            out[o++] = b === BACKSLASH ? BACKSLASH : b === TAB ? 0x74 : b === NEWLINE ? 0x6e : 0x72;
+          } else {
+            out[o++] = b;
+          }
+        }
+      } else if (mode === FieldMode.Binary) {
+        out[o++] = BACKSLASH;
+        out[o++] = BACKSLASH;
+        out[o++] = 0x78; // x
+        o += out.write(src.toString('hex', p, fieldEnd), o, 'latin1');
+        p = fieldEnd;
+      } else {
+        if (mode === FieldMode.Temporal && isZeroDate(src, p, len)) this.refuse(src, start, end, c);
+        if (len > 24) {
+          src.copy(out, o, p, fieldEnd);
+          o += len;
+          p = fieldEnd;
+        } else {
+          while (p < fieldEnd) out[o++] = src[p++];
+        }
+      }
+    }
+    out[o++] = NEWLINE;
+    this.pos = o;
+    this.rows++;
+    this.lastRow = src;
+    this.lastStart = start;
+    this.lastEnd = end;
+    if (o >= CHUNK_BYTES) this.flush();
+  }
+
+  /** Hands out what is buffered. */
+  flush(): void {
+    if (this.pos === 0) return;
+    const chunk = this.buf.subarray(0, this.pos);
+    this.buf = Buffer.allocUnsafe(CHUNK_BYTES);
+    this.pos = 0;
+    this.emit(chunk);
+  }
+
+  /** The key of the last row encoded, as MySQL printed it; null before the first row. */
+  lastKey(): string | null {
+    return this.lastRow === null ? null : fieldsOf(this.lastRow, this.lastStart, this.lastEnd)[this.keyIndex]!.toString('latin1');
+  }
+
+  private newChunk(need: number): void {
+    this.flush();
+    if (need > this.buf.length) this.buf = Buffer.allocUnsafe(need);
+  }
+
+  private refuse(src: Buffer, start: number, end: number, column: number): never {
+    const fields = fieldsOf(src, start, end);
+    throw new ValueError(
+      `row ${this.columns[this.keyIndex].name}=${fields[this.keyIndex]} has the MySQL zero date "${fields[column]}" in column ` +
+        `${this.columns[column].name}, which the warehouse cannot hold; fix that row in staging (e.g. set it to NULL)`,
+    );
+  }
+}
+
+/** `0000-…`, `YYYY-00-…` or `YYYY-MM-00…`: MySQL's zero dates (and zero parts). */
+function isZeroDate(src: Buffer, p: number, len: number): boolean {
+  if (len < 10) return false;
+  return (
+    (src[p] === ZERO && src[p + 1] === ZERO && src[p + 2] === ZERO && src[p + 3] === ZERO) ||
+    (src[p + 5] === ZERO && src[p + 6] === ZERO) ||
+    (src[p + 8] === ZERO && src[p + 9] === ZERO)
+  );
+}
+
+/** A row's fields as slices (null for NULL): the slow path, for messages and the last key. */
+function fieldsOf(src: Buffer, start: number, end: number): (Buffer | null)[] {
+  const fields: (Buffer | null)[] = [];
+  let p = start;
+  while (p < end) {
+    let len = src[p++];
+    if (len === NULL_FIELD) {
+      fields.push(null);
+      continue;
+    }
+    if (len === 0xfc) {
+      len = src.readUInt16LE(p);
+      p += 2;
+    } else if (len === 0xfd) {
+      len = src.readUIntLE(p, 3);
+      p += 3;
+    } else if (len === 0xfe) {
+      len = Number(src.readBigUInt64LE(p));
+      p += 8;
+    }
+    fields.push(src.subarray(p, p + len));
+    p += len;
+  }
+  return fields;
+}
