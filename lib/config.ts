@@ -64,7 +64,10 @@ export const DEFAULTS = {
   warehouse: 'postgres://root@127.0.0.1:5432/warehouse',
   tables: ['sales_data'],
   key: 'rowid',
+  /** Rows per transaction where a batch is held in memory (DB2, MySQL warehouses). */
   batchSize: 10_000,
+  /** PostgreSQL streams each batch from source to COPY without holding it: fewer, larger commits. */
+  streamedBatchSize: 100_000,
   lateWindow: 10_000,
   lockWaitSeconds: 0,
 } as const;
@@ -133,7 +136,8 @@ export function resolveConfig(given: SyncOptions, env: NodeJS.ProcessEnv = {}): 
   if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(key)) problems.push(`--key "${key}" is not a plain column name`);
 
   const tables = parseTables(o.tables ?? [...DEFAULTS.tables], problems);
-  const batchSize = integer(o.batchSize, DEFAULTS.batchSize, '--batch-size', 1, MAX_BATCH_SIZE, problems);
+  const defaultBatch = warehouse?.kind === 'postgres' ? DEFAULTS.streamedBatchSize : DEFAULTS.batchSize;
+  const batchSize = integer(o.batchSize, defaultBatch, '--batch-size', 1, MAX_BATCH_SIZE, problems);
   const lateWindow = integer(o.lateWindow, DEFAULTS.lateWindow, '--late-window', 0, 10_000_000, problems);
   const lockWaitSeconds = number(o.lockWaitSeconds, DEFAULTS.lockWaitSeconds, '--lock-wait', 0, 3600, problems);
   const maxSeconds = o.maxSeconds === undefined ? null : number(o.maxSeconds, 0, '--max-seconds', 0.001, 86_400 * 7, problems);
@@ -242,7 +246,9 @@ Options (environment variable in brackets):
   --table NAME        table to sync; repeatable; SRC:DST or SRC:SCHEMA.DST  [SYNC_TABLES, comma-separated]
                       default ${DEFAULTS.tables.join(',')}
   --key COL           integer key column, ascending with inserts      [SYNC_KEY] default ${DEFAULTS.key}
-  --batch-size N      rows per warehouse transaction (1-${MAX_BATCH_SIZE})   [SYNC_BATCH_SIZE] default ${DEFAULTS.batchSize}
+  --batch-size N      rows per warehouse transaction (1-${MAX_BATCH_SIZE})   [SYNC_BATCH_SIZE]
+                      default ${DEFAULTS.streamedBatchSize} on PostgreSQL (streamed: memory does not grow with it),
+                      ${DEFAULTS.batchSize} on DB2 and MySQL
   --max-seconds S     time budget; stops between batches and reports more=true  [SYNC_MAX_SECONDS]
   --late-window N     keys below the watermark re-checked for late commits  [SYNC_LATE_WINDOW] default ${DEFAULTS.lateWindow}
   --lock-wait S       wait up to S seconds for another run's lock, then skip  [SYNC_LOCK_WAIT_SECONDS] default ${DEFAULTS.lockWaitSeconds}

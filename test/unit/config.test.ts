@@ -4,11 +4,18 @@ import { ConfigError } from '../../lib/errors';
 test('defaults are the local course setup', () => {
   const config = resolveConfig({});
   expect(config).toMatchObject({
-    command: 'run', key: 'rowid', batchSize: 10_000, maxSeconds: null, dryRun: false, json: false, lateWindow: 10_000, lockWaitSeconds: 0,
+    command: 'run', key: 'rowid', batchSize: 100_000, maxSeconds: null, dryRun: false, json: false, lateWindow: 10_000, lockWaitSeconds: 0,
     tables: [{ label: 'sales_data', source: { schema: null, name: 'sales_data' }, warehouse: { schema: null, name: 'sales_data' } }],
   });
   expect(config.source.redacted).toBe('mysql://root@127.0.0.1:3306/sales');
   expect(config.warehouse.kind).toBe('postgres');
+});
+
+test('batches default to 100,000 rows on PostgreSQL, which streams them, and 10,000 where a batch is held in memory', () => {
+  expect(resolveConfig({ warehouse: 'postgres://u@h/db' }).batchSize).toBe(100_000);
+  expect(resolveConfig({ warehouse: 'db2://u:p@h:50001/BLUDB' }).batchSize).toBe(10_000);
+  expect(resolveConfig({ warehouse: 'mysql://u@h/db' }).batchSize).toBe(10_000);
+  expect(resolveConfig({ warehouse: 'mysql://u@h/db', batchSize: '250' }).batchSize).toBe(250);
 });
 
 test('flags beat environment variables, which beat defaults', () => {
