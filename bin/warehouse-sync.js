@@ -24,5 +24,5 @@ const stale = () => {
   return newestSource(path.join(root, 'lib')) > built || newestSource(path.join(root, 'functions')) > built;
 };
 
-if (stale()) require(path.join(root, 'scripts', 'build.js')).build({ only: ['cli'], quiet: true });
+if (stale()) require(path.join(root, 'scripts', 'build.js')).build({ only: ['cli-bundle'], quiet: true });
 require(bundle).main();
