@@ -7,6 +7,7 @@
  * Before step 2 the run re-checks a window of keys just below the watermark and loads rows that
  * committed late there (MySQL AUTO_INCREMENT keys become visible out of order).
  */
+import { setFlagsFromString } from 'v8';
 import { matchColumns, type Column, type ColumnPair } from './columns';
 import type { SyncConfig, TablePair } from './config';
 import { oneLine, RunError, SchemaError, SyncError, ValueError, exitCodeOf } from './errors';
@@ -253,6 +254,7 @@ async function streamNewRows(
     page?.discard();
     await page?.done.catch(() => undefined);
   };
+  steadyYoungGeneration();
   let after = watermark;
   let page: CopyPage | null = read(after);
   let failures = 0;
@@ -307,6 +309,18 @@ async function streamNewRows(
     progress(lastKey);
     page = next ?? (more ? read(lastKey) : null);
   }
+}
+
+/**
+ * A streamed load allocates a small object per row (mysql2's packets), and V8 answers the rate by
+ * growing its young generation up to 32 MB, which then stays in the peak RSS: a 5M-row load peaked
+ * at ~95 MB against ~70 MB for 1M rows. Holding the young generation at the size it has when the
+ * load starts keeps memory flat (~68 MB at both sizes) at no measurable cost in time. V8 reads the
+ * flag each time it would grow; it is set only here, not at start-up, where the growth speeds up
+ * loading the bundle (~10 ms).
+ */
+function steadyYoungGeneration(): void {
+  setFlagsFromString('--semi-space-growth-factor=1');
 }
 
 /** Keys in the window just below the watermark that the source has and the warehouse lacks. */

@@ -106,10 +106,15 @@ const script = new vm.Script(source, { filename: bundleFile, cachedData });
 const bundle = { exports: {} };
 script.runInThisContext().call(bundle.exports, bundle.exports, require, bundle, bundleFile, __dirname);
 if (cachedData === undefined || script.cachedDataRejected) {
-  // At the end of the run the cache also holds every function the run compiled.
+  // At the end of the run the cache also holds every function the run compiled. Caches of other
+  // builds are removed.
   process.once('beforeExit', () => {
     try {
       fs.mkdirSync(dir, { recursive: true });
+      for (const old of fs.readdirSync(dir)) if (!old.startsWith('cli-${hash}-')) fs.rmSync(path.join(dir, old), { force: true });
+      // V8 rejects a cache made under other flags than the reading run's: undo the one a load sets
+      // (lib/sync-cycle.ts, steadyYoungGeneration) back to V8's default.
+      require('v8').setFlagsFromString('--semi-space-growth-factor=2');
       const temporary = \`\${cacheFile}.\${process.pid}\`;
       fs.writeFileSync(temporary, script.createCachedData());
       fs.renameSync(temporary, cacheFile);

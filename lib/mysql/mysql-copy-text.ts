@@ -46,12 +46,21 @@ const ZERO = 0x30;
 /** Output chunk size: large enough to amortise a write, small enough that the warehouse starts early. */
 export const CHUNK_BYTES = 64 * 1024;
 
-export interface EncodedRowsProblem {
-  /** The row's key, as MySQL printed it. */
-  key: string;
-  column: string;
-  value: string;
+/**
+ * Chunks whose bytes have reached the socket come back here to be filled again: a load writes its
+ * whole size through 64 KiB buffers, and fresh ones left for the garbage collector raised the peak
+ * RSS with the size of the load.
+ */
+const freeChunks: Buffer[] = [];
+const MAX_FREE_CHUNKS = 16;
+
+export function releaseChunk(chunk: Buffer): void {
+  if (freeChunks.length < MAX_FREE_CHUNKS && chunk.byteOffset === 0 && chunk.buffer.byteLength === CHUNK_BYTES) {
+    freeChunks.push(Buffer.from(chunk.buffer, 0, CHUNK_BYTES));
+  }
 }
+
+const newChunkBuffer = () => freeChunks.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES);
 
 /**
  * Encodes rows as they arrive and hands out chunks of about CHUNK_BYTES. Keeps no row: only a
@@ -59,7 +68,7 @@ export interface EncodedRowsProblem {
  */
 export class CopyTextEncoder {
   rows = 0;
-  private buf = Buffer.allocUnsafe(CHUNK_BYTES);
+  private buf = newChunkBuffer();
   private pos = 0;
   private lastRow: Buffer | null = null;
   private lastStart = 0;
@@ -144,7 +153,7 @@ export class CopyTextEncoder {
   flush(): void {
     if (this.pos === 0) return;
     const chunk = this.buf.subarray(0, this.pos);
-    this.buf = Buffer.allocUnsafe(CHUNK_BYTES);
+    this.buf = newChunkBuffer();
     this.pos = 0;
     this.emit(chunk);
   }

@@ -39,7 +39,11 @@ export interface RangeDigest {
 
 /** Where a producer of bytes writes: false from `write` = pause until `onDrain` calls back. */
 export interface ChunkSink {
-  write(chunk: Buffer): boolean;
+  /**
+   * `release`, when given, is called once the chunk's bytes have been handed on (to the socket), so
+   * that the producer may reuse its buffer; never for a chunk that is dropped.
+   */
+  write(chunk: Buffer, release?: (chunk: Buffer) => void): boolean;
   onDrain(listener: () => void): void;
 }
 

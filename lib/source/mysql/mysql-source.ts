@@ -10,7 +10,7 @@ import type { TableName } from '../../config';
 import { ConnectionTarget, scrub } from '../../connection-url';
 import { RunError } from '../../errors';
 import type { ChunkSink, RangeDigest, Row } from '../../warehouse/warehouse';
-import { CopyTextEncoder, fieldModes } from '../../mysql/mysql-copy-text';
+import { CopyTextEncoder, fieldModes, releaseChunk } from '../../mysql/mysql-copy-text';
 import { keyRangeSql, rangeDigestsSql, rowDigestsSql, toRangeDigests, toRowDigests } from '../../mysql/mysql-canonical';
 import { ident, openMysql, unquote } from '../../mysql/mysql-connection';
 import { COLUMNS_SQL, InformationSchemaColumn, toColumn } from '../../mysql/mysql-introspector';
@@ -150,7 +150,7 @@ export class MySqlSource {
       if (sink === null) {
         waiting.push(chunk);
         pause();
-      } else if (!sink.write(chunk)) {
+      } else if (!sink.write(chunk, releaseChunk)) {
         pause();
         sink.onDrain(resume);
       }
@@ -189,7 +189,7 @@ export class MySqlSource {
         const queued = waiting;
         waiting = [];
         let open = true;
-        for (const chunk of queued) open = to.write(chunk) && open;
+        for (const chunk of queued) open = to.write(chunk, releaseChunk) && open;
         if (open) resume();
         else to.onDrain(resume);
       },

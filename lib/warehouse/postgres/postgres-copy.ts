@@ -145,7 +145,7 @@ export class CopyIn {
   private rowCount = 0;
   private failure: Error | null = null;
   private socket: Connection['stream'] | null = null;
-  private waiting: Buffer[] = [];
+  private waiting: Array<[Buffer, ((chunk: Buffer) => void) | undefined]> = [];
   private ended = false;
   private drainListener: (() => void) | null = null;
   private awaitingDrain = false;
@@ -159,13 +159,13 @@ export class CopyIn {
   }
 
   /** Queues one chunk of COPY text (whole rows or not); false = pause until `onDrain` fires. */
-  write(chunk: Buffer): boolean {
+  write(chunk: Buffer, release?: (chunk: Buffer) => void): boolean {
     if (this.failure !== null || this.ended) return true; // the server drops it anyway: let the producer finish quickly
     if (this.socket === null) {
-      this.waiting.push(chunk);
+      this.waiting.push([chunk, release]);
       return false;
     }
-    return this.send(chunk);
+    return this.send(chunk, release);
   }
 
   /** Called once, the next time a paused producer may write again. */
@@ -200,19 +200,19 @@ export class CopyIn {
     }
     const waiting = this.waiting;
     this.waiting = [];
-    for (const chunk of waiting) this.send(chunk);
+    for (const [chunk, release] of waiting) this.send(chunk, release);
     if (this.ended) socket.write(COPY_DONE);
     if (this.drainListener !== null) this.onDrain(this.drainListener);
   }
 
-  private send(chunk: Buffer): boolean {
+  private send(chunk: Buffer, release: ((chunk: Buffer) => void) | undefined): boolean {
     const socket = this.socket!;
     const header = Buffer.allocUnsafe(COPY_DATA_HEADER);
     header[0] = 0x64; // 'd'
     header.writeUInt32BE(chunk.length + 4, 1);
     socket.cork();
     socket.write(header);
-    const ok = socket.write(chunk);
+    const ok = socket.write(chunk, release && (() => release(chunk)));
     socket.uncork();
     if (!ok && !this.awaitingDrain) {
       this.awaitingDrain = true;

@@ -115,9 +115,9 @@ export class PostgresWarehouse implements Warehouse {
     // A failed COPY leaves the explicit transaction aborted; a failed COMMIT has already ended it.
     const rollback = () => client.query('ROLLBACK').then(() => undefined, () => undefined);
     return {
-      write(chunk) {
+      write(chunk, release) {
         submit();
-        return copy.write(chunk);
+        return copy.write(chunk, release);
       },
       onDrain: (listener) => copy.onDrain(listener),
       async commit() {
