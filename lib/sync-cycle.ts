@@ -107,8 +107,7 @@ export async function planTables(config: SyncConfig, source: MySqlSource, wareho
   const problems: string[] = [];
   const plans: TablePlan[] = [];
   for (const pair of config.tables) {
-    const s = await source.describeTable(pair.source);
-    const w = await warehouse.describeTable(pair.warehouse);
+    const [s, w] = await Promise.all([source.describeTable(pair.source), warehouse.describeTable(pair.warehouse)]);
     if (!s) problems.push(`table ${pair.label}: source table ${fmt(pair.source)} not found in ${config.source.redacted}`);
     if (!w) problems.push(`table ${pair.label}: warehouse table ${fmt(pair.warehouse)} not found in ${config.warehouse.redacted} (create it first)`);
     if (!s || !w) continue;
@@ -169,13 +168,20 @@ async function syncTable(plan: TablePlan, config: SyncConfig, source: MySqlSourc
     return;
   }
   try {
-    const watermark = await warehouse.readWatermark(plan.warehouse, plan.target.key);
     const highKey = await source.maxKey(plan.source, plan.sourceKey);
+    // When nothing is new the watermark is the source's high key, so the late window below it is
+    // known before the watermark is read, and a warehouse can count it in the same pass.
+    const window = highKey === null || config.lateWindow === 0 ? null : { low: highKey - BigInt(config.lateWindow), high: highKey };
+    const read = window && warehouse.readWatermarkCounting
+      ? await warehouse.readWatermarkCounting(plan.warehouse, plan.target.key, window.low, window.high)
+      : { watermark: await warehouse.readWatermark(plan.warehouse, plan.target.key), count: null };
+    const watermark = read.watermark;
     report.watermarkBefore = keyJson(watermark);
     report.watermarkAfter = keyJson(watermark);
     if (highKey === null) return;
 
-    const late = watermark === null ? [] : await findLateRows(plan, config, source, warehouse, watermark);
+    const counted = watermark === highKey ? read.count : null;
+    const late = watermark === null ? [] : await findLateRows(plan, config, source, warehouse, watermark, counted);
     const upTo = highKey;
     const nothingNew = watermark !== null && watermark >= upTo;
     // New rows are counted only when the run will not load them all: a complete run loads exactly
@@ -324,12 +330,14 @@ function steadyYoungGeneration(): void {
 }
 
 /** Keys in the window just below the watermark that the source has and the warehouse lacks. */
-async function findLateRows(plan: TablePlan, config: SyncConfig, source: MySqlSource, warehouse: Warehouse, watermark: bigint): Promise<bigint[]> {
+async function findLateRows(
+  plan: TablePlan, config: SyncConfig, source: MySqlSource, warehouse: Warehouse, watermark: bigint, inWarehouseKnown: number | null,
+): Promise<bigint[]> {
   if (config.lateWindow === 0) return [];
   const low = watermark - BigInt(config.lateWindow);
   const [inSource, inWarehouse] = await Promise.all([
     source.countRange(plan.source, plan.sourceKey, low, watermark),
-    warehouse.countKeys(plan.warehouse, plan.target.key, low, watermark),
+    inWarehouseKnown ?? warehouse.countKeys(plan.warehouse, plan.target.key, low, watermark),
   ]);
   if (inSource <= inWarehouse) return [];
   const present = new Set((await warehouse.listKeys(plan.warehouse, plan.target.key, low, watermark)).map(String));

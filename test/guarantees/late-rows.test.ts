@@ -26,7 +26,10 @@ async function report(extra: string[] = []) {
   return JSON.parse(result.stdout).tables[0];
 }
 
-test('a lower key that commits after a higher key was synced is loaded by the next run', async () => {
+// Without an index the watermark and the late window come from one scan of the warehouse table;
+// with one, from two indexed queries.
+test.each([['without'], ['with']])('a lower key that commits after a higher key was synced is loaded by the next run (%s an index on the warehouse key)', async (index) => {
+  if (index === 'with') await db.pg.query('CREATE INDEX ON sales_data (rowid)');
   const slow = await mysql.createConnection(db.sourceUrl);
   try {
     await slow.query('BEGIN');

@@ -75,6 +75,22 @@ export class PostgresWarehouse implements Warehouse {
     return res.rows[0].max === null ? null : BigInt(res.rows[0].max);
   }
 
+  async readWatermarkCounting(table: WarehouseTable, key: Column, low: bigint, high: bigint): Promise<{ watermark: bigint | null; count: number | null }> {
+    const k = ident(key.name);
+    // With a plain index on the key, max() is one index probe and the count a short range scan;
+    // without one, each is a full scan, so both come from the same one.
+    const indexed = await this.client.query<{ indexed: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+        WHERE i.indrelid = $1 AND a.attname = $2 AND i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL) AS indexed`,
+      [(table as PgTable).oid, key.name],
+    );
+    if (indexed.rows[0].indexed) return { watermark: await this.readWatermark(table, key), count: null };
+    const res = await this.client.query<{ max: string | null; n: string }>(
+      `SELECT max(${k})::text AS max, count(*) FILTER (WHERE ${k} > ${low} AND ${k} <= ${high}) AS n FROM ${table.sql}`,
+    );
+    return { watermark: res.rows[0].max === null ? null : BigInt(res.rows[0].max), count: Number(res.rows[0].n) };
+  }
+
   async listKeys(table: WarehouseTable, key: Column, low: bigint, high: bigint): Promise<bigint[]> {
     const k = ident(key.name);
     const res = await this.client.query<[string]>({
