@@ -69,3 +69,25 @@ test('with the warehouse gone for good: exit 1, one clear line, only whole batch
   expect(JSON.parse(rerun.stdout).tables[0]).toMatchObject({ watermarkBefore: inserted, inserted: ROWS - inserted });
   expect(await warehouseKeys(db)).toEqual({ count: ROWS, distinct: ROWS, min: 1, max: ROWS });
 });
+
+test('the source connection cut in the middle of a page: exit 1, one line, only whole batches; the next run completes exactly', async () => {
+  const source = await new TcpProxy(3306).start();
+  try {
+    // A 10,000-row page of course rows is ~250 KB from MySQL: 600 KB in is inside the third page.
+    source.cutAfterReceived(600_000);
+    const viaProxy = ['--source', `mysql://root@127.0.0.1:${source.port}/${DB}`, '--warehouse', db.warehouseUrl, '--batch-size', '10000', '--json'];
+    const result = await cli(viaProxy);
+    expect(source.cuts).toBe(1);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^warehouse-sync: source query failed: [^\n]+\n$/);
+    const loaded = await warehouseKeys(db);
+    expect(loaded.count % 10_000).toBe(0);
+    expect(loaded.count).toBeGreaterThanOrEqual(10_000);
+    expect(loaded).toEqual({ count: loaded.count, distinct: loaded.count, min: 1, max: loaded.count });
+  } finally {
+    await source.stop();
+  }
+  const rerun = await cli(['--source', db.sourceUrl, '--warehouse', db.warehouseUrl, '--json']);
+  expect(rerun.code).toBe(0);
+  expect(await warehouseKeys(db)).toEqual({ count: ROWS, distinct: ROWS, min: 1, max: ROWS });
+});

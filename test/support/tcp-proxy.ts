@@ -10,6 +10,8 @@ export class TcpProxy {
   private sockets = new Set<net.Socket>();
   private sentBytes = 0;
   private cutAt: number | null = null;
+  private receivedBytes = 0;
+  private cutAtReceived: number | null = null;
   private refusing = false;
   connections = 0;
   cuts = 0;
@@ -28,6 +30,11 @@ export class TcpProxy {
   cutAfter(bytes: number, options: { thenRefuse?: boolean } = {}): void {
     this.cutAt = this.sentBytes + bytes;
     this.afterCutRefuse = options.thenRefuse ?? false;
+  }
+
+  /** Cut all connections once the server has sent `bytes` more bytes (i.e. in the middle of a result). */
+  cutAfterReceived(bytes: number): void {
+    this.cutAtReceived = this.receivedBytes + bytes;
   }
 
   private afterCutRefuse = false;
@@ -59,6 +66,14 @@ export class TcpProxy {
     client.on('error', drop).on('close', drop);
     upstream.on('error', drop).on('close', drop);
     upstream.on('data', (d) => {
+      this.receivedBytes += d.length;
+      if (this.cutAtReceived !== null && this.receivedBytes >= this.cutAtReceived) {
+        this.cutAtReceived = null;
+        this.cuts++;
+        for (const s of this.sockets) s.destroy();
+        this.sockets.clear();
+        return;
+      }
       if (this.swallowNextReply) {
         this.swallowNextReply = false;
         this.cuts++;
