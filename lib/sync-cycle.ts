@@ -169,19 +169,12 @@ async function syncTable(plan: TablePlan, config: SyncConfig, source: MySqlSourc
   }
   try {
     const highKey = await source.maxKey(plan.source, plan.sourceKey);
-    // When nothing is new the watermark is the source's high key, so the late window below it is
-    // known before the watermark is read, and a warehouse can count it in the same pass.
-    const window = highKey === null || config.lateWindow === 0 ? null : { low: highKey - BigInt(config.lateWindow), high: highKey };
-    const read = window && warehouse.readWatermarkCounting
-      ? await warehouse.readWatermarkCounting(plan.warehouse, plan.target.key, window.low, window.high)
-      : { watermark: await warehouse.readWatermark(plan.warehouse, plan.target.key), count: null };
-    const watermark = read.watermark;
+    const watermark = await warehouse.readWatermark(plan.warehouse, plan.target.key);
     report.watermarkBefore = keyJson(watermark);
     report.watermarkAfter = keyJson(watermark);
     if (highKey === null) return;
 
-    const counted = watermark === highKey ? read.count : null;
-    const late = watermark === null ? [] : await findLateRows(plan, config, source, warehouse, watermark, counted);
+    const late = watermark === null ? [] : await findLateRows(plan, config, source, warehouse, watermark);
     const upTo = highKey;
     const nothingNew = watermark !== null && watermark >= upTo;
     // New rows are counted only when the run will not load them all: a complete run loads exactly
@@ -329,17 +322,22 @@ function steadyYoungGeneration(): void {
   setFlagsFromString('--semi-space-growth-factor=1');
 }
 
-/** Keys in the window just below the watermark that the source has and the warehouse lacks. */
-async function findLateRows(
-  plan: TablePlan, config: SyncConfig, source: MySqlSource, warehouse: Warehouse, watermark: bigint, inWarehouseKnown: number | null,
-): Promise<bigint[]> {
+/**
+ * Keys in the window just below the watermark that the source has and the warehouse lacks. The
+ * warehouse's side is first counted cheaply where it can be (a lower bound, see
+ * Warehouse.countKeysAtLeast); only when that falls short of the source's count is it counted
+ * exactly, and only when the exact count does too are keys listed.
+ */
+async function findLateRows(plan: TablePlan, config: SyncConfig, source: MySqlSource, warehouse: Warehouse, watermark: bigint): Promise<bigint[]> {
   if (config.lateWindow === 0) return [];
   const low = watermark - BigInt(config.lateWindow);
-  const [inSource, inWarehouse] = await Promise.all([
-    source.countRange(plan.source, plan.sourceKey, low, watermark),
-    inWarehouseKnown ?? warehouse.countKeys(plan.warehouse, plan.target.key, low, watermark),
-  ]);
-  if (inSource <= inWarehouse) return [];
+  const countWarehouse = (cheap: boolean) =>
+    cheap && warehouse.countKeysAtLeast
+      ? warehouse.countKeysAtLeast(plan.warehouse, plan.target.key, low, watermark)
+      : warehouse.countKeys(plan.warehouse, plan.target.key, low, watermark);
+  const [inSource, atLeast] = await Promise.all([source.countRange(plan.source, plan.sourceKey, low, watermark), countWarehouse(true)]);
+  if (inSource <= atLeast) return [];
+  if (warehouse.countKeysAtLeast && inSource <= (await countWarehouse(false))) return [];
   const present = new Set((await warehouse.listKeys(plan.warehouse, plan.target.key, low, watermark)).map(String));
   return (await source.listKeys(plan.source, plan.sourceKey, low, watermark)).filter((k) => !present.has(String(k)));
 }

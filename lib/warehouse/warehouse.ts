@@ -75,11 +75,12 @@ export interface Warehouse {
   /** Largest key in the table; null when the table is empty. */
   readWatermark(table: WarehouseTable, key: Column): Promise<bigint | null>;
   /**
-   * Optional: the watermark and, from the same pass over the table, how many rows have a key in
-   * (low, high]; `count` null where two queries are cheaper (an index on the key). Saves one full
-   * scan per run on a warehouse table without an index on its key, like the course's.
+   * Optional: a count of rows with key in (low, high] that is never more than countKeys' and far
+   * cheaper on a large table without an index on its key (PostgreSQL: only the table's last blocks,
+   * where the rows just below the watermark were appended). Used for the late-window check, which
+   * counts exactly only when this falls short.
    */
-  readWatermarkCounting?(table: WarehouseTable, key: Column, low: bigint, high: bigint): Promise<{ watermark: bigint | null; count: number | null }>;
+  countKeysAtLeast?(table: WarehouseTable, key: Column, low: bigint, high: bigint): Promise<number>;
   /** Keys present in (low, high], ascending. */
   listKeys(table: WarehouseTable, key: Column, low: bigint, high: bigint): Promise<bigint[]>;
   countKeys(table: WarehouseTable, key: Column, low: bigint, high: bigint): Promise<number>;
