@@ -85,6 +85,14 @@ test('SIGKILL mid-run leaves whole batches; the next run completes the table exa
   });
   const result = await killed;
   expect(result.signal).toBe('SIGKILL');
+  // A batch whose rows and COMMIT were all sent before the kill still commits, whole, once the
+  // server has run them; one cut short is rolled back. Count after the dead session has ended.
+  for (let waited = 0; ; waited += 10) {
+    const sessions = await watcher.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'warehouse-sync'", [DB]);
+    if (sessions.rows[0].n === 0) break;
+    if (waited > 10_000) throw new Error('the killed run\'s warehouse session did not end within 10 s');
+    await new Promise((r) => setTimeout(r, 10));
+  }
   const afterKill = await warehouseKeys(db);
   await watcher.end();
   expect(afterKill.count).toBeGreaterThanOrEqual(20_000);
