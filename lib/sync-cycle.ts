@@ -168,8 +168,8 @@ async function syncTable(plan: TablePlan, config: SyncConfig, source: MySqlSourc
     return;
   }
   try {
-    const highKey = await source.maxKey(plan.source, plan.sourceKey);
     const watermark = await warehouse.readWatermark(plan.warehouse, plan.target.key);
+    const highKey = await source.maxKey(plan.source, plan.sourceKey);
     report.watermarkBefore = keyJson(watermark);
     report.watermarkAfter = keyJson(watermark);
     if (highKey === null) return;
@@ -281,14 +281,7 @@ async function streamNewRows(
     } catch (error) {
       await drop(next);
       next = null;
-      failures++;
-      if (error instanceof SyncError || !warehouse.isTransient(error) || failures >= MAX_ATTEMPTS) {
-        throw error instanceof SyncError ? error : new RunError(
-          `loading ${plan.pair.label} into ${plan.warehouse.display} failed${failures > 1 ? ` after ${failures} attempts` : ''}: ${oneLine(error)}`,
-        );
-      }
-      await sleep(Math.min(5_000, 200 * 2 ** (failures - 1)));
-      await reconnectWithRetry(warehouse, failures);
+      await recoverOrThrow(plan, warehouse, error, ++failures);
       const committed = await warehouse.readWatermark(plan.warehouse, plan.target.key);
       if (committed !== after && committed !== lastKey) {
         throw new RunError(
@@ -357,20 +350,27 @@ export async function loadBatch(plan: TablePlan, warehouse: Warehouse, rows: Row
       // Rows dropped after a fault were committed by this run's failed attempt (we hold the lock).
       return rows.length;
     } catch (error) {
-      if (error instanceof SyncError || !warehouse.isTransient(error) || attempt >= MAX_ATTEMPTS) {
-        const why = oneLine(error);
-        throw error instanceof SyncError ? error : new RunError(
-          `loading ${plan.pair.label} into ${plan.warehouse.display} failed${attempt > 1 ? ` after ${attempt} attempts` : ''}: ${why}`,
-        );
-      }
-      await sleep(Math.min(5_000, 200 * 2 ** (attempt - 1)));
-      await reconnectWithRetry(warehouse, attempt);
+      await recoverOrThrow(plan, warehouse, error, attempt);
       const first = keyOf(pending[0], plan.keyIndex);
       const last = keyOf(pending[pending.length - 1], plan.keyIndex);
       const present = new Set((await warehouse.listKeys(plan.warehouse, plan.target.key, first - 1n, last)).map(String));
       pending = pending.filter((r) => !present.has(String(keyOf(r, plan.keyIndex))));
     }
   }
+}
+
+/**
+ * After attempt `attempt` at a batch failed: rethrows what is not worth retrying (or the last
+ * attempt's fault) as one line; otherwise waits its backoff and reconnects, re-taking the lock.
+ */
+async function recoverOrThrow(plan: TablePlan, warehouse: Warehouse, error: unknown, attempt: number): Promise<void> {
+  if (error instanceof SyncError || !warehouse.isTransient(error) || attempt >= MAX_ATTEMPTS) {
+    throw error instanceof SyncError ? error : new RunError(
+      `loading ${plan.pair.label} into ${plan.warehouse.display} failed${attempt > 1 ? ` after ${attempt} attempts` : ''}: ${oneLine(error)}`,
+    );
+  }
+  await sleep(Math.min(5_000, 200 * 2 ** (attempt - 1)));
+  await reconnectWithRetry(warehouse, attempt);
 }
 
 /** Reconnects after a fault mid-run; giving up is a failure of the run (exit 1), not a refusal. */

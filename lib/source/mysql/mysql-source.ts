@@ -98,9 +98,7 @@ export class MySqlSource {
    */
   async *pages(table: SourceTable, columns: Column[], key: Column, after: bigint | null, upTo: bigint, pageSize: number): AsyncGenerator<Row[]> {
     const keyIndex = columns.indexOf(key);
-    const select = `SELECT ${columns.map((c) => ident(c.name)).join(', ')} FROM ${table.sql}`;
-    const fetch = (low: bigint | null) =>
-      this.query(`${select} WHERE ${range(key, low, upTo)} ORDER BY ${ident(key.name)} LIMIT ${pageSize}`).then(([rows]) => rows);
+    const fetch = (low: bigint | null) => this.query(pageSql(table, columns, key, low, upTo, pageSize)).then(([rows]) => rows);
     let next: Promise<Row[]> = fetch(after);
     try {
       for (;;) {
@@ -125,8 +123,7 @@ export class MySqlSource {
    */
   copyPage(table: SourceTable, columns: Column[], key: Column, after: bigint | null, upTo: bigint, limit: number): CopyPage {
     const core = (this.connection as unknown as { connection: CoreConnection }).connection;
-    const select = `SELECT ${columns.map((c) => ident(c.name)).join(', ')} FROM ${table.sql}`;
-    const sql = `${select} WHERE ${range(key, after, upTo)} ORDER BY ${ident(key.name)} LIMIT ${limit}`;
+    const sql = pageSql(table, columns, key, after, upTo, limit);
     let sink: ChunkSink | null = null;
     let waiting: Buffer[] = [];
     let paused = false;
@@ -238,6 +235,11 @@ export class MySqlSource {
   async close(): Promise<void> {
     await this.connection.end().catch(() => this.connection.destroy());
   }
+}
+
+/** One keyset page: keys in (after, upTo], at most `limit` rows, in key order. */
+function pageSql(table: SourceTable, columns: Column[], key: Column, after: bigint | null, upTo: bigint, limit: number): string {
+  return `SELECT ${columns.map((c) => ident(c.name)).join(', ')} FROM ${table.sql} WHERE ${range(key, after, upTo)} ORDER BY ${ident(key.name)} LIMIT ${limit}`;
 }
 
 function range(key: Column, low: bigint | null, high: bigint): string {
