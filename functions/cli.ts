@@ -36,6 +36,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo =
     const log = env.SYNC_LOG === 'json' ? new RunLog({ write: (line) => io.stderr(line + '\n') }) : null;
     const report = await runCommand(config, {
       deadline,
+      exitsAfter: io === processIo,
       hooks: { progress: bar ? (t, d, n) => bar.update(t, d, n) : undefined, log: log?.hooks.log },
     });
     bar?.finish();

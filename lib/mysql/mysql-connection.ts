@@ -50,6 +50,15 @@ export async function openMysql(target: ConnectionTarget, role: Role): Promise<M
   return { connection, database, secrets };
 }
 
+/**
+ * Says goodbye (COM_QUIT). With `detach`, the socket then stops holding the process open: a CLI that
+ * exits right after need not wait for the server to close its end (a few ms per run).
+ */
+export async function closeMysql(connection: Connection, detach = false): Promise<void> {
+  await connection.end().catch(() => connection.destroy());
+  if (detach) (connection as unknown as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
+}
+
 export function ident(name: string): string {
   return '`' + name.replace(/`/g, '``') + '`';
 }

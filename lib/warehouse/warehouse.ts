@@ -108,5 +108,9 @@ export interface Warehouse {
   isTransient(error: unknown): boolean;
   /** Opens a fresh connection and re-takes the writer lock (if held); throws if the lock was lost. */
   reconnect(): Promise<void>;
-  close(): Promise<void>;
+  /**
+   * Ends the session. `detach`: return once the goodbye is sent, and do not let the connection keep
+   * the process alive while the server closes its end (for a process that exits right after).
+   */
+  close(detach?: boolean): Promise<void>;
 }

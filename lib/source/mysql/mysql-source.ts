@@ -12,7 +12,7 @@ import { RunError } from '../../errors';
 import type { ChunkSink, RangeDigest, Row } from '../../warehouse/warehouse';
 import { CopyTextEncoder, fieldModes, releaseChunk } from '../../mysql/mysql-copy-text';
 import { keyRangeSql, rangeDigestsSql, rowDigestsSql, toRangeDigests, toRowDigests } from '../../mysql/mysql-canonical';
-import { ident, openMysql, unquote } from '../../mysql/mysql-connection';
+import { closeMysql, ident, openMysql, unquote } from '../../mysql/mysql-connection';
 import { COLUMNS_SQL, InformationSchemaColumn, toColumn } from '../../mysql/mysql-introspector';
 
 export interface SourceTable {
@@ -232,8 +232,8 @@ export class MySqlSource {
     }
   }
 
-  async close(): Promise<void> {
-    await this.connection.end().catch(() => this.connection.destroy());
+  async close(detach = false): Promise<void> {
+    await closeMysql(this.connection, detach);
   }
 }
 

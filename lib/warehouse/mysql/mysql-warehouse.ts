@@ -11,7 +11,7 @@ import type { TableName } from '../../config';
 import { ConnectionTarget, scrub } from '../../connection-url';
 import { RunError, SchemaError } from '../../errors';
 import { keyRangeSql, rangeDigestsSql, rowDigestsSql, toRangeDigests, toRowDigests } from '../../mysql/mysql-canonical';
-import { ident, isQuoted, openMysql, unquote } from '../../mysql/mysql-connection';
+import { closeMysql, ident, isQuoted, openMysql, unquote } from '../../mysql/mysql-connection';
 import { COLUMNS_SQL, InformationSchemaColumn, toColumn } from '../../mysql/mysql-introspector';
 import type { LoadTarget, RangeDigest, Row, Warehouse, WarehouseTable, WriterLock } from '../warehouse';
 
@@ -133,8 +133,8 @@ export class MySqlWarehouse implements Warehouse {
     }
   }
 
-  async close(): Promise<void> {
-    await this.connection.end().catch(() => this.connection.destroy());
+  async close(detach = false): Promise<void> {
+    await closeMysql(this.connection, detach);
   }
 
   private async rows(sql: string): Promise<unknown[][]> {

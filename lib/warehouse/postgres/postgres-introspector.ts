@@ -10,12 +10,25 @@ export interface PgAttributeRow {
   has_default: boolean;
 }
 
-/** $1 = the table's oid. Identity and generated columns count as defaulted. */
-export const COLUMNS_SQL = `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS sql_type,
+/** A row of TABLE_COLUMNS_SQL: the table, and one of its columns (null for a table without any). */
+export interface TableColumnRow extends PgAttributeRow {
+  oid: number;
+  schema: string;
+  table: string;
+}
+
+/**
+ * $1 = the table's name as the user wrote it (resolved like SQL would: search_path, quoting).
+ * Identity and generated columns count as defaulted.
+ */
+export const TABLE_COLUMNS_SQL = `SELECT c.oid, n.nspname AS schema, c.relname AS table,
+    a.attname AS name, format_type(a.atttypid, a.atttypmod) AS sql_type,
     t.typname AS type_name, a.atttypmod AS typmod, a.attnotnull AS not_null,
     (a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '') AS has_default
-  FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
-  WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`;
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+  LEFT JOIN pg_type t ON t.oid = a.atttypid
+  WHERE c.oid = to_regclass($1) ORDER BY a.attnum`;
 
 export function toColumn(row: PgAttributeRow): Column {
   return {

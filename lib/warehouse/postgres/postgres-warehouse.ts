@@ -11,7 +11,7 @@ import { ConnectionError, RunError } from '../../errors';
 import type { CopyTextBatch, LoadTarget, RangeDigest, Row, Warehouse, WarehouseTable, WriterLock } from '../warehouse';
 import { CopyIn, writeRows } from './postgres-copy';
 import { canonicalRowSql } from './postgres-canonical';
-import { COLUMNS_SQL, PgAttributeRow, toColumn } from './postgres-introspector';
+import { TABLE_COLUMNS_SQL, TableColumnRow, toColumn } from './postgres-introspector';
 
 /** Advisory-lock namespace ("WYNC"); the second half of the key is the table's oid. */
 const LOCK_CLASS = 0x5759_4e43;
@@ -37,18 +37,11 @@ export class PostgresWarehouse implements Warehouse {
 
   async describeTable(name: TableName): Promise<PgTable | null> {
     const qualified = name.schema ? `${name.schema}.${name.name}` : name.name;
-    const found = await this.client.query<{ oid: number | null; display: string | null }>(
-      'SELECT to_regclass($1)::oid AS oid, to_regclass($1)::text AS display',
-      [qualified],
-    );
-    const oid = found.rows[0].oid;
-    if (oid === null) return null;
-    const meta = await this.client.query<{ schema: string; name: string }>(
-      'SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $1',
-      [oid],
-    );
-    const { schema, name: table } = meta.rows[0];
-    const columns = (await this.client.query<PgAttributeRow>(COLUMNS_SQL, [oid])).rows.map(toColumn);
+    // One round trip: a row per column, each naming the table; none when the table does not exist.
+    const found = await this.client.query<TableColumnRow>(TABLE_COLUMNS_SQL, [qualified]);
+    if (found.rows.length === 0) return null;
+    const { oid, schema, table } = found.rows[0];
+    const columns = found.rows.filter((r) => r.name !== null).map(toColumn);
     return { oid: Number(oid), sql: `${ident(schema)}.${ident(table)}`, display: `${schema}.${table}`, columns };
   }
 
@@ -206,8 +199,11 @@ export class PostgresWarehouse implements Warehouse {
     }
   }
 
-  async close(): Promise<void> {
-    await this.client.end().catch(() => undefined);
+  async close(detach = false): Promise<void> {
+    const ended = this.client.end().catch(() => undefined);
+    if (!detach) return ended;
+    // Terminate is written; the backend's exit (~5 ms) is no reason to keep the process.
+    (this.client as unknown as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
   }
 }
 
