@@ -6,7 +6,7 @@ import { buildSync } from 'esbuild';
 import os from 'os';
 import path from 'path';
 import { SOURCE_COLUMNS, SOURCE_DB, SOURCE_URL, TARGET, WAREHOUSE_DB, WAREHOUSE_URL } from './data';
-import { measure, type Measurement } from './measure';
+import { measure, shellQuote, type Measurement } from './measure';
 
 export const ROOT = path.join(__dirname, '..');
 
@@ -23,17 +23,37 @@ function hostPort(url: string, defaultPort: string): { host: string; port: strin
  * are the ones COPY text format reads.
  */
 export function limitPipeline(sourceTable: string, after: number): Promise<Measurement> {
+  return measure((wrap) => pipeline(wrap, sourceTable, String(after)));
+}
+
+function pipeline(wrap: (argv: string[]) => string, sourceTable: string, after: string): string {
   const my = hostPort(SOURCE_URL, '3306');
-  const pg = hostPort(WAREHOUSE_URL, '5432');
   const columns = SOURCE_COLUMNS.join(', ');
   const select = `SELECT ${columns} FROM \`${sourceTable}\` WHERE rowid > ${after} ORDER BY rowid`;
   const copy = `\\copy ${TARGET} (${columns}) FROM STDIN WITH (NULL 'NULL')`;
-  return measure((wrap) =>
-    [
-      wrap(['mariadb', '-h', my.host, '-P', my.port, '-u', my.user, '--batch', '--quick', '--skip-column-names', '-e', select, SOURCE_DB]),
-      wrap(['psql', '-h', pg.host, '-p', pg.port, '-U', pg.user, '-d', WAREHOUSE_DB, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', copy]),
-    ].join(' | '),
-  );
+  return [
+    wrap(['mariadb', '-h', my.host, '-P', my.port, '-u', my.user, '--batch', '--quick', '--skip-column-names', '-e', select, SOURCE_DB]),
+    wrap([...psql(), '-q', '-v', 'ON_ERROR_STOP=1', '-c', copy]),
+  ].join(' | ');
+}
+
+function psql(): string[] {
+  const pg = hostPort(WAREHOUSE_URL, '5432');
+  return ['psql', '-h', pg.host, '-p', pg.port, '-U', pg.user, '-d', WAREHOUSE_DB, '-X'];
+}
+
+/**
+ * The same limit pipeline, finding its own watermark first, as any incremental copy must: one psql
+ * reads the warehouse's largest rowid, and the pipeline loads the rows above it. Its peak RSS is
+ * the pipeline's (the first psql has exited before the pipeline starts, and is not counted).
+ */
+export function limitPipelineReadingWatermark(sourceTable: string): Promise<Measurement> {
+  return measure((wrap) => {
+    const max = `SELECT COALESCE(max(rowid), 0) FROM ${TARGET}`;
+    const watermark = [...psql(), '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c', max].map(shellQuote).join(' ');
+    // The SELECT is single-quoted on the command line: the placeholder becomes a splice of "$W".
+    return `W=$(${watermark}) && ${pipeline(wrap, sourceTable, 'WATERMARK').replace('> WATERMARK ', `> '"$W"' `)}`;
+  });
 }
 
 export interface CliTable {
