@@ -15,6 +15,8 @@ export interface TableColumnRow extends PgAttributeRow {
   oid: number;
   schema: string;
   table: string;
+  /** The column leads a valid plain index (no predicate, no expression): ranges of it are index scans. */
+  leads_index: boolean | null;
 }
 
 /**
@@ -24,7 +26,9 @@ export interface TableColumnRow extends PgAttributeRow {
 export const TABLE_COLUMNS_SQL = `SELECT c.oid, n.nspname AS schema, c.relname AS table,
     a.attname AS name, format_type(a.atttypid, a.atttypmod) AS sql_type,
     t.typname AS type_name, a.atttypmod AS typmod, a.attnotnull AS not_null,
-    (a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '') AS has_default
+    (a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '') AS has_default,
+    EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indkey[0] = a.attnum
+      AND i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL) AS leads_index
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
   LEFT JOIN pg_type t ON t.oid = a.atttypid

@@ -20,6 +20,8 @@ const TRANSIENT_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDO
 
 interface PgTable extends WarehouseTable {
   oid: number;
+  /** Columns that lead a plain index, as described at the start of the run. */
+  indexed: Set<string>;
 }
 
 export class PostgresWarehouse implements Warehouse {
@@ -41,8 +43,9 @@ export class PostgresWarehouse implements Warehouse {
     const found = await this.client.query<TableColumnRow>(TABLE_COLUMNS_SQL, [qualified]);
     if (found.rows.length === 0) return null;
     const { oid, schema, table } = found.rows[0];
-    const columns = found.rows.filter((r) => r.name !== null).map(toColumn);
-    return { oid: Number(oid), sql: `${ident(schema)}.${ident(table)}`, display: `${schema}.${table}`, columns };
+    const described = found.rows.filter((r) => r.name !== null);
+    const indexed = new Set(described.filter((r) => r.leads_index).map((r) => r.name));
+    return { oid: Number(oid), sql: `${ident(schema)}.${ident(table)}`, display: `${schema}.${table}`, columns: described.map(toColumn), indexed };
   }
 
   async lockWriter(table: WarehouseTable, waitMs: number): Promise<WriterLock | null> {
@@ -69,25 +72,20 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   async countKeysAtLeast(table: WarehouseTable, key: Column, low: bigint, high: bigint): Promise<number> {
-    const oid = (table as PgTable).oid;
+    const { oid, indexed } = table as PgTable;
     // With a plain index on the key the exact count is a short index range scan.
-    const shape = await this.client.query<{ indexed: boolean; blocks: string; density: number | null }>(
-      `SELECT EXISTS (SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
-          WHERE i.indrelid = $1 AND a.attname = $2 AND i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL) AS indexed,
-        (pg_relation_size($1) / current_setting('block_size')::int)::text AS blocks,
-        (SELECT CASE WHEN relpages > 0 AND reltuples > 0 THEN reltuples / relpages END FROM pg_class WHERE oid = $1) AS density`,
-      [oid, key.name],
-    );
-    const { indexed, blocks, density } = shape.rows[0];
+    if (indexed.has(key.name)) return this.countKeys(table, key, low, high);
     // Without one, count only in the last blocks: enough for twice the window's rows at the table's
     // density (50 rows a block when unknown). Rows appended elsewhere (after deletes) are missed,
-    // which only makes this a smaller lower bound. A TID range scan (PostgreSQL 14+) reads just them.
-    const tail = Math.ceil((2 * Number(high - low)) / (density ?? 50)) + 8;
-    const from = Number(blocks) - tail;
-    if (indexed || from <= 0) return this.countKeys(table, key, low, high);
+    // which only makes this a smaller lower bound. A TID range scan (PostgreSQL 14+) reads just
+    // them; the first block is worked out in the same statement (an InitPlan, run once).
     const k = ident(key.name);
     const res = await this.client.query<{ n: string }>(
-      `SELECT count(*) AS n FROM ${table.sql} WHERE ctid >= '(${from},0)'::tid AND ${k} > ${low} AND ${k} <= ${high}`,
+      `SELECT count(*) AS n FROM ${table.sql}
+        WHERE ctid >= (SELECT format('(%s,0)', greatest(0, pg_relation_size(c.oid) / current_setting('block_size')::int
+            - ceil(2 * ${Number(high - low)} / coalesce(CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages END, 50))::bigint - 8))::tid
+          FROM pg_class c WHERE c.oid = ${Number(oid)})
+          AND ${k} > ${low} AND ${k} <= ${high}`,
     );
     return Number(res.rows[0].n);
   }
