@@ -4,12 +4,11 @@
  * PostgreSQL speaks no TLS, so a proxy answers PostgreSQL's SSLRequest, terminates TLS with a
  * self-signed test certificate, and passes the plain protocol on to the server.
  */
-import { spawn } from 'child_process';
 import fs from 'fs';
 import net from 'net';
 import path from 'path';
 import tls from 'tls';
-import { CLI_BUNDLE, createCourseTables, freshDatabases, generateRows, warehouseKeys, type TestDatabases } from '../support/databases';
+import { cliProcess, createCourseTables, freshDatabases, generateRows, warehouseKeys, type ChildResult, type TestDatabases } from '../support/databases';
 
 const DB = 'test_tls';
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'tls');
@@ -56,22 +55,10 @@ class PgTlsTerminator {
 }
 
 /** The built CLI as its own process, reporting whether it loaded node:tls. */
-function cliReportingTls(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; tlsLoaded: boolean }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', path.join(__dirname, '..', 'support', 'report-tls-loaded.js'), CLI_BUNDLE, ...args], {
-      env: { PATH: process.env.PATH },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const loaded = /tls-loaded=(true|false)\n/.exec(stderr);
-      resolve({ code, stdout, stderr: stderr.replace(/tls-loaded=\w+\n/, ''), tlsLoaded: loaded?.[1] === 'true' });
-    });
-  });
+async function cliReportingTls(args: string[]): Promise<ChildResult & { tlsLoaded: boolean }> {
+  const run = await cliProcess(args, {}, undefined, ['-r', path.join(__dirname, '..', 'support', 'report-tls-loaded.js')]);
+  const loaded = /tls-loaded=(true|false)\n/.exec(run.stderr);
+  return { ...run, stderr: run.stderr.replace(/tls-loaded=\w+\n/, ''), tlsLoaded: loaded?.[1] === 'true' };
 }
 
 let db: TestDatabases;

@@ -74,9 +74,11 @@ export interface ChildResult extends CliResult {
 }
 
 /** Runs the built CLI bundle as its own process, the way a user or scheduler does. */
-export function cliProcess(args: string[], env: NodeJS.ProcessEnv = {}, onStart?: (kill: () => void) => void): Promise<ChildResult> {
+export function cliProcess(
+  args: string[], env: NodeJS.ProcessEnv = {}, onStart?: (kill: () => void) => void, nodeArgs: string[] = [],
+): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', path.join(__dirname, 'report-rss.js'), CLI_BUNDLE, ...args], {
+    const child = spawn(process.execPath, ['-r', path.join(__dirname, 'report-rss.js'), ...nodeArgs, CLI_BUNDLE, ...args], {
       env: { PATH: process.env.PATH, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
