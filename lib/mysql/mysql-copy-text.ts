@@ -8,6 +8,7 @@
  */
 import type { Column } from '../columns';
 import { ValueError } from '../errors';
+import { COPY_CHUNK_BYTES } from '../warehouse/postgres/postgres-copy';
 
 /** How one column's bytes become COPY text. */
 export const enum FieldMode {
@@ -43,9 +44,6 @@ const CARRIAGE_RETURN = 0x0d;
 const BACKSLASH = 0x5c;
 const ZERO = 0x30;
 
-/** Output chunk size: large enough to amortise a write, small enough that the warehouse starts early. */
-export const CHUNK_BYTES = 64 * 1024;
-
 /**
  * Chunks whose bytes have reached the socket come back here to be filled again: a load writes its
  * whole size through 64 KiB buffers, and fresh ones left for the garbage collector raised the peak
@@ -55,15 +53,15 @@ const freeChunks: Buffer[] = [];
 const MAX_FREE_CHUNKS = 16;
 
 export function releaseChunk(chunk: Buffer): void {
-  if (freeChunks.length < MAX_FREE_CHUNKS && chunk.byteOffset === 0 && chunk.buffer.byteLength === CHUNK_BYTES) {
-    freeChunks.push(Buffer.from(chunk.buffer, 0, CHUNK_BYTES));
+  if (freeChunks.length < MAX_FREE_CHUNKS && chunk.byteOffset === 0 && chunk.buffer.byteLength === COPY_CHUNK_BYTES) {
+    freeChunks.push(Buffer.from(chunk.buffer, 0, COPY_CHUNK_BYTES));
   }
 }
 
-const newChunkBuffer = () => freeChunks.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES);
+const newChunkBuffer = () => freeChunks.pop() ?? Buffer.allocUnsafe(COPY_CHUNK_BYTES);
 
 /**
- * Encodes rows as they arrive and hands out chunks of about CHUNK_BYTES. Keeps no row: only a
+ * Encodes rows as they arrive and hands out chunks of about COPY_CHUNK_BYTES. Keeps no row: only a
  * reference to the last one, whose key is where the next keyset page starts.
  */
 export class CopyTextEncoder {
@@ -146,7 +144,7 @@ export class CopyTextEncoder {
     this.lastRow = src;
     this.lastStart = start;
     this.lastEnd = end;
-    if (o >= CHUNK_BYTES) this.flush();
+    if (o >= COPY_CHUNK_BYTES) this.flush();
   }
 
   /** Hands out what is buffered. */

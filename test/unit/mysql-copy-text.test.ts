@@ -3,7 +3,8 @@
  * format (each field length-prefixed with 1, 3, 4 or 9 bytes, 0xFB for NULL).
  */
 import type { Column, ColumnType } from '../../lib/columns';
-import { CHUNK_BYTES, CopyTextEncoder, fieldModes } from '../../lib/mysql/mysql-copy-text';
+import { CopyTextEncoder, fieldModes } from '../../lib/mysql/mysql-copy-text';
+import { COPY_CHUNK_BYTES } from '../../lib/warehouse/postgres/postgres-copy';
 
 const column = (name: string, type: ColumnType): Column => ({ name, sqlType: type.kind, type, nullable: true, hasDefault: false });
 const COLUMNS = [
@@ -73,10 +74,10 @@ test('output comes in chunks of about 64 KiB of whole rows, and a row larger tha
   expect(text.split('\n')).toHaveLength(20_002);
   expect(text.endsWith(`20000\t\\N\t\\N\t${big}\t\\N\n`)).toBe(true);
   for (const chunk of chunks.slice(0, -2)) {
-    expect(chunk.length).toBeGreaterThan(CHUNK_BYTES - 100);
+    expect(chunk.length).toBeGreaterThan(COPY_CHUNK_BYTES - 100);
     expect(chunk.toString('latin1').endsWith('\n')).toBe(true);
   }
-  expect(Math.max(...chunks.map((c) => c.length))).toBeLessThan(CHUNK_BYTES + 200_100);
+  expect(Math.max(...chunks.map((c) => c.length))).toBeLessThan(COPY_CHUNK_BYTES + 200_100);
 });
 
 test.each([['0000-00-00 00:00:00'], ['2024-00-10 00:00:00'], ['2024-01-00 00:00:00']])(
