@@ -103,7 +103,7 @@ export async function rowByRow(sourceTable: string, maxRows: number | null): Pro
   return { ...m, inserted: (JSON.parse(m.stdout) as { inserted: number }).inserted };
 }
 
-/** The best peer, a one-COPY mysql2 → pg-copy-streams script (bench/stream-peer.ts). */
+/** The streaming peer, a one-COPY mysql2 → pg-copy-streams script (bench/stream-peer.ts). */
 export async function streamPeer(sourceTable: string, after: number): Promise<Measurement & { inserted: number }> {
   const args = [process.execPath, bundled('stream-peer'), SOURCE_URL, WAREHOUSE_URL, sourceTable, TARGET, String(after)];
   const m = await measure((wrap) => wrap(args), nodeEnv);

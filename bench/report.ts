@@ -191,7 +191,7 @@ export function markdown(summaries: Summary[], context: Context, memory: MemoryR
     table,
     memoryTable,
     '',
-    '## Targets (issue 6)',
+    '## Targets',
     '',
     ...verdicts(summaries, memory).map((v) => `- ${v}`),
     '',
@@ -250,7 +250,7 @@ export function svgChart(summaries: Summary[], title: string): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
     `<text x="8" y="20" font-size="14" font-weight="bold">${escapeXml(title)}</text>`,
-    `<text x="8" y="36" font-size="10">time ÷ the limit's time in the same rounds (median), log scale; lower is better; dashed: issue 6's target</text>`,
+    `<text x="8" y="36" font-size="10">time ÷ the limit's time in the same rounds (median), log scale; lower is better; dashed: the target</text>`,
     // grid first so that bars draw over it
     ...parts.filter((p) => p.includes('stroke="#ddd"')),
     ...parts.filter((p) => !p.includes('stroke="#ddd"')),

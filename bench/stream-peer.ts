@@ -1,5 +1,5 @@
 /**
- * The issue's best peer, rebuilt for a same-machine comparison: a Node script streaming mysql2's
+ * The streaming peer, for a same-machine comparison: a Node script streaming mysql2's
  * result rows into pg-copy-streams as one COPY in one transaction (no keyset paging, no
  * watermark, no batches). Bundled and run as its own process by the bench, like the baseline.
  *
