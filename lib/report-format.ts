@@ -35,10 +35,18 @@ export function formatVerify(report: VerifyReport): string {
   const lines: string[] = [];
   for (const t of report.tables) {
     lines.push(`${t.table}: source rows = ${t.sourceRows}, warehouse rows = ${t.warehouseRows}`);
-    if (t.missing) lines.push(`${t.table}: missing in warehouse = ${t.missing} (keys ${t.missingRanges.join(', ')})`);
+    if (t.missing) lines.push(`${t.table}: missing in warehouse = ${t.missing} (keys ${t.missingRanges.join(', ')}${t.missingRangesTruncated ? ', …' : ''})`);
     if (t.repaired) lines.push(`${t.table}: repaired (inserted) = ${t.repaired}`);
-    if (t.differing.length) lines.push(`${t.table}: rows that differ = ${t.differing.length} (keys ${t.differing.join(', ')}); not overwritten`);
+    if (t.repairSkipped) lines.push(`${t.table}: not repaired: ${t.repairSkipped}`);
+    if (t.differing.length) {
+      const count = t.differingCount ?? t.differing.length;
+      lines.push(`${t.table}: rows that differ = ${count} (keys ${t.differing.join(', ')}${count > t.differing.length ? ', …' : ''}); not overwritten`);
+    }
     if (t.extra) lines.push(`${t.table}: rows only in the warehouse = ${t.extra} (deleted in staging; not propagated)`);
+    if (t.warehouseDuplicates) lines.push(`${t.table}: doubled rows in warehouse = ${t.warehouseDuplicates} (keys ${t.warehouseDuplicateKeys.join(', ')}${t.warehouseDuplicates > t.warehouseDuplicateKeys.length ? ', …' : ''})`);
+    if (t.sourceDuplicates) lines.push(`${t.table}: doubled rows in source = ${t.sourceDuplicates} (keys ${t.sourceDuplicateKeys.join(', ')}${t.sourceDuplicates > t.sourceDuplicateKeys.length ? ', …' : ''})`);
+    if (t.warehouseNullKeys) lines.push(`${t.table}: rows with a NULL key in warehouse = ${t.warehouseNullKeys}`);
+    if (t.sourceNullKeys) lines.push(`${t.table}: rows with a NULL key in source = ${t.sourceNullKeys}`);
     lines.push(`${t.table}: ${t.inStep ? 'in step' : 'differences remain'}`);
   }
   return lines.join('\n');

@@ -3,26 +3,51 @@
  * row. Both sides compute, in SQL, a row count and checksum per bucket of keys; only buckets that
  * differ are split further, down to a per-row digest comparison on small ranges. Missing rows are
  * reported as key ranges (and loaded with --repair); rows that differ are reported by key and never
- * overwritten.
+ * overwritten. Duplicated and NULL keys are counted on both sides in SQL: a doubled row is the one
+ * failure the product exists to prevent, so it is never "in step".
+ *
+ * Memory stays bounded whatever the table's size or the number of differences: buckets are
+ * compared a few dozen at a time, missing keys are kept only as a count, a capped list of ranges
+ * for the report and the (merged) key ranges that hold them, never one by one.
+ *
+ * --repair runs after the comparison, under the table's writer lock: once it holds the lock it
+ * looks again, range by range, at which keys are missing (a run or another repair may have loaded
+ * them meanwhile) and loads only those. Nobody else writes while it holds the lock, so nothing it
+ * loads can be there twice.
  */
+import { rowsIn } from './canonical';
 import type { SyncConfig } from './config';
 import { exitCodeOf, oneLine } from './errors';
 import type { MySqlSource } from './source/mysql/mysql-source';
 import { keyJson, loadBatch, planTables, withConnections, type KeyJson, type TablePlan, type TableReport } from './sync-cycle';
-import type { RangeDigest, Warehouse } from './warehouse/warehouse';
+import type { KeyStats, Warehouse } from './warehouse/warehouse';
 
 export interface TableVerification {
   table: string;
+  /** All rows on each side, including rows with a NULL key. */
   sourceRows: number;
   warehouseRows: number;
   /** Keys the source has and the warehouse lacks (before repair). */
   missing: number;
+  /** Those keys as ranges, ascending; at most MAX_REPORTED_RANGES (missingRangesTruncated says so). */
   missingRanges: string[];
-  /** Keys present on both sides whose common columns differ. */
+  missingRangesTruncated?: boolean;
+  /** Keys present on both sides whose common columns differ (at most MAX_REPORTED_KEYS listed). */
   differing: KeyJson[];
-  /** Keys the warehouse has and the source lacks (deleted in staging; never propagated). */
+  differingCount?: number;
+  /** Rows the warehouse has under keys the source lacks (deleted in staging; never propagated). */
   extra: number;
+  /** Rows beyond the first of each duplicated key: rows that are doubled. */
+  sourceDuplicates: number;
+  warehouseDuplicates: number;
+  /** The smallest duplicated keys on each side. */
+  sourceDuplicateKeys: KeyJson[];
+  warehouseDuplicateKeys: KeyJson[];
+  sourceNullKeys: number;
+  warehouseNullKeys: number;
   repaired: number;
+  /** Why --repair loaded nothing although rows were missing. */
+  repairSkipped?: string;
   inStep: boolean;
 }
 
@@ -38,6 +63,11 @@ const SPLIT = 16n;
 /** Ranges this narrow are compared row by row. */
 const ROW_LEVEL_WIDTH = 2_000n;
 const MAX_REPORTED_KEYS = 1_000;
+const MAX_REPORTED_RANGES = 1_000;
+/** Keys looked at per step of a repair (source and warehouse key lists of at most this many). */
+const REPAIR_SPAN = 20_000n;
+/** Rows per repair batch at most: rows are held in memory between source and warehouse. */
+const REPAIR_BATCH = 10_000;
 
 export async function verify(config: SyncConfig): Promise<VerifyReport> {
   try {
@@ -54,100 +84,200 @@ export async function verify(config: SyncConfig): Promise<VerifyReport> {
   }
 }
 
-async function verifyTable(plan: TablePlan, config: SyncConfig, source: MySqlSource, warehouse: Warehouse): Promise<TableVerification> {
-  const result: TableVerification = {
-    table: plan.pair.label, sourceRows: 0, warehouseRows: 0, missing: 0, missingRanges: [], differing: [], extra: 0, repaired: 0, inStep: true,
-  };
-  const [min, max, whMax] = await Promise.all([
-    source.minKey(plan.source, plan.sourceKey),
-    source.maxKey(plan.source, plan.sourceKey),
-    warehouse.readWatermark(plan.warehouse, plan.target.key),
-  ]);
-  if (min === null || max === null) return result;
-  const low = min - 1n;
-  const high = whMax !== null && whMax > max ? whMax : max;
-  const missing: bigint[] = [];
-  const differing: bigint[] = [];
-
-  const compare = async (lo: bigint, hi: bigint, width: bigint): Promise<void> => {
-    const [s, w] = await Promise.all([
-      source.rangeDigests(plan.source, plan.sourceKey, plan.pairs, lo, hi, width),
-      warehouse.rangeDigests(plan.warehouse, plan.target.key, plan.pairs, lo, hi, width),
-    ]);
-    if (lo === low) {
-      result.sourceRows = sum(s);
-      result.warehouseRows = sum(w);
-    }
-    const wByLow = new Map(w.map((d) => [d.low, d]));
-    const sByLow = new Map(s.map((d) => [d.low, d]));
-    const lows = [...new Set([...sByLow.keys(), ...wByLow.keys()])].sort((a, b) => (a < b ? -1 : 1));
-    for (const bucketLow of lows) {
-      const a = sByLow.get(bucketLow);
-      const b = wByLow.get(bucketLow);
-      if (a && b && a.count === b.count && a.checksum === b.checksum) continue;
-      const bucketHigh = bucketLow + width > hi ? hi : bucketLow + width;
-      if (width <= ROW_LEVEL_WIDTH) {
-        const [sr, wr] = await Promise.all([
-          source.rowDigests(plan.source, plan.sourceKey, plan.pairs, bucketLow, bucketHigh),
-          warehouse.rowDigests(plan.warehouse, plan.target.key, plan.pairs, bucketLow, bucketHigh),
-        ]);
-        for (const [key, digest] of sr) {
-          const other = wr.get(key);
-          if (other === undefined) missing.push(key);
-          else if (other !== digest) differing.push(key);
-        }
-        for (const key of wr.keys()) if (!sr.has(key)) result.extra++;
-      } else {
-        const next = width / SPLIT > ROW_LEVEL_WIDTH ? width / SPLIT : ROW_LEVEL_WIDTH;
-        await compare(bucketLow, bucketHigh, next);
-      }
-    }
-  };
-  const span = high - low;
-  await compare(low, high, span / BUCKETS + 1n);
-
-  missing.sort((a, b) => (a < b ? -1 : 1));
-  differing.sort((a, b) => (a < b ? -1 : 1));
-  result.missing = missing.length;
-  result.missingRanges = toRanges(missing);
-  result.differing = differing.slice(0, MAX_REPORTED_KEYS).map(keyJson);
-
-  if (config.repair && missing.length > 0 && !config.dryRun) {
-    const lock = await warehouse.lockWriter(plan.warehouse, config.lockWaitSeconds * 1000);
-    if (lock) {
-      try {
-        const report = { batches: 0 } as TableReport;
-        for (let i = 0; i < missing.length; i += config.batchSize) {
-          const rows = await source.rowsByKeys(plan.source, plan.sourceColumns, plan.sourceKey, missing.slice(i, i + config.batchSize));
-          result.repaired += await loadBatch(plan, warehouse, rows, report);
-        }
-      } finally {
-        await lock.release();
-      }
-    }
+/** Key ranges (low, high], kept merged: the ranges a repair must look at again. */
+class RangeList {
+  readonly ranges: Array<[bigint, bigint]> = [];
+  add(low: bigint, high: bigint): void {
+    const last = this.ranges[this.ranges.length - 1];
+    if (last && last[1] >= low) last[1] = high > last[1] ? high : last[1];
+    else this.ranges.push([low, high]);
   }
-  result.inStep = result.missing - result.repaired === 0 && differing.length === 0;
+}
+
+/** Missing keys, seen in ascending order, as a count and at most MAX_REPORTED_RANGES ranges. */
+class MissingKeys {
+  count = 0;
+  readonly ranges: string[] = [];
+  truncated = false;
+  private start: bigint | null = null;
+  private prev: bigint | null = null;
+  add(key: bigint): void {
+    this.count++;
+    if (this.prev !== null && key === this.prev + 1n) {
+      this.prev = key;
+      return;
+    }
+    this.flush();
+    this.start = key;
+    this.prev = key;
+  }
+  finish(): string[] {
+    this.flush();
+    return this.ranges;
+  }
+  private flush(): void {
+    if (this.start === null || this.prev === null) return;
+    if (this.ranges.length < MAX_REPORTED_RANGES) this.ranges.push(this.start === this.prev ? `${this.start}` : `${this.start}-${this.prev}`);
+    else this.truncated = true;
+    this.start = null;
+  }
+}
+
+async function verifyTable(plan: TablePlan, config: SyncConfig, source: MySqlSource, warehouse: Warehouse): Promise<TableVerification> {
+  const [sourceStats, warehouseStats] = await Promise.all([
+    source.keyStats(plan.source, plan.sourceKey),
+    warehouse.keyStats(plan.warehouse, plan.target.key),
+  ]);
+  const result: TableVerification = {
+    table: plan.pair.label,
+    sourceRows: sourceStats.rows,
+    warehouseRows: warehouseStats.rows,
+    missing: 0,
+    missingRanges: [],
+    differing: [],
+    extra: 0,
+    sourceDuplicates: sourceStats.duplicateRows,
+    warehouseDuplicates: warehouseStats.duplicateRows,
+    sourceDuplicateKeys: sourceStats.duplicateSample.map(keyJson),
+    warehouseDuplicateKeys: warehouseStats.duplicateSample.map(keyJson),
+    sourceNullKeys: sourceStats.nullKeys,
+    warehouseNullKeys: warehouseStats.nullKeys,
+    repaired: 0,
+    inStep: true,
+  };
+  const span = keySpan(sourceStats, warehouseStats);
+  const missing = new MissingKeys();
+  const toRepair = new RangeList();
+  let differingCount = 0;
+
+  if (span) {
+    const [low, high] = span;
+    const rowLevel = async (lo: bigint, hi: bigint): Promise<void> => {
+      const [sr, wr] = await Promise.all([
+        source.rowDigests(plan.source, plan.sourceKey, plan.pairs, lo, hi),
+        warehouse.rowDigests(plan.warehouse, plan.target.key, plan.pairs, lo, hi),
+      ]);
+      let lacking = false;
+      for (const key of [...sr.keys()].sort(ascending)) {
+        const theirs = wr.get(key);
+        if (theirs === undefined) {
+          missing.add(key);
+          lacking = true;
+        } else if (!sameDigests(sr.get(key)!, theirs)) {
+          if (differingCount++ < MAX_REPORTED_KEYS) result.differing.push(keyJson(key));
+        }
+      }
+      for (const [key, digests] of wr) if (!sr.has(key)) result.extra += rowsIn(digests);
+      if (lacking) toRepair.add(lo, hi);
+    };
+    const compare = async (lo: bigint, hi: bigint, width: bigint): Promise<void> => {
+      const [s, w] = await Promise.all([
+        source.rangeDigests(plan.source, plan.sourceKey, plan.pairs, lo, hi, width),
+        warehouse.rangeDigests(plan.warehouse, plan.target.key, plan.pairs, lo, hi, width),
+      ]);
+      const wByLow = new Map(w.map((d) => [d.low, d]));
+      const sByLow = new Map(s.map((d) => [d.low, d]));
+      const lows = [...new Set([...sByLow.keys(), ...wByLow.keys()])].sort(ascending);
+      for (const bucketLow of lows) {
+        const a = sByLow.get(bucketLow);
+        const b = wByLow.get(bucketLow);
+        if (a && b && a.count === b.count && a.checksum === b.checksum) continue;
+        const bucketHigh = bucketLow + width > hi ? hi : bucketLow + width;
+        if (!b && (a!.count <= Number(REPAIR_SPAN) || width <= ROW_LEVEL_WIDTH)) {
+          // Nothing of this range in the warehouse: every source key is missing; no digests needed.
+          for (const key of await source.listKeys(plan.source, plan.sourceKey, bucketLow, bucketHigh)) missing.add(key);
+          toRepair.add(bucketLow, bucketHigh);
+        } else if (!a && b) {
+          result.extra += b.count;
+        } else if (width <= ROW_LEVEL_WIDTH) {
+          // Both sides have rows here (a range without warehouse rows was listed above).
+          await rowLevel(bucketLow, bucketHigh);
+        } else {
+          const next = width / SPLIT > ROW_LEVEL_WIDTH ? width / SPLIT : ROW_LEVEL_WIDTH;
+          await compare(bucketLow, bucketHigh, next);
+        }
+      }
+    };
+    await compare(low, high, (high - low) / BUCKETS + 1n);
+  }
+
+  result.missing = missing.count;
+  result.missingRanges = missing.finish();
+  if (missing.truncated) result.missingRangesTruncated = true;
+  if (differingCount > MAX_REPORTED_KEYS) result.differingCount = differingCount;
+
+  let stillMissing = missing.count;
+  if (config.repair && !config.dryRun && missing.count > 0) {
+    const repair = await repairMissing(plan, config, source, warehouse, sourceStats, toRepair.ranges);
+    result.repaired = repair.loaded;
+    if (repair.skipped) result.repairSkipped = repair.skipped;
+    else stillMissing = 0;
+  }
+  result.inStep = stillMissing === 0 && differingCount === 0 &&
+    result.sourceDuplicates === 0 && result.warehouseDuplicates === 0 && result.sourceNullKeys === 0 && result.warehouseNullKeys === 0;
   return result;
 }
 
-function sum(digests: RangeDigest[]): number {
-  return digests.reduce((n, d) => n + d.count, 0);
+/**
+ * Loads what is missing in `ranges`, under the writer lock, looking again at each range once the
+ * lock is held. Holds at most REPAIR_SPAN keys of each side and REPAIR_BATCH rows at a time.
+ */
+async function repairMissing(
+  plan: TablePlan, config: SyncConfig, source: MySqlSource, warehouse: Warehouse, sourceStats: KeyStats, ranges: Array<[bigint, bigint]>,
+): Promise<{ loaded: number; skipped?: string }> {
+  if (sourceStats.duplicateRows > 0 || sourceStats.nullKeys > 0) {
+    return { loaded: 0, skipped: `the source key ${plan.sourceKey.name} is not unique and NOT NULL; repairing would double rows` };
+  }
+  const lock = await warehouse.lockWriter(plan.warehouse, config.lockWaitSeconds * 1000);
+  if (!lock) return { loaded: 0, skipped: 'another run holds the writer lock; run verify --repair again, or give it --lock-wait' };
+  let loaded = 0;
+  try {
+    const report = { batches: 0 } as TableReport;
+    const batchSize = Math.min(config.batchSize, REPAIR_BATCH);
+    for (const [low, high] of ranges) {
+      for (let from = low; from < high; from += REPAIR_SPAN) {
+        const to = from + REPAIR_SPAN < high ? from + REPAIR_SPAN : high;
+        const [sourceKeys, present] = await Promise.all([
+          source.listKeys(plan.source, plan.sourceKey, from, to),
+          warehouse.listKeys(plan.warehouse, plan.target.key, from, to),
+        ]);
+        const have = new Set(present.map(String));
+        const lacking = sourceKeys.filter((k) => !have.has(String(k)));
+        for (let i = 0; i < lacking.length; i += batchSize) {
+          const rows = await source.rowsByKeys(plan.source, plan.sourceColumns, plan.sourceKey, lacking.slice(i, i + batchSize));
+          loaded += await loadBatch(plan, warehouse, rows, report);
+        }
+      }
+    }
+  } finally {
+    await lock.release();
+  }
+  return { loaded };
+}
+
+/** (low, high] covering every non-NULL key on both sides, or null when both are empty. */
+function keySpan(a: KeyStats, b: KeyStats): [bigint, bigint] | null {
+  const mins = [a.min, b.min].filter((k): k is bigint => k !== null);
+  const maxes = [a.max, b.max].filter((k): k is bigint => k !== null);
+  if (mins.length === 0 || maxes.length === 0) return null;
+  return [mins.reduce((x, y) => (y < x ? y : x)) - 1n, maxes.reduce((x, y) => (y > x ? y : x))];
+}
+
+/** Same rows under one key: the same set of digests (extra copies are counted as duplicates). */
+function sameDigests(a: string, b: string): boolean {
+  if (a === b) return true;
+  const x = new Set(a.split(','));
+  const y = new Set(b.split(','));
+  return x.size === y.size && [...x].every((d) => y.has(d));
+}
+
+function ascending(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** [1,2,3,7,9,10] → ["1-3", "7", "9-10"]. */
 export function toRanges(keys: bigint[]): string[] {
-  const ranges: string[] = [];
-  let start: bigint | null = null;
-  let prev: bigint | null = null;
-  for (const k of keys) {
-    if (start !== null && prev !== null && k === prev + 1n) {
-      prev = k;
-      continue;
-    }
-    if (start !== null) ranges.push(start === prev ? `${start}` : `${start}-${prev}`);
-    start = k;
-    prev = k;
-  }
-  if (start !== null) ranges.push(start === prev ? `${start}` : `${start}-${prev}`);
-  return ranges;
+  const missing = new MissingKeys();
+  for (const k of keys) missing.add(k);
+  return missing.finish();
 }

@@ -1,7 +1,7 @@
-/** MySQL SQL for the canonical row text of lib/canonical.ts. */
-import { digestedPairs, FIELD_SEPARATOR } from '../canonical';
+/** MySQL SQL for the canonical row text of lib/canonical.ts, and verify's other queries. */
+import { addRowDigest, digestedPairs, FIELD_SEPARATOR, isLargeField } from '../canonical';
 import type { ColumnPair } from '../columns';
-import type { RangeDigest } from '../warehouse/warehouse';
+import { KEY_STATS_SAMPLE, type KeyStats, type RangeDigest } from '../warehouse/warehouse';
 import { ident } from './mysql-connection';
 
 /** `side`: which table the SQL reads (column names differ in case); the format is the source type's. */
@@ -11,12 +11,23 @@ export function canonicalRowSql(pairs: ColumnPair[], side: 'source' | 'warehouse
     const c = ident(pair[side].name);
     let text: string;
     switch (source.type.kind) {
+      case 'integer':
+        // A DECIMAL warehouse column would show its scale ('5.00').
+        text = side === 'warehouse' && pair.warehouse.type.kind !== 'integer' ? `CAST(CAST(${c} AS DECIMAL(65,0)) AS CHAR)` : `CAST(${c} AS CHAR)`;
+        break;
       case 'decimal':
         // Exactly the source's scale, whatever the warehouse column's.
         text = `CAST(CAST(${c} AS DECIMAL(65, ${source.type.scale ?? 0})) AS CHAR)`;
         break;
+      case 'float':
+        text = floatTextSql(source.type.bits === 32 ? `CAST(CAST(${c} AS FLOAT) AS DOUBLE)` : `CAST(${c} AS DOUBLE)`);
+        break;
+      case 'text':
+        // CONVERT, not CAST: CAST AS CHAR gives NULL above max_allowed_packet; both give the UTF-8 bytes.
+        text = isLargeField(source.type) ? `MD5(CONVERT(${c} USING utf8mb4))` : `CONVERT(${c} USING utf8mb4)`;
+        break;
       case 'binary':
-        text = `LOWER(HEX(${c}))`;
+        text = isLargeField(source.type) ? `MD5(${c})` : `LOWER(HEX(${c}))`;
         break;
       case 'date':
         text = `DATE_FORMAT(${c}, '%Y-%m-%d')`;
@@ -35,24 +46,45 @@ export function canonicalRowSql(pairs: ColumnPair[], side: 'source' | 'warehouse
   return fields.length ? `CONCAT_WS(CHAR(${FIELD_SEPARATOR.charCodeAt(0)}), ${fields.join(', ')})` : `''`;
 }
 
+/**
+ * The canonical float text of a DOUBLE expression. MariaDB renders a double with its shortest
+ * round-trip digits, but as `1e20`, `0.00000015` or `999999986991104` depending on length; the
+ * digits and the decimal point's place are taken out of whichever it chose.
+ */
+export function floatTextSql(v: string): string {
+  const s = `CAST(ABS(${v}) AS CHAR)`;
+  const mantissa = `SUBSTRING_INDEX(${s}, 'e', 1)`;
+  const exponent = `IF(LOCATE('e', ${s}) > 0, CAST(SUBSTRING(${s}, LOCATE('e', ${s}) + 1) AS SIGNED), 0)`;
+  const digits = `REPLACE(${mantissa}, '.', '')`;
+  const leadingZeros = `(LENGTH(${digits}) - LENGTH(TRIM(LEADING '0' FROM ${digits})))`;
+  const point = `(LENGTH(SUBSTRING_INDEX(${mantissa}, '.', 1)) + ${exponent} - ${leadingZeros})`;
+  return `CASE WHEN ${v} = 0 THEN '0' ELSE CONCAT(IF(${v} < 0, '-', ''), TRIM(TRAILING '0' FROM TRIM(LEADING '0' FROM ${digits})), 'e', ${point}) END`;
+}
+
 export const rowChecksumSql = (pairs: ColumnPair[], side: 'source' | 'warehouse') =>
   `CAST(CONV(LEFT(MD5(${canonicalRowSql(pairs, side)}), 15), 16, 10) AS UNSIGNED)`;
 
-/** Keys in (low, high] of `keySql`, or up to high when low is null. */
+/**
+ * Keys in (low, high] of `keySql`, or up to high when low is null. Written as `>= low + 1` so that
+ * no literal leaves the key's type when the smallest key is BIGINT's minimum.
+ */
 export function keyRangeSql(keySql: string, low: bigint | null, high: bigint): string {
-  return low === null ? `${keySql} <= ${high}` : `${keySql} > ${low} AND ${keySql} <= ${high}`;
+  return low === null ? `${keySql} <= ${high}` : `${keySql} >= ${low + 1n} AND ${keySql} <= ${high}`;
 }
 
-/** verify's buckets over one MySQL table: bucket index, row count, checksum (see Warehouse.rangeDigests). */
+/**
+ * verify's buckets over one MySQL table: bucket index, row count, checksum (see Warehouse.rangeDigests).
+ * The bucket arithmetic is DECIMAL: key − (low + 1) overflows BIGINT across the whole signed range.
+ */
 export function rangeDigestsSql(tableSql: string, keyName: string, pairs: ColumnPair[], side: 'source' | 'warehouse', low: bigint, high: bigint, width: bigint): string {
   const k = ident(keyName);
-  return `SELECT CAST(FLOOR((${k} - ${low} - 1) / ${width}) AS CHAR), COUNT(*), CAST(COALESCE(SUM(${rowChecksumSql(pairs, side)}), 0) AS CHAR)
+  return `SELECT CAST((CAST(${k} AS DECIMAL(65,0)) - ${low + 1n}) DIV ${width} AS CHAR), COUNT(*), CAST(COALESCE(SUM(${rowChecksumSql(pairs, side)}), 0) AS CHAR)
     FROM ${tableSql} WHERE ${keyRangeSql(k, low, high)} GROUP BY 1 ORDER BY 1`;
 }
 
 export function rowDigestsSql(tableSql: string, keyName: string, pairs: ColumnPair[], side: 'source' | 'warehouse', low: bigint, high: bigint): string {
   const k = ident(keyName);
-  return `SELECT ${k}, MD5(${canonicalRowSql(pairs, side)}) FROM ${tableSql} WHERE ${keyRangeSql(k, low, high)}`;
+  return `SELECT CAST(CAST(${k} AS DECIMAL(65,0)) AS CHAR), MD5(${canonicalRowSql(pairs, side)}) FROM ${tableSql} WHERE ${keyRangeSql(k, low, high)}`;
 }
 
 export function toRangeDigests(rows: unknown[][], low: bigint, width: bigint): RangeDigest[] {
@@ -63,5 +95,33 @@ export function toRangeDigests(rows: unknown[][], low: bigint, width: bigint): R
 }
 
 export function toRowDigests(rows: unknown[][]): Map<bigint, string> {
-  return new Map(rows.map(([k, digest]) => [BigInt(k as string | number), String(digest)]));
+  const digests = new Map<bigint, string>();
+  for (const [k, digest] of rows) addRowDigest(digests, BigInt(k as string), String(digest));
+  return digests;
+}
+
+/** Whole-table key statistics (Warehouse.keyStats): totals, then the duplicated keys. */
+export function keyStatsSql(tableSql: string, keyName: string): [string, string] {
+  const k = ident(keyName);
+  const asText = (e: string) => `CAST(CAST(${e} AS DECIMAL(65,0)) AS CHAR)`;
+  return [
+    `SELECT COUNT(*), COUNT(*) - COUNT(${k}), ${asText(`MIN(${k})`)}, ${asText(`MAX(${k})`)} FROM ${tableSql}`,
+    `SELECT COUNT(*), CAST(COALESCE(SUM(n), 0) - COUNT(*) AS CHAR),
+        SUBSTRING_INDEX(GROUP_CONCAT(${asText('k')} ORDER BY k SEPARATOR ','), ',', ${KEY_STATS_SAMPLE})
+      FROM (SELECT ${k} AS k, COUNT(*) AS n FROM ${tableSql} WHERE ${k} IS NOT NULL GROUP BY ${k} HAVING COUNT(*) > 1) AS d`,
+  ];
+}
+
+export function toKeyStats(totals: unknown[], duplicates: unknown[]): KeyStats {
+  const key = (v: unknown) => (v === null || v === undefined ? null : BigInt(String(v)));
+  const sample = duplicates[2] === null || duplicates[2] === undefined || duplicates[2] === '' ? [] : String(duplicates[2]).split(',').map(BigInt);
+  return {
+    rows: Number(totals[0]),
+    nullKeys: Number(totals[1]),
+    min: key(totals[2]),
+    max: key(totals[3]),
+    duplicateKeys: Number(duplicates[0]),
+    duplicateRows: Number(duplicates[1]),
+    duplicateSample: sample,
+  };
 }

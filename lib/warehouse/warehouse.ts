@@ -37,6 +37,23 @@ export interface RangeDigest {
   checksum: string;
 }
 
+/** What verify learns about a table's key column in one pass, beyond its buckets. */
+export interface KeyStats {
+  /** All rows, including those with a NULL key. */
+  rows: number;
+  min: bigint | null;
+  max: bigint | null;
+  nullKeys: number;
+  /** Keys held by more than one row. */
+  duplicateKeys: number;
+  /** Rows beyond the first of each duplicated key: the rows that are doubled. */
+  duplicateRows: number;
+  /** The smallest duplicated keys, ascending, at most KEY_STATS_SAMPLE. */
+  duplicateSample: bigint[];
+}
+
+export const KEY_STATS_SAMPLE = 20;
+
 /** Where a producer of bytes writes: false from `write` = pause until `onDrain` calls back. */
 export interface ChunkSink {
   /**
@@ -102,8 +119,13 @@ export interface Warehouse {
    * Only non-empty buckets are returned.
    */
   rangeDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], low: bigint, high: bigint, width: bigint): Promise<RangeDigest[]>;
-  /** Per-row canonical digest (hex MD5) for keys in (low, high]; used only on small ranges that differ. */
+  /**
+   * Per-row canonical digest (hex MD5) for keys in (low, high]; used only on small ranges that differ.
+   * A key held by several rows maps to all their digests, sorted and comma-joined (canonical.ts addRowDigest).
+   */
   rowDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], low: bigint, high: bigint): Promise<Map<bigint, string>>;
+  /** Verify: row count, key range, NULL keys and duplicated keys of the whole table, computed in SQL. */
+  keyStats(table: WarehouseTable, key: Column): Promise<KeyStats>;
   /** True for faults worth retrying the batch after `reconnect()`: dropped connection, deadlock, lock timeout. */
   isTransient(error: unknown): boolean;
   /** Opens a fresh connection and re-takes the writer lock (if held); throws if the lock was lost. */

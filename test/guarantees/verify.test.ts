@@ -40,6 +40,7 @@ test('a deleted range and a changed row are found; --repair restores the range o
     tables: [{
       table: 'sales_data', sourceRows: 50000, warehouseRows: 48988, missing: 1012, missingRanges: ['1000-1999', '30000-30010', '45000'],
       differing: [4242], extra: 0, repaired: 1012, inStep: false,
+      sourceDuplicates: 0, warehouseDuplicates: 0, sourceDuplicateKeys: [], warehouseDuplicateKeys: [], sourceNullKeys: 0, warehouseNullKeys: 0,
     }],
   });
   expect(await warehouseKeys(db)).toEqual({ count: ROWS, distinct: ROWS, min: 1, max: ROWS });

@@ -9,9 +9,9 @@ import type { Column, ColumnPair } from '../../columns';
 import type { TableName } from '../../config';
 import { ConnectionTarget, scrub } from '../../connection-url';
 import { RunError } from '../../errors';
-import type { ChunkSink, RangeDigest, Row } from '../../warehouse/warehouse';
+import type { ChunkSink, KeyStats, RangeDigest, Row } from '../../warehouse/warehouse';
 import { CopyTextEncoder, fieldModes, releaseChunk } from '../../mysql/mysql-copy-text';
-import { keyRangeSql, rangeDigestsSql, rowDigestsSql, toRangeDigests, toRowDigests } from '../../mysql/mysql-canonical';
+import { keyRangeSql, keyStatsSql, rangeDigestsSql, rowDigestsSql, toKeyStats, toRangeDigests, toRowDigests } from '../../mysql/mysql-canonical';
 import { closeMysql, ident, openMysql, unquote } from '../../mysql/mysql-connection';
 import { COLUMNS_SQL, InformationSchemaColumn, toColumn } from '../../mysql/mysql-introspector';
 
@@ -220,6 +220,13 @@ export class MySqlSource {
   async rowDigests(table: SourceTable, key: Column, pairs: ColumnPair[], low: bigint, high: bigint): Promise<Map<bigint, string>> {
     const [rows] = await this.query(rowDigestsSql(table.sql, key.name, pairs, 'source', low, high));
     return toRowDigests(rows);
+  }
+
+  /** Same statistics as Warehouse.keyStats, over the source. */
+  async keyStats(table: SourceTable, key: Column): Promise<KeyStats> {
+    const [totals, duplicates] = keyStatsSql(table.sql, key.name);
+    const [[totalsRow], [duplicatesRow]] = [(await this.query(totals))[0], (await this.query(duplicates))[0]];
+    return toKeyStats(totalsRow, duplicatesRow);
   }
 
   /** Runs SQL with rows as arrays; errors become one clear line without secrets. */

@@ -11,16 +11,17 @@
  *              dec_to_char_fmt = NEW); a CASE puts it back. Cast to the source's scale first.
  *   timestamp  VARCHAR_FORMAT(…, 'YYYY-MM-DD HH24:MI:SS.FF6') — CHAR(timestamp) is 'YYYY-MM-DD-HH.MM.SS'.
  *   time       CHAR(…, JIS) is 'HH:MM:SS'; DB2 TIME has no fractions, so '.000000' is appended.
- *   CHAR(n)    blank-padded by DB2, so trailing blanks are trimmed (as MySQL does for CHAR).
+ *   CHAR(n), GRAPHIC(n)  blank-padded by DB2, so trailing blanks are trimmed (as MySQL does for CHAR).
+ *   large text/binary  (canonical.ts isLargeField) MD5 of the field's text, in SQL with HASH as for the row.
  *
  * Some columns cannot be rendered exactly in SQL: BLOB and long binary (HEX takes at most 16336
- * bytes), CLOB/DBCLOB, DECFLOAT holding more than 31 digits (DECIMAL's limit), and rows whose text
- * could exceed VARCHAR's 32672 bytes. For those, and on DB2 versions without HASH (before 11.5,
+ * bytes), CLOB/DBCLOB, DECFLOAT holding more than 31 digits (DECIMAL's limit), REAL/DOUBLE (DB2
+ * has no shortest round-trip rendering of a float), and rows whose text could exceed VARCHAR's 32672 bytes. For those, and on DB2 versions without HASH (before 11.5,
  * SQLSTATE 42884), the warehouse fetches the fields and computes the same text and MD5 in Node:
  * exact, only slower. `sqlDigestible` decides.
  */
 import { createHash } from 'crypto';
-import { digestedPairs, FIELD_SEPARATOR, NULL_TEXT } from '../../canonical';
+import { digestedPairs, FIELD_SEPARATOR, floatText, isLargeField, NULL_TEXT } from '../../canonical';
 import type { Column, ColumnPair } from '../../columns';
 import { DB2_MAX_DECIMAL_PRECISION, ident } from './db2-introspector';
 
@@ -32,6 +33,7 @@ export function sqlDigestible(pairs: ColumnPair[]): string | null {
   let bytes = 0;
   for (const pair of digestedPairs(pairs)) {
     const w = pair.warehouse;
+    if (pair.source.type.kind === 'float') return `${w.name} is a float column`;
     if (/^(BLOB|CLOB|DBCLOB|LONG)/.test(w.sqlType)) return `${w.name} is ${w.sqlType}`;
     if (w.type.kind === 'binary' && (w.type.maxBytes ?? Infinity) > HEX_MAX_INPUT_BYTES) return `${w.name} is ${w.sqlType}`;
     if (pair.source.type.kind === 'decimal' && w.type.kind === 'decimal' && w.type.scale === null &&
@@ -45,6 +47,7 @@ export function sqlDigestible(pairs: ColumnPair[]): string | null {
 
 function fieldBytes({ source, warehouse }: ColumnPair): number {
   const w = warehouse.type;
+  if (isLargeField(source.type)) return 32;
   switch (source.type.kind) {
     case 'text':
       if (w.kind !== 'text') return VARCHAR_MAX_BYTES;
@@ -74,9 +77,9 @@ function fieldSql({ source, warehouse }: ColumnPair): string {
       return decimalText(`CAST(${c} AS DECIMAL(${castPrecision(source, warehouse)},${scale}))`);
     }
     case 'text':
-      return textSql(c, warehouse);
+      return isLargeField(source.type) ? `LOWER(${md5HexSql(textSql(c, warehouse))})` : textSql(c, warehouse);
     case 'binary':
-      return `LOWER(HEX(${c}))`;
+      return isLargeField(source.type) ? `LOWER(${md5HexSql(c)})` : `LOWER(HEX(${c}))`;
     default:
       return temporalSql(source, c);
   }
@@ -102,7 +105,9 @@ function decimalText(decimal: string): string {
 function textSql(c: string, warehouse: Column): string {
   const type = warehouse.sqlType;
   if (/^CHAR\(/.test(type)) return `RTRIM(${c})`;
-  if (/^(GRAPHIC|VARGRAPHIC)\(/.test(type)) return `VARCHAR(${c})`;
+  // GRAPHIC(n) is blank-padded like CHAR(n).
+  if (/^GRAPHIC\(/.test(type)) return `RTRIM(VARCHAR(${c}))`;
+  if (/^VARGRAPHIC\(/.test(type)) return `VARCHAR(${c})`;
   return c;
 }
 
@@ -152,6 +157,8 @@ export function clientFieldsSql(pairs: ColumnPair[]): string[] {
         return /^(DBCLOB)/.test(warehouse.sqlType) ? `CLOB(${c})` : textSql(c, warehouse);
       case 'binary':
         return c;
+      case 'float':
+        return `DOUBLE(${c})`;
       default:
         return temporalSql(source, c);
     }
@@ -169,8 +176,14 @@ export function canonicalTextFromFields(pairs: ColumnPair[], fields: unknown[]):
           return normalizeDecimal(String(value), 0);
         case 'decimal':
           return normalizeDecimal(String(value), source.type.scale ?? 0);
-        case 'binary':
-          return Buffer.isBuffer(value) ? value.toString('hex') : Buffer.from(String(value), 'binary').toString('hex');
+        case 'float':
+          return floatText(Number(value), source.type.bits);
+        case 'binary': {
+          const bytes = Buffer.isBuffer(value) ? value : Buffer.from(String(value), 'binary');
+          return isLargeField(source.type) ? createHash('md5').update(bytes).digest('hex') : bytes.toString('hex');
+        }
+        case 'text':
+          return isLargeField(source.type) ? createHash('md5').update(String(value), 'utf8').digest('hex') : String(value);
         default:
           return String(value);
       }

@@ -7,9 +7,10 @@ import type { Column, ColumnPair } from '../../columns';
 import type { TableName } from '../../config';
 import type { ConnectionTarget } from '../../connection-url';
 import { ConnectionError, RunError, SchemaError } from '../../errors';
-import type { LoadTarget, RangeDigest, Row, Warehouse, WarehouseTable, WriterLock } from '../warehouse';
+import { addRowDigest } from '../../canonical';
+import { KEY_STATS_SAMPLE, type KeyStats, type LoadTarget, type RangeDigest, type Row, type Warehouse, type WarehouseTable, type WriterLock } from '../warehouse';
 import {
-  canonicalTextFromFields, canonicalTextSql, checksumSql, clientFieldsSql, digestText, md5HexSql, sqlDigestible,
+  canonicalTextFromFields, canonicalTextSql, checksumSql, clientFieldsSql, digestText, md5HexSql, normalizeDecimal, sqlDigestible,
 } from './db2-canonical';
 import {
   Db2Endpoint, Db2Error, IbmDbConnection, IbmDbModule, IbmDbRow, loadIbmDb, quietly, toDb2Endpoint, toDb2Error,
@@ -165,12 +166,12 @@ export class Db2Warehouse implements Warehouse {
       try {
         const rows = await this.run(
           `SELECT VARCHAR(B) AS BUCKET, COUNT(*) AS N, VARCHAR(SUM(CAST(${checksumSql('H')} AS DECIMAL(31,0)))) AS CHECKSUM
-            FROM (SELECT CAST((${k} - ${low} - 1) / ${width} AS DECIMAL(31,0)) AS B, ${md5HexSql(canonicalTextSql(pairs))} AS H
-              FROM ${table.sql} WHERE ${k} > ${low} AND ${k} <= ${high}) AS D
+            FROM (SELECT CAST((CAST(${k} AS DECIMAL(31,0)) - ${low + 1n}) / ${width} AS DECIMAL(31,0)) AS B, ${md5HexSql(canonicalTextSql(pairs))} AS H
+              FROM ${table.sql} WHERE ${k} >= ${low + 1n} AND ${k} <= ${high}) AS D
             GROUP BY B ORDER BY B`,
         );
         return rows.map((r) => {
-          const b = BigInt(String(r.BUCKET));
+          const b = db2Key(r.BUCKET);
           return { low: low + b * width, high: low + (b + 1n) * width, count: Number(r.N), checksum: String(r.CHECKSUM) };
         });
       } catch (error) {
@@ -193,16 +194,33 @@ export class Db2Warehouse implements Warehouse {
     if (this.hashInSql && sqlDigestible(pairs) === null) {
       try {
         const rows = await this.run(
-          `SELECT VARCHAR(${k}) AS K, LOWER(${md5HexSql(canonicalTextSql(pairs))}) AS D FROM ${table.sql} WHERE ${k} > ${low} AND ${k} <= ${high}`,
+          `SELECT VARCHAR(${k}) AS K, LOWER(${md5HexSql(canonicalTextSql(pairs))}) AS D FROM ${table.sql} WHERE ${k} >= ${low + 1n} AND ${k} <= ${high}`,
         );
-        return new Map(rows.map((r) => [BigInt(String(r.K)), String(r.D)]));
+        const digests = new Map<bigint, string>();
+        for (const r of rows) addRowDigest(digests, db2Key(r.K), String(r.D));
+        return digests;
       } catch (error) {
         if (!this.hashMissing(error)) throw error;
       }
     }
     const digests = new Map<bigint, string>();
-    await this.clientDigests(table, key, pairs, low, high, (rowKey, digest) => digests.set(rowKey, digest.md5));
+    await this.clientDigests(table, key, pairs, low, high, (rowKey, digest) => addRowDigest(digests, rowKey, digest.md5));
     return digests;
+  }
+
+  async keyStats(table: WarehouseTable, key: Column): Promise<KeyStats> {
+    const k = ident(key.name);
+    const duplicated = `SELECT ${k} AS K, COUNT(*) AS N FROM ${table.sql} WHERE ${k} IS NOT NULL GROUP BY ${k} HAVING COUNT(*) > 1`;
+    const [[totals], [duplicates], sample] = [
+      await this.run(`SELECT COUNT(*) AS N, COUNT(*) - COUNT(${k}) AS NULLS, VARCHAR(MIN(${k})) AS LO, VARCHAR(MAX(${k})) AS HI FROM ${table.sql}`),
+      await this.run(`SELECT COUNT(*) AS K, COALESCE(SUM(N), 0) - COUNT(*) AS R FROM (${duplicated}) AS D`),
+      await this.run(`SELECT VARCHAR(K) AS K FROM (${duplicated}) AS D ORDER BY K FETCH FIRST ${KEY_STATS_SAMPLE} ROWS ONLY`),
+    ];
+    const asKey = (v: unknown) => (v === null || v === undefined ? null : db2Key(v));
+    return {
+      rows: Number(totals.N), nullKeys: Number(totals.NULLS), min: asKey(totals.LO), max: asKey(totals.HI),
+      duplicateKeys: Number(duplicates.K), duplicateRows: Number(duplicates.R), duplicateSample: sample.map((r) => db2Key(r.K)),
+    };
   }
 
   isTransient(error: unknown): boolean {
@@ -345,7 +363,7 @@ export class Db2Warehouse implements Warehouse {
     const select = `SELECT VARCHAR(${k}) AS K${fields.map((f) => `, ${f}`).join('')} FROM ${table.sql}`;
     const emit = (row: IbmDbRow) => {
       const values = fields.map((_, i) => row[`F${i}`]);
-      onRow(BigInt(String(row.K)), digestText(canonicalTextFromFields(pairs, values)));
+      onRow(db2Key(row.K), digestText(canonicalTextFromFields(pairs, values)));
     };
     let from = low;
     let inclusive = false;
@@ -357,8 +375,8 @@ export class Db2Warehouse implements Warehouse {
         rows.forEach(emit);
         return;
       }
-      const lastKey = BigInt(String(rows[rows.length - 1].K));
-      const firstKey = BigInt(String(rows[0].K));
+      const lastKey = db2Key(rows[rows.length - 1].K);
+      const firstKey = db2Key(rows[0].K);
       if (firstKey === lastKey) {
         // One key fills the page: take all of its rows at once, then continue after it.
         (await this.run(`${select} WHERE ${k} = ${lastKey}`)).forEach(emit);
@@ -366,7 +384,7 @@ export class Db2Warehouse implements Warehouse {
         inclusive = false;
         continue;
       }
-      rows.filter((r) => BigInt(String(r.K)) !== lastKey).forEach(emit);
+      rows.filter((r) => db2Key(r.K) !== lastKey).forEach(emit);
       from = lastKey;
       inclusive = true;
     }
@@ -402,4 +420,9 @@ function describeConnectError(error: Db2Error, endpoint: Db2Endpoint): string {
     return `at ${where} could not be reached (${code}): check host and port in --warehouse, and add ?security=SSL for an SSL port (Db2 on Cloud: 50001 or the port it shows)`;
   }
   return `connection to ${where} failed: ${error.message}`;
+}
+
+/** A key as DB2 renders it: VARCHAR of a DECIMAL key may carry a scale or a trailing point. */
+function db2Key(value: unknown): bigint {
+  return BigInt(normalizeDecimal(String(value), 0));
 }

@@ -10,10 +10,11 @@ import type { Column, ColumnPair } from '../../columns';
 import type { TableName } from '../../config';
 import { ConnectionTarget, scrub } from '../../connection-url';
 import { RunError, SchemaError } from '../../errors';
-import { keyRangeSql, rangeDigestsSql, rowDigestsSql, toRangeDigests, toRowDigests } from '../../mysql/mysql-canonical';
+import { keyRangeSql, keyStatsSql, rangeDigestsSql, rowDigestsSql, toKeyStats, toRangeDigests, toRowDigests } from '../../mysql/mysql-canonical';
 import { closeMysql, ident, isQuoted, openMysql, unquote } from '../../mysql/mysql-connection';
 import { COLUMNS_SQL, InformationSchemaColumn, toColumn } from '../../mysql/mysql-introspector';
-import type { LoadTarget, RangeDigest, Row, Warehouse, WarehouseTable, WriterLock } from '../warehouse';
+import { seconds, stalledHolderMs, timeoutOf } from '../../time-budget';
+import type { KeyStats, LoadTarget, RangeDigest, Row, Warehouse, WarehouseTable, WriterLock } from '../warehouse';
 
 /** Bytes of row data per INSERT statement: well inside MariaDB's default 16 MB max_allowed_packet. */
 const STATEMENT_BYTES = 4 * 1024 * 1024;
@@ -66,8 +67,17 @@ export class MySqlWarehouse implements Warehouse {
 
   async lockWriter(table: WarehouseTable, waitMs: number): Promise<WriterLock | null> {
     const name = lockName(table);
-    const [rows] = await this.connection.query({ sql: 'SELECT GET_LOCK(?, ?)', values: [name, waitMs / 1000], rowsAsArray: true });
-    if (Number((rows as unknown[][])[0][0]) !== 1) return null;
+    // Waited for in slices shorter than the timeout: one long GET_LOCK would be a statement the
+    // server cancels and a silence the client takes for a stall.
+    const slice = timeoutOf(this.target) / 2;
+    for (let left = waitMs; ; left -= slice) {
+      const [rows] = await this.connection.query({ sql: 'SELECT GET_LOCK(?, ?)', values: [name, Math.max(0, Math.min(left, slice)) / 1000], rowsAsArray: true });
+      if (Number((rows as unknown[][])[0][0]) === 1) break;
+      if (left <= slice) {
+        await this.refuseStalledHolder(table, name);
+        return null;
+      }
+    }
     this.lockNames.add(name);
     return {
       release: async () => {
@@ -75,6 +85,32 @@ export class MySqlWarehouse implements Warehouse {
         await this.connection.query('SELECT RELEASE_LOCK(?)', [name]).catch(() => undefined);
       },
     };
+  }
+
+  /**
+   * Another session holds the lock: a live run is skipped (exit 0); a holder idle, or on one
+   * statement, for longer than any run would is stalled or orphaned, and every later run would
+   * skip for as long as it lives: a problem, reported (see PostgresWarehouse.refuseStalledHolder).
+   */
+  private async refuseStalledHolder(table: WarehouseTable, name: string): Promise<void> {
+    const [rows] = await this.connection.query({
+      sql: `SELECT p.ID, p.COMMAND, p.TIME, p.USER, p.HOST, LEFT(REGEXP_REPLACE(p.INFO, '\\s+', ' '), 60)
+        FROM information_schema.PROCESSLIST p WHERE p.ID = IS_USED_LOCK(?)`,
+      values: [name],
+      rowsAsArray: true,
+    });
+    const holder = (rows as unknown[][])[0];
+    // A session this user may not see (no PROCESS privilege) cannot be judged: treated as live.
+    if (!holder) return;
+    const [id, command, time, user, host, info] = holder as [number, string, number, string, string, string | null];
+    const limit = stalledHolderMs(timeoutOf(this.target));
+    if (Number(time) * 1000 < limit) return;
+    const doing = command === 'Sleep' ? 'idle' : `running "${info ?? command}"`;
+    throw new RunError(
+      `the writer lock on ${table.display} is held by MySQL connection ${id} (${user}@${host}), ${doing} for ${time} s, ` +
+        `longer than a live run would (2 x --timeout + 5 s = ${seconds(limit)} s): a stalled or orphaned session, so runs cannot proceed. ` +
+        `If no run is still going, end it with KILL ${id}; and run again`,
+    );
   }
 
   async readWatermark(table: WarehouseTable, key: Column): Promise<bigint | null> {
@@ -112,6 +148,11 @@ export class MySqlWarehouse implements Warehouse {
 
   async rowDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], low: bigint, high: bigint): Promise<Map<bigint, string>> {
     return toRowDigests(await this.rows(rowDigestsSql(table.sql, key.name, pairs, 'warehouse', low, high)));
+  }
+
+  async keyStats(table: WarehouseTable, key: Column): Promise<KeyStats> {
+    const [totals, duplicates] = keyStatsSql(table.sql, key.name);
+    return toKeyStats((await this.rows(totals))[0], (await this.rows(duplicates))[0]);
   }
 
   isTransient(error: unknown): boolean {

@@ -3,15 +3,19 @@
  * session advisory lock keyed by the table's oid, which blocks no reader and vanishes with a dead
  * connection.
  */
+import type { Socket } from 'net';
 import type { Client, ClientConfig } from 'pg';
 import type { Column, ColumnPair } from '../../columns';
 import type { TableName } from '../../config';
 import { ConnectionTarget, passwordOf, scrub } from '../../connection-url';
 import { ConnectionError, RunError } from '../../errors';
-import type { CopyTextBatch, LoadTarget, RangeDigest, Row, Warehouse, WarehouseTable, WriterLock } from '../warehouse';
+import { addRowDigest } from '../../canonical';
+import type { CopyTextBatch, KeyStats, LoadTarget, RangeDigest, Row, Warehouse, WarehouseTable, WriterLock } from '../warehouse';
 import { CopyIn, writeRows } from './postgres-copy';
-import { canonicalRowSql } from './postgres-canonical';
+import { canonicalRowSql, hasFloatFields, keyStatsSql, keyTextSql } from './postgres-canonical';
 import { TABLE_COLUMNS_SQL, TableColumnRow, toColumn } from './postgres-introspector';
+import { endWithin, StallWatch } from '../../stall-watch';
+import { seconds, stalledHolderMs, stallLimitMs, timeoutOf } from '../../time-budget';
 
 /** Advisory-lock namespace ("WYNC"); the second half of the key is the table's oid. */
 const LOCK_CLASS = 0x5759_4e43;
@@ -54,7 +58,10 @@ export class PostgresWarehouse implements Warehouse {
     for (;;) {
       const got = await this.client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_CLASS, oid]);
       if (got.rows[0].ok) break;
-      if (Date.now() >= deadline) return null;
+      if (Date.now() >= deadline) {
+        await this.refuseStalledHolder(table, oid);
+        return null;
+      }
       await new Promise((r) => setTimeout(r, Math.min(250, Math.max(1, deadline - Date.now()))));
     }
     this.lockedOids.add(oid);
@@ -64,6 +71,30 @@ export class PostgresWarehouse implements Warehouse {
         await this.client.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_CLASS, oid]).catch(() => undefined);
       },
     };
+  }
+
+  /**
+   * Another session holds the lock. A live run is skipped (exit 0); a holder that has been idle, or
+   * on one statement, for longer than any run would is a stalled or orphaned session (e.g. a
+   * backend still in COPY for a client that vanished: no timeout cancels a COPY that waits for
+   * its client), and every later run would skip for as long as it lives: a problem, reported.
+   */
+  private async refuseStalledHolder(table: WarehouseTable, oid: number): Promise<void> {
+    const found = await this.client.query<LockHolderRow>(LOCK_HOLDER_SQL, [LOCK_CLASS, oid]);
+    const holder = found.rows[0];
+    const limit = stalledHolderMs(timeoutOf(this.target));
+    // A state this role may not see (another role's session) cannot be judged: treated as live.
+    if (!holder || holder.state === null || holder.quiet_ms === null || Number(holder.quiet_ms) < limit) return;
+    const doing = holder.state === 'active'
+      ? `running "${holder.query}"${holder.wait_event === 'ClientRead' ? ' and waiting for its client' : ''}`
+      : holder.state.replace('idle in transaction', 'idle in a transaction');
+    throw new RunError(
+      `the writer lock on ${table.display} is held by PostgreSQL session pid ${holder.pid} ` +
+        `(${holder.application_name ? `application "${holder.application_name}"` : 'no application name'}${holder.client ? ` from ${holder.client}` : ''}), ` +
+        `${doing} for ${seconds(Number(holder.quiet_ms))} s, longer than a live run would (2 x --timeout + 5 s = ${seconds(limit)} s): ` +
+        `a stalled or orphaned session, so runs cannot proceed. If no run is still going, end it with ` +
+        `SELECT pg_terminate_backend(${holder.pid}); and run again`,
+    );
   }
 
   async readWatermark(table: WarehouseTable, key: Column): Promise<bigint | null> {
@@ -156,10 +187,13 @@ export class PostgresWarehouse implements Warehouse {
 
   async rangeDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], low: bigint, high: bigint, width: bigint): Promise<RangeDigest[]> {
     const k = ident(key.name);
+    await this.useShortestFloats(pairs);
+    // numeric bucket arithmetic: key − (low + 1) overflows bigint across the whole signed range,
+    // and a numeric key (NUMERIC(20,0) for BIGINT UNSIGNED) must still give whole bucket numbers.
     const res = await this.client.query<[string, string, string]>({
-      text: `SELECT ((${k} - ${low} - 1) / ${width})::text AS bucket, count(*)::text,
+      text: `SELECT div(${k}::numeric - ${low + 1n}, ${width})::text AS bucket, count(*)::text,
           coalesce(sum(('x' || left(md5(${canonicalRowSql(pairs)}), 15))::bit(60)::bigint), 0)::text
-        FROM ${table.sql} WHERE ${k} > ${low} AND ${k} <= ${high} GROUP BY 1 ORDER BY 1`,
+        FROM ${table.sql} WHERE ${k} >= ${low + 1n} AND ${k} <= ${high} GROUP BY 1 ORDER BY 1`,
       rowMode: 'array',
     });
     return res.rows.map(([bucket, count, checksum]) => {
@@ -170,11 +204,33 @@ export class PostgresWarehouse implements Warehouse {
 
   async rowDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], low: bigint, high: bigint): Promise<Map<bigint, string>> {
     const k = ident(key.name);
+    await this.useShortestFloats(pairs);
     const res = await this.client.query<[string, string]>({
-      text: `SELECT ${k}::text, md5(${canonicalRowSql(pairs)}) FROM ${table.sql} WHERE ${k} > ${low} AND ${k} <= ${high}`,
+      text: `SELECT ${keyTextSql(k)}, md5(${canonicalRowSql(pairs)}) FROM ${table.sql} WHERE ${k} >= ${low + 1n} AND ${k} <= ${high}`,
       rowMode: 'array',
     });
-    return new Map(res.rows.map(([key, digest]) => [BigInt(key), digest]));
+    const digests = new Map<bigint, string>();
+    for (const [rowKey, digest] of res.rows) addRowDigest(digests, BigInt(rowKey), digest);
+    return digests;
+  }
+
+  async keyStats(table: WarehouseTable, key: Column): Promise<KeyStats> {
+    const [totalsSql, duplicatesSql] = keyStatsSql(table.sql, ident(key.name));
+    const [totals, duplicates] = [
+      (await this.client.query<string[]>({ text: totalsSql, rowMode: 'array' })).rows[0],
+      (await this.client.query<string[]>({ text: duplicatesSql, rowMode: 'array' })).rows[0],
+    ];
+    const asKey = (v: string | null) => (v === null ? null : BigInt(v));
+    return {
+      rows: Number(totals[0]), nullKeys: Number(totals[1]), min: asKey(totals[2]), max: asKey(totals[3]),
+      duplicateKeys: Number(duplicates[0]), duplicateRows: Number(duplicates[1]),
+      duplicateSample: duplicates[2] ? duplicates[2].split(',').map(BigInt) : [],
+    };
+  }
+
+  /** The canonical float text needs the shortest round-trip digits, whatever the server's default. */
+  private async useShortestFloats(pairs: ColumnPair[]): Promise<void> {
+    if (hasFloatFields(pairs)) await this.client.query('SET extra_float_digits = 1');
   }
 
   isTransient(error: unknown): boolean {
@@ -198,7 +254,8 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   async close(detach = false): Promise<void> {
-    const ended = this.client.end().catch(() => undefined);
+    const client = this.client;
+    const ended = endWithin(client.end(), Math.min(timeoutOf(this.target), 2_000), () => socketOf(client)?.destroy());
     if (!detach) return ended;
     // Terminate is written; the backend's exit (~5 ms) is no reason to keep the process.
     (this.client as unknown as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
@@ -209,13 +266,58 @@ export function ident(name: string): string {
   return '"' + name.replace(/"/g, '""') + '"';
 }
 
+/** Who holds the writer lock, and for how long its session has been in its current state. */
+const LOCK_HOLDER_SQL = `SELECT l.pid, a.state, a.wait_event, a.application_name, host(a.client_addr) AS client,
+    left(regexp_replace(a.query, '\\s+', ' ', 'g'), 60) AS query,
+    (extract(epoch FROM clock_timestamp() - a.state_change) * 1000)::bigint::text AS quiet_ms
+  FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+  WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1::bigint::oid AND l.objid = $2::bigint::oid AND l.objsubid = 2`;
+
+interface LockHolderRow {
+  pid: number;
+  state: string | null;
+  wait_event: string | null;
+  application_name: string | null;
+  client: string | null;
+  query: string | null;
+  quiet_ms: string | null;
+}
+
+function socketOf(client: Client): Socket | undefined {
+  return (client as unknown as { connection?: { stream?: Socket } }).connection?.stream;
+}
+
+/**
+ * The server's side of bounded waits, set in the startup packet (no extra round trip): each
+ * statement and lock wait is cancelled after the timeout; a session left idle (in a transaction
+ * or not) by a client that stalled or vanished is ended, and with it its advisory lock, once no
+ * live run could be that quiet; keepalive probes find a client host that is gone.
+ * idle_session_timeout needs PostgreSQL 14 or later.
+ */
+function serverTimeouts(timeoutMs: number): string {
+  const idleMs = stalledHolderMs(timeoutMs);
+  const keepaliveS = Math.max(1, Math.round(Math.min(timeoutMs, 60_000) / 1000));
+  return [
+    `-c statement_timeout=${timeoutMs}`,
+    `-c lock_timeout=${timeoutMs}`,
+    `-c idle_in_transaction_session_timeout=${idleMs}`,
+    `-c idle_session_timeout=${idleMs}`,
+    `-c tcp_keepalives_idle=${keepaliveS}`,
+    `-c tcp_keepalives_interval=${Math.max(1, Math.round(keepaliveS / 3))}`,
+    '-c tcp_keepalives_count=3',
+  ].join(' ');
+}
+
 async function connect(target: ConnectionTarget): Promise<Client> {
   const { Client } = await import('pg');
+  const timeoutMs = timeoutOf(target);
   const config: ClientConfig = {
     connectionString: target.url,
-    connectionTimeoutMillis: 10_000,
+    connectionTimeoutMillis: timeoutMs,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: Math.min(timeoutMs, 60_000),
     // Timestamps cross as UTC text; `timestamptz` columns must not shift them by the server's zone.
-    options: '-c TimeZone=UTC -c client_encoding=UTF8',
+    options: `-c TimeZone=UTC -c client_encoding=UTF8 ${serverTimeouts(timeoutMs)}`,
     application_name: 'warehouse-sync',
   };
   const client = new Client(config);
@@ -227,7 +329,19 @@ async function connect(target: ConnectionTarget): Promise<Client> {
     await client.end().catch(() => undefined);
     throw new ConnectionError(`warehouse ${describeConnectError(error, target)}`);
   }
+  const socket = socketOf(client);
+  if (socket) {
+    const where = new URL(target.url);
+    new StallWatch(socket, stallLimitMs(timeoutMs), () => owesReply(client), `warehouse (PostgreSQL at ${where.hostname}:${where.port || 5432})`);
+  }
   return client;
+}
+
+/** The server owes a reply to any query but a COPY whose rows the client is still waiting for. */
+function owesReply(client: Client): boolean {
+  const active = (client as unknown as { _getActiveQuery?(): unknown })._getActiveQuery?.();
+  if (active === null || active === undefined) return false;
+  return active instanceof CopyIn ? active.waitingOnServer() : true;
 }
 
 function describeConnectError(error: unknown, target: ConnectionTarget): string {
@@ -247,6 +361,9 @@ function describeConnectError(error: unknown, target: ConnectionTarget): string 
     case 'EAI_AGAIN':
       return `host "${url.hostname}" was not found: check the host in --warehouse`;
     default:
+      if (/connection timeout|timeout expired/i.test(e.message ?? '')) {
+        return `at ${host} did not answer within ${seconds(timeoutOf(target))} s (--timeout / SYNC_TIMEOUT_SECONDS): check host, port and firewall`;
+      }
       return `connection to ${host} failed: ${scrub(e.message ?? String(error), [passwordOf(target) ?? ''])}`;
   }
 }
