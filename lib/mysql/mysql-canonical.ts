@@ -1,5 +1,5 @@
 /** MySQL SQL for the canonical row text of lib/canonical.ts, and verify's other queries. */
-import { addRowDigest, digestedPairs, FIELD_SEPARATOR, isLargeField } from '../canonical';
+import { addRowDigest, digestedPairs, FIELD_SEPARATOR, isLargeField, NULL_TEXT } from '../canonical';
 import type { ColumnPair } from '../columns';
 import { KEY_STATS_SAMPLE, type KeyStats, type RangeDigest } from '../warehouse/warehouse';
 import { ident } from './mysql-connection';
@@ -41,7 +41,7 @@ export function canonicalRowSql(pairs: ColumnPair[], side: 'source' | 'warehouse
       default:
         text = `CAST(${c} AS CHAR)`;
     }
-    return `COALESCE(${text}, '\\\\N')`;
+    return `COALESCE(${text}, '${NULL_TEXT.replace(/\\/g, '\\\\')}')`;
   });
   return fields.length ? `CONCAT_WS(CHAR(${FIELD_SEPARATOR.charCodeAt(0)}), ${fields.join(', ')})` : `''`;
 }
