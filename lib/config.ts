@@ -5,6 +5,7 @@
  */
 import { ConnectionTarget, parseConnectionUrl } from './connection-url';
 import { ConfigError } from './errors';
+import { DEFAULT_TIMEOUT_SECONDS, withTimeout } from './time-budget';
 
 export type Command = 'run' | 'status' | 'verify';
 
@@ -38,6 +39,8 @@ export interface SyncConfig {
   lateWindow: number;
   /** How long a run waits for another run's writer lock before reporting `skipped`. */
   lockWaitSeconds: number;
+  /** The longest any one wait on a database may last (connect, statement, silent connection, lock wait). */
+  timeoutSeconds: number;
   /** Progress bar on stderr: null = only when stderr is a terminal. */
   progress: boolean | null;
 }
@@ -56,6 +59,7 @@ export interface SyncOptions {
   repair?: boolean | string;
   lateWindow?: number | string;
   lockWaitSeconds?: number | string;
+  timeoutSeconds?: number | string;
   progress?: boolean | string;
 }
 
@@ -70,13 +74,14 @@ export const DEFAULTS = {
   streamedBatchSize: 100_000,
   lateWindow: 10_000,
   lockWaitSeconds: 0,
+  timeoutSeconds: DEFAULT_TIMEOUT_SECONDS,
 } as const;
 
 export const MAX_BATCH_SIZE = 100_000;
 
 const OPTION_KEYS: ReadonlyArray<keyof SyncOptions> = [
   'command', 'source', 'warehouse', 'tables', 'key', 'batchSize', 'maxSeconds', 'dryRun', 'json',
-  'repair', 'lateWindow', 'lockWaitSeconds', 'progress',
+  'repair', 'lateWindow', 'lockWaitSeconds', 'timeoutSeconds', 'progress',
 ];
 
 /** Environment variables, by option. */
@@ -89,6 +94,7 @@ export const ENV_VARS: Partial<Record<keyof SyncOptions, string>> = {
   maxSeconds: 'SYNC_MAX_SECONDS',
   lateWindow: 'SYNC_LATE_WINDOW',
   lockWaitSeconds: 'SYNC_LOCK_WAIT_SECONDS',
+  timeoutSeconds: 'SYNC_TIMEOUT_SECONDS',
   dryRun: 'SYNC_DRY_RUN',
 };
 
@@ -140,6 +146,7 @@ export function resolveConfig(given: SyncOptions, env: NodeJS.ProcessEnv = {}): 
   const batchSize = integer(o.batchSize, defaultBatch, '--batch-size', 1, MAX_BATCH_SIZE, problems);
   const lateWindow = integer(o.lateWindow, DEFAULTS.lateWindow, '--late-window', 0, 10_000_000, problems);
   const lockWaitSeconds = number(o.lockWaitSeconds, DEFAULTS.lockWaitSeconds, '--lock-wait', 0, 3600, problems);
+  const timeoutSeconds = number(o.timeoutSeconds, DEFAULTS.timeoutSeconds, '--timeout', 0.1, 86_400, problems);
   const maxSeconds = o.maxSeconds === undefined ? null : number(o.maxSeconds, 0, '--max-seconds', 0.001, 86_400 * 7, problems);
   const dryRun = flag(o.dryRun, '--dry-run', problems);
   const json = flag(o.json, '--json', problems);
@@ -149,8 +156,8 @@ export function resolveConfig(given: SyncOptions, env: NodeJS.ProcessEnv = {}): 
 
   if (problems.length) throw new ConfigError(problems);
   return {
-    command, source: source!, warehouse: warehouse!, tables, key, batchSize, maxSeconds,
-    dryRun, json, repair, lateWindow, lockWaitSeconds, progress,
+    command, source: withTimeout(source!, timeoutSeconds), warehouse: withTimeout(warehouse!, timeoutSeconds), tables, key, batchSize, maxSeconds,
+    dryRun, json, repair, lateWindow, lockWaitSeconds, timeoutSeconds, progress,
   };
 }
 
@@ -252,6 +259,9 @@ Options (environment variable in brackets):
   --max-seconds S     time budget; stops between batches and reports more=true  [SYNC_MAX_SECONDS]
   --late-window N     keys below the watermark re-checked for late commits  [SYNC_LATE_WINDOW] default ${DEFAULTS.lateWindow}
   --lock-wait S       wait up to S seconds for another run's lock, then skip  [SYNC_LOCK_WAIT_SECONDS] default ${DEFAULTS.lockWaitSeconds}
+  --timeout S         longest wait on a database: connecting, one statement, one batch, a silent
+                      connection; a lock holder quiet for 2 x S + 5 s is reported as stalled
+                      [SYNC_TIMEOUT_SECONDS] default ${DEFAULTS.timeoutSeconds}
   --dry-run           read and report, write nothing                   [SYNC_DRY_RUN]
   --json              print one JSON report on stdout
   --progress / --no-progress   progress bar on stderr (default: when stderr is a terminal)
@@ -266,7 +276,7 @@ Exit status: 0 done (also nothing new, or skipped because another run holds the 
 const VALUE_FLAGS: Record<string, keyof SyncOptions> = {
   '--source': 'source', '--warehouse': 'warehouse', '--table': 'tables', '--key': 'key',
   '--batch-size': 'batchSize', '--max-seconds': 'maxSeconds', '--late-window': 'lateWindow',
-  '--lock-wait': 'lockWaitSeconds',
+  '--lock-wait': 'lockWaitSeconds', '--timeout': 'timeoutSeconds',
 };
 const BOOLEAN_FLAGS: Record<string, [keyof SyncOptions, boolean]> = {
   '--dry-run': ['dryRun', true], '--json': ['json', true], '--repair': ['repair', true],

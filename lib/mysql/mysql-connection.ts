@@ -3,9 +3,12 @@
  * keeps values lossless (DECIMAL/BIGINT as exact strings, temporal values as text in a UTC session,
  * JSON as text, binary as Buffers), and one set of connection errors a user can act on.
  */
+import type { Socket } from 'net';
 import type { Connection, ConnectionOptions } from 'mysql2/promise';
 import { ConnectionTarget, passwordOf, scrub } from '../connection-url';
 import { ConnectionError } from '../errors';
+import { endWithin, StallWatch } from '../stall-watch';
+import { seconds, stalledHolderMs, stallLimitMs, timeoutOf } from '../time-budget';
 
 export interface MysqlSession {
   connection: Connection;
@@ -21,6 +24,7 @@ export async function openMysql(target: ConnectionTarget, role: Role): Promise<M
   const mysql = await import('mysql2/promise');
   const url = new URL(target.url);
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  const timeoutMs = timeoutOf(target);
   const options: ConnectionOptions = {
     host: url.hostname,
     port: url.port ? Number(url.port) : 3306,
@@ -34,7 +38,9 @@ export async function openMysql(target: ConnectionTarget, role: Role): Promise<M
     jsonStrings: true,
     decimalNumbers: false,
     timezone: 'Z',
-    connectTimeout: 10_000,
+    connectTimeout: timeoutMs,
+    enableKeepAlive: true,
+    keepAliveInitialDelay: Math.min(timeoutMs, 60_000),
   };
   const secrets = [decodeURIComponent(url.password)].filter(Boolean);
   let connection: Connection;
@@ -45,9 +51,48 @@ export async function openMysql(target: ConnectionTarget, role: Role): Promise<M
   }
   // A connection that dies between queries must not crash the process; the next query reports it.
   connection.on('error', () => undefined);
+  const core = coreOf(connection);
+  closeWithin.set(connection, Math.min(timeoutMs, 2_000));
+  new StallWatch(core.stream, stallLimitMs(timeoutMs), () => Boolean(core._command) && !core._paused, `${role} (MySQL at ${url.hostname}:${url.port || 3306})`);
   // TIMESTAMP values are rendered in the session zone: UTC makes them the stored instant.
-  await connection.query("SET time_zone = '+00:00'");
+  await connection.query(`SET time_zone = '+00:00', ${serverTimeouts(timeoutMs, /mariadb/i.test(core._handshakePacket?.serverVersion ?? ''))}`);
   return { connection, database, secrets };
+}
+
+/** The part of mysql2's connection under the promise wrapper that bounded waits look at. */
+interface CoreConnection {
+  stream: Socket;
+  /** The command in flight (a query, the goodbye), if any. */
+  _command?: unknown;
+  /** True while the source holds rows back because the warehouse is full (mysql-source.ts copyPage). */
+  _paused?: boolean;
+  _handshakePacket?: { serverVersion?: string };
+}
+
+function coreOf(connection: Connection): CoreConnection {
+  return (connection as unknown as { connection: CoreConnection }).connection;
+}
+
+const closeWithin = new WeakMap<Connection, number>();
+
+/**
+ * The server's side of bounded waits, in the statement that already sets the zone (no extra round
+ * trip): each statement and lock wait ends after the timeout, and a session whose client stopped
+ * talking (mid-packet, or idle holding the writer's GET_LOCK) is closed once no live run could be
+ * that quiet. MariaDB bounds every statement (max_statement_time, seconds); MySQL only SELECTs
+ * (max_execution_time, ms).
+ */
+function serverTimeouts(timeoutMs: number, mariadb: boolean): string {
+  const waitS = Math.max(1, Math.ceil(timeoutMs / 1000));
+  const idleS = Math.ceil(stalledHolderMs(timeoutMs) / 1000);
+  return [
+    mariadb ? `max_statement_time = ${timeoutMs / 1000}` : `max_execution_time = ${timeoutMs}`,
+    `lock_wait_timeout = ${waitS}`,
+    `innodb_lock_wait_timeout = ${waitS}`,
+    `net_read_timeout = ${idleS}`,
+    `net_write_timeout = ${idleS}`,
+    `wait_timeout = ${idleS}`,
+  ].join(', ');
 }
 
 /**
@@ -55,7 +100,7 @@ export async function openMysql(target: ConnectionTarget, role: Role): Promise<M
  * exits right after need not wait for the server to close its end (a few ms per run).
  */
 export async function closeMysql(connection: Connection, detach = false): Promise<void> {
-  await connection.end().catch(() => connection.destroy());
+  await endWithin(connection.end().catch(() => connection.destroy()), closeWithin.get(connection) ?? 2_000, () => connection.destroy());
   if (detach) (connection as unknown as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
 }
 
@@ -90,7 +135,7 @@ function describeConnectError(error: unknown, target: ConnectionTarget, role: Ro
     case 'EAI_AGAIN':
       return `host "${where.hostname}" was not found: check the host in ${flag}`;
     case 'ETIMEDOUT':
-      return `at ${host} did not answer within 10 s: check host, port and firewall`;
+      return `at ${host} did not answer within ${seconds(timeoutOf(target))} s (--timeout / SYNC_TIMEOUT_SECONDS): check host, port and firewall`;
     default:
       return `connection to ${host} failed: ${scrub(e.message ?? String(error), [...secrets, passwordOf(target) ?? ''])}`;
   }

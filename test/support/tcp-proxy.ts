@@ -1,7 +1,10 @@
 /**
  * A TCP proxy in front of a database, for fault tests: it can cut every open connection once the
  * client has sent a given number of bytes (i.e. in the middle of a batch), and can refuse every
- * later connection (the database gone for good).
+ * later connection (the database gone for good). It can also stall: stop forwarding both ways
+ * without closing anything, like a hung middlebox or a black-holed route. Stalled sockets stop
+ * being read, so the sender's buffers fill as they would; connections accepted while stalled get
+ * no answer; the server keeps its end open (its session lives on, e.g. in COPY).
  */
 import net from 'net';
 
@@ -13,8 +16,12 @@ export class TcpProxy {
   private receivedBytes = 0;
   private cutAtReceived: number | null = null;
   private refusing = false;
+  private stalled = false;
+  private stallAt: number | null = null;
+  private stallAtReceived: number | null = null;
   connections = 0;
   cuts = 0;
+  stalls = 0;
   port = 0;
 
   constructor(private readonly targetPort: number, private readonly targetHost = '127.0.0.1') {}
@@ -37,6 +44,24 @@ export class TcpProxy {
     this.cutAtReceived = this.receivedBytes + bytes;
   }
 
+  /** Stop forwarding now, both ways, on every connection, without closing any. */
+  stall(): void {
+    if (this.stalled) return;
+    this.stalled = true;
+    this.stalls++;
+    for (const s of this.sockets) s.pause();
+  }
+
+  /** Stall once clients have sent `bytes` more bytes (e.g. in the middle of a batch's rows). */
+  stallAfter(bytes: number): void {
+    this.stallAt = this.sentBytes + bytes;
+  }
+
+  /** Stall once the server has sent `bytes` more bytes (e.g. in the middle of a page of rows). */
+  stallAfterReceived(bytes: number): void {
+    this.stallAtReceived = this.receivedBytes + bytes;
+  }
+
   private afterCutRefuse = false;
   private commitsToPass: number | null = null;
   private swallowNextReply = false;
@@ -55,18 +80,32 @@ export class TcpProxy {
       return;
     }
     this.connections++;
+    if (this.stalled) {
+      // Accepted by the kernel, never answered: a client waits for the server's greeting.
+      this.sockets.add(client);
+      client.pause();
+      client.on('error', () => client.destroy());
+      return;
+    }
     const upstream = net.connect(this.targetPort, this.targetHost);
     this.sockets.add(client).add(upstream);
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-      this.sockets.delete(client);
-      this.sockets.delete(upstream);
+    const drop = (side: net.Socket) => () => {
+      // A stalled proxy forwards no close either: the other side stays open, as behind a hung middlebox.
+      for (const s of this.stalled ? [side] : [client, upstream]) {
+        s.destroy();
+        this.sockets.delete(s);
+      }
     };
-    client.on('error', drop).on('close', drop);
-    upstream.on('error', drop).on('close', drop);
+    client.on('error', drop(client)).on('close', drop(client));
+    upstream.on('error', drop(upstream)).on('close', drop(upstream));
     upstream.on('data', (d) => {
+      if (this.stalled) return;
       this.receivedBytes += d.length;
+      if (this.stallAtReceived !== null && this.receivedBytes >= this.stallAtReceived) {
+        this.stallAtReceived = null;
+        this.stall();
+        return;
+      }
       if (this.cutAtReceived !== null && this.receivedBytes >= this.cutAtReceived) {
         this.cutAtReceived = null;
         this.cuts++;
@@ -84,7 +123,13 @@ export class TcpProxy {
       client.write(d);
     });
     client.on('data', (d) => {
+      if (this.stalled) return;
       this.sentBytes += d.length;
+      if (this.stallAt !== null && this.sentBytes >= this.stallAt) {
+        this.stallAt = null;
+        this.stall();
+        return;
+      }
       if (this.cutAt !== null && this.sentBytes >= this.cutAt) {
         this.cutAt = null;
         this.cuts++;

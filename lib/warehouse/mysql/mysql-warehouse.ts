@@ -94,7 +94,7 @@ export class MySqlWarehouse implements Warehouse {
    */
   private async refuseStalledHolder(table: WarehouseTable, name: string): Promise<void> {
     const [rows] = await this.connection.query({
-      sql: `SELECT p.ID, p.COMMAND, p.TIME, p.USER, p.HOST, LEFT(REGEXP_REPLACE(p.INFO, '\\s+', ' '), 60)
+      sql: `SELECT p.ID, p.COMMAND, p.TIME, p.USER, p.HOST, LEFT(REGEXP_REPLACE(p.INFO, '[[:space:]]+', ' '), 60)
         FROM information_schema.PROCESSLIST p WHERE p.ID = IS_USED_LOCK(?)`,
       values: [name],
       rowsAsArray: true,

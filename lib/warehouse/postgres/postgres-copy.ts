@@ -168,6 +168,15 @@ export class CopyIn {
     return this.send(chunk, release);
   }
 
+  /**
+   * True while the server is what this COPY waits for: its rows are all sent (or it was aborted)
+   * and the reply is due, or the socket will not take more. Not while the producer (the source)
+   * has nothing to write: a slow source is not a stalled warehouse.
+   */
+  waitingOnServer(): boolean {
+    return this.ended || this.awaitingDrain;
+  }
+
   /** Called once, the next time a paused producer may write again. */
   onDrain(listener: () => void): void {
     this.drainListener = listener;

@@ -1,0 +1,82 @@
+/**
+ * The client's half of bounded waits: a connection that owes a reply and sends nothing for too long
+ * is dropped with one line naming the server. A statement the server is still working on and a
+ * dead or stalled peer look the same from here (no bytes), which is why the servers also cancel
+ * each statement after the timeout (lib/time-budget.ts) and the client waits a little longer: a
+ * server that answers at all answers first. TCP keepalive does not replace this: a stalled proxy,
+ * pooler or middlebox keeps acknowledging probes while forwarding nothing.
+ */
+import type { Socket } from 'net';
+import { RunError } from './errors';
+import { seconds } from './time-budget';
+
+/** A database stopped answering mid-run; whole batches already committed stay. */
+export class StalledError extends RunError {}
+
+export class StallWatch {
+  private owedSince: number | null = null;
+  private lastProgress = Date.now();
+  private readonly timer: NodeJS.Timeout;
+  /** True once the watch has dropped the connection. */
+  stalled = false;
+
+  /**
+   * `owed`: true while the server owes this client something (a reply, or room to write), as
+   * opposed to the client itself waiting, e.g. a source paused because the warehouse is full.
+   * `describe` names the server for the message: "warehouse PostgreSQL at db.example:5432".
+   */
+  constructor(
+    private readonly socket: Socket,
+    private readonly limitMs: number,
+    private readonly owed: () => boolean,
+    private readonly describe: string,
+  ) {
+    socket.on('data', this.progress).on('drain', this.progress).once('close', () => this.stop());
+    this.timer = setInterval(this.check, Math.max(50, Math.min(1_000, limitMs / 8)));
+    // A watch must never keep a process alive on its own.
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.socket.off('data', this.progress).off('drain', this.progress);
+  }
+
+  private readonly progress = (): void => {
+    this.lastProgress = Date.now();
+  };
+
+  private readonly check = (): void => {
+    if (!this.owed()) {
+      this.owedSince = null;
+      return;
+    }
+    const now = Date.now();
+    this.owedSince ??= now;
+    if (now - Math.max(this.owedSince, this.lastProgress) < this.limitMs) return;
+    this.stalled = true;
+    this.stop();
+    // Destroying with the error makes the driver reject whatever waits on this connection with it.
+    this.socket.destroy(
+      new StalledError(
+        `the ${this.describe} stopped answering: nothing came back for ${seconds(this.limitMs)} s while a reply was due ` +
+          `(--timeout / SYNC_TIMEOUT_SECONDS); check that server and the network to it, then run again`,
+      ),
+    );
+  };
+}
+
+/**
+ * Waits for a connection's goodbye at most `ms`, then drops it: a close must not hang a run that is
+ * otherwise done (the goodbye of a stalled connection never comes back).
+ */
+export async function endWithin(ending: Promise<unknown>, ms: number, drop: () => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), ms);
+    timer.unref();
+  });
+  const outcome = await Promise.race([ending.then(() => 'ended' as const, () => 'ended' as const), late]);
+  clearTimeout(timer);
+  if (outcome === 'late') drop();
+}

@@ -1,0 +1,205 @@
+/**
+ * Bounded waits: a database that stops answering (a TCP proxy that stalls: forwards nothing either
+ * way and closes nothing) ends the built CLI with one line naming it, instead of a hang; a writer
+ * lock held by a stalled or orphaned session is reported as a problem, not as a successful skip.
+ * --timeout 1 keeps each case to seconds; the stalled-holder threshold is then 2 x 1 + 5 = 7 s.
+ */
+import mysql from 'mysql2/promise';
+import { Client } from 'pg';
+import {
+  cliProcess, createCourseTables, freshDatabases, generateRows, MYSQL_SERVER, warehouseKeys, type ChildResult, type TestDatabases,
+} from '../support/databases';
+import { TcpProxy } from '../support/tcp-proxy';
+
+const DB = 'test_timeouts';
+/** The MySQL/MariaDB warehouse's database. */
+const MYSQL_WH = 'test_timeouts_wh';
+const ROWS = 20_000;
+const STALLED_HOLDER_MS = 7_000;
+let db: TestDatabases;
+let mysqlWarehouse: mysql.Connection;
+const proxies: TcpProxy[] = [];
+
+jest.setTimeout(60_000);
+
+beforeAll(async () => {
+  db = await freshDatabases(DB);
+  await createCourseTables(db);
+  await generateRows(db, 1, ROWS);
+  const admin = await mysql.createConnection({ uri: `${MYSQL_SERVER}/mysql` });
+  await admin.query(`DROP DATABASE IF EXISTS ${MYSQL_WH}`);
+  await admin.query(`CREATE DATABASE ${MYSQL_WH}`);
+  await admin.end();
+  mysqlWarehouse = await mysql.createConnection({ uri: `${MYSQL_SERVER}/${MYSQL_WH}` });
+  await mysqlWarehouse.query('CREATE TABLE sales_data (rowid INT NOT NULL, product_id INT, customer_id INT, quantity INT, price DECIMAL(8,2), timestamp DATETIME)');
+});
+afterAll(async () => {
+  for (const p of proxies) await p.stop();
+  await mysqlWarehouse.query(`DROP DATABASE IF EXISTS ${MYSQL_WH}`);
+  await mysqlWarehouse.end();
+  await db.close();
+});
+
+async function proxyTo(port: number): Promise<TcpProxy> {
+  const proxy = await new TcpProxy(port).start();
+  proxies.push(proxy);
+  return proxy;
+}
+
+const pgVia = (port: number) => `postgres://root@127.0.0.1:${port}/${DB}`;
+const mysqlVia = (port: number, database: string) => `mysql://root@127.0.0.1:${port}/${database}`;
+
+function run(source: string, warehouse: string, ...more: string[]): Promise<ChildResult> {
+  return cliProcess(['--source', source, '--warehouse', warehouse, '--timeout', '1', '--batch-size', '5000', ...more]);
+}
+
+/** The one line on stderr, without the program's prefix. */
+function oneLine(result: ChildResult): string {
+  const lines = result.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  return lines[0].replace(/^warehouse-sync: /, '');
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('the warehouse stalls in the middle of a batch: one line naming it, exit 1, whole batches; the orphan left in COPY is reported, not skipped', async () => {
+  const proxy = await proxyTo(5432);
+  // A 5,000-row batch is ~95 KB of COPY text: 150 KB in is inside the second batch.
+  proxy.stallAfter(150_000);
+  const stalled = await run(db.sourceUrl, pgVia(proxy.port));
+  expect(proxy.stalls).toBe(1);
+  expect(stalled.code).toBe(1);
+  expect(oneLine(stalled)).toMatch(
+    /^the warehouse \(PostgreSQL at 127\.0\.0\.1:\d+\) stopped answering: nothing came back for 2 s while a reply was due \(--timeout \/ SYNC_TIMEOUT_SECONDS\); check that server and the network to it, then run again$/,
+  );
+  expect(await warehouseKeys(db)).toEqual({ count: 5000, distinct: 5000, min: 1, max: 5000 });
+
+  // Behind the stalled proxy the backend is still in COPY, waiting for its client, holding the
+  // writer lock: no server timeout ends that. Young, it may be a live run: skipped, exit 0.
+  const holder = await db.pg.query(
+    "SELECT pid, wait_event FROM pg_stat_activity WHERE datname = $1 AND application_name = 'warehouse-sync' AND query LIKE 'BEGIN; COPY%'", [DB],
+  );
+  expect(holder.rows).toEqual([{ pid: expect.any(Number), wait_event: 'ClientRead' }]);
+  const pid = holder.rows[0].pid as number;
+  const young = await run(db.sourceUrl, db.warehouseUrl, '--json');
+  expect(young.code).toBe(0);
+  expect(JSON.parse(young.stdout)).toMatchObject({ ok: true, tables: [{ skipped: true, inserted: 0 }] });
+
+  // Older than any run could be: a problem, naming the session and what to do.
+  await sleep(STALLED_HOLDER_MS);
+  const old = await run(db.sourceUrl, db.warehouseUrl, '--json');
+  expect(old.code).toBe(1);
+  expect(JSON.parse(old.stdout)).toMatchObject({ ok: false, tables: [{ skipped: false, inserted: 0 }] });
+  expect(oneLine(old)).toMatch(
+    new RegExp(
+      `^the writer lock on public\\.sales_data is held by PostgreSQL session pid ${pid} \\(application "warehouse-sync" from 127\\.0\\.0\\.1\\), ` +
+        `running "BEGIN; COPY "public"\\."sales_data" .*" and waiting for its client for \\d+(\\.\\d)? s, longer than a live run would ` +
+        `\\(2 x --timeout \\+ 5 s = 7 s\\): a stalled or orphaned session, so runs cannot proceed\\. ` +
+        `If no run is still going, end it with SELECT pg_terminate_backend\\(${pid}\\); and run again$`,
+    ),
+  );
+
+  // Doing what the line says lets the next run finish exactly.
+  await db.pg.query('SELECT pg_terminate_backend($1)', [pid]);
+  await sleep(200);
+  const after = await run(db.sourceUrl, db.warehouseUrl);
+  expect(after.stderr).toBe('');
+  expect(after.code).toBe(0);
+  expect(await warehouseKeys(db)).toEqual({ count: ROWS, distinct: ROWS, min: 1, max: ROWS });
+});
+
+test('the source stalls in the middle of a page: one line naming it, exit 1, whole batches only', async () => {
+  await db.pg.query('TRUNCATE sales_data');
+  const proxy = await proxyTo(3306);
+  // Rows come back at ~20 bytes each: 150 KB from the server is inside the second page.
+  proxy.stallAfterReceived(150_000);
+  const stalled = await run(mysqlVia(proxy.port, DB), db.warehouseUrl);
+  expect(proxy.stalls).toBe(1);
+  expect(stalled.code).toBe(1);
+  expect(oneLine(stalled)).toMatch(
+    /^source query failed: the source \(MySQL at 127\.0\.0\.1:\d+\) stopped answering: nothing came back for 2 s while a reply was due \(--timeout \/ SYNC_TIMEOUT_SECONDS\); check that server and the network to it, then run again$/,
+  );
+  const keys = await warehouseKeys(db);
+  expect(keys.count % 5000).toBe(0);
+  expect(keys).toEqual({ count: keys.count, distinct: keys.count, min: keys.count ? 1 : null, max: keys.count || null });
+  expect(keys.count).toBeLessThan(ROWS);
+});
+
+test('a server that accepts the connection and never answers: exit 2 before writing, one line naming it', async () => {
+  const pgProxy = await proxyTo(5432);
+  const mysqlProxy = await proxyTo(3306);
+  pgProxy.stall();
+  mysqlProxy.stall();
+  const [warehouse, source] = await Promise.all([
+    run(db.sourceUrl, pgVia(pgProxy.port)),
+    run(mysqlVia(mysqlProxy.port, DB), db.warehouseUrl),
+  ]);
+  expect(warehouse.code).toBe(2);
+  expect(oneLine(warehouse)).toMatch(
+    /^warehouse at 127\.0\.0\.1:\d+ did not answer within 1 s \(--timeout \/ SYNC_TIMEOUT_SECONDS\): check host, port and firewall$/,
+  );
+  expect(source.code).toBe(2);
+  expect(oneLine(source)).toMatch(
+    /^source at 127\.0\.0\.1:\d+ did not answer within 1 s \(--timeout \/ SYNC_TIMEOUT_SECONDS\): check host, port and firewall$/,
+  );
+});
+
+test('a MySQL warehouse stalls in the middle of an INSERT: one line, exit 1; the server ends the orphan itself, and the next run finishes exactly', async () => {
+  const proxy = await proxyTo(3306);
+  // A 5,000-row INSERT is ~110 KB of SQL: 150 KB in is inside the second batch.
+  proxy.stallAfter(150_000);
+  const stalled = await run(db.sourceUrl, mysqlVia(proxy.port, MYSQL_WH));
+  expect(stalled.code).toBe(1);
+  expect(oneLine(stalled)).toMatch(
+    /^the warehouse \(MySQL at 127\.0\.0\.1:\d+\) stopped answering: nothing came back for 2 s while a reply was due \(--timeout \/ SYNC_TIMEOUT_SECONDS\); check that server and the network to it, then run again$/,
+  );
+  const [[count]] = (await mysqlWarehouse.query({ sql: 'SELECT COUNT(*), COUNT(DISTINCT rowid) FROM sales_data', rowsAsArray: true })) as unknown as [[number, number][]];
+  expect(count).toEqual([5000, 5000]);
+
+  // The orphan behind the proxy holds GET_LOCK with half an INSERT read; net_read_timeout (7 s
+  // with --timeout 1) makes the server drop it and release the lock.
+  await sleep(STALLED_HOLDER_MS + 1_000);
+  const after = await run(db.sourceUrl, mysqlVia(3306, MYSQL_WH), '--json');
+  expect(after.stderr).toBe('');
+  expect(after.code).toBe(0);
+  expect(JSON.parse(after.stdout).tables[0]).toMatchObject({ skipped: false, inserted: ROWS - 5000 });
+  const [[total]] = (await mysqlWarehouse.query({ sql: 'SELECT COUNT(*), COUNT(DISTINCT rowid) FROM sales_data', rowsAsArray: true })) as unknown as [[number, number][]];
+  expect(total).toEqual([ROWS, ROWS]);
+});
+
+test('a MySQL session idle on the writer lock for longer than any run: reported with the KILL that ends it', async () => {
+  const holder = await mysql.createConnection({ uri: `${MYSQL_SERVER}/${MYSQL_WH}` });
+  try {
+    const [[[id]]] = (await holder.query({ sql: `SELECT CONNECTION_ID(), GET_LOCK('warehouse-sync:${MYSQL_WH}.sales_data', 0)`, rowsAsArray: true })) as unknown as [[number][]];
+    const young = await run(db.sourceUrl, mysqlVia(3306, MYSQL_WH), '--json');
+    expect(young.code).toBe(0);
+    expect(JSON.parse(young.stdout)).toMatchObject({ ok: true, tables: [{ skipped: true }] });
+    await sleep(STALLED_HOLDER_MS + 1_000);
+    const old = await run(db.sourceUrl, mysqlVia(3306, MYSQL_WH));
+    expect(old.code).toBe(1);
+    expect(oneLine(old)).toMatch(
+      new RegExp(
+        `^the writer lock on ${MYSQL_WH}\\.sales_data is held by MySQL connection ${id} \\(root@(localhost|127\\.0\\.0\\.1):\\d+\\), idle for \\d+ s, ` +
+          `longer than a live run would \\(2 x --timeout \\+ 5 s = 7 s\\): a stalled or orphaned session, so runs cannot proceed\\. ` +
+          `If no run is still going, end it with KILL ${id}; and run again$`,
+      ),
+    );
+  } finally {
+    await holder.end();
+  }
+});
+
+test('PostgreSQL ends a session of ours left idle on the writer lock, and with it the lock', async () => {
+  const { resolveConfig } = await import('../../lib/config');
+  const { openWarehouse } = await import('../../lib/warehouse/open-warehouse');
+  const config = resolveConfig({ warehouse: db.warehouseUrl, timeoutSeconds: 1 });
+  const warehouse = await openWarehouse(config.warehouse);
+  const table = (await warehouse.describeTable({ schema: null, name: 'sales_data' }))!;
+  expect(await warehouse.lockWriter(table, 0)).not.toBeNull();
+  const held = () => db.pg.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = $1)", [DB]);
+  expect((await held()).rows[0].n).toBe(1);
+  // The client goes quiet for good (as if frozen): the server's idle_session_timeout ends it.
+  await sleep(STALLED_HOLDER_MS + 1_000);
+  expect((await held()).rows[0].n).toBe(0);
+  await warehouse.close();
+});
