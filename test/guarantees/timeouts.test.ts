@@ -10,6 +10,9 @@ import {
   cliProcess, createCourseTables, freshDatabases, generateRows, MYSQL_SERVER, warehouseKeys, type ChildResult, type TestDatabases,
 } from '../support/databases';
 import { TcpProxy } from '../support/tcp-proxy';
+import { resolveConfig } from '../../lib/config';
+import { openWarehouse } from '../../lib/warehouse/open-warehouse';
+import type { Warehouse } from '../../lib/warehouse/warehouse';
 
 const DB = 'test_timeouts';
 /** The MySQL/MariaDB warehouse's database. */
@@ -20,8 +23,6 @@ let db: TestDatabases;
 let mysqlWarehouse: mysql.Connection;
 const proxies: TcpProxy[] = [];
 
-jest.setTimeout(60_000);
-
 beforeAll(async () => {
   db = await freshDatabases(DB);
   await createCourseTables(db);
@@ -31,7 +32,9 @@ beforeAll(async () => {
   await admin.query(`CREATE DATABASE ${MYSQL_WH}`);
   await admin.end();
   mysqlWarehouse = await mysql.createConnection({ uri: `${MYSQL_SERVER}/${MYSQL_WH}` });
-  await mysqlWarehouse.query('CREATE TABLE sales_data (rowid INT NOT NULL, product_id INT, customer_id INT, quantity INT, price DECIMAL(8,2), timestamp DATETIME)');
+  for (const table of ['sales_data', 'sales_data2']) {
+    await mysqlWarehouse.query(`CREATE TABLE ${table} (rowid INT NOT NULL, product_id INT, customer_id INT, quantity INT, price DECIMAL(8,2), timestamp DATETIME)`);
+  }
 });
 afterAll(async () => {
   for (const p of proxies) await p.stop();
@@ -106,7 +109,7 @@ test('the warehouse stalls in the middle of a batch: one line naming it, exit 1,
   expect(after.stderr).toBe('');
   expect(after.code).toBe(0);
   expect(await warehouseKeys(db)).toEqual({ count: ROWS, distinct: ROWS, min: 1, max: ROWS });
-});
+}, 40_000);
 
 test('the source stalls in the middle of a page: one line naming it, exit 1, whole batches only', async () => {
   await db.pg.query('TRUNCATE sales_data');
@@ -123,7 +126,7 @@ test('the source stalls in the middle of a page: one line naming it, exit 1, who
   expect(keys.count % 5000).toBe(0);
   expect(keys).toEqual({ count: keys.count, distinct: keys.count, min: keys.count ? 1 : null, max: keys.count || null });
   expect(keys.count).toBeLessThan(ROWS);
-});
+}, 15_000);
 
 test('a server that accepts the connection and never answers: exit 2 before writing, one line naming it', async () => {
   const pgProxy = await proxyTo(5432);
@@ -142,64 +145,86 @@ test('a server that accepts the connection and never answers: exit 2 before writ
   expect(oneLine(source)).toMatch(
     /^source at 127\.0\.0\.1:\d+ did not answer within 1 s \(--timeout \/ SYNC_TIMEOUT_SECONDS\): check host, port and firewall$/,
   );
-});
+  // Bounded below the drivers' own 10 s connect timeouts: the 1 s given is what ended the wait.
+}, 8_000);
 
-test('a MySQL warehouse stalls in the middle of an INSERT: one line, exit 1; the server ends the orphan itself, and the next run finishes exactly', async () => {
-  const proxy = await proxyTo(3306);
-  // A 5,000-row INSERT is ~110 KB of SQL: 150 KB in is inside the second batch.
-  proxy.stallAfter(150_000);
-  const stalled = await run(db.sourceUrl, mysqlVia(proxy.port, MYSQL_WH));
-  expect(stalled.code).toBe(1);
-  expect(oneLine(stalled)).toMatch(
-    /^the warehouse \(MySQL at 127\.0\.0\.1:\d+\) stopped answering: nothing came back for 2 s while a reply was due \(--timeout \/ SYNC_TIMEOUT_SECONDS\); check that server and the network to it, then run again$/,
-  );
-  const [[count]] = (await mysqlWarehouse.query({ sql: 'SELECT COUNT(*), COUNT(DISTINCT rowid) FROM sales_data', rowsAsArray: true })) as unknown as [[number, number][]];
-  expect(count).toEqual([5000, 5000]);
+/**
+ * Three sessions left holding a writer lock, set up together so that one wait past the 7 s
+ * threshold serves them all: a MySQL warehouse session orphaned mid-INSERT behind a stalled proxy,
+ * a MySQL session idle on the lock of a second table, and a PostgreSQL session of ours gone quiet.
+ */
+describe('sessions left holding a writer lock, after the stalled-holder threshold', () => {
+  let stalledInsert: ChildResult;
+  let youngIdleHolder: ChildResult;
+  let idleHolder: mysql.Connection;
+  let idleHolderId: number;
+  let quietWarehouse: Warehouse;
+  let pgLocksWhileYoung: number;
+  const pgLocks = async () =>
+    (await db.pg.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = $1)", [DB],
+    )).rows[0].n;
 
-  // The orphan behind the proxy holds GET_LOCK with half an INSERT read; net_read_timeout (7 s
-  // with --timeout 1) makes the server drop it and release the lock.
-  await sleep(STALLED_HOLDER_MS + 1_000);
-  const after = await run(db.sourceUrl, mysqlVia(3306, MYSQL_WH), '--json');
-  expect(after.stderr).toBe('');
-  expect(after.code).toBe(0);
-  expect(JSON.parse(after.stdout).tables[0]).toMatchObject({ skipped: false, inserted: ROWS - 5000 });
-  const [[total]] = (await mysqlWarehouse.query({ sql: 'SELECT COUNT(*), COUNT(DISTINCT rowid) FROM sales_data', rowsAsArray: true })) as unknown as [[number, number][]];
-  expect(total).toEqual([ROWS, ROWS]);
-});
-
-test('a MySQL session idle on the writer lock for longer than any run: reported with the KILL that ends it', async () => {
-  const holder = await mysql.createConnection({ uri: `${MYSQL_SERVER}/${MYSQL_WH}` });
-  try {
-    const [[[id]]] = (await holder.query({ sql: `SELECT CONNECTION_ID(), GET_LOCK('warehouse-sync:${MYSQL_WH}.sales_data', 0)`, rowsAsArray: true })) as unknown as [[number][]];
-    const young = await run(db.sourceUrl, mysqlVia(3306, MYSQL_WH), '--json');
-    expect(young.code).toBe(0);
-    expect(JSON.parse(young.stdout)).toMatchObject({ ok: true, tables: [{ skipped: true }] });
+  beforeAll(async () => {
+    const proxy = await proxyTo(3306);
+    // A 5,000-row INSERT is ~110 KB of SQL: 150 KB in is inside the second batch.
+    proxy.stallAfter(150_000);
+    idleHolder = await mysql.createConnection({ uri: `${MYSQL_SERVER}/${MYSQL_WH}` });
+    const [[[id]]] = (await idleHolder.query({ sql: `SELECT CONNECTION_ID(), GET_LOCK('warehouse-sync:${MYSQL_WH}.sales_data2', 0)`, rowsAsArray: true })) as unknown as [[number][]];
+    idleHolderId = id;
+    [stalledInsert, youngIdleHolder] = await Promise.all([
+      run(db.sourceUrl, mysqlVia(proxy.port, MYSQL_WH)),
+      run(db.sourceUrl, mysqlVia(3306, MYSQL_WH), '--table', 'sales_data:sales_data2', '--json'),
+    ]);
+    const config = resolveConfig({ warehouse: db.warehouseUrl, timeoutSeconds: 1 });
+    quietWarehouse = await openWarehouse(config.warehouse);
+    const table = (await quietWarehouse.describeTable({ schema: null, name: 'sales_data' }))!;
+    expect(await quietWarehouse.lockWriter(table, 0)).not.toBeNull();
+    pgLocksWhileYoung = await pgLocks();
     await sleep(STALLED_HOLDER_MS + 1_000);
-    const old = await run(db.sourceUrl, mysqlVia(3306, MYSQL_WH));
+  }, 40_000);
+  afterAll(async () => {
+    await idleHolder.end();
+    await quietWarehouse.close();
+  });
+
+  test('a MySQL warehouse stalls in the middle of an INSERT: one line, exit 1; the server ends the orphan itself, and the next run finishes exactly', async () => {
+    expect(stalledInsert.code).toBe(1);
+    expect(oneLine(stalledInsert)).toMatch(
+      /^the warehouse \(MySQL at 127\.0\.0\.1:\d+\) stopped answering: nothing came back for 2 s while a reply was due \(--timeout \/ SYNC_TIMEOUT_SECONDS\); check that server and the network to it, then run again$/,
+    );
+    expect(await mysqlKeys('sales_data')).toEqual([5000, 5000]);
+    // The orphan behind the proxy held GET_LOCK with half an INSERT read: net_read_timeout (7 s
+    // with --timeout 1) made the server drop it, its transaction and its lock.
+    const after = await run(db.sourceUrl, mysqlVia(3306, MYSQL_WH), '--json');
+    expect(after.stderr).toBe('');
+    expect(after.code).toBe(0);
+    expect(JSON.parse(after.stdout).tables[0]).toMatchObject({ skipped: false, inserted: ROWS - 5000 });
+    expect(await mysqlKeys('sales_data')).toEqual([ROWS, ROWS]);
+  }, 20_000);
+
+  test('a MySQL session idle on the writer lock: skipped while young; older than any run, reported with the KILL that ends it', async () => {
+    expect(youngIdleHolder.code).toBe(0);
+    expect(JSON.parse(youngIdleHolder.stdout)).toMatchObject({ ok: true, tables: [{ skipped: true, inserted: 0 }] });
+    const old = await run(db.sourceUrl, mysqlVia(3306, MYSQL_WH), '--table', 'sales_data:sales_data2');
     expect(old.code).toBe(1);
     expect(oneLine(old)).toMatch(
       new RegExp(
-        `^the writer lock on ${MYSQL_WH}\\.sales_data is held by MySQL connection ${id} \\(root@(localhost|127\\.0\\.0\\.1):\\d+\\), idle for \\d+ s, ` +
+        `^the writer lock on ${MYSQL_WH}\\.sales_data2 is held by MySQL connection ${idleHolderId} \\(root@(localhost|127\\.0\\.0\\.1):\\d+\\), idle for \\d+ s, ` +
           `longer than a live run would \\(2 x --timeout \\+ 5 s = 7 s\\): a stalled or orphaned session, so runs cannot proceed\\. ` +
-          `If no run is still going, end it with KILL ${id}; and run again$`,
+          `If no run is still going, end it with KILL ${idleHolderId}; and run again$`,
       ),
     );
-  } finally {
-    await holder.end();
-  }
+    expect(await mysqlKeys('sales_data2')).toEqual([0, 0]);
+  }, 20_000);
+
+  test('PostgreSQL ends a session of ours left idle on the writer lock, and with it the lock', async () => {
+    expect(pgLocksWhileYoung).toBe(1);
+    expect(await pgLocks()).toBe(0);
+  });
 });
 
-test('PostgreSQL ends a session of ours left idle on the writer lock, and with it the lock', async () => {
-  const { resolveConfig } = await import('../../lib/config');
-  const { openWarehouse } = await import('../../lib/warehouse/open-warehouse');
-  const config = resolveConfig({ warehouse: db.warehouseUrl, timeoutSeconds: 1 });
-  const warehouse = await openWarehouse(config.warehouse);
-  const table = (await warehouse.describeTable({ schema: null, name: 'sales_data' }))!;
-  expect(await warehouse.lockWriter(table, 0)).not.toBeNull();
-  const held = () => db.pg.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = $1)", [DB]);
-  expect((await held()).rows[0].n).toBe(1);
-  // The client goes quiet for good (as if frozen): the server's idle_session_timeout ends it.
-  await sleep(STALLED_HOLDER_MS + 1_000);
-  expect((await held()).rows[0].n).toBe(0);
-  await warehouse.close();
-});
+async function mysqlKeys(table: string): Promise<[number, number]> {
+  const [rows] = await mysqlWarehouse.query({ sql: `SELECT COUNT(*), COUNT(DISTINCT rowid) FROM ${table}`, rowsAsArray: true });
+  return (rows as [number, number][])[0];
+}
