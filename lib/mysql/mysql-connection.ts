@@ -78,9 +78,11 @@ const closeWithin = new WeakMap<Connection, number>();
 /**
  * The server's side of bounded waits, in the statement that already sets the zone (no extra round
  * trip): each statement and lock wait ends after the timeout, and a session whose client stopped
- * talking (mid-packet, or idle holding the writer's GET_LOCK) is closed once no live run could be
- * that quiet. MariaDB bounds every statement (max_statement_time, seconds); MySQL only SELECTs
- * (max_execution_time, ms).
+ * talking (idle holding the writer's GET_LOCK, or halfway through sending a statement: the server
+ * reads a command's first packet under wait_timeout, later packets under net_read_timeout) is
+ * closed once no live run could be that quiet; net_write_timeout lets a source paused by a busy
+ * warehouse wait as long. MariaDB bounds every statement (max_statement_time, seconds); MySQL only
+ * SELECTs (max_execution_time, ms).
  */
 function serverTimeouts(timeoutMs: number, mariadb: boolean): string {
   const waitS = Math.max(1, Math.ceil(timeoutMs / 1000));

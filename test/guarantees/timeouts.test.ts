@@ -194,8 +194,9 @@ describe('sessions left holding a writer lock, after the stalled-holder threshol
       /^the warehouse \(MySQL at 127\.0\.0\.1:\d+\) stopped answering: nothing came back for 2 s while a reply was due \(--timeout \/ SYNC_TIMEOUT_SECONDS\); check that server and the network to it, then run again$/,
     );
     expect(await mysqlKeys('sales_data')).toEqual([5000, 5000]);
-    // The orphan behind the proxy held GET_LOCK with half an INSERT read: net_read_timeout (7 s
-    // with --timeout 1) made the server drop it, its transaction and its lock.
+    // The orphan behind the proxy held GET_LOCK with half an INSERT read: wait_timeout (7 s with
+    // --timeout 1; MariaDB reads a command's first packet under it) made the server drop it, its
+    // transaction and its lock.
     const after = await run(db.sourceUrl, mysqlVia(3306, MYSQL_WH), '--json');
     expect(after.stderr).toBe('');
     expect(after.code).toBe(0);

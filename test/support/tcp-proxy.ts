@@ -102,6 +102,8 @@ export class TcpProxy {
       if (this.stalled) return;
       this.receivedBytes += d.length;
       if (this.stallAtReceived !== null && this.receivedBytes >= this.stallAtReceived) {
+        // Exactly the bytes before the mark get through, wherever the read's chunk ends.
+        client.write(d.subarray(0, d.length - (this.receivedBytes - this.stallAtReceived)));
         this.stallAtReceived = null;
         this.stall();
         return;
@@ -126,6 +128,7 @@ export class TcpProxy {
       if (this.stalled) return;
       this.sentBytes += d.length;
       if (this.stallAt !== null && this.sentBytes >= this.stallAt) {
+        upstream.write(d.subarray(0, d.length - (this.sentBytes - this.stallAt)));
         this.stallAt = null;
         this.stall();
         return;
