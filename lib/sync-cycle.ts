@@ -168,7 +168,9 @@ export async function runSync(config: SyncConfig, options: RunOptions = {}): Pro
 
 async function syncTable(plan: TablePlan, config: SyncConfig, source: MySqlSource, warehouse: Warehouse, report: TableReport, options: RunOptions): Promise<void> {
   const started = Date.now();
-  const lock = config.dryRun ? null : await warehouse.lockWriter(plan.warehouse, config.lockWaitSeconds * 1000);
+  // Waiting for another run's lock spends this run's budget too: never past its deadline.
+  const lockWaitMs = Math.max(0, Math.min(config.lockWaitSeconds * 1000, (options.deadline ?? Infinity) - started));
+  const lock = config.dryRun ? null : await warehouse.lockWriter(plan.warehouse, lockWaitMs);
   if (!config.dryRun && !lock) {
     report.skipped = true;
     options.hooks?.log?.({ event: 'table-skipped', table: plan.pair.label, reason: 'another run holds the writer lock' });

@@ -148,6 +148,21 @@ test('a server that accepts the connection and never answers: exit 2 before writ
   // Bounded below the drivers' own 10 s connect timeouts: the 1 s given is what ended the wait.
 }, 8_000);
 
+test('waiting for a live run\'s lock ends with the time budget, not after --lock-wait', async () => {
+  const holder = new Client({ connectionString: db.warehouseUrl });
+  await holder.connect();
+  try {
+    // The writer lock's key: the "WYNC" namespace and the table's oid.
+    await holder.query("SELECT pg_advisory_lock(x'57594e43'::int, 'public.sales_data'::regclass::oid::int)");
+    const waited = await run(db.sourceUrl, db.warehouseUrl, '--max-seconds', '1', '--lock-wait', '30', '--json');
+    expect(waited.stderr).toBe('');
+    expect(waited.code).toBe(0);
+    expect(JSON.parse(waited.stdout)).toMatchObject({ ok: true, tables: [{ skipped: true, inserted: 0 }] });
+  } finally {
+    await holder.end();
+  }
+}, 10_000);
+
 /**
  * Three sessions left holding a writer lock, set up together so that one wait past the 7 s
  * threshold serves them all: a MySQL warehouse session orphaned mid-INSERT behind a stalled proxy,
