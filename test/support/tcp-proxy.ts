@@ -19,6 +19,7 @@ export class TcpProxy {
   private stalled = false;
   private stallAt: number | null = null;
   private stallAtReceived: number | null = null;
+  private stallOnSent: string | null = null;
   connections = 0;
   cuts = 0;
   stalls = 0;
@@ -60,6 +61,11 @@ export class TcpProxy {
   /** Stall once the server has sent `bytes` more bytes (e.g. in the middle of a page of rows). */
   stallAfterReceived(bytes: number): void {
     this.stallAtReceived = this.receivedBytes + bytes;
+  }
+
+  /** Stall when a client sends `text` (e.g. a statement's first words): it never reaches the server. */
+  stallWhenSent(text: string): void {
+    this.stallOnSent = text;
   }
 
   private afterCutRefuse = false;
@@ -127,6 +133,11 @@ export class TcpProxy {
     client.on('data', (d) => {
       if (this.stalled) return;
       this.sentBytes += d.length;
+      if (this.stallOnSent !== null && d.includes(this.stallOnSent)) {
+        this.stallOnSent = null;
+        this.stall();
+        return;
+      }
       if (this.stallAt !== null && this.sentBytes >= this.stallAt) {
         upstream.write(d.subarray(0, d.length - (this.sentBytes - this.stallAt)));
         this.stallAt = null;
