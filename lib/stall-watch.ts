@@ -80,3 +80,22 @@ export async function endWithin(ending: Promise<unknown>, ms: number, drop: () =
   clearTimeout(timer);
   if (outcome === 'late') drop();
 }
+
+/** SQLSTATE / errno of a statement the server cancelled at the timeout this client set. */
+const STATEMENT_TIMEOUTS = new Set<string | number>(['57014', 1969, 3024]);
+
+/**
+ * Rewords, in place, the error of a statement the server cancelled at our own statement timeout,
+ * so that the line names the setting to raise; the error keeps its class and codes. (PostgreSQL's
+ * 57014 is also a user's cancel: only its statement-timeout message is reworded.)
+ */
+export function explainStatementTimeout(error: unknown, describe: string, timeoutMs: number): unknown {
+  const e = error as { code?: string; errno?: number; message?: string } | null;
+  if (!e || typeof e.message !== 'string') return error;
+  const cancelled = (e.code === '57014' && /statement timeout/.test(e.message)) || (e.errno !== undefined && STATEMENT_TIMEOUTS.has(e.errno));
+  if (cancelled) {
+    e.message = `the ${describe} cancelled a statement that ran longer than the ${seconds(timeoutMs)} s timeout: ` +
+      'if statements on tables this large need longer, raise --timeout / SYNC_TIMEOUT_SECONDS';
+  }
+  return error;
+}

@@ -7,7 +7,7 @@ import type { Socket } from 'net';
 import type { Connection, ConnectionOptions } from 'mysql2/promise';
 import { ConnectionTarget, passwordOf, scrub } from '../connection-url';
 import { ConnectionError } from '../errors';
-import { endWithin, StallWatch } from '../stall-watch';
+import { endWithin, explainStatementTimeout, StallWatch } from '../stall-watch';
 import { seconds, stalledHolderMs, stallLimitMs, timeoutOf } from '../time-budget';
 
 export interface MysqlSession {
@@ -53,7 +53,13 @@ export async function openMysql(target: ConnectionTarget, role: Role): Promise<M
   connection.on('error', () => undefined);
   const core = coreOf(connection);
   closeWithin.set(connection, Math.min(timeoutMs, 2_000));
-  new StallWatch(core.stream, stallLimitMs(timeoutMs), () => Boolean(core._command) && !core._paused, `${role} (MySQL at ${url.hostname}:${url.port || 3306})`);
+  const describe = `${role} (MySQL at ${url.hostname}:${url.port || 3306})`;
+  new StallWatch(core.stream, stallLimitMs(timeoutMs), () => Boolean(core._command) && !core._paused, describe);
+  // Every statement's error passes here, so one cancelled at our max_statement_time says which setting to raise.
+  const query = connection.query.bind(connection) as (...args: unknown[]) => Promise<unknown>;
+  Object.assign(connection, {
+    query: (...args: unknown[]) => query(...args).catch((error: unknown) => Promise.reject(explainStatementTimeout(error, describe, timeoutMs))),
+  });
   // TIMESTAMP values are rendered in the session zone: UTC makes them the stored instant.
   await connection.query(`SET time_zone = '+00:00', ${serverTimeouts(timeoutMs, /mariadb/i.test(core._handshakePacket?.serverVersion ?? ''))}`);
   return { connection, database, secrets };

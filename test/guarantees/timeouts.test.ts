@@ -141,6 +141,25 @@ test('verify: the warehouse stalls on its first checksum query: one line naming 
   );
 }, 15_000);
 
+test('a statement longer than --timeout is cancelled by the server, and the line names the setting to raise', async () => {
+  // Views that take 3 s to read, whatever is asked of them.
+  await db.pg.query('CREATE VIEW slow_sales AS SELECT s.* FROM sales_data s, pg_sleep(3)');
+  await mysqlWarehouse.query('CREATE VIEW slow_sales AS SELECT s.* FROM sales_data s, (SELECT SLEEP(3) AS z) t');
+  const status = (warehouse: string) =>
+    cliProcess(['status', '--source', db.sourceUrl, '--warehouse', warehouse, '--table', 'sales_data:slow_sales', '--timeout', '1']);
+  const [pg, my] = await Promise.all([status(db.warehouseUrl), status(mysqlVia(3306, MYSQL_WH))]);
+  expect(pg.code).toBe(1);
+  expect(oneLine(pg)).toBe(
+    'the warehouse (PostgreSQL at 127.0.0.1:5432) cancelled a statement that ran longer than the 1 s timeout: ' +
+      'if statements on tables this large need longer, raise --timeout / SYNC_TIMEOUT_SECONDS',
+  );
+  expect(my.code).toBe(1);
+  expect(oneLine(my)).toBe(
+    'the warehouse (MySQL at 127.0.0.1:3306) cancelled a statement that ran longer than the 1 s timeout: ' +
+      'if statements on tables this large need longer, raise --timeout / SYNC_TIMEOUT_SECONDS',
+  );
+}, 10_000);
+
 test('a server that accepts the connection and never answers: exit 2 before writing, one line naming it', async () => {
   const pgProxy = await proxyTo(5432);
   const mysqlProxy = await proxyTo(3306);

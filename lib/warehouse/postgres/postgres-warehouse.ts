@@ -14,7 +14,7 @@ import type { CopyTextBatch, KeyStats, LoadTarget, RangeDigest, Row, Warehouse, 
 import { CopyIn, writeRows } from './postgres-copy';
 import { canonicalRowSql, hasFloatFields, keyStatsSql, keyTextSql } from './postgres-canonical';
 import { TABLE_COLUMNS_SQL, TableColumnRow, toColumn } from './postgres-introspector';
-import { endWithin, StallWatch } from '../../stall-watch';
+import { endWithin, explainStatementTimeout, StallWatch } from '../../stall-watch';
 import { seconds, stalledHolderMs, stallLimitMs, timeoutOf } from '../../time-budget';
 
 /** Advisory-lock namespace ("WYNC"); the second half of the key is the table's oid. */
@@ -329,11 +329,18 @@ async function connect(target: ConnectionTarget): Promise<Client> {
     await client.end().catch(() => undefined);
     throw new ConnectionError(`warehouse ${describeConnectError(error, target)}`);
   }
+  const where = new URL(target.url);
+  const describe = `warehouse (PostgreSQL at ${where.hostname}:${where.port || 5432})`;
   const socket = socketOf(client);
-  if (socket) {
-    const where = new URL(target.url);
-    new StallWatch(socket, stallLimitMs(timeoutMs), () => owesReply(client), `warehouse (PostgreSQL at ${where.hostname}:${where.port || 5432})`);
-  }
+  if (socket) new StallWatch(socket, stallLimitMs(timeoutMs), () => owesReply(client), describe);
+  // Every statement's error passes here, so one cancelled at our statement_timeout says which setting to raise.
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  Object.assign(client, {
+    query: (...args: unknown[]) => {
+      const result = query(...args);
+      return result instanceof Promise ? result.catch((error: unknown) => Promise.reject(explainStatementTimeout(error, describe, timeoutMs))) : result;
+    },
+  });
   return client;
 }
 
