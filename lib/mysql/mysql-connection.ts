@@ -65,7 +65,10 @@ export async function openMysql(target: ConnectionTarget, role: Role): Promise<M
   return { connection, database, secrets };
 }
 
-/** The part of mysql2's connection under the promise wrapper that bounded waits look at. */
+/**
+ * The part of mysql2's connection under the promise wrapper that bounded waits look at (internal
+ * fields: should they change, the watch stops firing and test/guarantees/timeouts.test.ts fails).
+ */
 interface CoreConnection {
   stream: Socket;
   /** The command in flight (a query, the goodbye), if any. */

@@ -86,7 +86,9 @@ export interface Warehouse {
   describeTable(name: TableName): Promise<WarehouseTable | null>;
   /**
    * Takes the per-table writer lock for this connection, waiting up to `waitMs`; null if another
-   * writer still holds it. Must not block the warehouse's readers.
+   * writer still holds it. Must not block the warehouse's readers. Throws a RunError naming the
+   * holder and how to end it when the holder is not a live run but a stalled or orphaned session
+   * (quiet for longer than stalledHolderMs, lib/time-budget.ts): a skip would then last for good.
    */
   lockWriter(table: WarehouseTable, waitMs: number): Promise<WriterLock | null>;
   /** Largest key in the table; null when the table is empty. */

@@ -160,6 +160,17 @@ test('a statement longer than --timeout is cancelled by the server, and the line
   );
 }, 10_000);
 
+test('a --timeout that is not a positive number is refused: exit 2, one line, before connecting', async () => {
+  const [zero, text] = await Promise.all([
+    cliProcess(['--source', db.sourceUrl, '--warehouse', db.warehouseUrl, '--timeout', '0']),
+    cliProcess(['--source', db.sourceUrl, '--warehouse', db.warehouseUrl], { SYNC_TIMEOUT_SECONDS: 'soon' }),
+  ]);
+  expect(zero.code).toBe(2);
+  expect(oneLine(zero)).toBe('--timeout must be a number from 0.1 to 86400, got "0"');
+  expect(text.code).toBe(2);
+  expect(oneLine(text)).toBe('--timeout must be a number from 0.1 to 86400, got "soon"');
+});
+
 test('a server that accepts the connection and never answers: exit 2 before writing, one line naming it', async () => {
   const pgProxy = await proxyTo(5432);
   const mysqlProxy = await proxyTo(3306);

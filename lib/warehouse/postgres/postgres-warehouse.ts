@@ -344,7 +344,11 @@ async function connect(target: ConnectionTarget): Promise<Client> {
   return client;
 }
 
-/** The server owes a reply to any query but a COPY whose rows the client is still waiting for. */
+/**
+ * The server owes a reply to any query but a COPY whose rows the client is still waiting for.
+ * pg keeps its running query in `_getActiveQuery()` (internal; the public getter is deprecated):
+ * should that change, the watch stops firing and test/guarantees/timeouts.test.ts fails.
+ */
 function owesReply(client: Client): boolean {
   const active = (client as unknown as { _getActiveQuery?(): unknown })._getActiveQuery?.();
   if (active === null || active === undefined) return false;
