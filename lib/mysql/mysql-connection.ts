@@ -61,7 +61,13 @@ export async function openMysql(target: ConnectionTarget, role: Role): Promise<M
     query: (...args: unknown[]) => query(...args).catch((error: unknown) => Promise.reject(explainStatementTimeout(error, describe, timeoutMs))),
   });
   // TIMESTAMP values are rendered in the session zone: UTC makes them the stored instant.
-  await connection.query(`SET time_zone = '+00:00', ${serverTimeouts(timeoutMs, /mariadb/i.test(core._handshakePacket?.serverVersion ?? ''))}`);
+  const zone = "SET time_zone = '+00:00'";
+  await connection.query(`${zone}, ${serverTimeouts(timeoutMs, /mariadb/i.test(core._handshakePacket?.serverVersion ?? ''))}`).catch(async (error: unknown) => {
+    // ER_UNKNOWN_SYSTEM_VARIABLE: a server without one of the limits (MySQL before 5.7.8, some
+    // MySQL-compatible services). The client's stall watch still bounds every wait.
+    if ((error as { errno?: number }).errno !== 1193) throw error;
+    await connection.query(zone);
+  });
   return { connection, database, secrets };
 }
 
