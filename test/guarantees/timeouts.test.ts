@@ -69,12 +69,19 @@ test('the warehouse stalls in the middle of a batch: one line naming it, exit 1,
   const proxy = await proxyTo(5432);
   // A 5,000-row batch is ~95 KB of COPY text: 150 KB in is inside the second batch.
   proxy.stallAfter(150_000);
-  const stalled = await run(db.sourceUrl, pgVia(proxy.port));
+  const stalled = await run(db.sourceUrl, pgVia(proxy.port), '--json');
   expect(proxy.stalls).toBe(1);
   expect(stalled.code).toBe(1);
-  expect(oneLine(stalled)).toMatch(
+  const line = oneLine(stalled);
+  expect(line).toMatch(
     /^the warehouse \(PostgreSQL at 127\.0\.0\.1:\d+\) stopped answering: nothing came back for 2 s while a reply was due \(--timeout \/ SYNC_TIMEOUT_SECONDS\); check that server and the network to it, then run again$/,
   );
+  // The run still ends with its report: the first batch committed, the second not.
+  expect(JSON.parse(stalled.stdout)).toEqual({
+    ok: false,
+    error: line,
+    tables: [expect.objectContaining({ watermarkBefore: null, watermarkAfter: 5000, inserted: 5000, batches: 1, more: false, error: line })],
+  });
   expect(await warehouseKeys(db)).toEqual({ count: 5000, distinct: 5000, min: 1, max: 5000 });
 
   // Behind the stalled proxy the backend is still in COPY, waiting for its client, holding the
