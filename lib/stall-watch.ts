@@ -85,9 +85,10 @@ export async function endWithin(ending: Promise<unknown>, ms: number, drop: () =
 const STATEMENT_TIMEOUTS = new Set<string | number>(['57014', 1969, 3024]);
 
 /**
- * Rewords, in place, the error of a statement the server cancelled at our own statement timeout,
- * so that the line names the setting to raise; the error keeps its class and codes. (PostgreSQL's
- * 57014 is also a user's cancel: only its statement-timeout message is reworded.)
+ * Rewords, in place, the error of a statement the server cancelled at our own statement or lock
+ * timeout, so that the line says what happened and names the setting; the error keeps its class
+ * and codes (a lock timeout stays a fault the load path retries). PostgreSQL's 57014 is also a
+ * user's cancel: only its statement-timeout message is reworded.
  */
 export function explainStatementTimeout(error: unknown, describe: string, timeoutMs: number): unknown {
   const e = error as { code?: string; errno?: number; message?: string } | null;
@@ -96,6 +97,17 @@ export function explainStatementTimeout(error: unknown, describe: string, timeou
   if (cancelled) {
     e.message = `the ${describe} cancelled a statement that ran longer than the ${seconds(timeoutMs)} s timeout: ` +
       'if statements on tables this large need longer, raise --timeout / SYNC_TIMEOUT_SECONDS';
+  } else if (e.code === '55P03' && /lock timeout/.test(e.message)) {
+    e.message = `the ${describe} gave up waiting for a table lock that another session holds (a schema change, ` +
+      `VACUUM FULL or LOCK TABLE still running?) after ${seconds(pgLockTimeoutMs(timeoutMs))} s, half of --timeout / SYNC_TIMEOUT_SECONDS`;
   }
   return error;
+}
+
+/**
+ * PostgreSQL's lock_timeout: shorter than statement_timeout, which would otherwise always fire
+ * first, so that a statement stuck behind another session's lock is reported as that.
+ */
+export function pgLockTimeoutMs(timeoutMs: number): number {
+  return Math.ceil(timeoutMs / 2);
 }

@@ -167,6 +167,23 @@ test('a statement longer than --timeout is cancelled by the server, and the line
   );
 }, 10_000);
 
+test('a statement stuck behind another session\'s table lock is reported as that, after half the timeout', async () => {
+  const locker = new Client({ connectionString: db.warehouseUrl });
+  await locker.connect();
+  try {
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE sales_data IN ACCESS EXCLUSIVE MODE');
+    const blocked = await cliProcess(['status', '--source', db.sourceUrl, '--warehouse', db.warehouseUrl, '--timeout', '2']);
+    expect(blocked.code).toBe(1);
+    expect(oneLine(blocked)).toBe(
+      'the warehouse (PostgreSQL at 127.0.0.1:5432) gave up waiting for a table lock that another session holds ' +
+        '(a schema change, VACUUM FULL or LOCK TABLE still running?) after 1 s, half of --timeout / SYNC_TIMEOUT_SECONDS',
+    );
+  } finally {
+    await locker.end();
+  }
+}, 10_000);
+
 test('a --timeout that is not a positive number is refused: exit 2, one line, before connecting', async () => {
   const [zero, text] = await Promise.all([
     cliProcess(['--source', db.sourceUrl, '--warehouse', db.warehouseUrl, '--timeout', '0']),

@@ -14,7 +14,7 @@ import type { CopyTextBatch, KeyStats, LoadTarget, RangeDigest, Row, Warehouse, 
 import { CopyIn, writeRows } from './postgres-copy';
 import { canonicalRowSql, hasFloatFields, keyStatsSql, keyTextSql } from './postgres-canonical';
 import { TABLE_COLUMNS_SQL, TableColumnRow, toColumn } from './postgres-introspector';
-import { endWithin, explainStatementTimeout, StallWatch } from '../../stall-watch';
+import { endWithin, explainStatementTimeout, pgLockTimeoutMs, StallWatch } from '../../stall-watch';
 import { seconds, stalledHolderMs, stallLimitMs, timeoutOf } from '../../time-budget';
 
 /** Advisory-lock namespace ("WYNC"); the second half of the key is the table's oid. */
@@ -299,7 +299,7 @@ function serverTimeouts(timeoutMs: number): string {
   const keepaliveS = Math.max(1, Math.round(Math.min(timeoutMs, 60_000) / 1000));
   return [
     `-c statement_timeout=${timeoutMs}`,
-    `-c lock_timeout=${timeoutMs}`,
+    `-c lock_timeout=${pgLockTimeoutMs(timeoutMs)}`,
     `-c idle_in_transaction_session_timeout=${idleMs}`,
     `-c idle_session_timeout=${idleMs}`,
     `-c tcp_keepalives_idle=${keepaliveS}`,
