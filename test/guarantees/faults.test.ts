@@ -37,20 +37,35 @@ test('a connection cut mid-batch is retried and the run finishes exactly', async
   expect(await warehouseKeys(db)).toEqual({ count: ROWS, distinct: ROWS, min: 1, max: ROWS });
 });
 
-test('a connection lost after COMMIT reached the server: the batch is not loaded twice', async () => {
+test('a batch that committed but whose COMMIT reply was lost: counted as loaded, not sent again', async () => {
+  // The connection dies as the server's "COMMIT" CommandComplete for the third batch is on its way
+  // back: that batch is in the warehouse, the run only sees a dead connection.
   proxy.loseReplyToCommit(2);
+  proxy.countSent('COPY ');
   const result = await cli(args());
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
+  expect(proxy.commitRepliesLost).toBe(1);
   expect(proxy.cuts).toBe(1);
+  expect(proxy.connections).toBe(2);
+  // Ten batches, ten COPY statements: the run found the third batch in the warehouse after
+  // reconnecting and went on from its last key. Re-sending it would be an eleventh COPY (and, on
+  // this table without a key, 10,000 doubled rows).
+  expect(proxy.sentCounts.get('COPY ')).toBe(10);
   expect(JSON.parse(result.stdout).tables[0]).toMatchObject({ newRows: ROWS, inserted: ROWS, batches: 10 });
   expect(await warehouseKeys(db)).toEqual({ count: ROWS, distinct: ROWS, min: 1, max: ROWS });
 });
 
-test('with the warehouse gone for good: exit 1, one clear line, only whole batches', async () => {
+test('with the warehouse gone for good: 5 attempts with backoff, then exit 1, one clear line, only whole batches', async () => {
   proxy.cutAfter(600_000, { thenRefuse: true });
+  const started = Date.now();
   const result = await cli(args());
+  const elapsed = Date.now() - started;
   expect(result.code).toBe(1);
+  // Five attempts are five connections refused by the gone warehouse, and between them the
+  // backoff's sleeps of 200, 400, 800, 1,600 and 3,200 ms: a lower bound no scheduler can shorten.
+  expect(proxy.refused).toBe(5);
+  expect(elapsed).toBeGreaterThanOrEqual(6_200);
   const lines = result.stderr.trim().split('\n');
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatch(

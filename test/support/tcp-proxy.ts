@@ -8,6 +8,9 @@
  */
 import net from 'net';
 
+/** PostgreSQL's CommandComplete message for COMMIT: 'C', length 11, "COMMIT\0". */
+const COMMIT_COMPLETE = Buffer.from('C\x00\x00\x00\x0bCOMMIT\x00', 'latin1');
+
 export class TcpProxy {
   private server!: net.Server;
   private sockets = new Set<net.Socket>();
@@ -20,7 +23,10 @@ export class TcpProxy {
   private stallAt: number | null = null;
   private stallAtReceived: number | null = null;
   private stallOnSent: string | null = null;
+  private rewrites: Array<[Buffer, Buffer]> = [];
   connections = 0;
+  /** Connections refused while the database is "gone" (each is one connect attempt by a client). */
+  refused = 0;
   cuts = 0;
   stalls = 0;
   port = 0;
@@ -68,20 +74,36 @@ export class TcpProxy {
     this.stallOnSent = text;
   }
 
+  /** Replaces `from` by `to` (same length, so protocol lengths stay right) in what clients send. */
+  rewriteSent(from: string, to: string): void {
+    if (from.length !== to.length) throw new Error('a rewrite must keep the length');
+    this.rewrites.push([Buffer.from(from), Buffer.from(to)]);
+  }
+
   private afterCutRefuse = false;
   private commitsToPass: number | null = null;
-  private swallowNextReply = false;
 
   /**
-   * Lets `n` COMMITs through, then forwards the next COMMIT to the server but drops the connection
-   * instead of passing back the server's reply: the commit lands, the client sees a dead connection.
+   * Lets `n` COMMIT replies through, then drops every connection at the next one instead of passing
+   * it back: the commit has landed, the client sees a dead connection. Watched on the server's side
+   * (PostgreSQL's CommandComplete "COMMIT"), because the client sends its COMMIT with the batch's
+   * BEGIN and COPY, before the rows: cutting on what the client sends would cut before the commit.
    */
   loseReplyToCommit(n: number): void {
     this.commitsToPass = n;
   }
 
+  /** How many client writes contain `text` from now on (e.g. "COPY " for PostgreSQL batches), in `sentCounts`. */
+  countSent(text: string): void {
+    this.sentCounts.set(text, 0);
+  }
+
+  readonly sentCounts = new Map<string, number>();
+  commitRepliesLost = 0;
+
   private accept(client: net.Socket): void {
     if (this.refusing) {
+      this.refused++;
       client.destroy();
       return;
     }
@@ -121,18 +143,25 @@ export class TcpProxy {
         this.sockets.clear();
         return;
       }
-      if (this.swallowNextReply) {
-        this.swallowNextReply = false;
-        this.cuts++;
-        for (const s of this.sockets) s.destroy();
-        this.sockets.clear();
-        return;
+      if (this.commitsToPass !== null && d.includes(COMMIT_COMPLETE)) {
+        if (this.commitsToPass === 0) {
+          this.commitsToPass = null;
+          this.commitRepliesLost++;
+          this.cuts++;
+          for (const s of this.sockets) s.destroy();
+          this.sockets.clear();
+          return;
+        }
+        this.commitsToPass--;
       }
       client.write(d);
     });
     client.on('data', (d) => {
       if (this.stalled) return;
       this.sentBytes += d.length;
+      for (const [from, to] of this.rewrites) {
+        for (let at = d.indexOf(from); at >= 0; at = d.indexOf(from, at + 1)) to.copy(d, at);
+      }
       if (this.stallOnSent !== null && d.includes(this.stallOnSent)) {
         this.stallOnSent = null;
         this.stall();
@@ -152,14 +181,7 @@ export class TcpProxy {
         this.sockets.clear();
         return;
       }
-      if (this.commitsToPass !== null && d.includes('COMMIT\0')) {
-        if (this.commitsToPass === 0) {
-          this.commitsToPass = null;
-          this.swallowNextReply = true;
-        } else {
-          this.commitsToPass--;
-        }
-      }
+      for (const [text, n] of this.sentCounts) if (d.includes(text)) this.sentCounts.set(text, n + 1);
       upstream.write(d);
     });
   }
