@@ -184,6 +184,18 @@ test('a statement stuck behind another session\'s table lock is reported as that
   }
 }, 10_000);
 
+test('a PostgreSQL that does not know idle_session_timeout (before 14) is still used, without it', async () => {
+  const proxy = await proxyTo(5432);
+  // The server then sees "-c xidle_session_timeout=…" and refuses the session naming it, as
+  // PostgreSQL 13 refuses "idle_session_timeout".
+  proxy.rewriteSent('-c idle_session_timeout', '-cxidle_session_timeout');
+  const result = await cliProcess(['status', '--source', db.sourceUrl, '--warehouse', pgVia(proxy.port), '--timeout', '1', '--json']);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  expect(proxy.connections).toBe(2);
+  expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, tables: [{ table: 'sales_data', sourceHighKey: ROWS }] });
+});
+
 test('a --timeout that is not a positive number is refused: exit 2, one line, before connecting', async () => {
   const [zero, text] = await Promise.all([
     cliProcess(['--source', db.sourceUrl, '--warehouse', db.warehouseUrl, '--timeout', '0']),

@@ -292,23 +292,23 @@ function socketOf(client: Client): Socket | undefined {
  * statement and lock wait is cancelled after the timeout; a session left idle (in a transaction
  * or not) by a client that stalled or vanished is ended, and with it its advisory lock, once no
  * live run could be that quiet; keepalive probes find a client host that is gone.
- * idle_session_timeout needs PostgreSQL 14 or later.
+ * idle_session_timeout needs PostgreSQL 14 or later (see connect).
  */
-function serverTimeouts(timeoutMs: number): string {
+function serverTimeouts(timeoutMs: number, idleSessionTimeout: boolean): string {
   const idleMs = stalledHolderMs(timeoutMs);
   const keepaliveS = Math.max(1, Math.round(Math.min(timeoutMs, 60_000) / 1000));
   return [
     `-c statement_timeout=${timeoutMs}`,
     `-c lock_timeout=${pgLockTimeoutMs(timeoutMs)}`,
     `-c idle_in_transaction_session_timeout=${idleMs}`,
-    `-c idle_session_timeout=${idleMs}`,
+    ...(idleSessionTimeout ? [`-c idle_session_timeout=${idleMs}`] : []),
     `-c tcp_keepalives_idle=${keepaliveS}`,
     `-c tcp_keepalives_interval=${Math.max(1, Math.round(keepaliveS / 3))}`,
     '-c tcp_keepalives_count=3',
   ].join(' ');
 }
 
-async function connect(target: ConnectionTarget): Promise<Client> {
+async function connect(target: ConnectionTarget, idleSessionTimeout = true): Promise<Client> {
   const { Client } = await import('pg');
   const timeoutMs = timeoutOf(target);
   const config: ClientConfig = {
@@ -317,7 +317,7 @@ async function connect(target: ConnectionTarget): Promise<Client> {
     keepAlive: true,
     keepAliveInitialDelayMillis: Math.min(timeoutMs, 60_000),
     // Timestamps cross as UTC text; `timestamptz` columns must not shift them by the server's zone.
-    options: `-c TimeZone=UTC -c client_encoding=UTF8 ${serverTimeouts(timeoutMs)}`,
+    options: `-c TimeZone=UTC -c client_encoding=UTF8 ${serverTimeouts(timeoutMs, idleSessionTimeout)}`,
     application_name: 'warehouse-sync',
   };
   const client = new Client(config);
@@ -327,6 +327,10 @@ async function connect(target: ConnectionTarget): Promise<Client> {
     await client.connect();
   } catch (error) {
     await client.end().catch(() => undefined);
+    // A server before PostgreSQL 14 refuses a session that names idle_session_timeout: once more
+    // without it (an idle orphan is then left to keepalive and the next run's stalled-holder check).
+    const e = error as { code?: string; message?: string };
+    if (idleSessionTimeout && e.code === '42704' && /idle_session_timeout/.test(e.message ?? '')) return connect(target, false);
     throw new ConnectionError(`warehouse ${describeConnectError(error, target)}`);
   }
   const where = new URL(target.url);
