@@ -1,31 +1,85 @@
 /**
- * One writer per table, and crash safety: two runs started together never insert the same row
- * (the warehouse table has no primary key, like the course's); a run killed with SIGKILL leaves
- * only whole committed batches and the next run completes the table exactly.
+ * One writer per table, and crash safety: a run started while another is mid-load is skipped (or,
+ * with --lock-wait, waits) and never inserts the same row (the warehouse table has no primary key,
+ * like the course's); readers are not blocked by a run mid-load; a run killed with SIGKILL while a
+ * batch is in flight leaves only whole committed batches and the next run completes the table.
+ *
+ * Each overlap is made certain rather than hoped for: the first run reaches the warehouse through a
+ * proxy the test pauses once a batch has committed, so the run holds the writer lock, mid-load,
+ * for as long as the test needs.
  */
+import net from 'net';
 import { Client } from 'pg';
-import { cli, cliProcess, createCourseTables, freshDatabases, generateRows, warehouseKeys, type TestDatabases } from '../support/databases';
+import { cli, cliProcess, createCourseTables, freshDatabases, generateRows, warehouseKeys, type ChildResult, type TestDatabases } from '../support/databases';
 
 const DB = 'test_overlap';
 const ROWS = 200_000;
+/** The writer lock of lib/warehouse/postgres: advisory lock ("WYNC", table oid). */
+const LOCK_CLASS = 0x5759_4e43;
 let db: TestDatabases;
+const proxies: PausableProxy[] = [];
 
 beforeAll(async () => {
   db = await freshDatabases(DB);
   await createCourseTables(db);
   await generateRows(db, 1, ROWS);
 });
-afterAll(() => db.close());
+afterAll(async () => {
+  await Promise.all(proxies.map((p) => p.stop()));
+  await db.close();
+});
 beforeEach(() => db.pg.query('TRUNCATE sales_data'));
 
 const args = () => ['--source', db.sourceUrl, '--warehouse', db.warehouseUrl, '--batch-size', '5000', '--json'];
 
-test('two runs started together: each key exactly once', async () => {
-  const [a, b] = await Promise.all([cliProcess(args()), cliProcess(args())]);
-  expect([a.code, b.code]).toEqual([0, 0]);
-  const reports = [JSON.parse(a.stdout).tables[0], JSON.parse(b.stdout).tables[0]];
-  // The loser is skipped, or (if it started after the winner finished) finds nothing new.
-  expect(reports.map((r) => r.inserted).sort((x, y) => x - y)).toEqual([0, ROWS]);
+async function committedRows(): Promise<number> {
+  return (await db.pg.query('SELECT count(*)::int AS n FROM sales_data')).rows[0].n;
+}
+
+/** Whether some session other than the caller's holds the writer lock of sales_data. */
+async function lockHeld(client: Client = db.pg): Promise<boolean> {
+  const r = await client.query(
+    `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()
+      AND classid = $1::bigint::oid AND objid = 'sales_data'::regclass::oid AND objsubid = 2`,
+    [LOCK_CLASS],
+  );
+  return r.rows[0].n === 1;
+}
+
+/**
+ * Starts a run through a paused-on-demand proxy and returns once it is mid-load: at least one
+ * batch committed, paused so that it stays there (holding the writer lock) until `resume()`.
+ */
+async function runPausedMidLoad(extra: string[] = []): Promise<{ run: Promise<ChildResult>; proxy: PausableProxy; committed: number }> {
+  const proxy = await PausableProxy.start(5432);
+  proxies.push(proxy);
+  const warehouse = db.warehouseUrl.replace(':5432/', `:${proxy.port}/`);
+  const run = cliProcess(['--source', db.sourceUrl, '--warehouse', warehouse, '--batch-size', '5000', '--json', ...extra]);
+  let ended = false;
+  void run.finally(() => (ended = true));
+  for (;;) {
+    if (ended) throw new Error(`the first run ended before the test saw it mid-load: ${(await run).stderr}`);
+    if ((await committedRows()) >= 5000) break;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  proxy.pause();
+  const committed = await committedRows();
+  expect(committed).toBeGreaterThan(0);
+  expect(committed).toBeLessThan(ROWS);
+  expect(await lockHeld()).toBe(true);
+  return { run, proxy, committed };
+}
+
+test('a run started while another is mid-load is skipped (exit 0) and writes nothing; each key exactly once', async () => {
+  const first = await runPausedMidLoad();
+  const second = await cliProcess(args());
+  // The first run, paused, could not have finished meanwhile: the two overlapped.
+  expect(await committedRows()).toBeLessThan(ROWS);
+  first.proxy.resume();
+  const a = await first.run;
+  expect([a.code, second.code]).toEqual([0, 0]);
+  expect(JSON.parse(second.stdout).tables[0]).toMatchObject({ skipped: true, inserted: 0, repaired: 0 });
+  expect(JSON.parse(a.stdout).tables[0]).toMatchObject({ skipped: false, inserted: ROWS, newRows: ROWS });
   expect(await warehouseKeys(db)).toEqual({ count: ROWS, distinct: ROWS, min: 1, max: ROWS });
 });
 
@@ -43,43 +97,68 @@ test('while another session holds the writer lock, a run is skipped (exit 0) and
   expect(await warehouseKeys(db)).toEqual({ count: ROWS, distinct: ROWS, min: 1, max: ROWS });
 });
 
-test('two runs with --lock-wait: the second waits, then finds nothing new', async () => {
-  const wait = [...args(), '--lock-wait', '120'];
-  const [a, b] = await Promise.all([cliProcess(wait), cliProcess(wait)]);
+test('with --lock-wait, a run started while another is mid-load waits for the lock, then finds nothing new', async () => {
+  const first = await runPausedMidLoad();
+  const waiting = cliProcess([...args(), '--lock-wait', '120']);
+  // The second run is seen polling for the lock while the first, paused, holds it mid-load.
+  for (let i = 0; ; i++) {
+    const r = await db.pg.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'warehouse-sync' AND query LIKE '%pg_try_advisory_lock%'`,
+      [DB],
+    );
+    if (r.rows[0].n === 1) break;
+    if (i > 600) throw new Error('the second run was never seen waiting for the writer lock');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  expect(await committedRows()).toBeLessThan(ROWS);
+  first.proxy.resume();
+  const [a, b] = await Promise.all([first.run, waiting]);
   expect([a.code, b.code]).toEqual([0, 0]);
-  const reports = [JSON.parse(a.stdout).tables[0], JSON.parse(b.stdout).tables[0]];
-  expect(reports.map((r) => r.inserted).sort((x, y) => x - y)).toEqual([0, ROWS]);
-  expect(reports.every((r) => !r.skipped)).toBe(true);
+  expect(JSON.parse(a.stdout).tables[0]).toMatchObject({ skipped: false, inserted: ROWS });
+  // It started from the first run's end: it held the lock only after the first run let go.
+  expect(JSON.parse(b.stdout).tables[0]).toMatchObject({ skipped: false, inserted: 0, watermarkBefore: ROWS });
   expect(await warehouseKeys(db)).toEqual({ count: ROWS, distinct: ROWS, min: 1, max: ROWS });
 });
 
-test('readers are not blocked while a run holds the writer lock', async () => {
+test('readers are not blocked while a run holds the writer lock mid-load', async () => {
   const reader = new Client({ connectionString: db.warehouseUrl });
   await reader.connect();
+  await reader.query("SET statement_timeout = '2s'");
+  const first = await runPausedMidLoad();
   let readsDuringRun = 0;
-  let running = true;
-  const run = cliProcess([...args(), '--batch-size', '1000']).finally(() => {
-    running = false;
-  });
-  while (running) {
-    await reader.query("SET statement_timeout = '2s'");
-    await reader.query('SELECT count(*) FROM sales_data');
-    readsDuringRun++;
+  try {
+    for (let i = 0; i < 5; i++) {
+      // A read counts only if, as it ran, the run held the lock and had not finished.
+      const n = (await reader.query('SELECT count(*)::int AS n FROM sales_data')).rows[0].n;
+      if (n > 0 && n < ROWS && (await lockHeld(reader))) readsDuringRun++;
+    }
+  } finally {
+    first.proxy.resume();
+    await reader.end();
   }
-  await reader.end();
-  expect((await run).code).toBe(0);
-  expect(readsDuringRun).toBeGreaterThan(0);
+  expect((await first.run).code).toBe(0);
+  expect(readsDuringRun).toBe(5);
 });
 
-test('SIGKILL mid-run leaves whole batches; the next run completes the table exactly', async () => {
+test('SIGKILL while a batch is in flight leaves whole batches; the next run completes the table exactly', async () => {
   const watcher = new Client({ connectionString: db.warehouseUrl });
   await watcher.connect();
+  let atKill: { committed: number; pid: number; query: string } | undefined;
   const killed = cliProcess([...args(), '--batch-size', '2000'], {}, (kill) => {
-    // Latch on the warehouse itself: kill once some batches have committed.
+    // Kill once some batches have committed and the run's session is inside a batch's COPY: one
+    // statement reads both, so the batch seen in flight is the one after the rows counted.
     const poll = async () => {
-      const n = (await watcher.query('SELECT count(*)::int AS n FROM sales_data')).rows[0].n;
-      if (n >= 20_000) kill();
-      else setTimeout(poll, 2);
+      const r = await watcher.query(
+        `SELECT (SELECT count(*)::int FROM sales_data) AS committed, a.pid, a.query FROM pg_stat_activity a
+          WHERE a.datname = $1 AND a.application_name = 'warehouse-sync' AND a.state = 'active' AND a.query LIKE '%COPY%FROM STDIN%'`,
+        [DB],
+      );
+      if (r.rows.length === 1 && r.rows[0].committed >= 20_000) {
+        kill();
+        atKill = r.rows[0];
+      } else {
+        setTimeout(poll, 1);
+      }
     };
     void poll();
   });
@@ -95,6 +174,10 @@ test('SIGKILL mid-run leaves whole batches; the next run completes the table exa
   }
   const afterKill = await warehouseKeys(db);
   await watcher.end();
+  expect(atKill).toBeDefined();
+  expect(atKill!.query).toMatch(/^BEGIN; COPY .* FROM STDIN; COMMIT$/);
+  // The batch in flight was rolled back or committed whole, never in part.
+  expect(afterKill.count).toBeGreaterThanOrEqual(atKill!.committed);
   expect(afterKill.count).toBeGreaterThanOrEqual(20_000);
   expect(afterKill.count).toBeLessThan(ROWS);
   expect(afterKill.count % 2000).toBe(0);
@@ -107,3 +190,42 @@ test('SIGKILL mid-run leaves whole batches; the next run completes the table exa
   expect(JSON.parse(verified.stdout).tables[0]).toMatchObject({ sourceRows: ROWS, warehouseRows: ROWS, missing: 0, differing: [], extra: 0, inStep: true });
   expect(verified.code).toBe(0);
 });
+
+/** A TCP proxy whose connections stop passing bytes (both ways) while paused. */
+class PausableProxy {
+  private readonly sockets = new Set<net.Socket>();
+  private paused = false;
+  private constructor(private readonly server: net.Server, readonly port: number) {}
+
+  static async start(targetPort: number): Promise<PausableProxy> {
+    let proxy: PausableProxy | undefined;
+    const server = net.createServer((client) => {
+      const upstream = net.connect(targetPort, '127.0.0.1');
+      for (const [from, to] of [[client, upstream], [upstream, client]]) {
+        from.pipe(to);
+        from.on('error', () => to.destroy());
+        proxy!.sockets.add(from);
+        from.on('close', () => proxy!.sockets.delete(from));
+        if (proxy!.paused) from.pause();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    proxy = new PausableProxy(server, (server.address() as net.AddressInfo).port);
+    return proxy;
+  }
+
+  pause(): void {
+    this.paused = true;
+    for (const s of this.sockets) s.pause();
+  }
+
+  resume(): void {
+    this.paused = false;
+    for (const s of this.sockets) s.resume();
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    if (this.server.listening) await new Promise((resolve) => this.server.close(resolve));
+  }
+}
