@@ -13,15 +13,43 @@ export type ColumnType =
    */
   | { kind: 'decimal'; precision: number | null; scale: number | null; maxPrecision?: number }
   | { kind: 'float'; bits: 32 | 64 }
-  /** maxChars / maxBytes null = unbounded; a warehouse counting bytes sets maxBytes. */
-  | { kind: 'text'; maxChars: number | null; maxBytes: number | null }
+  /**
+   * maxChars / maxBytes null = unbounded; a warehouse counting bytes sets maxBytes. `charset`: the
+   * characters the column can hold (absent = any). `nulFree`: the column cannot store U+0000
+   * (PostgreSQL text), which only the values themselves can show (see lib/value-checks.ts).
+   */
+  | { kind: 'text'; maxChars: number | null; maxBytes: number | null; charset?: Charset; nulFree?: boolean }
   | { kind: 'binary'; maxBytes: number | null }
   | { kind: 'date' }
-  | { kind: 'time'; fsp: number }
+  /** `day`: the column holds 00:00:00 to 24:00:00 only (PostgreSQL, DB2); absent = MySQL's -838:59:59 to 838:59:59. */
+  | { kind: 'time'; fsp: number; day?: boolean }
   | { kind: 'timestamp'; fsp: number }
   | { kind: 'boolean' }
   | { kind: 'json' }
   | { kind: 'other' };
+
+/**
+ * What characters a text column can hold. `unicode`: any (UTF-8, utf8mb4, UTF-16…); `bytes`: any
+ * bytes, stored unconverted (PostgreSQL SQL_ASCII); `latin1`: U+0000–U+00FF (ISO 8859-1, PostgreSQL
+ * LATIN1); `cp1252`: Windows-1252 (what MySQL calls latin1, PostgreSQL WIN1252); `ascii`: U+0000–U+007F;
+ * `other`: some other repertoire, taken to hold ASCII only, as every PostgreSQL server encoding does.
+ */
+export type Charset = 'unicode' | 'bytes' | 'latin1' | 'cp1252' | 'ascii' | 'other';
+
+const CHARSET_NAMES: Record<Charset, string> = {
+  unicode: 'any Unicode',
+  bytes: 'any',
+  latin1: 'ISO 8859-1 (PostgreSQL LATIN1)',
+  cp1252: 'Windows-1252 (MySQL latin1, PostgreSQL WIN1252)',
+  ascii: 'ASCII',
+  other: 'some non-Unicode',
+};
+
+/** Whether every character of `source` can be stored under `warehouse`. */
+export function charsetFits(source: Charset, warehouse: Charset): boolean {
+  if (warehouse === 'unicode' || warehouse === 'bytes' || source === 'ascii') return true;
+  return source === warehouse && source !== 'other';
+}
 
 export interface Column {
   name: string;
@@ -85,6 +113,19 @@ export function matchColumns(source: Column[], warehouse: Column[], key: string)
   return { pairs, sourceOnly, warehouseOnly, problems };
 }
 
+/**
+ * Why the source key does not prove that each key is one row, or null when it does: a watermark
+ * over a key that repeats loses the rows that share the watermark's key, and a NULL key is never
+ * above any watermark. `uniqueColumns`: the columns that alone make up a PRIMARY KEY or UNIQUE index.
+ */
+export function unprovenKey(key: Column, uniqueColumns: string[]): string | null {
+  const unique = uniqueColumns.some((c) => c.toLowerCase() === key.name.toLowerCase());
+  if (unique && !key.nullable) return null;
+  const what = unique ? 'has a UNIQUE index but is nullable' : key.nullable ? 'is nullable and has no PRIMARY KEY or UNIQUE index of its own' : 'has no PRIMARY KEY or UNIQUE index of its own';
+  const fix = unique ? `make ${key.name} NOT NULL` : `add a PRIMARY KEY or UNIQUE index on ${key.name} alone${key.nullable ? ` and make it NOT NULL` : ''}`;
+  return `source key ${key.name} ${what}, so rows sharing a key or without one would be lost; ${fix}`;
+}
+
 /** Why warehouse column `w` cannot hold every value of source column `s`, or null if it can. */
 export function cannotHold(s: Column, w: Column): string | null {
   const fix = (what: string) => `source ${s.sqlType} does not fit warehouse ${w.sqlType}; ${what}`;
@@ -133,6 +174,13 @@ export function cannotHold(s: Column, w: Column): string | null {
     case 'text': {
       if (wt.kind === 'json' || wt.kind === 'other') return fix('use a character column');
       if (wt.kind !== 'text') return fix('use a character column');
+      if (!charsetFits(st.charset ?? 'unicode', wt.charset ?? 'unicode')) {
+        return (
+          `source ${s.sqlType} can hold ${CHARSET_NAMES[st.charset ?? 'unicode']} characters, but warehouse ${w.sqlType} stores ` +
+          `${CHARSET_NAMES[wt.charset ?? 'unicode']} only; make the warehouse side UTF-8 (PostgreSQL: a database created with ` +
+          `ENCODING 'UTF8'; MySQL: CHARACTER SET utf8mb4), or the source column CHARACTER SET ascii`
+        );
+      }
       if (wt.maxChars !== null && (st.maxChars === null || st.maxChars > wt.maxChars)) {
         return fix(`make it at least ${st.maxChars ?? 'unbounded'} characters long`);
       }

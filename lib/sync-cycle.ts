@@ -7,7 +7,8 @@
  * Before step 2 the run re-checks a window of keys just below the watermark and loads rows that
  * committed late there (MySQL AUTO_INCREMENT keys become visible out of order).
  */
-import { matchColumns, type Column, type ColumnPair } from './columns';
+import { matchColumns, unprovenKey, type Column, type ColumnPair } from './columns';
+import { failedCheckMessage, failsCheck, valueChecks } from './value-checks';
 import type { SyncConfig, TablePair } from './config';
 import { oneLine, RunError, SchemaError, SyncError, ValueError, exitCodeOf } from './errors';
 import { MySqlSource, type CopyPage, type SourceTable } from './source/mysql/mysql-source';
@@ -125,6 +126,25 @@ export async function planTables(config: SyncConfig, source: MySqlSource, wareho
     }
     const keyPair = match.pairs.find((p) => p.source.name.toLowerCase() === config.key.toLowerCase())!;
     const keyIndex = match.pairs.indexOf(keyPair);
+    // Only what writes needs a proven key: verify without --repair counts duplicated and NULL keys.
+    const writes = config.command === 'run' || config.repair;
+    const unproven = writes ? unprovenKey(keyPair.source, s.uniqueColumns) : null;
+    if (unproven) {
+      problems.push(`table ${pair.label}: ${unproven}`);
+      continue;
+    }
+    const checks = writes ? valueChecks(match.pairs) : [];
+    if (checks.length > 0) {
+      // The rows this command may load: a run those above its late window (the watermark read
+      // again under the lock can only be higher), a repair any row.
+      const watermark = config.command === 'run' ? await warehouse.readWatermark(w, keyPair.warehouse) : null;
+      const after = watermark === null ? null : watermark - BigInt(config.lateWindow);
+      const failing = await source.firstFailingRow(s, keyPair.source, checks, after);
+      if (failing) {
+        problems.push(`table ${pair.label}: ${failedCheckMessage(failing.check, keyPair.source.name, failing.key, failing.value)}`);
+        continue;
+      }
+    }
     plans.push({
       pair,
       source: s,
@@ -403,6 +423,14 @@ async function reconnectWithRetry(warehouse: Warehouse, attempt: number): Promis
 }
 
 function checkValues(plan: TablePlan, rows: Row[]): void {
+  // The preflight looked for these already; rows committed in staging since then are caught here.
+  for (const check of valueChecks(plan.pairs)) {
+    for (const row of rows) {
+      if (failsCheck(check.kind, row[check.index])) {
+        throw new ValueError(`table ${plan.pair.label}: ${failedCheckMessage(check, plan.sourceKey.name, String(keyOf(row, plan.keyIndex)), row[check.index])}`);
+      }
+    }
+  }
   for (const i of plan.dateIndexes) {
     for (const row of rows) {
       const v = row[i];

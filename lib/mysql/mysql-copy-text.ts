@@ -3,11 +3,17 @@
  * field. A result row is a run of length-prefixed fields, each already the exact text MySQL
  * renders (digits, `2024-01-02 03:04:05.123456` in the UTC session, utf8mb4 text); COPY text wants
  * the same text tab-separated, with `\N` for NULL, four characters escaped and bytea as `\\x` hex.
- * So numbers and temporal values are copied as they are, text is copied with its escapes, and only
- * binary columns are re-encoded.
+ * So numbers and temporal values are copied as they are, text is copied with its escapes, binary
+ * columns are re-encoded, and floats (read as the exact double, see mysql-source.ts selectList) are
+ * written as their shortest round-trip text (lib/float-text.ts).
+ *
+ * Values PostgreSQL cannot hold are refused here with the row's key and column, as a last net:
+ * the run's preflight looks for them first (lib/value-checks.ts). COPY text cannot carry U+0000,
+ * and PostgreSQL's time holds 00:00:00 to 24:00:00 only.
  */
 import type { Column } from '../columns';
 import { ValueError } from '../errors';
+import { float32Text, float64Text } from '../float-text';
 import { COPY_CHUNK_BYTES } from '../warehouse/postgres/postgres-copy';
 
 /** How one column's bytes become COPY text. */
@@ -20,13 +26,23 @@ export const enum FieldMode {
   Text = 2,
   /** Raw bytes: bytea hex input, `\\x…`. */
   Binary = 3,
+  /** A FLOAT column read as the exact double: its 4-byte float's shortest text. */
+  Float32 = 4,
+  /** A DOUBLE column read as the exact double: its shortest text. */
+  Float64 = 5,
+  /** MySQL TIME: copied as it is once it is within 00:00:00..24:00:00. */
+  Time = 6,
 }
 
 export function fieldModes(columns: Column[]): Uint8Array {
   return Uint8Array.from(columns, (c) => {
     switch (c.type.kind) {
-      case 'integer': case 'decimal': case 'float': case 'time': case 'boolean':
+      case 'integer': case 'decimal': case 'boolean':
         return FieldMode.Verbatim;
+      case 'float':
+        return c.type.bits === 32 ? FieldMode.Float32 : FieldMode.Float64;
+      case 'time':
+        return FieldMode.Time;
       case 'date': case 'timestamp':
         return FieldMode.Temporal;
       case 'binary':
@@ -43,6 +59,9 @@ const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 const BACKSLASH = 0x5c;
 const ZERO = 0x30;
+const NUL = 0x00;
+const MINUS = 0x2d;
+const COLON = 0x3a;
 
 /**
  * Chunks whose bytes have reached the socket come back here to be filled again: a load writes its
@@ -71,20 +90,25 @@ export class CopyTextEncoder {
   private lastRow: Buffer | null = null;
   private lastStart = 0;
   private lastEnd = 0;
+  /** A float's text is at most 24 characters (`-1.2345678901234567e-308`). */
+  private readonly floatSlack: number;
 
   constructor(
     private readonly columns: Column[],
     private readonly modes: Uint8Array,
     private readonly keyIndex: number,
     private readonly emit: (chunk: Buffer) => void,
-  ) {}
+  ) {
+    this.floatSlack = 24 * modes.filter((m) => m === FieldMode.Float32 || m === FieldMode.Float64).length;
+  }
 
   /** One row packet's payload, `src[start..end)`. Throws a ValueError for a value no warehouse can hold. */
   row(src: Buffer, start: number, end: number): void {
     const modes = this.modes;
     const n = modes.length;
-    // Worst case: every byte escaped or hex-encoded (2×), plus the `\\x` prefix and a separator per field.
-    const need = 2 * (end - start) + 4 * n + 8;
+    // Worst case: every byte escaped or hex-encoded (2×), plus the `\\x` prefix and a separator per
+    // field, and floats whose text is longer than MySQL's (`1e20` → `100000000000000000000`).
+    const need = 2 * (end - start) + 4 * n + this.floatSlack + 8;
     if (this.pos + need > this.buf.length) this.newChunk(need);
     const out = this.buf;
     let o = this.pos;
@@ -114,6 +138,7 @@ export class CopyTextEncoder {
       if (mode === FieldMode.Text) {
         while (p < fieldEnd) {
           const b = src[p++];
+          if (b === NUL) this.refuse(src, start, end, c, 'a NUL character (U+0000)', 'which PostgreSQL text cannot hold; remove it in staging');
           if (b === BACKSLASH || b === TAB || b === NEWLINE || b === CARRIAGE_RETURN) {
             out[o++] = BACKSLASH;
             out[o++] = b === BACKSLASH ? BACKSLASH : b === TAB ? 0x74 : b === NEWLINE ? 0x6e : 0x72;
@@ -127,8 +152,17 @@ export class CopyTextEncoder {
         out[o++] = 0x78; // x
         o += out.write(src.toString('hex', p, fieldEnd), o, 'latin1');
         p = fieldEnd;
+      } else if (mode === FieldMode.Float32 || mode === FieldMode.Float64) {
+        const value = Number(src.toString('latin1', p, fieldEnd));
+        o += out.write(mode === FieldMode.Float32 ? float32Text(value) : float64Text(value), o, 'latin1');
+        p = fieldEnd;
       } else {
-        if (mode === FieldMode.Temporal && isZeroDate(src, p, len)) this.refuse(src, start, end, c);
+        if (mode === FieldMode.Temporal && isZeroDate(src, p, len)) {
+          this.refuse(src, start, end, c, `the MySQL zero date "${src.toString('latin1', p, fieldEnd)}"`, 'which the warehouse cannot hold; fix that row in staging (e.g. set it to NULL)');
+        }
+        if (mode === FieldMode.Time && !withinDay(src, p, fieldEnd)) {
+          this.refuse(src, start, end, c, `the TIME "${src.toString('latin1', p, fieldEnd)}"`, `which PostgreSQL's time cannot hold (00:00:00 to 24:00:00); fix that row in staging, or use a MySQL warehouse for it`);
+        }
         if (len > 24) {
           src.copy(out, o, p, fieldEnd);
           o += len;
@@ -166,12 +200,9 @@ export class CopyTextEncoder {
     if (need > this.buf.length) this.buf = Buffer.allocUnsafe(need);
   }
 
-  private refuse(src: Buffer, start: number, end: number, column: number): never {
+  private refuse(src: Buffer, start: number, end: number, column: number, what: string, why: string): never {
     const fields = fieldsOf(src, start, end);
-    throw new ValueError(
-      `row ${this.columns[this.keyIndex].name}=${fields[this.keyIndex]} has the MySQL zero date "${fields[column]}" in column ` +
-        `${this.columns[column].name}, which the warehouse cannot hold; fix that row in staging (e.g. set it to NULL)`,
-    );
+    throw new ValueError(`row ${this.columns[this.keyIndex].name}=${fields[this.keyIndex]} has ${what} in column ${this.columns[column].name}, ${why}`);
   }
 }
 
@@ -183,6 +214,17 @@ function isZeroDate(src: Buffer, p: number, len: number): boolean {
     (src[p + 5] === ZERO && src[p + 6] === ZERO) ||
     (src[p + 8] === ZERO && src[p + 9] === ZERO)
   );
+}
+
+/** MySQL's TIME text `[-]H…H:MM:SS[.f…]` is within 00:00:00..24:00:00 (PostgreSQL's time). */
+function withinDay(src: Buffer, p: number, end: number): boolean {
+  if (src[p] === MINUS) return false;
+  let hours = 0;
+  while (p < end && src[p] !== COLON) hours = hours * 10 + src[p++] - ZERO;
+  if (hours < 24) return true;
+  if (hours > 24) return false;
+  for (p++; p < end; p++) if (src[p] !== ZERO && src[p] !== COLON && src[p] !== 0x2e) return false;
+  return true;
 }
 
 /** A row's fields as slices (null for NULL): the slow path, for messages and the last key. */

@@ -1,5 +1,5 @@
 /** MySQL/MariaDB information_schema → the logical column types of lib/columns.ts. */
-import type { Column, ColumnType } from '../columns';
+import type { Charset, Column, ColumnType } from '../columns';
 
 export interface InformationSchemaColumn {
   COLUMN_NAME: string;
@@ -12,10 +12,11 @@ export interface InformationSchemaColumn {
   DATETIME_PRECISION: number | string | null;
   IS_NULLABLE: string;
   COLUMN_DEFAULT: string | null;
+  CHARACTER_SET_NAME?: string | null;
 }
 
 export const COLUMNS_SQL = `SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, CHARACTER_MAXIMUM_LENGTH, CHARACTER_OCTET_LENGTH,
-  NUMERIC_PRECISION, NUMERIC_SCALE, DATETIME_PRECISION, IS_NULLABLE, COLUMN_DEFAULT
+  NUMERIC_PRECISION, NUMERIC_SCALE, DATETIME_PRECISION, IS_NULLABLE, COLUMN_DEFAULT, CHARACTER_SET_NAME
   FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`;
 
 const INTEGER_BITS: Record<string, 8 | 16 | 24 | 32 | 64> = {
@@ -49,7 +50,7 @@ function toColumnType(row: InformationSchemaColumn): ColumnType {
       return { kind: 'float', bits: 64 };
     case 'char': case 'varchar': case 'tinytext': case 'text': case 'mediumtext': case 'longtext':
     case 'enum': case 'set':
-      return { kind: 'text', maxChars: n(row.CHARACTER_MAXIMUM_LENGTH), maxBytes: n(row.CHARACTER_OCTET_LENGTH) };
+      return { kind: 'text', maxChars: n(row.CHARACTER_MAXIMUM_LENGTH), maxBytes: n(row.CHARACTER_OCTET_LENGTH), charset: charsetOf(row.CHARACTER_SET_NAME) };
     case 'binary': case 'varbinary': case 'tinyblob': case 'blob': case 'mediumblob': case 'longblob':
       return { kind: 'binary', maxBytes: n(row.CHARACTER_OCTET_LENGTH) };
     case 'date':
@@ -63,5 +64,22 @@ function toColumnType(row: InformationSchemaColumn): ColumnType {
       return { kind: 'json' };
     default:
       return { kind: 'other' };
+  }
+}
+
+/** MySQL's character sets by the characters they can hold (MySQL's latin1 is Windows-1252). */
+function charsetOf(name: string | null | undefined): Charset | undefined {
+  if (!name) return undefined;
+  switch (name.toLowerCase()) {
+    case 'ascii':
+      return 'ascii';
+    case 'latin1':
+      return 'cp1252';
+    case 'utf8': case 'utf8mb3': case 'utf8mb4': case 'ucs2': case 'utf16': case 'utf16le': case 'utf32':
+      return 'unicode';
+    case 'binary':
+      return 'bytes';
+    default:
+      return 'other';
   }
 }

@@ -101,3 +101,63 @@ test('verify agrees, in SQL on both sides, that every value is the same', async 
   expect(run.code).toBe(0);
   expect(JSON.parse(run.stdout).tables[0]).toMatchObject({ sourceRows: 4, warehouseRows: 4, missing: 0, differing: [], inStep: true });
 });
+
+describe('FLOAT and DOUBLE cross as their stored binary value, on every path', () => {
+  // MySQL prints a FLOAT with 6 digits (16777217 → 16777200, 1.2345678 → 1.23457); mysql2 parses a
+  // short DOUBLE text digit by digit and misses its last bit (9.454976715503815 → …816).
+  const FLOATS = ['16777217', '1.2345678', '-1.5e-7', '3.4028234e38', '1e-45', '0.1', '123456.789', '-0.001'];
+  const DOUBLES = ['9.454976715503815', '9739.425024170261', '0.30000000000000004', '1.7976931348623157e308', '5e-324', '-2.2250738585072014e-308', '0.1', '1e20'];
+  /** What the warehouse must hold, as doubles: a FLOAT's 4-byte value widened, a DOUBLE's own. */
+  const EXPECTED = FLOATS.map((f, i) => [i + 1, Math.fround(Number(f)), Number(DOUBLES[i]), Math.fround(Number(f))]);
+  const WAREHOUSE_DB = `${DB}_wh`;
+  let mysqlWarehouse: string;
+
+  beforeAll(async () => {
+    await db.mysql.query('CREATE TABLE floats (id INT NOT NULL PRIMARY KEY, f FLOAT, d DOUBLE, fd FLOAT)');
+    await db.mysql.query(`INSERT INTO floats VALUES ${FLOATS.map((f, i) => `(${i + 1}, ${f}, ${/e/.test(DOUBLES[i]) ? DOUBLES[i] : `${DOUBLES[i]}e0`}, ${f})`).join(', ')}, (99, NULL, NULL, NULL)`);
+    // fd: a FLOAT into double precision, which holds the float's shortest text exactly as a double.
+    await db.pg.query('CREATE TABLE floats (id integer NOT NULL, f real, d double precision, fd double precision)');
+    await db.mysql.query(`DROP DATABASE IF EXISTS ${WAREHOUSE_DB}; CREATE DATABASE ${WAREHOUSE_DB}`);
+    await db.mysql.query(`CREATE TABLE ${WAREHOUSE_DB}.floats (id INT NOT NULL, f FLOAT, d DOUBLE, fd DOUBLE)`);
+    mysqlWarehouse = db.sourceUrl.replace(new RegExp(`/${DB}$`), `/${WAREHOUSE_DB}`);
+  });
+  afterAll(() => db.mysql.query(`DROP DATABASE IF EXISTS ${WAREHOUSE_DB}`));
+
+  const args = (warehouse: string, ...more: string[]) => ['--source', db.sourceUrl, '--warehouse', warehouse, '--table', 'floats', '--key', 'id', '--json', ...more];
+  /** The warehouse's values widened to double, each read back exactly (shortest round-trip text). */
+  const inPostgres = async () =>
+    (await db.pg.query("SET extra_float_digits = 1; SELECT id, f::float8::text AS f, d::text AS d, fd::float4::float8::text AS fd FROM floats WHERE id < 99 ORDER BY id")) as unknown as [unknown, { rows: Array<Record<string, string>> }];
+  const asNumbers = (rows: Array<Record<string, string | number>>) => rows.map((r) => [Number(r.id), Number(r.f), Number(r.d), Number(r.fd)]);
+
+  test('PostgreSQL: streamed by run, the shortest text of the 4-byte float in a real column and in a double precision one', async () => {
+    await db.pg.query('TRUNCATE floats');
+    const run = await cliProcess(args(db.warehouseUrl));
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    expect(asNumbers((await inPostgres())[1].rows)).toEqual(EXPECTED);
+    // The FLOAT in double precision is the float's shortest text, not its binary expansion.
+    const fd = await db.pg.query('SELECT fd::text AS fd FROM floats WHERE id IN (1, 2, 3) ORDER BY id');
+    expect(fd.rows.map((r) => r.fd)).toEqual(['16777216', '1.2345678', '-1.5e-07']);
+  });
+
+  test('PostgreSQL: late rows, loaded by key, and verify --repair', async () => {
+    await db.pg.query('DELETE FROM floats WHERE id IN (1, 2, 3, 4)');
+    const late = await cliProcess(args(db.warehouseUrl));
+    expect([late.code, late.stderr, JSON.parse(late.stdout).tables[0].repaired]).toEqual([0, '', 4]);
+    expect(asNumbers((await inPostgres())[1].rows)).toEqual(EXPECTED);
+    await db.pg.query('DELETE FROM floats WHERE id IN (5, 6, 7)');
+    const repair = await cliProcess(['verify', '--repair', ...args(db.warehouseUrl)]);
+    expect([repair.code, repair.stderr, JSON.parse(repair.stdout).tables[0]]).toMatchObject([0, '', { missing: 3, repaired: 3, differing: [] }]);
+    expect(asNumbers((await inPostgres())[1].rows)).toEqual(EXPECTED);
+    const verified = await cliProcess(['verify', ...args(db.warehouseUrl)]);
+    expect([verified.code, JSON.parse(verified.stdout).tables[0].inStep]).toEqual([0, true]);
+  });
+
+  test('a MySQL warehouse: read in pages as values', async () => {
+    const run = await cliProcess(args(mysqlWarehouse));
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    const [rows] = await db.mysql.query(`SELECT id, CAST(f AS DOUBLE) AS f, CAST(d AS CHAR) AS d, CAST(CAST(fd AS FLOAT) AS DOUBLE) AS fd FROM ${WAREHOUSE_DB}.floats WHERE id < 99 ORDER BY id`);
+    expect(asNumbers(rows as Array<Record<string, string>>)).toEqual(EXPECTED);
+    const [text] = await db.mysql.query(`SELECT CAST(fd AS CHAR) AS fd FROM ${WAREHOUSE_DB}.floats WHERE id IN (1, 2) ORDER BY id`);
+    expect((text as Array<{ fd: string }>).map((r) => r.fd)).toEqual(['16777216', '1.2345678']);
+  });
+});

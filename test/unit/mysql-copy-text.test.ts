@@ -94,3 +94,70 @@ test('no rows: no chunk and no last key', () => {
   expect(chunks).toEqual([]);
   expect(encoder.lastKey()).toBeNull();
 });
+
+describe('floats, TIME and NUL (values read as the source selects them: floats as `col + 0e0`)', () => {
+  const TYPED = [
+    column('id', { kind: 'integer', bits: 64, unsigned: false }),
+    column('f', { kind: 'float', bits: 32 }),
+    column('d', { kind: 'float', bits: 64 }),
+    column('tm', { kind: 'time', fsp: 0 }),
+    column('note', { kind: 'text', maxChars: null, maxBytes: null }),
+  ];
+  const encodeTyped = (rows: Array<Array<string | null>>) => {
+    const chunks: Buffer[] = [];
+    const encoder = new CopyTextEncoder(TYPED, fieldModes(TYPED), 0, (chunk) => chunks.push(chunk));
+    for (const values of rows) {
+      const payload = Buffer.concat(values.map((v) => field(v)));
+      encoder.row(payload, 0, payload.length);
+    }
+    encoder.flush();
+    return Buffer.concat(chunks).toString('utf8');
+  };
+
+  test('a FLOAT becomes its 4-byte float\'s shortest text, a DOUBLE its own; times within a day are copied', () => {
+    expect(
+      encodeTyped([
+        ['1', '16777216', '0.30000000000000004', '24:00:00', 'a'],
+        ['2', '1.2345677614212036', '1e20', '00:00:00', null],
+        ['3', '-0.0000001500000053056283', '5e-324', '23:59:59', ''],
+        ['4', '3.4028234663852886e38', '1.7976931348623157e308', null, null],
+        ['5', null, null, '12:00:00', null],
+      ]),
+    ).toBe(
+      '1\t16777216\t0.30000000000000004\t24:00:00\ta\n' +
+        '2\t1.2345678\t100000000000000000000\t00:00:00\t\\N\n' +
+        '3\t-1.5e-7\t5e-324\t23:59:59\t\n' +
+        '4\t3.4028234663852886e+38\t1.7976931348623157e+308\t\\N\t\\N\n' +
+        '5\t\\N\t\\N\t12:00:00\t\\N\n',
+    );
+  });
+
+  test('floats whose text is longer than MySQL\'s (1e20 → 21 characters) are never cut at a chunk\'s end', () => {
+    const wide = Array.from({ length: 60 }, (_, i) => column(`d${i}`, { kind: 'float', bits: 64 }));
+    const columns = [TYPED[0], TYPED[4], ...wide];
+    const chunks: Buffer[] = [];
+    const encoder = new CopyTextEncoder(columns, fieldModes(columns), 0, (chunk) => chunks.push(chunk));
+    let expected = '';
+    for (let id = 1; id <= 500; id++) {
+      // Rows of many lengths, so that some start just before a chunk's end.
+      const note = 'n'.repeat((id * 37) % 997);
+      const payload = Buffer.concat([field(String(id)), field(note), ...wide.map(() => field('1e20'))]);
+      encoder.row(payload, 0, payload.length);
+      expected += `${id}\t${note}\t${Array(60).fill('100000000000000000000').join('\t')}\n`;
+    }
+    encoder.flush();
+    expect(Buffer.concat(chunks).toString() === expected).toBe(true);
+  });
+
+  test.each([['-01:00:00'], ['100:00:00'], ['24:00:01'], ['-00:00:00.5'], ['838:59:59']])('the TIME %s is refused with the row key and column named', (time) => {
+    expect(() => encodeTyped([['7', null, null, time, null]])).toThrow(
+      `row id=7 has the TIME "${time}" in column tm, which PostgreSQL's time cannot hold (00:00:00 to 24:00:00); fix that row in staging, or use a MySQL warehouse for it`,
+    );
+  });
+
+  test('a NUL character in text is refused with the row key and column named', () => {
+    expect(() => encodeTyped([['9', null, null, null, 'a\u0000b']])).toThrow(
+      'row id=9 has a NUL character (U+0000) in column note, which PostgreSQL text cannot hold; remove it in staging',
+    );
+  });
+});

@@ -81,7 +81,8 @@ const mariadb: ContractTarget = {
     {
       label: 'a latin1 VARCHAR(50) cannot hold what utf8mb4 can',
       sourceType: 'VARCHAR(50)', warehouseType: 'VARCHAR(50) CHARACTER SET latin1',
-      problem: 'column val: source varchar(50) does not fit warehouse varchar(50); it holds 50 bytes but the source can need 200 (4 bytes per utf8mb4 character); make it VARCHAR(200) or declare it in CODEUNITS32',
+      problem: 'column val: source varchar(50) can hold any Unicode characters, but warehouse varchar(50) stores Windows-1252 (MySQL latin1, PostgreSQL WIN1252) only; ' +
+        "make the warehouse side UTF-8 (PostgreSQL: a database created with ENCODING 'UTF8'; MySQL: CHARACTER SET utf8mb4), or the source column CHARACTER SET ascii",
     },
     {
       label: 'DECIMAL(31,10) cannot take DECIMAL(65,30)',

@@ -13,12 +13,22 @@ import type { ChunkSink, KeyStats, RangeDigest, Row } from '../../warehouse/ware
 import { CopyTextEncoder, fieldModes, releaseChunk } from '../../mysql/mysql-copy-text';
 import { keyRangeSql, keyStatsSql, rangeDigestsSql, rowDigestsSql, toKeyStats, toRangeDigests, toRowDigests } from '../../mysql/mysql-canonical';
 import { closeMysql, ident, openMysql, unquote } from '../../mysql/mysql-connection';
+import { float32Text, float64Text } from '../../float-text';
+import { failsCheck, type ValueCheck } from '../../value-checks';
 import { COLUMNS_SQL, InformationSchemaColumn, toColumn } from '../../mysql/mysql-introspector';
 
 export interface SourceTable {
   sql: string;
   display: string;
   columns: Column[];
+  /** Columns that alone make up a PRIMARY KEY or UNIQUE index (as named in the table). */
+  uniqueColumns: string[];
+}
+
+export interface FailingRow {
+  key: string;
+  check: ValueCheck;
+  value: unknown;
 }
 
 /** One keyset page being read as COPY text (see MySqlSource.copyPage). */
@@ -69,10 +79,14 @@ export class MySqlSource {
   async describeTable(name: TableName): Promise<SourceTable | null> {
     const schema = name.schema ? unquote(name.schema) : this.database;
     const table = unquote(name.name);
-    const [rows] = await this.connection.query(COLUMNS_SQL, [schema, table]);
+    const [[rows], [unique]] = await Promise.all([
+      this.connection.query(COLUMNS_SQL, [schema, table]),
+      this.connection.query(UNIQUE_COLUMNS_SQL, [schema, table]),
+    ]);
     const columns = (rows as InformationSchemaColumn[]).map(toColumn);
     if (columns.length === 0) return null;
-    return { sql: `${ident(schema)}.${ident(table)}`, display: `${schema}.${table}`, columns };
+    const uniqueColumns = (unique as Array<{ COLUMN_NAME: string }>).map((r) => r.COLUMN_NAME);
+    return { sql: `${ident(schema)}.${ident(table)}`, display: `${schema}.${table}`, columns, uniqueColumns };
   }
 
   async maxKey(table: SourceTable, key: Column): Promise<bigint | null> {
@@ -98,7 +112,7 @@ export class MySqlSource {
    */
   async *pages(table: SourceTable, columns: Column[], key: Column, after: bigint | null, upTo: bigint, pageSize: number): AsyncGenerator<Row[]> {
     const keyIndex = columns.indexOf(key);
-    const fetch = (low: bigint | null) => this.query(pageSql(table, columns, key, low, upTo, pageSize)).then(([rows]) => rows);
+    const fetch = (low: bigint | null) => this.readRows(pageSql(table, columns, key, low, upTo, pageSize), columns);
     let next: Promise<Row[]> = fetch(after);
     try {
       for (;;) {
@@ -200,10 +214,48 @@ export class MySqlSource {
 
   async rowsByKeys(table: SourceTable, columns: Column[], key: Column, keys: bigint[]): Promise<Row[]> {
     if (keys.length === 0) return [];
-    const [rows] = await this.query(
-      `SELECT ${columns.map((c) => ident(c.name)).join(', ')} FROM ${table.sql} WHERE ${ident(key.name)} IN (${keys.join(',')}) ORDER BY ${ident(key.name)}`,
-    );
+    return this.readRows(`SELECT ${selectList(columns)} FROM ${table.sql} WHERE ${ident(key.name)} IN (${keys.join(',')}) ORDER BY ${ident(key.name)}`, columns);
+  }
+
+  /**
+   * Rows of `columns` as values: mysql2's own float parsing (digit by digit, for texts up to 17
+   * characters) misses a double's last bit, so floats arrive as text (selectList) and become their
+   * shortest round-trip text here.
+   */
+  private async readRows(sql: string, columns: Column[]): Promise<Row[]> {
+    const floats = columns.flatMap((c, i) => (c.type.kind === 'float' ? [[i, c.type.bits === 32 ? float32Text : float64Text] as const] : []));
+    let rows: Row[];
+    try {
+      const [result] = await this.connection.query({ sql, rowsAsArray: true, typeCast: floatsAsText });
+      rows = result as Row[];
+    } catch (error) {
+      throw new RunError(`source query failed: ${scrub((error as Error).message, this.secrets)}`);
+    }
+    for (const row of rows) {
+      for (const [i, text] of floats) if (row[i] !== null) row[i] = text(Number(row[i]));
+    }
     return rows;
+  }
+
+  /**
+   * The first row with key above `after` (all rows when null) whose value fails one of `checks`
+   * (lib/value-checks.ts), found in SQL: one pass over those rows, stopping at the first found.
+   */
+  async firstFailingRow(table: SourceTable, key: Column, checks: ValueCheck[], after: bigint | null): Promise<FailingRow | null> {
+    if (checks.length === 0) return null;
+    const k = ident(key.name);
+    const test = (check: ValueCheck) => {
+      const c = ident(check.pair.source.name);
+      // _bin: no collation may take U+0000 for ignorable; utf8mb4 holds every source charset's NUL.
+      return check.kind === 'nul' ? `INSTR(${c}, CHAR(0 USING utf8mb4) COLLATE utf8mb4_bin) > 0` : `(${c} < '00:00:00' OR ${c} > '24:00:00')`;
+    };
+    const where = `(${checks.map(test).join(' OR ')})${after === null ? '' : ` AND ${k} > ${after}`}`;
+    const columns = checks.map((c) => ident(c.pair.source.name)).join(', ');
+    const [rows] = await this.query(`SELECT CAST(${k} AS CHAR), ${columns} FROM ${table.sql} WHERE ${where} ORDER BY ${k} LIMIT 1`);
+    if (rows.length === 0) return null;
+    const [found, ...values] = rows[0];
+    const i = checks.findIndex((check, j) => failsCheck(check.kind, values[j]));
+    return { key: String(found), check: checks[Math.max(0, i)], value: values[Math.max(0, i)] };
   }
 
   async minKey(table: SourceTable, key: Column): Promise<bigint | null> {
@@ -244,9 +296,32 @@ export class MySqlSource {
   }
 }
 
+/**
+ * Which columns have only one column in a unique index (PRIMARY KEY or UNIQUE): a key proven
+ * unique. An index over several columns proves nothing about one of them.
+ */
+const UNIQUE_COLUMNS_SQL = `SELECT MIN(COLUMN_NAME) AS COLUMN_NAME FROM information_schema.STATISTICS
+  WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND NON_UNIQUE = 0 AND SUB_PART IS NULL
+  GROUP BY INDEX_NAME HAVING COUNT(*) = 1`;
+
+/**
+ * The select list of a row read. A FLOAT or DOUBLE column is read as `col + 0e0`: MySQL prints a
+ * FLOAT column with 6 significant digits (16777217 → 16777200) and a DOUBLE(M,D) column with D
+ * decimals, while a double expression is printed with the shortest digits of the exact double
+ * (a FLOAT widens to it exactly). 0e0 rather than CAST(… AS DOUBLE), which MySQL 5.7 lacks.
+ */
+function selectList(columns: Column[]): string {
+  return columns.map((c) => (c.type.kind === 'float' ? `(${ident(c.name)} + 0e0)` : ident(c.name))).join(', ');
+}
+
+/** mysql2 typeCast: floats as the server's text, everything else as the connection's options say. */
+function floatsAsText(field: { type: string; string(): string | null }, next: () => unknown): unknown {
+  return field.type === 'DOUBLE' || field.type === 'FLOAT' ? field.string() : next();
+}
+
 /** One keyset page: keys in (after, upTo], at most `limit` rows, in key order. */
 function pageSql(table: SourceTable, columns: Column[], key: Column, after: bigint | null, upTo: bigint, limit: number): string {
-  return `SELECT ${columns.map((c) => ident(c.name)).join(', ')} FROM ${table.sql} WHERE ${range(key, after, upTo)} ORDER BY ${ident(key.name)} LIMIT ${limit}`;
+  return `SELECT ${selectList(columns)} FROM ${table.sql} WHERE ${range(key, after, upTo)} ORDER BY ${ident(key.name)} LIMIT ${limit}`;
 }
 
 function range(key: Column, low: bigint | null, high: bigint): string {

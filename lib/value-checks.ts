@@ -1,0 +1,57 @@
+/**
+ * Values the warehouse column's type admits in general but not in every case the source column
+ * can have: a NUL character (PostgreSQL text cannot store U+0000) and a TIME outside one day
+ * (MySQL's TIME spans -838:59:59 to 838:59:59, PostgreSQL's time 00:00:00 to 24:00:00). Types
+ * alone would refuse every such column, so the values are looked at instead: the run's preflight
+ * asks the source for the first offending row among those it will load (exit 2, nothing written),
+ * and every batch is checked again as a last net (rows committed in staging after the preflight).
+ */
+import type { ColumnPair } from './columns';
+
+export type ValueCheckKind = 'nul' | 'day-time';
+
+export interface ValueCheck {
+  kind: ValueCheckKind;
+  /** Index of the column in the row (the plan's pair order). */
+  index: number;
+  pair: ColumnPair;
+}
+
+/** The checks the pairs need, in column order. */
+export function valueChecks(pairs: ColumnPair[]): ValueCheck[] {
+  return pairs.flatMap((pair, index): ValueCheck[] => {
+    const s = pair.source.type;
+    const w = pair.warehouse.type;
+    if (s.kind === 'text' && w.kind === 'text' && w.nulFree) return [{ kind: 'nul', index, pair }];
+    if (s.kind === 'time' && !s.day && w.kind === 'time' && w.day) return [{ kind: 'day-time', index, pair }];
+    return [];
+  });
+}
+
+/** Whether `value` (as the source reads it: text, or TIME as `[-]H:MM:SS[.f]`) fails the check. */
+export function failsCheck(kind: ValueCheckKind, value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  return kind === 'nul' ? value.includes('\u0000') : !withinDay(value);
+}
+
+function withinDay(time: string): boolean {
+  const m = /^(\d+):(\d\d):(\d\d)(?:\.(\d+))?$/.exec(time);
+  if (!m) return false;
+  const hours = Number(m[1]);
+  return hours < 24 || (hours === 24 && m[2] === '00' && m[3] === '00' && !/[1-9]/.test(m[4] ?? ''));
+}
+
+/** The message for a row whose column fails a check: names the key and the column, and the fix. */
+export function failedCheckMessage(check: ValueCheck, keyName: string, key: string, value: unknown): string {
+  const { source, warehouse } = check.pair;
+  if (check.kind === 'nul') {
+    return (
+      `row ${keyName}=${key} has a NUL character (U+0000) in column ${source.name}, which warehouse column ` +
+      `${warehouse.name} ${warehouse.sqlType} cannot hold; remove it in staging`
+    );
+  }
+  return (
+    `row ${keyName}=${key} has the TIME "${String(value)}" in column ${source.name}, which warehouse column ` +
+    `${warehouse.name} ${warehouse.sqlType} cannot hold (00:00:00 to 24:00:00); fix that row in staging, or use a MySQL warehouse for it`
+  );
+}
