@@ -37,6 +37,8 @@ const MYSQL_ROWS = `INSERT INTO canon VALUES
   (2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
   (3, 0, -0.5, 16777217, 1e20, '', '', x'', '', '1970-01-01', '00:00:00', '1970-01-01 00:00:00')`;
 
+const ibmdb = createFakeIbmDb(new FakeDb2Server());
+const DB2_CONNECTION = 'DATABASE=BLUDB;HOSTNAME=db2.fake.test;PORT=50000;PROTOCOL=TCPIP;UID=db2inst1;PWD=db2-secret';
 let db: TestDatabases;
 let source: MySqlSource;
 let s: SourceTable;
@@ -72,6 +74,15 @@ test('the MySQL source digests the rows to the expected text', async () => {
   expect(await source.rangeDigests(s, pairs[0].source, pairs, 0n, 3n, 10n)).toEqual([{ low: 0n, high: 10n, count: 3, checksum: EXPECTED_CHECKSUM }]);
 });
 
+test('the source\'s key statistics count NULL keys and doubled rows too', async () => {
+  await db.mysql.query('CREATE TABLE loose (id BIGINT NULL, v INT)');
+  await db.mysql.query('INSERT INTO loose VALUES (-9223372036854775808, 1), (2, 1), (2, 2), (2, 3), (5, 1), (NULL, 1), (NULL, 2)');
+  const loose = (await source.describeTable({ schema: null, name: 'loose' }))!;
+  expect(await source.keyStats(loose, loose.columns[0])).toEqual({
+    rows: 7, min: -9223372036854775808n, max: 5n, nullKeys: 2, duplicateKeys: 1, duplicateRows: 2, duplicateSample: [2n],
+  });
+});
+
 describe.each([
   {
     name: 'PostgreSQL',
@@ -85,13 +96,14 @@ describe.each([
       return openWarehouse(target(db.warehouseUrl));
     },
     close: async () => undefined,
+    exec: async (sql: string) => void (await db.pg.query(sql)),
   },
   {
     name: 'MySQL',
     async open(): Promise<Warehouse> {
       const admin = await mysql.createConnection({ uri: `${MYSQL_SERVER}/mysql`, multipleStatements: true });
       await admin.query(`DROP DATABASE IF EXISTS ${MYSQL_WAREHOUSE_DB}; CREATE DATABASE ${MYSQL_WAREHOUSE_DB}; USE ${MYSQL_WAREHOUSE_DB};
-        ${SOURCE_DDL.replace('PRIMARY KEY', '')}; ${MYSQL_ROWS}`);
+        ${SOURCE_DDL.replace('NOT NULL PRIMARY KEY', 'NULL')}; ${MYSQL_ROWS}`);
       await admin.end();
       return openWarehouse(target(`${MYSQL_SERVER}/${MYSQL_WAREHOUSE_DB}`));
     },
@@ -100,16 +112,23 @@ describe.each([
       await admin.query(`DROP DATABASE IF EXISTS ${MYSQL_WAREHOUSE_DB}`);
       await admin.end();
     },
+    async exec(sql: string) {
+      const admin = await mysql.createConnection({ uri: `${MYSQL_SERVER}/${MYSQL_WAREHOUSE_DB}` });
+      try {
+        await admin.query(sql);
+      } finally {
+        await admin.end();
+      }
+    },
   },
   {
     // Floats make DB2 render the text in Node (no shortest round-trip rendering in DB2 SQL); GRAPHIC
     // is blank-padded like CHAR.
     name: 'DB2 (fake ibm_db)',
     async open(): Promise<Warehouse> {
-      const ibmdb = createFakeIbmDb(new FakeDb2Server());
       useIbmDbDriver(ibmdb);
       const url = 'db2://db2inst1:db2-secret@db2.fake.test:50000/BLUDB';
-      const admin = await ibmdb.open('DATABASE=BLUDB;HOSTNAME=db2.fake.test;PORT=50000;PROTOCOL=TCPIP;UID=db2inst1;PWD=db2-secret');
+      const admin = await ibmdb.open(DB2_CONNECTION);
       await admin.query(`CREATE TABLE canon (id INTEGER, i BIGINT, d DECIMAL(10,2), f REAL, g DOUBLE, t VARCHAR(80), c GRAPHIC(6),
         b VARCHAR(8) FOR BIT DATA, lt CLOB(1M), dt DATE, tm TIME, ts TIMESTAMP(6))`);
       const insert = 'INSERT INTO canon VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
@@ -121,8 +140,16 @@ describe.each([
       return openWarehouse(target(url));
     },
     close: async () => useIbmDbDriver(null),
+    async exec(sql: string) {
+      const admin = await ibmdb.open(DB2_CONNECTION);
+      try {
+        await admin.query(sql);
+      } finally {
+        await admin.close();
+      }
+    },
   },
-])('$name warehouse', ({ open, close }) => {
+])('$name warehouse', ({ open, close, exec }) => {
   let warehouse: Warehouse;
   beforeAll(async () => {
     warehouse = await open();
@@ -137,6 +164,23 @@ describe.each([
     const key = pairs[0].warehouse;
     expect(await warehouse.rowDigests(w, key, pairs, 0n, 3n)).toEqual(EXPECTED);
     expect(await warehouse.rangeDigests(w, key, pairs, 0n, 3n, 10n)).toEqual([{ low: 0n, high: 10n, count: 3, checksum: EXPECTED_CHECKSUM }]);
+  });
+
+  test('key statistics count rows, NULL keys and doubled rows', async () => {
+    const { w, pairs } = await pairsOf(warehouse);
+    const key = pairs[0].warehouse;
+    expect(await warehouse.keyStats(w, key)).toEqual({ rows: 3, min: 1n, max: 3n, nullKeys: 0, duplicateKeys: 0, duplicateRows: 0, duplicateSample: [] });
+    const copy = `INSERT INTO canon (id, i) VALUES (3, 7), (3, 8), (1, 9), (NULL, 1)`;
+    await exec(copy);
+    try {
+      expect(await warehouse.keyStats(w, key)).toEqual({ rows: 7, min: 1n, max: 3n, nullKeys: 1, duplicateKeys: 2, duplicateRows: 3, duplicateSample: [1n, 3n] });
+      // A key held by several rows shows all their digests.
+      const digests = await warehouse.rowDigests(w, key, pairs, 0n, 3n);
+      expect(digests.get(3n)!.split(',')).toHaveLength(3);
+      expect(digests.get(3n)!.split(',')).toContain(EXPECTED.get(3n));
+    } finally {
+      await exec('DELETE FROM canon WHERE id IS NULL OR (id IN (1, 3) AND i IN (7, 8, 9))');
+    }
   });
 
   test('without the float and CLOB columns too (DB2 then digests in SQL)', async () => {
