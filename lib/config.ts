@@ -7,7 +7,7 @@ import { ConnectionTarget, parseConnectionUrl } from './connection-url';
 import { ConfigError } from './errors';
 import { DEFAULT_TIMEOUT_SECONDS, withTimeout } from './time-budget';
 
-export type Command = 'run' | 'status' | 'verify';
+export type Command = 'run' | 'status' | 'verify' | 'ddl';
 
 export interface TableName {
   /** Schema as written (quoted or not), or null for the connection's default schema. */
@@ -43,6 +43,10 @@ export interface SyncConfig {
   timeoutSeconds: number;
   /** Progress bar on stderr: null = only when stderr is a terminal. */
   progress: boolean | null;
+  /** Create a missing warehouse table from the source's columns (lib/schema/type-map.ts). */
+  createTable: boolean;
+  /** Add columns that appeared in staging to the warehouse table before loading. */
+  addColumns: boolean;
 }
 
 /** The options as plain values, whichever way they arrived (flags, env, function JSON). */
@@ -61,6 +65,8 @@ export interface SyncOptions {
   lockWaitSeconds?: number | string;
   timeoutSeconds?: number | string;
   progress?: boolean | string;
+  createTable?: boolean | string;
+  addColumns?: boolean | string;
 }
 
 export const DEFAULTS = {
@@ -81,7 +87,7 @@ export const MAX_BATCH_SIZE = 100_000;
 
 const OPTION_KEYS: ReadonlyArray<keyof SyncOptions> = [
   'command', 'source', 'warehouse', 'tables', 'key', 'batchSize', 'maxSeconds', 'dryRun', 'json',
-  'repair', 'lateWindow', 'lockWaitSeconds', 'timeoutSeconds', 'progress',
+  'repair', 'lateWindow', 'lockWaitSeconds', 'timeoutSeconds', 'progress', 'createTable', 'addColumns',
 ];
 
 /** Environment variables, by option. */
@@ -96,6 +102,8 @@ export const ENV_VARS: Partial<Record<keyof SyncOptions, string>> = {
   lockWaitSeconds: 'SYNC_LOCK_WAIT_SECONDS',
   timeoutSeconds: 'SYNC_TIMEOUT_SECONDS',
   dryRun: 'SYNC_DRY_RUN',
+  createTable: 'SYNC_CREATE_TABLE',
+  addColumns: 'SYNC_ADD_COLUMNS',
 };
 
 export function optionsFromEnv(env: NodeJS.ProcessEnv): SyncOptions {
@@ -129,8 +137,8 @@ export function resolveConfig(given: SyncOptions, env: NodeJS.ProcessEnv = {}): 
   const problems: string[] = [];
 
   const command = (o.command ?? 'run') as Command;
-  if (!['run', 'status', 'verify'].includes(command)) {
-    problems.push(`unknown command "${o.command}" (use run, status or verify)`);
+  if (!['run', 'status', 'verify', 'ddl'].includes(command)) {
+    problems.push(`unknown command "${o.command}" (use run, status, verify or ddl)`);
   }
   const source = target(o.source ?? DEFAULTS.source, 'source', 'SYNC_SOURCE_URL', problems);
   const warehouse = target(o.warehouse ?? DEFAULTS.warehouse, 'warehouse', 'SYNC_WAREHOUSE_URL', problems);
@@ -153,11 +161,13 @@ export function resolveConfig(given: SyncOptions, env: NodeJS.ProcessEnv = {}): 
   const repair = flag(o.repair, '--repair', problems);
   if (repair && command !== 'verify') problems.push('--repair only applies to the verify command');
   const progress = o.progress === undefined ? null : flag(o.progress, '--progress', problems);
+  const createTable = flag(o.createTable, '--create-table', problems);
+  const addColumns = flag(o.addColumns, '--add-columns', problems);
 
   if (problems.length) throw new ConfigError(problems);
   return {
     command, source: withTimeout(source!, timeoutSeconds), warehouse: withTimeout(warehouse!, timeoutSeconds), tables, key, batchSize, maxSeconds,
-    dryRun, json, repair, lateWindow, lockWaitSeconds, timeoutSeconds, progress,
+    dryRun, json, repair, lateWindow, lockWaitSeconds, timeoutSeconds, progress, createTable, addColumns,
   };
 }
 
@@ -236,13 +246,15 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 export const HELP = `warehouse-sync: keep a warehouse table (IBM DB2 or PostgreSQL) in step with a MySQL staging table,
 incrementally, without losing or duplicating a row.
 
-Usage: warehouse-sync [run|status|verify] [options]
+Usage: warehouse-sync [run|status|verify|ddl] [options]
 
 Commands:
   run               (default) load every source row above the warehouse's largest key
   status            show watermark, source high key and pending rows per table
   verify            compare source and warehouse over the whole key range; exit 1 on differences
     --repair        also load the rows missing from the warehouse
+  ddl               print the CREATE TABLE each warehouse table needs (from the source's columns);
+                    connects to the source only, writes nothing; --json: statements as an array
 
 Options (environment variable in brackets):
   --source URL        mysql://user:pass@host:3306/db                [SYNC_SOURCE_URL]
@@ -263,6 +275,9 @@ Options (environment variable in brackets):
                       connection; a lock holder quiet for 2 x S + 5 s is reported as stalled
                       [SYNC_TIMEOUT_SECONDS] default ${DEFAULTS.timeoutSeconds}
   --dry-run           read and report, write nothing                   [SYNC_DRY_RUN]
+  --create-table      create a missing warehouse table with the DDL that ddl prints, then sync it  [SYNC_CREATE_TABLE]
+  --add-columns       add columns that appeared in staging to the warehouse table (nullable: rows
+                      loaded earlier hold NULL there)                  [SYNC_ADD_COLUMNS]
   --json              print one JSON report on stdout
   --progress / --no-progress   progress bar on stderr (default: when stderr is a terminal)
                       SYNC_LOG=json: also one structured JSON log line per table on stderr
@@ -281,6 +296,7 @@ const VALUE_FLAGS: Record<string, keyof SyncOptions> = {
 const BOOLEAN_FLAGS: Record<string, [keyof SyncOptions, boolean]> = {
   '--dry-run': ['dryRun', true], '--json': ['json', true], '--repair': ['repair', true],
   '--progress': ['progress', true], '--no-progress': ['progress', false],
+  '--create-table': ['createTable', true], '--add-columns': ['addColumns', true],
 };
 
 /** Command-line arguments → options. `help` is true when usage was asked for. */

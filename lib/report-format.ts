@@ -11,6 +11,8 @@ export function formatRun(report: SyncReport): string {
       lines.push(`${prefix}Skipped: another run holds the writer lock of ${t.table}; nothing written`);
       continue;
     }
+    if (t.createdTable) lines.push(`${prefix}Created warehouse table ${t.table}`);
+    if (t.addedColumns?.length) lines.push(`${prefix}Columns added to the warehouse table (rows loaded before hold NULL there): ${t.addedColumns.join(', ')}`);
     lines.push(`${prefix}Last row id on production datawarehouse = ${t.watermarkBefore ?? 'none (empty table)'}`);
     lines.push(`${prefix}New rows on staging datawarehouse = ${t.newRows}`);
     if (t.dryRun) {

@@ -13,6 +13,9 @@ import type { SyncConfig, TablePair } from './config';
 import { oneLine, RunError, SchemaError, SyncError, ValueError, exitCodeOf } from './errors';
 import { MySqlSource, type CopyPage, type SourceTable } from './source/mysql/mysql-source';
 import { openWarehouse } from './warehouse/open-warehouse';
+import { missingTableMessage, prepareWarehouseTables, withAlterHints } from './schema/prepare-tables';
+import { ddlDialect } from './schema/table-ddl';
+import type { Dialect } from './schema/type-map';
 import type { LoadTarget, Row, Warehouse, WarehouseTable } from './warehouse/warehouse';
 
 export type KeyJson = number | string | null;
@@ -35,6 +38,10 @@ export interface TableReport {
   /** True when another run held this table's writer lock. */
   skipped: boolean;
   sourceOnlyColumns: string[];
+  /** --create-table: this run created the warehouse table. */
+  createdTable?: boolean;
+  /** --add-columns: columns this run added to the warehouse table (rows loaded before hold NULL there). */
+  addedColumns?: string[];
   error?: string;
 }
 
@@ -117,11 +124,12 @@ export async function planTables(config: SyncConfig, source: MySqlSource, wareho
   for (const pair of config.tables) {
     const [s, w] = await Promise.all([source.describeTable(pair.source), warehouse.describeTable(pair.warehouse)]);
     if (!s) problems.push(`table ${pair.label}: source table ${fmt(pair.source)} not found in ${config.source.redacted}`);
-    if (!w) problems.push(`table ${pair.label}: warehouse table ${fmt(pair.warehouse)} not found in ${config.warehouse.redacted} (create it first)`);
+    if (!w) problems.push(missingTableMessage(pair.label, fmt(pair.warehouse), config.warehouse.redacted));
     if (!s || !w) continue;
     const match = matchColumns(s.columns, w.columns, config.key);
     if (match.problems.length) {
-      problems.push(...match.problems.map((p) => `table ${pair.label}: ${p}`));
+      const hinted = withAlterHints(await ddlDialect(warehouse.kind as Dialect), w, match);
+      problems.push(...hinted.map((p) => `table ${pair.label}: ${p}`));
       continue;
     }
     const keyPair = match.pairs.find((p) => p.source.name.toLowerCase() === config.key.toLowerCase())!;
@@ -168,9 +176,10 @@ export async function runSync(config: SyncConfig, options: RunOptions = {}): Pro
   let current: TableReport | undefined;
   try {
     return await withConnections(config, async (source, warehouse) => {
+      const changes = await prepareWarehouseTables(config, source, warehouse);
       const plans = await planTables(config, source, warehouse);
       for (const plan of plans) {
-        current = emptyReport(plan, config);
+        current = { ...emptyReport(plan, config), ...changes.get(plan.pair.label) };
         tables.push(current);
         await syncTable(plan, config, source, warehouse, current, options);
         options.hooks?.log?.({ event: 'table-synced', ...current });

@@ -128,6 +128,11 @@ export interface Warehouse {
   rowDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], low: bigint, high: bigint): Promise<Map<bigint, string>>;
   /** Verify: row count, key range, NULL keys and duplicated keys of the whole table, computed in SQL. */
   keyStats(table: WarehouseTable, key: Column): Promise<KeyStats>;
+  /**
+   * Runs one DDL statement (lib/schema/table-ddl.ts: --create-table, --add-columns), committed on
+   * its own. Errors are the driver's own, so that the dialect can tell "already exists" apart.
+   */
+  executeDdl(statement: string): Promise<void>;
   /** True for faults worth retrying the batch after `reconnect()`: dropped connection, deadlock, lock timeout. */
   isTransient(error: unknown): boolean;
   /** Opens a fresh connection and re-takes the writer lock (if held); throws if the lock was lost. */

@@ -118,6 +118,10 @@ export class Db2Warehouse implements Warehouse {
     };
   }
 
+  async executeDdl(statement: string): Promise<void> {
+    await this.run(statement);
+  }
+
   async readWatermark(table: WarehouseTable, key: Column): Promise<bigint | null> {
     const rows = await this.run(`SELECT VARCHAR(MAX(${ident(key.name)})) AS M FROM ${table.sql}`);
     const max = rows[0]?.M;

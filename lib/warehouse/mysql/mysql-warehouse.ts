@@ -113,6 +113,10 @@ export class MySqlWarehouse implements Warehouse {
     );
   }
 
+  async executeDdl(statement: string): Promise<void> {
+    await this.connection.query(statement);
+  }
+
   async readWatermark(table: WarehouseTable, key: Column): Promise<bigint | null> {
     const [[max]] = await this.rows(`SELECT CAST(MAX(${ident(key.name)}) AS CHAR) FROM ${table.sql}`);
     return max === null ? null : BigInt(max as string);

@@ -97,6 +97,10 @@ export class PostgresWarehouse implements Warehouse {
     );
   }
 
+  async executeDdl(statement: string): Promise<void> {
+    await this.client.query(statement);
+  }
+
   async readWatermark(table: WarehouseTable, key: Column): Promise<bigint | null> {
     const res = await this.client.query<{ max: string | null }>(`SELECT max(${ident(key.name)})::text AS max FROM ${table.sql}`);
     return res.rows[0].max === null ? null : BigInt(res.rows[0].max);
