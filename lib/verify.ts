@@ -379,10 +379,3 @@ function sameDigests(a: string, b: string): boolean {
 function ascending(a: bigint, b: bigint): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
-
-/** [1,2,3,7,9,10] → ["1-3", "7", "9-10"]. */
-export function toRanges(keys: bigint[]): string[] {
-  const missing = new MissingKeys();
-  for (const k of keys) missing.add(k);
-  return missing.finish();
-}

@@ -50,7 +50,7 @@ async function waitForLockWaiters(n: number): Promise<number> {
   for (let i = 0; i < 600; i++) {
     const r = await holder.query(
       `SELECT count(DISTINCT pid)::int AS n FROM pg_stat_activity
-        WHERE datname = $1 AND application_name = 'warehouse-sync' AND query LIKE '%pg_try_advisory_lock%'`,
+        WHERE datname = $1 AND application_name = 'warehouse-sync' AND query LIKE '%advisory_lock(%'`,
       [DB],
     );
     if (r.rows[0].n >= n) return r.rows[0].n;
