@@ -153,11 +153,14 @@ describe('the key and the values, before anything is written (built CLI)', () =>
       INSERT INTO times_ok VALUES (1, '00:00:00'), (2, '24:00:00'), (3, '23:59:59');
       CREATE TABLE nuls (rowid INT PRIMARY KEY, note VARCHAR(50) CHARACTER SET utf8mb4 NULL, other VARCHAR(50) CHARACTER SET latin1 NULL);
       INSERT INTO nuls VALUES (1, 'fine', 'fine'), (2, 'also fine', NULL), (3, 'fine', CONCAT('a', CHAR(0), 'b')), (4, CONCAT('x', CHAR(0)), 'fine');
+      CREATE TABLE floats_bent (rowid INT PRIMARY KEY, f FLOAT NULL, d DOUBLE NULL);
+      INSERT INTO floats_bent VALUES (1, 1.2345678, 0.1);
       CREATE TABLE emoji (rowid INT PRIMARY KEY, note VARCHAR(50) CHARACTER SET utf8mb4 NULL) CHARACTER SET utf8mb4;
       INSERT INTO emoji VALUES (1, 'café'), (2, 'party 🎉')`);
     for (const t of ['dup_keys', 'null_keys', 'pair_keys', 'unique_keys']) await db.pg.query(`CREATE TABLE ${t} (rowid integer, v integer)`);
     await db.pg.query('CREATE TABLE times (rowid integer NOT NULL, t time); CREATE TABLE times_ok (rowid integer NOT NULL, t time)');
     await db.pg.query('CREATE TABLE nuls (rowid integer NOT NULL, note text, other varchar(50))');
+    await db.pg.query('CREATE TABLE floats_bent (rowid integer NOT NULL, f numeric(20,10), d real)');
     const admin = new Client({ connectionString: `${POSTGRES_SERVER}/postgres` });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS "${LATIN1_DB}" WITH (FORCE)`);
@@ -235,8 +238,14 @@ describe('the key and the values, before anything is written (built CLI)', () =>
     );
   });
 
+  test('a FLOAT into numeric and a DOUBLE into real would bend: refused, every column named', async () => {
+    const message = await refusedBuilt(['--table', 'floats_bent'], 'floats_bent');
+    expect(message).toContain('warehouse-sync: table floats_bent: column f: source float does not fit warehouse numeric(20,10); use REAL or DOUBLE');
+    expect(message).toContain('table floats_bent: column d: source double does not fit warehouse real; use DOUBLE');
+  });
+
   test('utf8mb4 text into a LATIN1 PostgreSQL database is refused before the first row, whatever the rows hold', async () => {
-    expect(await refusedBuilt(['--table', 'emoji'], 'emoji', latin1, `${POSTGRES_SERVER}/${LATIN1_DB}`)).toBe(
+    expect(await refusedBuilt(['--table', 'emoji'], 'emoji', latin1, `${POSTGRES_SERVER}/${LATIN1_DB}`)).toContain(
       'warehouse-sync: table emoji: column note: source varchar(50) can hold any Unicode characters, but warehouse character varying(50) ' +
         "stores ISO 8859-1 (PostgreSQL LATIN1) only; make the warehouse side UTF-8 (PostgreSQL: a database created with ENCODING 'UTF8'; " +
         'MySQL: CHARACTER SET utf8mb4), or the source column CHARACTER SET ascii',
