@@ -226,7 +226,8 @@ export class MySqlSource {
     const floats = columns.flatMap((c, i) => (c.type.kind === 'float' ? [[i, c.type.bits === 32 ? float32Text : float64Text] as const] : []));
     let rows: Row[];
     try {
-      const [result] = await this.connection.query({ sql, rowsAsArray: true, typeCast: floatsAsText });
+      // A typeCast function is called for every field of every row: only where floats need it.
+      const [result] = await this.connection.query(floats.length ? { sql, rowsAsArray: true, typeCast: floatsAsText } : { sql, rowsAsArray: true });
       rows = result as Row[];
     } catch (error) {
       throw new RunError(`source query failed: ${scrub((error as Error).message, this.secrets)}`);
