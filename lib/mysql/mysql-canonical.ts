@@ -27,7 +27,8 @@ export function canonicalRowSql(pairs: ColumnPair[], side: 'source' | 'warehouse
         text = isLargeField(source.type) ? `MD5(CONVERT(${c} USING utf8mb4))` : `CONVERT(${c} USING utf8mb4)`;
         break;
       case 'binary':
-        text = isLargeField(source.type) ? `MD5(${c})` : `LOWER(HEX(${c}))`;
+        // HEX of a BIT column is its number's hex ('5'); CAST AS BINARY gives its bytes ('05'), as sent.
+        text = isLargeField(source.type) ? `MD5(${c})` : `LOWER(HEX(CAST(${c} AS BINARY)))`;
         break;
       case 'date':
         text = `DATE_FORMAT(${c}, '%Y-%m-%d')`;

@@ -53,6 +53,9 @@ function toColumnType(row: InformationSchemaColumn): ColumnType {
       return { kind: 'text', maxChars: n(row.CHARACTER_MAXIMUM_LENGTH), maxBytes: n(row.CHARACTER_OCTET_LENGTH), charset: charsetOf(row.CHARACTER_SET_NAME) };
     case 'binary': case 'varbinary': case 'tinyblob': case 'blob': case 'mediumblob': case 'longblob':
       return { kind: 'binary', maxBytes: n(row.CHARACTER_OCTET_LENGTH) };
+    case 'bit':
+      // MySQL sends a BIT(n) value as its ceil(n/8) bytes, big-endian: b'101' in BIT(8) is 0x05.
+      return { kind: 'binary', maxBytes: Math.ceil((n(row.NUMERIC_PRECISION) ?? 1) / 8) };
     case 'date':
       return { kind: 'date' };
     case 'time':

@@ -114,8 +114,8 @@ export const TYPE_MAP: readonly TypeRow[] = [
   { mysql: 'DOUBLE, REAL', matches: isOneOf('double', 'real'), postgres: () => 'double precision', mysqlTarget: () => 'DOUBLE', db2: () => 'DOUBLE' },
   {
     mysql: 'BIT(n)', matches: isOneOf('bit'),
-    postgres: (c) => refuse(bitRefusal(c)), mysqlTarget: (c) => refuse(bitRefusal(c)), db2: (c) => refuse(bitRefusal(c)),
-    why: 'refused: values of BIT are not yet carried losslessly by the source reader',
+    postgres: () => 'bytea', mysqlTarget: (c) => `BIT(${c.precision})`, db2: (c) => `BINARY(${Math.ceil(c.precision / 8)})`,
+    why: "the value's ceil(n/8) bytes, big-endian, as MySQL sends them: b'101' in BIT(8) is \\x05",
   },
   { mysql: 'YEAR', matches: isOneOf('year'), postgres: () => 'smallint', mysqlTarget: () => 'YEAR', db2: () => 'SMALLINT', why: '1901 to 2155, and 0' },
   { mysql: 'DATE', matches: isOneOf('date'), postgres: () => 'date', mysqlTarget: () => 'DATE', db2: () => 'DATE' },
@@ -172,10 +172,6 @@ export const TYPE_MAP: readonly TypeRow[] = [
     why: 'PostgreSQL: json, not jsonb, which would reorder keys and drop duplicates (MariaDB stores JSON as LONGTEXT: mapped as text)',
   },
 ];
-
-function bitRefusal(c: SourceShape): string {
-  return `${c.sqlType} is not copied by warehouse-sync; change the staging column to ${c.precision <= 63 ? 'BIGINT UNSIGNED' : 'BINARY(8)'} (its values unchanged) or drop it from the table`;
-}
 
 /** The source column as the rules read it. */
 export function shapeOf(column: Column): SourceShape {
@@ -243,6 +239,6 @@ const DOC_CELLS: Record<string, Partial<Record<Dialect, string>>> = {
   'BINARY(n)': { postgres: 'bytea', mysql: 'BINARY(n)', db2: 'BINARY(n)' },
   'VARBINARY(n)': { postgres: 'bytea', mysql: 'VARBINARY(n)', db2: 'n ≤ 32672: VARBINARY(n); BLOB(n) beyond' },
   'TINYBLOB, BLOB, MEDIUMBLOB, LONGBLOB': { postgres: 'bytea', mysql: 'same', db2: 'BLOB(255), BLOB(65535), BLOB(16777215); LONGBLOB refused' },
-  'BIT(n)': { postgres: 'refused', mysql: 'refused', db2: 'refused' },
+  'BIT(n)': { postgres: 'bytea', mysql: 'BIT(n)', db2: 'BINARY(ceil(n/8))' },
   'JSON': { postgres: 'json', mysql: 'JSON', db2: 'refused' },
 };

@@ -22,17 +22,17 @@ const EVERY_DB2_TYPE = `CREATE TABLE every (
   f FLOAT, dbl DOUBLE, y YEAR, dd DATE, dt DATETIME(6), ts TIMESTAMP(3) NULL, t0 TIME,
   c CHAR(5), vc VARCHAR(50), vbig VARCHAR(10000), tt TINYTEXT, tx TEXT, mt MEDIUMTEXT,
   b BINARY(4), vb VARBINARY(40), tb TINYBLOB, bl BLOB, mb MEDIUMBLOB,
-  e ENUM('small','medium','large'), st SET('a','b','c'), g INT AS (i * 2) VIRTUAL
+  e ENUM('small','medium','large'), st SET('a','b','c'), bt12 BIT(12), g INT AS (i * 2) VIRTUAL
 ) CHARACTER SET utf8mb4`;
 
 const INSERTED = ['id', 'ti', 'tiu', 'si', 'siu', 'mi', 'miu', 'i', 'iu', 'bi', 'biu', 'd10', 'd31', 'd34', 'f', 'dbl', 'y', 'dd', 'dt', 'ts', 't0',
-  'c', 'vc', 'vbig', 'tt', 'tx', 'mt', 'b', 'vb', 'tb', 'bl', 'mb', 'e', 'st'];
+  'c', 'vc', 'vbig', 'tt', 'tx', 'mt', 'b', 'vb', 'tb', 'bl', 'mb', 'e', 'st', 'bt12'];
 const ROWS: unknown[][] = [
   ['18446744073709551615', -128, 255, -32768, 65535, -8388608, 16777215, -2147483647, 4294967295, '-9223372036854775808', '18446744073709551615',
     '-12345678.91', '-12345678901234567890123456.12345', '-123456789012345678901234567890.1234', 1.2345678, -1.7976931348623157e308, 2155,
     '9999-12-31', '9999-12-31 23:59:59.999999', '2038-01-19 03:14:07.999', '23:59:59', 'ab😀', '😀 emoji é', '😀'.repeat(10000), 'tiny',
     'text', 'medium', Buffer.from([0, 255, 1, 2]), Buffer.from('deadbeef', 'hex'), Buffer.from([0]), Buffer.from([1, 2]), Buffer.from([3]),
-    'medium', 'a,c'],
+    'medium', 'a,c', Buffer.from([8, 1])],
   [1, ...INSERTED.slice(1).map((c) => (c === 'i' ? 0 : null))],
 ];
 
@@ -74,7 +74,7 @@ test('ddl prints the DB2 statement, which the DB2 engine accepts', async () => {
     '  "TS" TIMESTAMP(3),', '  "T0" TIME,', '  "C" VARCHAR(5 CODEUNITS32),', '  "VC" VARCHAR(50 CODEUNITS32),', '  "VBIG" CLOB(10000 CODEUNITS32),',
     '  "TT" VARCHAR(255 CODEUNITS32),', '  "TX" CLOB(65535 CODEUNITS32),', '  "MT" CLOB(16777215 CODEUNITS32),', '  "B" BINARY(4),',
     '  "VB" VARBINARY(40),', '  "TB" BLOB(255),', '  "BL" BLOB(65535),', '  "MB" BLOB(16777215),', '  "E" VARCHAR(6 CODEUNITS32),',
-    '  "ST" VARCHAR(5 CODEUNITS32),', '  "G" INTEGER,', '  PRIMARY KEY ("ID")', ')',
+    '  "ST" VARCHAR(5 CODEUNITS32),', '  "BT12" BINARY(2),', '  "G" INTEGER,', '  PRIMARY KEY ("ID")', ')',
   ]);
   await db2.query(statement.replace('"EVERY"', '"EVERY_BY_HAND"'));
   // The key is the primary key: NOT NULL and unique (the engine has no SYSCAT.INDEXES to read).
@@ -92,8 +92,8 @@ test('run --create-table creates the table in DB2, loads every row, and verify e
   expect(verify.stderr).toBe('');
   expect(JSON.parse(verify.stdout).tables[0]).toMatchObject({ sourceRows: 2, warehouseRows: 2, missing: 0, differing: [], inStep: true });
   expect(verify.code).toBe(0);
-  expect(await db2.query(`SELECT VARCHAR(ID) AS ID, VARCHAR(BIU) AS BIU, VC, C, E, ST, G FROM EVERY ORDER BY ID`)).toEqual([
-    { ID: '1', BIU: null, VC: null, C: null, E: null, ST: null, G: 0 },
-    { ID: '18446744073709551615', BIU: '18446744073709551615', VC: '😀 emoji é', C: 'ab😀', E: 'medium', ST: 'a,c', G: -2147483648 },
+  expect(await db2.query(`SELECT VARCHAR(ID) AS ID, VARCHAR(BIU) AS BIU, VC, C, E, ST, LOWER(HEX(BT12)) AS BT12, G FROM EVERY ORDER BY ID`)).toEqual([
+    { ID: '1', BIU: null, VC: null, C: null, E: null, ST: null, BT12: null, G: 0 },
+    { ID: '18446744073709551615', BIU: '18446744073709551615', VC: '😀 emoji é', C: 'ab😀', E: 'medium', ST: 'a,c', BT12: '0801', G: -2147483648 },
   ]);
 });
