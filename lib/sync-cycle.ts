@@ -124,7 +124,7 @@ export async function planTables(config: SyncConfig, source: MySqlSource, wareho
   for (const pair of config.tables) {
     const [s, w] = await Promise.all([source.describeTable(pair.source), warehouse.describeTable(pair.warehouse)]);
     if (!s) problems.push(`table ${pair.label}: source table ${fmt(pair.source)} not found in ${config.source.redacted}`);
-    if (!w) problems.push(missingTableMessage(pair.label, fmt(pair.warehouse), config.warehouse.redacted));
+    if (!w) problems.push(missingTableMessage(pair.label, fmt(pair.warehouse), config));
     if (!s || !w) continue;
     const match = matchColumns(s.columns, w.columns, config.key);
     if (match.problems.length) {

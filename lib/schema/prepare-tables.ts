@@ -93,6 +93,9 @@ export function withAlterHints(d: DdlDialect, table: WarehouseTable, match: Colu
 }
 
 /** The one-line refusal for a missing warehouse table, naming the flag and `ddl`. */
-export function missingTableMessage(label: string, table: string, where: string): string {
-  return `table ${label}: warehouse table ${table} not found in ${where} (create it: run with --create-table [SYNC_CREATE_TABLE], or see its DDL with warehouse-sync ddl)`;
+export function missingTableMessage(label: string, table: string, config: SyncConfig): string {
+  const how = config.createTable && config.dryRun
+    ? 'a dry run creates nothing: run without --dry-run to create it, or see its DDL with warehouse-sync ddl'
+    : 'create it: run with --create-table [SYNC_CREATE_TABLE], or see its DDL with warehouse-sync ddl';
+  return `table ${label}: warehouse table ${table} not found in ${config.warehouse.redacted} (${how})`;
 }

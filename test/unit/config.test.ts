@@ -46,7 +46,7 @@ test('every problem is reported at once', () => {
   }
   expect(error).toBeInstanceOf(ConfigError);
   expect((error as ConfigError).problems).toEqual([
-    'unknown command "sync" (use run, status or verify)',
+    'unknown command "sync" (use run, status, verify or ddl)',
     '--source must be a MySQL/MariaDB URL (mysql://…), got postgres',
     '--key "row id" is not a plain column name',
     'table "bad name" is not NAME, SRC:DST or SRC:SCHEMA.DST',
