@@ -8,6 +8,8 @@ import mysql from 'mysql2/promise';
 import { matchColumns, type Column } from '../../lib/columns';
 import { parseConnectionUrl, type ConnectionTarget } from '../../lib/connection-url';
 import { MySqlSource } from '../../lib/source/mysql/mysql-source';
+import { createTableDdl, ddlDialect } from '../../lib/schema/table-ddl';
+import type { Dialect } from '../../lib/schema/type-map';
 import { openWarehouse } from '../../lib/warehouse/open-warehouse';
 import type { Row, Warehouse, WarehouseTable } from '../../lib/warehouse/warehouse';
 import { MYSQL_SERVER } from '../support/databases';
@@ -222,6 +224,24 @@ export function warehouseContract(target: ContractTarget): void {
         const sourceTable = await source.describeTable(table('preflight'));
         const match = matchColumns(sourceTable!.columns, (await describeOrFail(warehouse, 'contract_preflight')).columns, 'id');
         expect(match.problems).toEqual(c.problem === null ? [] : [c.problem]);
+      });
+    });
+
+    describe('DDL from the type map (lib/schema, --create-table)', () => {
+      test('the CREATE TABLE made for a MySQL table runs here and holds every source column; a second one is "already there"', async () => {
+        await admin.query('DROP TABLE IF EXISTS contract_made; CREATE TABLE contract_made (id BIGINT UNSIGNED NOT NULL PRIMARY KEY, ' +
+          'amount DECIMAL(12,2) NOT NULL, note VARCHAR(40), bits BIT(12), at DATETIME(6), tiny TINYINT UNSIGNED, d34 DECIMAL(34,4)) CHARACTER SET utf8mb4');
+        await target.dropTable('contract_made');
+        const warehouse = await open();
+        const d = await ddlDialect(warehouse.kind as Dialect);
+        const sourceTable = await source.describeTable(table('contract_made'));
+        const ddl = createTableDdl(d, 'contract_made', table('contract_made'), sourceTable!.columns, 'id');
+        expect(ddl.problems).toEqual([]);
+        await warehouse.executeDdl(ddl.statements[0]);
+        const made = await describeOrFail(warehouse, 'contract_made');
+        expect(matchColumns(sourceTable!.columns, made.columns, 'id')).toMatchObject({ problems: [], sourceOnly: [], warehouseOnly: [] });
+        expect(made.columns[0]).toMatchObject({ nullable: false });
+        expect(d.isAlreadyThere(await rejection(warehouse.executeDdl(ddl.statements[0])))).toBe(true);
       });
     });
 
