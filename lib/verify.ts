@@ -60,8 +60,12 @@ export interface VerifyReport {
 
 const BUCKETS = 64n;
 const SPLIT = 16n;
-/** Ranges this narrow are compared row by row. */
-const ROW_LEVEL_WIDTH = 2_000n;
+/**
+ * Ranges this narrow are compared row by row: at most this many keys' digests per side in memory.
+ * Wide enough that a warehouse without an index on the key (each range query a full scan) is not
+ * scanned a thousand times for a million rows with scattered differences (2,000: 133 s; 16,384: 29 s).
+ */
+const ROW_LEVEL_WIDTH = 16_384n;
 const MAX_REPORTED_KEYS = 1_000;
 const MAX_REPORTED_RANGES = 1_000;
 /** Keys looked at per step of a repair (source and warehouse key lists of at most this many). */

@@ -101,11 +101,11 @@ describe('duplicates and NULL keys', () => {
 });
 
 test('totals are the whole table\'s even when the first bucket differs', async () => {
-  // Keys 1..1000 and 1,000,000: 64 buckets of 15,626 keys, the first split further.
+  // Keys 1..1000 and 10,000,000: 64 buckets of 156,251 keys, the first split further.
   const table = 'totals';
   await createCourseTables(db, table);
   await generateRows(db, 1, 1000, table);
-  await generateRows(db, 1_000_000, 1_000_000, table);
+  await generateRows(db, 10_000_000, 10_000_000, table);
   const tableArgs = ['--table', table, ...args];
   expect((await cli(['run', ...tableArgs])).code).toBe(0);
   await db.pg.query(`DELETE FROM ${table} WHERE rowid = 5`);
