@@ -5,6 +5,7 @@
  * nothing written).
  */
 import mysql from 'mysql2/promise';
+import { Client } from 'pg';
 import { cliProcess, freshDatabases, MYSQL_SERVER, type TestDatabases } from '../support/databases';
 
 const DB = 'test_create_table';
@@ -139,6 +140,13 @@ describe('refusals: exit 2, one line, nothing written', () => {
     );
   });
 
+  test('--create-table with --dry-run creates nothing and says so', async () => {
+    expect(await refusedLine(on(db.warehouseUrl, '--table', 'with_point', '--key', 'id', '--create-table', '--dry-run'))).toBe(
+      `warehouse-sync: table with_point: warehouse table with_point not found in ${db.warehouseUrl} ` +
+        '(a dry run creates nothing: run without --dry-run to create it, or see its DDL with warehouse-sync ddl)',
+    );
+  });
+
   test('a column with no lossless type: the table is not created, even beside a table that could be', async () => {
     await db.mysql.query(`CREATE TABLE fine (id INT NOT NULL PRIMARY KEY)`);
     expect(await refusedLine(on(db.warehouseUrl, '--table', 'fine', '--table', 'with_point', '--key', 'id', '--create-table'))).toBe(
@@ -159,18 +167,36 @@ describe('refusals: exit 2, one line, nothing written', () => {
 test('two runs creating the same table at once: one table, every row once', async () => {
   await db.mysql.query(`CREATE TABLE raced (id INT NOT NULL PRIMARY KEY, v VARCHAR(20) NOT NULL)`);
   await db.mysql.query(`INSERT INTO raced SELECT seq, CONCAT('v', seq) FROM seq_1_to_5000`);
-  for (const url of [db.warehouseUrl, mysqlWarehouseUrl]) {
-    const args = ['run', ...on(url, '--table', 'raced', '--key', 'id', '--create-table', '--batch-size', '500', '--lock-wait', '30', '--json')];
-    const runs = await Promise.all([cliProcess(args), cliProcess(args)]);
+  const args = (url: string) => ['run', ...on(url, '--table', 'raced', '--key', 'id', '--create-table', '--batch-size', '500', '--lock-wait', '30', '--json')];
+  const outcome = async (runs: Array<{ code: number; stderr: string; stdout: string }>, count: () => Promise<{ n: unknown; d: unknown }>) => {
     for (const r of runs) expect([r.code, r.stderr]).toEqual([0, '']);
     const reports = runs.map((r) => JSON.parse(r.stdout).tables[0]);
     expect(reports.map((t) => t.inserted).sort((x, y) => x - y)).toEqual([0, 5000]);
     expect(reports.filter((t) => t.createdTable)).toHaveLength(1);
-    const count = url === db.warehouseUrl
-      ? (await db.pg.query('SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM raced')).rows[0]
-      : ((await mysqlWarehouse.query('SELECT count(*) AS n, count(DISTINCT id) AS d FROM raced'))[0] as Array<{ n: number; d: number }>)[0];
-    expect({ n: Number(count.n), d: Number(count.d) }).toEqual({ n: 5000, d: 5000 });
+    const { n, d } = await count();
+    expect({ n: Number(n), d: Number(d) }).toEqual({ n: 5000, d: 5000 });
+  };
+
+  // PostgreSQL, made to collide: a transaction of the test's own creates the table and stays open,
+  // so both runs find no table and both block inside CREATE TABLE; when it rolls back, one run's
+  // CREATE goes through and the other's fails as "already there" (23505 on pg_type) and goes on.
+  const blocker = new Client({ connectionString: db.warehouseUrl });
+  await blocker.connect();
+  await blocker.query('BEGIN');
+  await blocker.query('CREATE TABLE raced (held int)');
+  const pgRuns = Promise.all([cliProcess(args(db.warehouseUrl)), cliProcess(args(db.warehouseUrl))]);
+  for (let waiting = 0; waiting < 2; ) {
+    await new Promise((r) => setTimeout(r, 50));
+    const blocked = await db.pg.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'CREATE TABLE "raced"%' AND wait_event_type = 'Lock'`);
+    waiting = blocked.rows[0].n;
   }
+  await blocker.query('ROLLBACK');
+  await blocker.end();
+  await outcome(await pgRuns, async () => (await db.pg.query('SELECT count(*) AS n, count(DISTINCT id) AS d FROM raced')).rows[0]);
+
+  // MariaDB: started together, without forcing the collision.
+  await outcome(await Promise.all([cliProcess(args(mysqlWarehouseUrl)), cliProcess(args(mysqlWarehouseUrl))]),
+    async () => ((await mysqlWarehouse.query('SELECT count(*) AS n, count(DISTINCT id) AS d FROM raced'))[0] as Array<{ n: number; d: number }>)[0]);
 });
 
 describe('--add-columns', () => {
