@@ -70,7 +70,7 @@ const MAX_REPORTED_KEYS = 1_000;
 const MAX_REPORTED_RANGES = 1_000;
 /** Keys looked at per step of a repair (source and warehouse key lists of at most this many). */
 const REPAIR_SPAN = 20_000n;
-/** Rows per repair batch at most: rows are held in memory between source and warehouse. */
+/** Rows per repair batch fetched by key, at most: they are held in memory between the two sides. */
 const REPAIR_BATCH = 2_000;
 /** Missing keys in a row from which a repair streams them rather than fetching rows by key. */
 const STREAM_MIN = 1_000;
@@ -254,7 +254,7 @@ async function repairMissing(
   /** Missing keys `run`, all the source has in (after, last key of run]. */
   const loadRun = async (after: bigint, run: bigint[]) => {
     if (warehouse.openCopyTextBatch && run.length >= STREAM_MIN) {
-      loaded += await streamRange(plan, source, warehouse, after, run[run.length - 1], batchSize);
+      loaded += await streamRange(plan, source, warehouse, after, run[run.length - 1], config.batchSize);
     } else {
       byKey.push(...run);
       if (byKey.length >= batchSize) await loadByKey();
@@ -267,7 +267,7 @@ async function repairMissing(
         collectGarbage();
         if (warehouse.openCopyTextBatch && (await warehouse.countKeys(plan.warehouse, plan.target.key, from, to)) === 0) {
           // Nothing of this range in the warehouse: streamed whole, without listing its keys.
-          loaded += await streamRange(plan, source, warehouse, from, to, batchSize);
+          loaded += await streamRange(plan, source, warehouse, from, to, config.batchSize);
           continue;
         }
         const [sourceKeys, present] = await Promise.all([
