@@ -100,9 +100,11 @@ export async function withConnections<T>(
   // Both connections at once: their handshakes are most of a small run's fixed cost. The warehouse
   // is dialled first: its server starts a session (~5 ms for PostgreSQL's new backend) while mysql2
   // initialises (~8 ms), which would otherwise come first, as both load on the one JS thread.
-  const warehouseOpening = openWarehouse(config.warehouse);
+  // Settled at once: a warehouse that fails before the yield below (no DB2 driver, a missing
+  // sslrootcert, a closed port) would otherwise be a rejection nobody handles yet, which kills the process.
+  const warehouseOpening = settled(openWarehouse(config.warehouse));
   await new Promise((resolve) => setImmediate(resolve));
-  const [opened, openedWarehouse] = await Promise.allSettled([MySqlSource.open(config.source), warehouseOpening]);
+  const [opened, openedWarehouse] = await Promise.all([settled(MySqlSource.open(config.source)), warehouseOpening]);
   if (opened.status === 'rejected' || openedWarehouse.status === 'rejected') {
     if (opened.status === 'fulfilled') await opened.value.close();
     if (openedWarehouse.status === 'fulfilled') await openedWarehouse.value.close();
@@ -115,6 +117,14 @@ export async function withConnections<T>(
   } finally {
     await Promise.all([source.close(detach), warehouse.close(detach)]);
   }
+}
+
+/** The outcome of `promise`, observed from now on, so its rejection is never unhandled. */
+function settled<T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> {
+  return promise.then(
+    (value) => ({ status: 'fulfilled', value }) as const,
+    (reason: unknown) => ({ status: 'rejected', reason }) as const,
+  );
 }
 
 /** Resolves every table and checks every column before anything is written; throws SchemaError listing all problems. */
