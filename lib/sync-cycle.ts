@@ -13,7 +13,7 @@ import type { SyncConfig, TablePair } from './config';
 import { oneLine, RunError, SchemaError, SyncError, ValueError, exitCodeOf } from './errors';
 import { MySqlSource, type CopyPage, type SourceTable } from './source/mysql/mysql-source';
 import { openWarehouse } from './warehouse/open-warehouse';
-import { missingTableMessage, prepareWarehouseTables, withAlterHints } from './schema/prepare-tables';
+import { dropCreatedTables, missingTableMessage, prepareWarehouseTables, withAlterHints } from './schema/prepare-tables';
 import { ddlDialect } from './schema/table-ddl';
 import type { Dialect } from './schema/type-map';
 import type { LoadTarget, Row, Warehouse, WarehouseTable } from './warehouse/warehouse';
@@ -187,7 +187,10 @@ export async function runSync(config: SyncConfig, options: RunOptions = {}): Pro
   try {
     return await withConnections(config, async (source, warehouse) => {
       const changes = await prepareWarehouseTables(config, source, warehouse);
-      const plans = await planTables(config, source, warehouse);
+      const plans = await planTables(config, source, warehouse).catch(async (error: unknown) => {
+        await dropCreatedTables(config, warehouse, changes);
+        throw error;
+      });
       for (const plan of plans) {
         current = { ...emptyReport(plan, config), ...changes.get(plan.pair.label) };
         tables.push(current);

@@ -10,7 +10,7 @@
  * rows are then loaded under the writer lock, which only one of them gets at a time, so none is
  * loaded twice.
  */
-import { cannotHold, matchColumns, type ColumnMatch } from '../columns';
+import { cannotHold, charsetFits, matchColumns, type ColumnMatch, type ColumnPair } from '../columns';
 import type { SyncConfig, TablePair } from '../config';
 import { oneLine, RunError, SchemaError } from '../errors';
 import type { MySqlSource } from '../source/mysql/mysql-source';
@@ -80,16 +80,37 @@ export async function prepareWarehouseTables(config: SyncConfig, source: MySqlSo
 }
 
 /**
+ * Drops the tables this run created, when the run is then refused before loading (a value the
+ * warehouse cannot hold, an encoding that cannot store the text): a refusal leaves the warehouse as
+ * it was. Only tables whose CREATE this run's own statement made, so still without rows.
+ */
+export async function dropCreatedTables(config: SyncConfig, warehouse: Warehouse, changes: Map<string, TableChanges>): Promise<void> {
+  const d = await ddlDialect(warehouse.kind as Dialect);
+  for (const pair of config.tables) {
+    if (changes.get(pair.label)?.createdTable) await warehouse.executeDdl(`DROP TABLE ${d.tableName(pair.warehouse)}`).catch(() => undefined);
+  }
+}
+
+/**
  * The column problems of `match`, where a column's type no longer holds its source column's (a
  * staging column widened) followed by the ALTER TABLE that widens the warehouse column.
  */
 export function withAlterHints(d: DdlDialect, table: WarehouseTable, match: ColumnMatch): string[] {
   return match.problems.map((problem) => {
     const pair = match.pairs.find((p) => problem.startsWith(`column ${p.source.name}: `));
-    if (!pair || cannotHold({ ...pair.source, nullable: false }, pair.warehouse) === null) return problem;
+    if (!pair || !widensType(pair)) return problem;
     const alter = widenDdl(d, table.sql, pair.source, pair.warehouse.name, pair.warehouse.nullable);
     return alter ? `${problem}; to widen it run: ${alter}` : problem;
   });
+}
+
+/** The pair's problem is its type's size or range, which a wider column of the mapped type solves. */
+function widensType({ source, warehouse }: ColumnPair): boolean {
+  if (cannotHold({ ...source, nullable: false }, warehouse) === null) return false;
+  // An encoding that cannot store the text is the database's, not the column's.
+  const s = source.type;
+  const w = warehouse.type;
+  return !(s.kind === 'text' && w.kind === 'text' && !charsetFits(s.charset ?? 'unicode', w.charset ?? 'unicode'));
 }
 
 /** The one-line refusal for a missing warehouse table, naming the flag and `ddl`. */

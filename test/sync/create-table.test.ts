@@ -156,6 +156,34 @@ describe('refusals: exit 2, one line, nothing written', () => {
     expect(tables.rows).toEqual([{ n: 0 }]);
   });
 
+  test('a refusal after the table was created (a value, an encoding) drops the table this run created', async () => {
+    await db.mysql.query(`CREATE TABLE long_time (id INT NOT NULL PRIMARY KEY, t TIME, note VARCHAR(10)) CHARACTER SET utf8mb4`);
+    await db.mysql.query(`INSERT INTO long_time VALUES (1, '-01:00:00', 'x')`);
+    const line = await refusedLine(on(db.warehouseUrl, '--table', 'long_time', '--key', 'id', '--create-table'));
+    expect(line).toBe(
+      'warehouse-sync: table long_time: row id=1 has the TIME "-01:00:00" in column t, which warehouse column t time(0) without time zone ' +
+        'cannot hold (00:00:00 to 24:00:00); fix that row in staging, or use a MySQL warehouse for it',
+    );
+    const latin1 = `${DB}_latin1`;
+    await db.pg.query(`DROP DATABASE IF EXISTS "${latin1}" WITH (FORCE)`);
+    await db.pg.query(`CREATE DATABASE "${latin1}" ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`);
+    try {
+      const latin1Url = `${db.warehouseUrl.replace(/[^/]+$/, latin1)}`;
+      expect(await refusedLine(on(latin1Url, '--table', 'long_time:notes', '--key', 'id', '--create-table'))).toBe(
+        "warehouse-sync: table long_time:notes: column note: source varchar(10) can hold any Unicode characters, but warehouse character varying(10) " +
+          "stores ISO 8859-1 (PostgreSQL LATIN1) only; make the warehouse side UTF-8 (PostgreSQL: a database created with ENCODING 'UTF8'; " +
+          'MySQL: CHARACTER SET utf8mb4), or the source column CHARACTER SET ascii',
+      );
+      const other = new Client({ connectionString: latin1Url });
+      await other.connect();
+      expect((await other.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname = 'notes'`)).rows).toEqual([{ n: 0 }]);
+      await other.end();
+    } finally {
+      await db.pg.query(`DROP DATABASE IF EXISTS "${latin1}" WITH (FORCE)`);
+    }
+    expect((await db.pg.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname = 'long_time'`)).rows).toEqual([{ n: 0 }]);
+  });
+
   test('DB2: DECIMAL beyond 34 digits, refused by ddl without connecting', async () => {
     const line =
       'warehouse-sync: table wide_decimal: column amount decimal(40,10) can have 40 digits but DB2\'s DECIMAL holds at most 31 and DECFLOAT(34) 34; ' +
