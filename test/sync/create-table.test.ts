@@ -289,4 +289,14 @@ describe('--add-columns', () => {
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).tables[0]).toMatchObject({ inserted: 1 });
   });
+  test('a new column with no lossless type is refused with one line, and the other new column is not added either', async () => {
+    await db.mysql.query(`ALTER TABLE drift ADD COLUMN memo VARCHAR(5), ADD COLUMN place POINT`);
+    const refused = await cliProcess(['run', ...on(db.warehouseUrl, '--table', 'drift', '--key', 'id', '--add-columns')]);
+    expect([refused.code, refused.stdout]).toEqual([2, '']);
+    expect(refused.stderr).toBe(
+      "warehouse-sync: table drift: column place cannot be added: point has no lossless PostgreSQL type in warehouse-sync; drop the column from the staging table, or change it to a type listed in the README's type mapping\n",
+    );
+    const columns = await db.pg.query(`SELECT attname FROM pg_attribute WHERE attrelid = 'drift'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`);
+    expect(columns.rows.map((r) => r.attname)).toEqual(['id', 'qty', 'note', 'region']);
+  });
 });
