@@ -151,7 +151,8 @@ test('a utf8mb4 VARCHAR(50) into a DB2 VARCHAR(50), which counts bytes, is refus
   const run = await sync('names');
   expect(run.stderr).toBe(
     'warehouse-sync: table names: column name: source varchar(50) does not fit warehouse VARCHAR(50); it holds 50 bytes but the ' +
-      'source can need 200 (4 bytes per utf8mb4 character); make it VARCHAR(200) or declare it in CODEUNITS32\n',
+      'source can need 200 (4 bytes per utf8mb4 character); make it VARCHAR(200) or declare it in CODEUNITS32; ' +
+      'to widen it run: ALTER TABLE "DB2INST1"."NAMES" ALTER COLUMN "NAME" SET DATA TYPE VARCHAR(50 CODEUNITS32)\n',
   );
   expect(run.code).toBe(2);
 });
