@@ -70,7 +70,7 @@ describe('translating events', () => {
 
   test.each([
     [{ key1: 'value1', key2: 'value2', key3: 'value3' },
-      'unknown option "key1" (known: command, source, warehouse, tables, key, batchSize, maxSeconds, dryRun, json, repair, lateWindow, lockWaitSeconds, timeoutSeconds, progress); unknown option "key2"'],
+      'unknown option "key1" (known: command, source, warehouse, tables, key, batchSize, maxSeconds, dryRun, json, repair, lateWindow, lockWaitSeconds, timeoutSeconds, progress, createTable, addColumns); unknown option "key2"'],
     [{ 'detail-type': 'Scheduled Event', detail: {}, tables: ['a'] }, 'an EventBridge event carries its options in "detail"; move "tables" there'],
     [[{ tables: ['a'] }], 'the event must be a JSON object of options, e.g. {"tables": ["sales_data"]}, got an array'],
     ['sales_data', 'the event must be a JSON object of options, e.g. {"tables": ["sales_data"]}, got string'],

@@ -61,7 +61,7 @@ test('loaded as a zipped action, with the platform\'s and the alarm feed\'s keys
 test('a bad parameter returns {error} naming it', async () => {
   const { result } = await activate('plain', { ...defaults, tables: ['sales_data'], batchsize: 500 });
   expect(result).toEqual({
-    error: 'unknown option "batchsize" (known: command, source, warehouse, tables, key, batchSize, maxSeconds, dryRun, json, repair, lateWindow, lockWaitSeconds, timeoutSeconds, progress)',
+    error: 'unknown option "batchsize" (known: command, source, warehouse, tables, key, batchSize, maxSeconds, dryRun, json, repair, lateWindow, lockWaitSeconds, timeoutSeconds, progress, createTable, addColumns)',
   });
 });
 
