@@ -97,3 +97,14 @@ test('run --create-table creates the table in DB2, loads every row, and verify e
     { ID: '18446744073709551615', BIU: '18446744073709551615', VC: '😀 emoji é', C: 'ab😀', E: 'medium', ST: 'a,c', BT12: '0801', G: -2147483648 },
   ]);
 });
+
+test('a TIME outside one day is refused before the first row (DB2 TIME holds 00:00:00 to 24:00:00), and the table just created is dropped', async () => {
+  await staging.query(`CREATE TABLE spans (id INT NOT NULL PRIMARY KEY, t TIME); INSERT INTO spans VALUES (1, '12:00:00'), (2, '-01:00:00')`);
+  const run = await sync('spans', ['--create-table']);
+  expect([run.code, run.stdout]).toEqual([2, '']);
+  expect(run.stderr).toBe(
+    'warehouse-sync: table spans: row id=2 has the TIME "-01:00:00" in column t, which warehouse column T TIME cannot hold (00:00:00 to 24:00:00); ' +
+      'fix that row in staging, or use a MySQL warehouse for it\n',
+  );
+  expect(await db2.query(`SELECT COUNT(*) AS N FROM SYSCAT.TABLES WHERE TABNAME = 'SPANS'`)).toEqual([{ N: 0 }]);
+});

@@ -27,7 +27,7 @@ describe('SYSCAT.COLUMNS → logical column types', () => {
     ['DECFLOAT(34) is 16 bytes', row({ TYPENAME: 'DECFLOAT', LENGTH: 16 }), 'DECFLOAT(34)', { kind: 'decimal', precision: 34, scale: null }],
     ['BIGINT', row({ TYPENAME: 'BIGINT', LENGTH: 8 }), 'BIGINT', { kind: 'integer', bits: 64, unsigned: false }],
     ['TIMESTAMP(3)', row({ TYPENAME: 'TIMESTAMP', LENGTH: 10, SCALE: 3 }), 'TIMESTAMP(3)', { kind: 'timestamp', fsp: 3 }],
-    ['TIME has no fractions', row({ TYPENAME: 'TIME', LENGTH: 3 }), 'TIME', { kind: 'time', fsp: 0 }],
+    ['TIME has no fractions', row({ TYPENAME: 'TIME', LENGTH: 3 }), 'TIME', { kind: 'time', fsp: 0, day: true }],
     ['BLOB(1048576)', row({ TYPENAME: 'BLOB', LENGTH: 1048576 }), 'BLOB(1048576)', { kind: 'binary', maxBytes: 1048576 }],
     ['XML is not supported', row({ TYPENAME: 'XML', LENGTH: 0 }), 'XML', { kind: 'other' }],
   ])('%s', (_case, catalogRow, sqlType, type) => {

@@ -117,8 +117,8 @@ function describeType(row: SyscatColumnRow): { type: ColumnType; sqlType: string
     case 'DATE':
       return { sqlType: name, type: { kind: 'date' } };
     case 'TIME':
-      // DB2 TIME has no fractional seconds.
-      return { sqlType: name, type: { kind: 'time', fsp: 0 } };
+      // DB2 TIME has no fractional seconds, and holds 00:00:00 to 24:00:00 only (MySQL's TIME is a duration).
+      return { sqlType: name, type: { kind: 'time', fsp: 0, day: true } };
     case 'TIMESTAMP':
       return { sqlType: `TIMESTAMP(${scale})`, type: { kind: 'timestamp', fsp: Math.min(scale, 6) } };
     case 'BOOLEAN':
