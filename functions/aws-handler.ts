@@ -17,8 +17,9 @@
  * The message is the report's one line, passwords removed.
  */
 import { optionsFromJson, resolveConfig, type SyncConfig, type SyncOptions } from '../lib/config';
-import { redact } from '../lib/connection-url';
 import { ConfigError, exitCodeOf, oneLine } from '../lib/errors';
+import { withLastResort } from '../lib/last-resort';
+import { redact, redactDeep } from '../lib/redact';
 import { RunLog } from '../lib/log';
 import { envWithSecrets, forgetCachedSecrets } from '../lib/secrets';
 import { safetyMargin } from '../lib/time-budget';
@@ -56,6 +57,18 @@ export function optionsFromEvent(event: unknown): SyncOptions {
 
 export const handler = async (event: unknown, context: LambdaContext): Promise<FunctionReport> => {
   const log = new RunLog({ metrics: true, fields: context.awsRequestId ? { requestId: context.awsRequestId } : {} });
+  try {
+    return await withLastResort(() => invoke(event, context, log));
+  } catch (error) {
+    if (error instanceof InvocationError) throw error;
+    // Anything unexpected: still one redacted line, typed by what it is, never a process exit.
+    log.failure(error);
+    forgetCachedSecrets();
+    throw invocationError(oneLine(error), exitCodeOf(error));
+  }
+};
+
+async function invoke(event: unknown, context: LambdaContext, log: RunLog): Promise<FunctionReport> {
   let config: SyncConfig;
   try {
     config = resolveConfig(optionsFromEvent(event), await envWithSecrets(process.env));
@@ -75,14 +88,17 @@ export const handler = async (event: unknown, context: LambdaContext): Promise<F
     forgetCachedSecrets(); // the next invocation re-reads them, e.g. after a password rotation
     throw invocationError(report.error, report.exitCode);
   }
-  const shown = publicReport(report);
-  return shown;
-};
+  return redactDeep(publicReport(report));
+}
 
-class SyncRefused extends Error {}
-SyncRefused.prototype.name = 'SyncRefused';
-class SyncFailed extends Error {}
-SyncFailed.prototype.name = 'SyncFailed';
+/** The errors the handler throws on purpose; `name` is what Lambda reports as errorType. */
+class InvocationError extends Error {}
+class SyncRefused extends InvocationError {
+  override readonly name: string = 'SyncRefused';
+}
+class SyncFailed extends InvocationError {
+  override readonly name: string = 'SyncFailed';
+}
 
 function invocationError(message: string, exitCode: number): Error {
   return exitCode === 2 ? new SyncRefused(redact(message)) : new SyncFailed(redact(message));

@@ -4,7 +4,8 @@ import { exitCodeOf, oneLine } from '../lib/errors';
 import { ProgressBar } from '../lib/progress';
 import { formatReport, publicReport, runCommand } from '../lib/commands';
 import { RunLog } from '../lib/log';
-import { redact } from '../lib/connection-url';
+import { redact, redactDeep } from '../lib/redact';
+import { installProcessLastResort } from '../lib/last-resort';
 import { envWithSecrets } from '../lib/secrets';
 
 export interface CliIo {
@@ -42,30 +43,39 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo =
     bar?.finish();
     log?.end(report, config.command);
     if (json) {
-      io.stdout(JSON.stringify(publicReport(report)) + '\n');
+      io.stdout(JSON.stringify(redactDeep(publicReport(report))) + '\n');
     } else {
       const text = formatReport(config.command, report);
-      if (text) io.stdout(text + '\n');
+      if (text) io.stdout(redact(text) + '\n');
     }
     if (report.error) io.stderr(`warehouse-sync: ${redact(report.error)}\n`);
     return report.exitCode;
   } catch (error) {
-    const message = redact(oneLine(error));
+    const message = oneLine(error);
     if (json) io.stdout(JSON.stringify({ ok: false, tables: [], error: message }) + '\n');
     io.stderr(`warehouse-sync: ${message}\n`);
     return exitCodeOf(error);
   }
 }
 
+/** The one line (and with --json, the JSON report) for an error that escaped everything else. */
+function reportStray(error: unknown, argv: string[]): void {
+  const message = oneLine(error);
+  if (argv.includes('--json')) process.stdout.write(JSON.stringify({ ok: false, tables: [], error: message }) + '\n');
+  process.stderr.write(`warehouse-sync: ${message}\n`);
+}
+
 /** Process glue: used by bin/warehouse-sync.js and when the bundle is run directly (Code Engine job). */
 export function main(): void {
-  runCli(process.argv.slice(2), process.env).then(
+  const argv = process.argv.slice(2);
+  installProcessLastResort((error) => reportStray(error, argv));
+  runCli(argv, process.env).then(
     (code) => {
       process.exitCode = code;
     },
     (error) => {
-      process.stderr.write(`warehouse-sync: ${redact(oneLine(error))}\n`);
-      process.exitCode = 1;
+      reportStray(error, argv);
+      process.exitCode = exitCodeOf(error);
     },
   );
 }

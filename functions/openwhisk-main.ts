@@ -16,8 +16,9 @@
  * evaluating it and taking `module.exports.main`: this module's CommonJS bundle exports `main`.
  */
 import { optionsFromJson, resolveConfig, type SyncConfig } from '../lib/config';
-import { redact } from '../lib/connection-url';
 import { ConfigError, exitCodeOf, oneLine } from '../lib/errors';
+import { withLastResort } from '../lib/last-resort';
+import { redactDeep } from '../lib/redact';
 import { RunLog } from '../lib/log';
 import { envWithSecrets, forgetCachedSecrets } from '../lib/secrets';
 import { publicReport, runCommand } from '../lib/commands';
@@ -47,6 +48,17 @@ export async function main(params: Params = {}): Promise<Params> {
   const codeEngine = typeof params.__ce_method === 'string';
   const activation = process.env.__OW_ACTIVATION_ID;
   const log = new RunLog({ fields: activation ? { activationId: activation } : {} });
+  try {
+    return redactDeep(await withLastResort(() => activate(params, codeEngine, log)));
+  } catch (error) {
+    // Anything unexpected: a failed activation with one line, never a dead action process (no result at all).
+    log.failure(error);
+    forgetCachedSecrets();
+    return failure(oneLine(error), exitCodeOf(error), codeEngine);
+  }
+}
+
+async function activate(params: Params, codeEngine: boolean, log: RunLog): Promise<Params> {
   let config: SyncConfig;
   try {
     const options = optionsFromJson(Object.fromEntries(Object.entries(params).filter(([k]) => !isPlatformKey(k))));
@@ -57,7 +69,7 @@ export async function main(params: Params = {}): Promise<Params> {
     config = resolveConfig(options, await envWithSecrets(process.env));
   } catch (error) {
     log.failure(error);
-    return failure(redact(oneLine(error)), exitCodeOf(error), codeEngine);
+    return failure(oneLine(error), exitCodeOf(error), codeEngine);
   }
 
   const deadline = activationDeadline(Date.now(), process.env.__OW_DEADLINE, config.maxSeconds);
@@ -66,7 +78,7 @@ export async function main(params: Params = {}): Promise<Params> {
 
   if (report.error !== undefined) {
     forgetCachedSecrets();
-    return failure(redact(report.error), report.exitCode, codeEngine);
+    return failure(report.error, report.exitCode, codeEngine);
   }
   const shown = publicReport(report);
   return codeEngine ? httpResponse(200, shown) : shown;
@@ -76,7 +88,8 @@ function isPlatformKey(key: string): boolean {
   return PLATFORM_PREFIX.test(key) || ALARM_FEED_KEYS.includes(key);
 }
 
-function failure(error: string, exitCode: number, codeEngine: boolean): Params {
+function failure(message: string, exitCode: number, codeEngine: boolean): Params {
+  const error = redactDeep(message);
   // 400: refused before writing (fix the input or config); 500: failed during the run.
   return codeEngine ? httpResponse(exitCode === 2 ? 400 : 500, { error }) : { error };
 }

@@ -5,6 +5,7 @@
  */
 import { ConnectionTarget, parseConnectionUrl } from './connection-url';
 import { ConfigError } from './errors';
+import { rememberSecrets } from './redact';
 import { DEFAULT_TIMEOUT_SECONDS, withTimeout } from './time-budget';
 
 export type Command = 'run' | 'status' | 'verify' | 'ddl';
@@ -305,6 +306,8 @@ export function optionsFromArgv(argv: string[]): { options: SyncOptions; help: b
   const tables: string[] = [];
   const problems: string[] = [];
   let help = false;
+  // Before any problem is reported: an argument a message may echo can be a URL with its password.
+  for (const arg of argv) rememberSecrets(arg);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;

@@ -1,5 +1,7 @@
 /** Connection URLs: which database a URL names, and how to print it without its password. */
 
+import { redact, rememberSecrets } from './redact';
+
 export type DatabaseKind = 'mysql' | 'postgres' | 'db2';
 
 export interface ConnectionTarget {
@@ -23,33 +25,62 @@ export function isDb2CliString(text: string): boolean {
   return /^\s*[A-Za-z]+\s*=/.test(text) && /(^|;)\s*(DATABASE|HOSTNAME)\s*=/i.test(text);
 }
 
-/** Parses a connection URL; returns a problem description instead of throwing. */
+/**
+ * Parses a connection URL; returns a problem description instead of throwing. Whatever the text's
+ * shape, its password is remembered for redaction before anything else, and a problem never
+ * quotes the text: only parts that were parsed and hold no password (scheme, user, host, database).
+ */
 export function parseConnectionUrl(text: string, role: string): ConnectionTarget | string {
+  rememberSecrets(text);
   if (isDb2CliString(text)) return { kind: 'db2', url: text, redacted: redact(text) };
+  // Not "user:password@host": that shape is masked by redact wherever it appears.
+  const example = 'e.g. mysql://user@host:3306/db, with :password after the user';
   let parsed: URL;
   try {
     parsed = new URL(text);
   } catch {
-    return `${role} URL is not a URL: "${redact(text)}" (expected e.g. mysql://user@host:3306/db)`;
+    return `${role} URL is not a URL${shapeHint(text)} (expected ${example}; the value is not shown, as it may hold a password)`;
   }
   const kind = SCHEMES[parsed.protocol];
   if (!kind) {
-    return `${role} URL scheme "${parsed.protocol}" is not supported (use mysql://, postgres:// or db2://)`;
+    const scheme = /^[a-z][a-z0-9+.-]{0,20}:$/i.test(parsed.protocol) ? ` "${parsed.protocol}"` : '';
+    return `${role} URL scheme${scheme} is not supported (use mysql://, postgres:// or db2://)`;
   }
-  if (!parsed.hostname) return `${role} URL has no host: "${redact(text)}"`;
+  if (!parsed.hostname || !text.slice(parsed.protocol.length).startsWith('//')) {
+    return `${role} URL has no host: write "//" after "${parsed.protocol}", then user, password, host, port and database (${example}; the value is not shown, as it may hold a password)`;
+  }
+  for (const [part, value] of [['user name', parsed.username], ['password', parsed.password], ['database name', parsed.pathname]] as const) {
+    try {
+      decodeURIComponent(value);
+    } catch {
+      return `${role} URL's ${part} has a "%" that does not start a valid escape: write a literal % as %25 (and @ : / ? # as %40 %3A %2F %3F %23)`;
+    }
+  }
+  const redacted = safeUrl(parsed);
   if (parsed.pathname.replace(/^\//, '') === '') {
-    return `${role} URL names no database: "${redact(text)}" (add /DBNAME after host:port)`;
+    return `${role} URL names no database: "${redacted}" (add /DBNAME after host:port; a # or ? in the password must be written %23 or %3F)`;
   }
-  return { kind, url: text, redacted: redact(text) };
+  return { kind, url: text, redacted };
 }
 
-/** Removes passwords from URLs and DB2 CLI strings found anywhere in `text`. */
-export function redact(text: string): string {
-  return text
-    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@')
-    .replace(/((?:^|;)\s*PWD\s*=)[^;]*/gi, '$1***')
-    .replace(/((?:\?|&)password=)[^&\s]*/gi, '$1***');
+/** The URL rebuilt from its parsed parts, with the password and password parameters masked. */
+function safeUrl(url: URL): string {
+  const userinfo = url.username || url.password ? `${url.username}${url.password ? ':***' : ''}@` : '';
+  return redact(`${url.protocol}//${userinfo}${url.host}${url.pathname}${url.search}`);
 }
+
+/** What is wrong with the shape of text that is not a URL at all, in words that quote none of it. */
+function shapeHint(text: string): string {
+  const scheme = /^\s*([a-z][a-z0-9+.-]{0,20})(:?)(\/*)/i.exec(text);
+  if (!scheme) return ': it must start with a scheme such as mysql://';
+  if (!scheme[2] && scheme[3]) return `: a ":" is missing after "${scheme[1]}" (write ${scheme[1]}://…)`;
+  if (!scheme[2]) return `: it must start with a scheme such as mysql://`;
+  if (scheme[3].length !== 2) return `: write "//" after "${scheme[1]}:"`;
+  return ': check the port (digits only) and that an @ : / ? # in the password is written %40 %3A %2F %3F %23';
+}
+
+/** Removes passwords from `text` (see lib/redact.ts): every message passes through it. */
+export { redact };
 
 /** Removes every occurrence of the given secrets from `text` (for driver messages that echo them). */
 export function scrub(text: string, secrets: Iterable<string>): string {

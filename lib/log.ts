@@ -9,9 +9,9 @@
  * log shipper (on IBM Cloud Logs too).
  *
  * Nothing here knows a password: the sync cycle's events carry none, and every line is passed
- * through `redact` anyway, so a URL that slips into an error message is printed without one.
+ * through `redactDeep` anyway, so a URL that slips into an error message is printed without one.
  */
-import { redact } from './connection-url';
+import { redactDeep } from './redact';
 import { oneLine } from './errors';
 import type { SyncHooks, TableReport } from './sync-cycle';
 
@@ -96,7 +96,8 @@ export class RunLog {
 
   private line(level: 'info' | 'error', body: Record<string, unknown>): void {
     const record = { level, time: new Date(this.now()).toISOString(), ...this.fields, ...body };
-    this.write(redact(JSON.stringify(record)));
+    // Each string redacted before it is quoted: JSON escapes could hide a password's spelling.
+    this.write(JSON.stringify(redactDeep(record)));
   }
 }
 

@@ -1,4 +1,8 @@
 import { parseConnectionUrl, redact, scrub } from '../../lib/connection-url';
+import { oneLine } from '../../lib/errors';
+import { forgetSecrets, redactDeep, rememberSecrets } from '../../lib/redact';
+
+beforeEach(() => forgetSecrets());
 
 test('redact hides passwords in URLs and DB2 CLI strings, wherever they appear', () => {
   expect(redact('failed: mysql://app:p%40ss@db:3306/x and postgres://u:pw@h/d')).toBe('failed: mysql://app:***@db:3306/x and postgres://u:***@h/d');
@@ -7,10 +11,111 @@ test('redact hides passwords in URLs and DB2 CLI strings, wherever they appear',
   expect(scrub('driver said: bad password s3cr3t!', ['s3cr3t!'])).toBe('driver said: bad password ***');
 });
 
+test('by shape alone: a password holding "@" is masked to the last "@", and malformed URLs are masked too', () => {
+  expect(redact('at postgres://root:Xy@Secret9@db:5432/w now')).toBe('at postgres://root:***@db:5432/w now');
+  expect(redact('mysql//root:S3cr3tPW@host/db')).toBe('mysql//root:***@host/db');
+  expect(redact('mysql:/root:S3cr3tPW@host/db')).toBe('mysql:/root:***@host/db');
+  expect(redact('postgres:root:S3cr3tPW@host/db')).toBe('postgres:***@host/db');
+  // Not passwords: a user at a host, an e-mail address, a time.
+  expect(redact("Access denied for user 'root'@'10.0.0.1' at 12:30")).toBe("Access denied for user 'root'@'10.0.0.1' at 12:30");
+});
+
+test('a remembered password is removed in every spelling, also where nothing marks it as one', () => {
+  rememberSecrets('postgres://root:Xy%20Secret9@db:5432/w');
+  expect(redact('password authentication failed: "Xy Secret9" / Xy%20Secret9')).toBe('password authentication failed: "***" / ***');
+  expect(oneLine(new Error('login\nwith Xy Secret9 refused'))).toBe('login with *** refused');
+  expect(redactDeep({ ok: false, tables: [{ error: 'pw Xy Secret9' }], n: 3 })).toEqual({ ok: false, tables: [{ error: 'pw ***' }], n: 3 });
+});
+
 test('URLs are recognised by scheme', () => {
   expect(parseConnectionUrl('mariadb://root@127.0.0.1/sales', 'source')).toMatchObject({ kind: 'mysql' });
   expect(parseConnectionUrl('postgresql://root@127.0.0.1/warehouse', 'warehouse')).toMatchObject({ kind: 'postgres' });
   expect(parseConnectionUrl('db2://u:p@h:50001/BLUDB?security=SSL', 'warehouse')).toMatchObject({ kind: 'db2', redacted: 'db2://u:***@h:50001/BLUDB?security=SSL' });
-  expect(parseConnectionUrl('mysql://root@127.0.0.1:3306', 'source')).toBe('source URL names no database: "mysql://root@127.0.0.1:3306" (add /DBNAME after host:port)');
+  expect(parseConnectionUrl('mysql://root@127.0.0.1:3306', 'source')).toBe(
+    'source URL names no database: "mysql://root@127.0.0.1:3306" (add /DBNAME after host:port; a # or ? in the password must be written %23 or %3F)',
+  );
   expect(parseConnectionUrl('oracle://u@h/db', 'warehouse')).toBe('warehouse URL scheme "oracle:" is not supported (use mysql://, postgres:// or db2://)');
+});
+
+test('malformed URLs are described, never quoted', () => {
+  expect(parseConnectionUrl('mysql//root:S3cr3tPW@host/db', 'warehouse')).toBe(
+    'warehouse URL is not a URL: a ":" is missing after "mysql" (write mysql://…) (expected e.g. mysql://user@host:3306/db, with :password after the user; the value is not shown, as it may hold a password)',
+  );
+  expect(parseConnectionUrl('postgres:root:S3cr3tPW@host/db', 'warehouse')).toBe(
+    'warehouse URL has no host: write "//" after "postgres:", then user, password, host, port and database (e.g. mysql://user@host:3306/db, with :password after the user; the value is not shown, as it may hold a password)',
+  );
+  expect(parseConnectionUrl('mysql:/root:S3cr3tPW@host/db', 'source')).toMatch(/^source URL has no host: write "\/\/" after "mysql:"/);
+});
+
+test('a "%" that starts no valid escape in the password, user or database is refused (not "URI malformed" later)', () => {
+  const refusal = (part: string) => `warehouse URL's ${part} has a "%" that does not start a valid escape: write a literal % as %25 (and @ : / ? # as %40 %3A %2F %3F %23)`;
+  expect(parseConnectionUrl('postgres://root:ab%zzSecret9@h:5432/w', 'warehouse')).toBe(refusal('password'));
+  expect(parseConnectionUrl('postgres://root:ab%ffSecret9@h:5432/w', 'warehouse')).toBe(refusal('password')); // valid hex, not UTF-8
+  expect(parseConnectionUrl('postgres://ro%2root@h:5432/w', 'warehouse')).toBe(refusal('user name'));
+  expect(parseConnectionUrl('postgres://root@h:5432/w%', 'warehouse')).toBe(refusal('database name'));
+  expect(parseConnectionUrl('postgres://root:ab%25Secret9@h:5432/w', 'warehouse')).toMatchObject({ kind: 'postgres', redacted: 'postgres://root:***@h:5432/w' });
+});
+
+/**
+ * The corpus: passwords holding each of @ : / % # ? ; and a space (alone, in pairs, all at once,
+ * and malformed escapes), inside every URL shape a user could type by mistake. Whatever the parse
+ * says (a target or a problem), neither it nor any message that quotes the input may carry the
+ * password in any spelling.
+ */
+export const SPECIALS = ['@', ':', '/', '%', '#', '?', ';', ' '];
+export function corpusPasswords(): string[] {
+  const out = new Set<string>();
+  for (const a of SPECIALS) {
+    out.add(`Xy${a}Secret9`);
+    out.add(`${a}Secret9${a}`);
+    for (const b of SPECIALS) out.add(`Pa${a}ss${b}Word7`);
+  }
+  out.add('a@b:c/d%e#f?g;h i9');
+  out.add('Secret%zz9');
+  out.add('Secret%4');
+  out.add('100%Secret');
+  return [...out];
+}
+export function corpusUrls(password: string): string[] {
+  const encoded = encodeURIComponent(password);
+  return ['mysql', 'postgres', 'db2'].flatMap((scheme) => [
+    `${scheme}://root:${password}@127.0.0.1:1/db`,
+    `${scheme}://root:${encoded}@127.0.0.1:1/db`,
+    `${scheme}//root:${password}@127.0.0.1:1/db`,
+    `${scheme}:/root:${password}@127.0.0.1:1/db`,
+    `${scheme}:root:${password}@127.0.0.1:1/db`,
+    `${scheme}://root:${password}@127.0.0.1:1`,
+    `${scheme}://root:${password}`,
+    `${scheme}://root:${password}@127.0.0.1:99999/db`,
+  ]).concat(password.includes(';') ? [] : [`DATABASE=db;HOSTNAME=127.0.0.1;PORT=1;UID=root;PWD=${password};`]);
+}
+/** Every way the password could be printed: as typed, decoded, encoded. */
+export function spellingsOf(password: string): string[] {
+  const out = new Set([password, encodeURIComponent(password), encodeURI(password)]);
+  try {
+    out.add(decodeURIComponent(password));
+  } catch {
+    // not an escape sequence: only the typed form exists
+  }
+  return [...out].filter((s) => s.length >= 4);
+}
+
+test('generated corpus: no password survives parsing, the problem line, the redacted URL or a message quoting the input', () => {
+  let cases = 0;
+  for (const password of corpusPasswords()) {
+    for (const url of corpusUrls(password)) {
+      forgetSecrets();
+      const parsed = parseConnectionUrl(url, 'warehouse');
+      const shown = typeof parsed === 'string' ? parsed : parsed.redacted;
+      // A driver or an argument error that echoes the whole input, as the found defects did.
+      const echoed = [oneLine(new Error(`connect ECONNREFUSED for "${url}"`)), redact(`unknown argument ${url}`)];
+      for (const text of [shown, ...echoed]) {
+        for (const spelling of spellingsOf(password)) {
+          if (text.includes(spelling)) throw new Error(`password ${JSON.stringify(password)} of ${JSON.stringify(url)} leaked: ${text}`);
+        }
+      }
+      cases++;
+    }
+  }
+  expect(cases).toBeGreaterThan(1500);
 });
