@@ -60,7 +60,9 @@ ${LAZY_EXPORTS}`,
  * `navigator` instead, which Node 20 lacks: this file-scoped `navigator`, shaped like Node 21's,
  * gives the bundled code that answer without touching any global.
  */
-const BANNER = 'var navigator=globalThis.navigator||{userAgent:"Node.js/"+process.versions.node.split(".")[0]};';
+// "use strict" leads: esbuild's own directive follows the banner, where it is no longer a
+// directive (a prologue must come first), so the bundle would otherwise run in sloppy mode.
+const BANNER = '"use strict";var navigator=globalThis.navigator||{userAgent:"Node.js/"+process.versions.node.split(".")[0]};';
 
 /** Writes dist/.deferred/<name>.js: the module's own bundle as a string, compiled on first property access. */
 function deferredShim(name) {
@@ -176,6 +178,8 @@ function build({ only, quiet } = {}) {
       legalComments: 'none',
       logLevel: 'error',
       charset: 'ascii', // the default, relied on by the CLI loader (withCodeCache)
+      // Classes keep their names (error.constructor.name is what some runtimes report as errorType).
+      keepNames: true,
     });
     sizes[name] = fs.statSync(outfile).size;
     if (name === 'cli-bundle') withCodeCache(outfile, path.join(root, 'dist', 'cli.js'));
