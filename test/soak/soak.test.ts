@@ -382,6 +382,7 @@ test('soak: writers, overlapping runs and repairs, SIGKILLs and cut connections:
   expect(cuts.warehouse + cuts.source).toBeGreaterThan(0);
   expect(counters.heldOpen).toBeGreaterThan(0);
   expect(counters.longTransactions).toHaveLength(3);
+  for (const l of counters.longTransactions) expect(l.rowsCommittedWhileOpen).toBeGreaterThan(LATE_WINDOW);
   // Every process not killed by the test ended with 0, or 1 and one line.
   expect([...runs.badEndings, ...verifies.badEndings]).toEqual([]);
 });
