@@ -9,6 +9,8 @@ import os from 'os';
 import path from 'path';
 import { promisify } from 'util';
 import { buildBundles, offlineEnv, OSLS, ROOT } from './support';
+import { freshDatabases, type TestDatabases } from '../support/databases';
+import { badWarehouses, spellingsOf } from '../support/password-corpus';
 
 const run = promisify(execFile);
 const SOURCE_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:warehouse-sync/source-AbCdEf';
@@ -126,3 +128,46 @@ function zipEntries(zip: Buffer): string[] {
   }
   return names;
 }
+
+/**
+ * The handler inside the zip, unpacked as Lambda unpacks it into its task root and called the way
+ * the Lambda Node.js runtime calls it (harness/lambda-runtime.js: the runtime's own listeners turn
+ * an unhandled rejection into Runtime.ExitError). Each input the hostile run found is a SyncRefused
+ * with one line, no password, nothing written.
+ */
+describe('the packaged handler under a Lambda-like runtime', () => {
+  const DB = 'test_fn_lambda_bad_input';
+  let db: TestDatabases;
+  let taskRoot: string;
+  beforeAll(async () => {
+    taskRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-task-'));
+    await run('unzip', ['-q', artifact, '-d', taskRoot]);
+    db = await freshDatabases(DB);
+    await db.pg.query('CREATE TABLE sales_data (rowid INTEGER, product_id INTEGER, customer_id INTEGER, quantity INTEGER)');
+    await db.mysql.query('CREATE TABLE sales_data (rowid INT NOT NULL PRIMARY KEY, product_id INT, customer_id INT, quantity INT)');
+    await db.mysql.query('INSERT INTO sales_data VALUES (1, 1, 1, 1), (2, 2, 2, 2)');
+  });
+  afterAll(() => db.close());
+
+  const invoke = async (event: object) => {
+    const { stdout } = await run(process.execPath, [path.join(__dirname, 'harness', 'lambda-runtime.js'), taskRoot, 'dist/aws-handler.handler', JSON.stringify(event)], {
+      env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1' }, timeout: 60_000,
+    }).catch((error: { stdout: string }) => error);
+    const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
+    return { stdout, result: JSON.parse(line!.slice('RESULT '.length)) as Record<string, unknown> };
+  };
+
+  test.each(badWarehouses(DB).map((c) => [c.label, c] as const))('%s: SyncRefused, one line, no password, nothing written', async (_label, c) => {
+    const { stdout, result } = await invoke({ source: db.sourceUrl, warehouse: c.url, tables: [c.table ?? 'sales_data'] });
+    expect(result.errorType).toBe('SyncRefused');
+    expect(result.errorMessage).toMatch(c.message);
+    expect(String(result.errorMessage)).not.toContain('\n');
+    for (const spelling of spellingsOf(c.password)) expect(stdout).not.toContain(spelling);
+    expect(Number((await db.pg.query('SELECT count(*) AS n FROM sales_data')).rows[0].n)).toBe(0);
+  });
+
+  test('a good invocation still returns the report', async () => {
+    const { result } = await invoke({ source: db.sourceUrl, warehouse: db.warehouseUrl, tables: ['sales_data'], dryRun: true });
+    expect(result).toMatchObject({ result: { ok: true, tables: [{ table: 'sales_data', newRows: 2, dryRun: true }] } });
+  });
+});

@@ -1,6 +1,7 @@
 import { parseConnectionUrl, redact, scrub } from '../../lib/connection-url';
 import { oneLine } from '../../lib/errors';
 import { forgetSecrets, redactDeep, rememberSecrets } from '../../lib/redact';
+import { corpusPasswords, corpusUrls, spellingsOf } from '../support/password-corpus';
 
 beforeEach(() => forgetSecrets());
 
@@ -55,50 +56,6 @@ test('a "%" that starts no valid escape in the password, user or database is ref
   expect(parseConnectionUrl('postgres://root@h:5432/w%', 'warehouse')).toBe(refusal('database name'));
   expect(parseConnectionUrl('postgres://root:ab%25Secret9@h:5432/w', 'warehouse')).toMatchObject({ kind: 'postgres', redacted: 'postgres://root:***@h:5432/w' });
 });
-
-/**
- * The corpus: passwords holding each of @ : / % # ? ; and a space (alone, in pairs, all at once,
- * and malformed escapes), inside every URL shape a user could type by mistake. Whatever the parse
- * says (a target or a problem), neither it nor any message that quotes the input may carry the
- * password in any spelling.
- */
-export const SPECIALS = ['@', ':', '/', '%', '#', '?', ';', ' '];
-export function corpusPasswords(): string[] {
-  const out = new Set<string>();
-  for (const a of SPECIALS) {
-    out.add(`Xy${a}Secret9`);
-    out.add(`${a}Secret9${a}`);
-    for (const b of SPECIALS) out.add(`Pa${a}ss${b}Word7`);
-  }
-  out.add('a@b:c/d%e#f?g;h i9');
-  out.add('Secret%zz9');
-  out.add('Secret%4');
-  out.add('100%Secret');
-  return [...out];
-}
-export function corpusUrls(password: string): string[] {
-  const encoded = encodeURIComponent(password);
-  return ['mysql', 'postgres', 'db2'].flatMap((scheme) => [
-    `${scheme}://root:${password}@127.0.0.1:1/db`,
-    `${scheme}://root:${encoded}@127.0.0.1:1/db`,
-    `${scheme}//root:${password}@127.0.0.1:1/db`,
-    `${scheme}:/root:${password}@127.0.0.1:1/db`,
-    `${scheme}:root:${password}@127.0.0.1:1/db`,
-    `${scheme}://root:${password}@127.0.0.1:1`,
-    `${scheme}://root:${password}`,
-    `${scheme}://root:${password}@127.0.0.1:99999/db`,
-  ]).concat(password.includes(';') ? [] : [`DATABASE=db;HOSTNAME=127.0.0.1;PORT=1;UID=root;PWD=${password};`]);
-}
-/** Every way the password could be printed: as typed, decoded, encoded. */
-export function spellingsOf(password: string): string[] {
-  const out = new Set([password, encodeURIComponent(password), encodeURI(password)]);
-  try {
-    out.add(decodeURIComponent(password));
-  } catch {
-    // not an escape sequence: only the typed form exists
-  }
-  return [...out].filter((s) => s.length >= 4);
-}
 
 test('generated corpus: no password survives parsing, the problem line, the redacted URL or a message quoting the input', () => {
   let cases = 0;
