@@ -83,7 +83,7 @@ function passwordCandidates(text: string): string[] {
     // Malformed: the lenient reading below is all there is.
   }
   const at = text.lastIndexOf('@');
-  if (at < 0) {
+  if (at < 0 && /^\s*[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(text)) {
     // `mysql://root:pw` (host forgotten): what follows the colon is a password unless it is a port.
     const rest = text.replace(/^\s*[A-Za-z][A-Za-z0-9+.-]*:\/*/, '');
     const afterColon = rest.slice(rest.indexOf(':') + 1);
