@@ -14,7 +14,9 @@ export function formatRun(report: SyncReport): string {
     if (t.createdTable) lines.push(`${prefix}Created warehouse table ${t.table}`);
     if (t.addedColumns?.length) lines.push(`${prefix}Columns added to the warehouse table (rows loaded before hold NULL there): ${t.addedColumns.join(', ')}`);
     lines.push(`${prefix}Last row id on production datawarehouse = ${t.watermarkBefore ?? 'none (empty table)'}`);
-    lines.push(`${prefix}New rows on staging datawarehouse = ${t.newRows}`);
+    // A failed run may not have counted them (the count needs the connection that failed): never print fewer than it inserted.
+    const newRows = t.error !== undefined && t.newRows < t.inserted ? `at least ${t.inserted} (not counted: the run failed)` : t.newRows;
+    lines.push(`${prefix}New rows on staging datawarehouse = ${newRows}`);
     if (t.dryRun) {
       lines.push(`${prefix}Dry run: nothing inserted${t.repaired ? `; ${t.repaired} late rows below the watermark would be loaded` : ''}`);
       continue;

@@ -260,7 +260,13 @@ async function syncTable(plan: TablePlan, config: SyncConfig, source: MySqlSourc
     const span = Number(upTo - low);
     const progress = (last: bigint) => options.hooks?.progress?.(plan.pair.label, report.inserted, Number(last - low) / span);
     if (warehouse.openCopyTextBatch) {
-      await streamNewRows(plan, config, source, warehouse, report, watermark, upTo, outOfTime, progress);
+      try {
+        await streamNewRows(plan, config, source, warehouse, report, watermark, upTo, outOfTime, progress);
+      } catch (error) {
+        // A failed run still reports how many rows it found (batches before the failure committed).
+        await countNew().catch(() => undefined);
+        throw error;
+      }
       if (report.more) await countNew();
       else report.newRows = report.inserted;
       return;
