@@ -60,8 +60,9 @@ const TOKEN = /[^\s"'<>`]*@[^\s"'<>`]*/g;
 /** In one token holding `@`: from the first `:` of the authority to the last `@` is the password. */
 function maskUserinfo(token: string): string {
   const at = token.lastIndexOf('@');
-  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/*/.exec(token);
-  const start = scheme && scheme[0].length > scheme[0].indexOf(':') + 1 ? scheme[0].length : 0;
+  // The scheme may follow other text in the token, e.g. "(mysql://u@h/d)".
+  const scheme = /[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(token.slice(0, at));
+  const start = scheme ? scheme.index + scheme[0].length : 0;
   const colon = token.indexOf(':', start);
   if (colon < 0 || colon > at) return token;
   return `${token.slice(0, colon + 1)}***${token.slice(at)}`;

@@ -15,8 +15,9 @@ test('redact hides passwords in URLs and DB2 CLI strings, wherever they appear',
 test('by shape alone: a password holding "@" is masked to the last "@", and malformed URLs are masked too', () => {
   expect(redact('at postgres://root:Xy@Secret9@db:5432/w now')).toBe('at postgres://root:***@db:5432/w now');
   expect(redact('mysql//root:S3cr3tPW@host/db')).toBe('mysql//root:***@host/db');
-  expect(redact('mysql:/root:S3cr3tPW@host/db')).toBe('mysql:/root:***@host/db');
+  expect(redact('mysql:/root:S3cr3tPW@host/db')).toBe('mysql:***@host/db');
   expect(redact('postgres:root:S3cr3tPW@host/db')).toBe('postgres:***@host/db');
+  expect(redact('(mysql://root@127.0.0.1:3306/db): (postgres://u:pw@h/d)')).toBe('(mysql://root@127.0.0.1:3306/db): (postgres://u:***@h/d)');
   // Not passwords: a user at a host, an e-mail address, a time.
   expect(redact("Access denied for user 'root'@'10.0.0.1' at 12:30")).toBe("Access denied for user 'root'@'10.0.0.1' at 12:30");
 });
