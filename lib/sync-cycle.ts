@@ -10,7 +10,7 @@
 import { matchColumns, unprovenKey, type Column, type ColumnPair } from './columns';
 import { failedCheckMessage, failsCheck, valueChecks } from './value-checks';
 import type { SyncConfig, TablePair } from './config';
-import { oneLine, RunError, SchemaError, SyncError, ValueError, exitCodeOf } from './errors';
+import { ConnectionError, oneLine, RunError, SchemaError, SyncError, ValueError, exitCodeOf } from './errors';
 import { MySqlSource, type CopyPage, type SourceTable } from './source/mysql/mysql-source';
 import { openWarehouse } from './warehouse/open-warehouse';
 import { dropCreatedTables, missingTableMessage, prepareWarehouseTables, withAlterHints } from './schema/prepare-tables';
@@ -112,11 +112,37 @@ export async function withConnections<T>(
   }
   const source = opened.value;
   const warehouse = openedWarehouse.value;
+  // Rows are written only under a table's writer lock: before the first lock is asked for, nothing was.
+  let locking = false;
+  const lockWriter = warehouse.lockWriter.bind(warehouse);
+  warehouse.lockWriter = (table, waitMs) => {
+    locking = true;
+    return lockWriter(table, waitMs);
+  };
   try {
     return await work(source, warehouse);
+  } catch (error) {
+    throw await namedConnectionLoss(error, config, source, warehouse, locking);
   } finally {
     await Promise.all([source.close(detach), warehouse.close(detach)]);
   }
+}
+
+/**
+ * A connection lost where no step named it (e.g. while tables are checked) reaches here as the
+ * driver's bare words; they say neither which database nor what to do. The source is asked once
+ * whether it still answers: if it does, the warehouse is the one that went.
+ */
+async function namedConnectionLoss(error: unknown, config: SyncConfig, source: MySqlSource, warehouse: Warehouse, mayHaveWritten: boolean): Promise<unknown> {
+  if (error instanceof SyncError) return error;
+  const e = error as { fatal?: unknown; code?: unknown; message?: unknown };
+  const lost = warehouse.isTransient(error) || e.fatal === true || /connection lost|ECONNRESET|EPIPE|closed state|terminated/i.test(String(e.message ?? ''));
+  if (!lost) return error;
+  const sourceAnswers = await source.query('SELECT 1').then(() => true, () => false);
+  const [role, target] = sourceAnswers ? ['warehouse', config.warehouse] : ['source', config.source];
+  const what = `lost the connection to the ${role} (${target.redacted}): ${oneLine(error)}; check that it is up and reachable from here ` +
+    `(a restart, a network cut or a proxy's idle timeout ends sessions), then run again`;
+  return mayHaveWritten ? new RunError(`${what}: whole batches already committed stay`) : new ConnectionError(`${what}; nothing was written`);
 }
 
 /** The outcome of `promise`, observed from now on, so its rejection is never unhandled. */
