@@ -254,8 +254,12 @@ async function syncTable(plan: TablePlan, config: SyncConfig, source: MySqlSourc
     report.watermarkAfter = keyJson(watermark);
     if (highKey === null) return;
 
-    const late = watermark === null ? [] : await findLateRows(plan, config, source, warehouse, watermark);
-    const upTo = highKey;
+    // A key at or below the high key whose transaction is still open would commit behind the
+    // watermark, where no later run looks for new rows: the run goes only as far as the source
+    // proves every row committed (a dry run, which moves nothing, does not wait for writers).
+    const settled = config.dryRun ? highKey : await settledHighKey(plan, config, source, watermark, highKey, report, options);
+    const upTo = settled ?? watermark;
+    if (upTo === null) return;
     const nothingNew = watermark !== null && watermark >= upTo;
     // New rows are counted only when the run will not load them all: a complete run loads exactly
     // the rows in (watermark, high key], so its count is what it inserted (a COUNT costs ~90 ms per
@@ -263,22 +267,29 @@ async function syncTable(plan: TablePlan, config: SyncConfig, source: MySqlSourc
     const countNew = async () => {
       report.newRows = nothingNew ? 0 : await source.countRange(plan.source, plan.sourceKey, watermark, upTo);
     };
-    if (config.dryRun) {
-      report.repaired = late.length;
-      await countNew();
-      return;
-    }
     const deadline = options.deadline ?? null;
     const outOfTime = () => (deadline !== null && Date.now() >= deadline) || (options.outOfTime?.() ?? false);
-
-    for (let i = 0; i < late.length; i += config.batchSize) {
-      if (outOfTime()) {
-        report.more = true;
-        await countNew();
-        return;
+    if (watermark !== null) {
+      // Page by page: memory holds one page of keys and one batch of rows, however many are late.
+      for await (const late of lateKeyPages(plan, config, source, warehouse, watermark)) {
+        if (config.dryRun) {
+          report.repaired += late.length;
+          continue;
+        }
+        for (let i = 0; i < late.length; i += config.batchSize) {
+          if (outOfTime()) {
+            report.more = true;
+            await countNew();
+            return;
+          }
+          const rows = await source.rowsByKeys(plan.source, plan.sourceColumns, plan.sourceKey, late.slice(i, i + config.batchSize));
+          report.repaired += await loadBatch(plan, warehouse, rows, report);
+        }
       }
-      const rows = await source.rowsByKeys(plan.source, plan.sourceColumns, plan.sourceKey, late.slice(i, i + config.batchSize));
-      report.repaired += await loadBatch(plan, warehouse, rows, report);
+    }
+    if (config.dryRun) {
+      await countNew();
+      return;
     }
 
     if (nothingNew) return;
@@ -403,23 +414,62 @@ function steadyYoungGeneration(): void {
 }
 
 /**
- * Keys in the window just below the watermark that the source has and the warehouse lacks. The
- * warehouse's side is first counted cheaply where it can be (a lower bound, see
- * Warehouse.countKeysAtLeast); only when that falls short of the source's count is it counted
- * exactly, and only when the exact count does too are keys listed.
+ * Waits (within the run's budget and --timeout) for the source's open transactions that hold keys
+ * in (watermark, high key], and returns the key up to which every row is committed, so the run
+ * never moves past a row that can still appear (see MySqlSource.settleRange). Short of the high
+ * key, the run reports `more` and says which writer it waited for.
  */
-async function findLateRows(plan: TablePlan, config: SyncConfig, source: MySqlSource, warehouse: Warehouse, watermark: bigint): Promise<bigint[]> {
-  if (config.lateWindow === 0) return [];
+async function settledHighKey(
+  plan: TablePlan, config: SyncConfig, source: MySqlSource, watermark: bigint | null, highKey: bigint, report: TableReport, options: RunOptions,
+): Promise<bigint | null> {
+  const budgetS = options.deadline == null ? Infinity : (options.deadline - Date.now()) / 1000;
+  // Half of --timeout, as for PostgreSQL's lock_timeout: the statement's own limit must not fire first.
+  const waitS = Math.max(1, Math.min(config.timeoutSeconds / 2, budgetS));
+  const { settledTo, locking } = await source.settleRange(plan.source, plan.sourceKey, watermark, highKey, waitS);
+  if (!locking) {
+    options.hooks?.log?.({
+      event: 'late-rows-unguarded', table: plan.pair.label,
+      reason: 'the source user may not lock rows for reading (grant UPDATE or LOCK TABLES on the table); only the late window re-checks',
+    });
+  }
+  if (settledTo !== highKey) {
+    report.more = true;
+    options.hooks?.log?.({
+      event: 'uncommitted-source-rows', table: plan.pair.label, settledTo: keyJson(settledTo), highKey: keyJson(highKey),
+      reason: `a source transaction kept rows above key ${settledTo ?? 'the first'} uncommitted for ${Math.floor(waitS)} s; the run stops below them and the next run goes on`,
+    });
+  }
+  return settledTo;
+}
+
+/** Keys per page of the late window's comparison: what one page holds in memory. */
+const LATE_PAGE_KEYS = 10_000;
+
+/**
+ * Keys in the window just below the watermark that the source has and the warehouse lacks, a page
+ * at a time. Keys are compared one by one, never counts alone: a row deleted in staging and a late
+ * row would cancel out in a count. Only a window where the source has every possible key and the
+ * warehouse (cheaply counted, see Warehouse.countKeysAtLeast) at least as many rows is passed
+ * without listing: the warehouse's keys there, unique, can only be those same keys.
+ */
+async function* lateKeyPages(plan: TablePlan, config: SyncConfig, source: MySqlSource, warehouse: Warehouse, watermark: bigint): AsyncGenerator<bigint[]> {
+  if (config.lateWindow === 0) return;
   const low = watermark - BigInt(config.lateWindow);
-  const countWarehouse = (cheap: boolean) =>
-    cheap && warehouse.countKeysAtLeast
+  const [inSource, atLeast] = await Promise.all([
+    source.countRange(plan.source, plan.sourceKey, low, watermark),
+    warehouse.countKeysAtLeast
       ? warehouse.countKeysAtLeast(plan.warehouse, plan.target.key, low, watermark)
-      : warehouse.countKeys(plan.warehouse, plan.target.key, low, watermark);
-  const [inSource, atLeast] = await Promise.all([source.countRange(plan.source, plan.sourceKey, low, watermark), countWarehouse(true)]);
-  if (inSource <= atLeast) return [];
-  if (warehouse.countKeysAtLeast && inSource <= (await countWarehouse(false))) return [];
-  const present = new Set((await warehouse.listKeys(plan.warehouse, plan.target.key, low, watermark)).map(String));
-  return (await source.listKeys(plan.source, plan.sourceKey, low, watermark)).filter((k) => !present.has(String(k)));
+      : warehouse.countKeys(plan.warehouse, plan.target.key, low, watermark),
+  ]);
+  if (inSource === config.lateWindow && atLeast >= inSource) return;
+  for (let after = low; after < watermark; ) {
+    const keys = await source.listKeys(plan.source, plan.sourceKey, after, watermark, LATE_PAGE_KEYS);
+    const upTo = keys.length < LATE_PAGE_KEYS ? watermark : keys[keys.length - 1];
+    const present = new Set((await warehouse.listKeys(plan.warehouse, plan.target.key, after, upTo)).map(String));
+    const missing = keys.filter((k) => !present.has(String(k)));
+    if (missing.length > 0) yield missing;
+    after = upTo;
+  }
 }
 
 /**

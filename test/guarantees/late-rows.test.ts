@@ -4,7 +4,7 @@
  * must still load it.
  */
 import mysql from 'mysql2/promise';
-import { cli, createCourseTables, freshDatabases, generateRows, warehouseKeys, type TestDatabases } from '../support/databases';
+import { cli, cliProcess, createCourseTables, freshDatabases, generateRows, warehouseKeys, type TestDatabases } from '../support/databases';
 
 const DB = 'test_late_rows';
 let db: TestDatabases;
@@ -26,30 +26,105 @@ async function report(extra: string[] = []) {
   return JSON.parse(result.stdout).tables[0];
 }
 
-// Without an index the watermark and the late window come from one scan of the warehouse table;
-// with one, from two indexed queries.
-test.each([['without'], ['with']])('a lower key that commits after a higher key was synced is loaded by the next run (%s an index on the warehouse key)', async (index) => {
-  if (index === 'with') await db.pg.query('CREATE INDEX ON sales_data (rowid)');
-  const slow = await mysql.createConnection(db.sourceUrl);
-  try {
-    await slow.query('BEGIN');
-    const [held] = await slow.query('INSERT INTO sales_data (product_id, customer_id, quantity) VALUES (1, 1, 1)');
-    expect((held as mysql.ResultSetHeader).insertId).toBe(11);
-    // Another writer takes key 12 and commits while 11 is still uncommitted.
-    const [fast] = await db.mysql.query('INSERT INTO sales_data (product_id, customer_id, quantity) VALUES (2, 2, 2)');
-    expect((fast as mysql.ResultSetHeader).insertId).toBe(12);
+async function keysIn(table: 'source' | 'warehouse'): Promise<number[]> {
+  if (table === 'warehouse') return (await db.pg.query('SELECT rowid FROM sales_data ORDER BY rowid')).rows.map((r) => Number(r.rowid));
+  const [rows] = await db.mysql.query('SELECT rowid FROM sales_data ORDER BY rowid');
+  return (rows as Array<{ rowid: number }>).map((r) => Number(r.rowid));
+}
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
-    expect(await report()).toMatchObject({ watermarkBefore: 10, watermarkAfter: 12, newRows: 1, inserted: 1, repaired: 0 });
+/** Resolves once the run's locking read over the new keys is waiting for a writer's open transaction. */
+async function runIsWaitingForWriter(): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const [rows] = await db.mysql.query(
+      "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO LIKE '%LOCK IN SHARE MODE%'", [DB],
+    );
+    if (Number((rows as Array<{ n: number }>)[0].n) > 0) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('the run never waited for the open transaction');
+}
+
+async function holdOneRowOpen(): Promise<mysql.Connection> {
+  const slow = await mysql.createConnection(db.sourceUrl);
+  await slow.query('BEGIN');
+  const [held] = await slow.query('INSERT INTO sales_data (product_id, customer_id, quantity) VALUES (1, 1, 1)');
+  expect((held as mysql.ResultSetHeader).insertId).toBe(11);
+  return slow;
+}
+
+// Issue 11 #5: a window counted in keys cannot follow a write rate. Key 11 stays uncommitted while
+// 20 rows (four times the window) commit above it: the run must wait for it, not pass it.
+test('a run waits for a transaction holding a key below its high key, however many rows commit after it (built CLI)', async () => {
+  const slow = await holdOneRowOpen();
+  try {
+    await generateRows(db, 12, 31);
+    const running = cliProcess([...args, '--late-window', '5']);
+    await runIsWaitingForWriter();
+    await slow.query('COMMIT');
+    const result = await running;
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).tables[0]).toMatchObject({ watermarkBefore: 10, watermarkAfter: 31, newRows: 21, inserted: 21, repaired: 0, more: false });
+  } finally {
+    await slow.end();
+  }
+  expect(await keysIn('warehouse')).toEqual(range(1, 31));
+  expect(await report(['--late-window', '5'])).toMatchObject({ newRows: 0, inserted: 0, repaired: 0 });
+});
+
+test('a transaction open past the wait stops the run below its key; the next run loads it and the rows above (built CLI)', async () => {
+  const slow = await holdOneRowOpen();
+  try {
+    await generateRows(db, 12, 31);
+    const result = await cliProcess([...args, '--late-window', '5', '--timeout', '1']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).tables[0]).toMatchObject({ watermarkBefore: 10, watermarkAfter: 10, inserted: 0, repaired: 0, more: true });
+    expect(await keysIn('warehouse')).toEqual(range(1, 10));
     await slow.query('COMMIT');
   } finally {
     await slow.end();
   }
-  // The watermark (12) is already above 11: a key-only cursor would skip it forever.
-  expect(await report()).toMatchObject({ watermarkBefore: 12, newRows: 0, inserted: 0, repaired: 1 });
-  expect(await warehouseKeys(db)).toEqual({ count: 12, distinct: 12, min: 1, max: 12 });
-  const row = await db.pg.query('SELECT product_id, customer_id, quantity FROM sales_data WHERE rowid = 11');
-  expect(row.rows).toEqual([{ product_id: 1, customer_id: 1, quantity: 1 }]);
-  expect(await report()).toMatchObject({ newRows: 0, inserted: 0, repaired: 0 });
+  const next = await cliProcess([...args, '--late-window', '5']);
+  expect(next.code).toBe(0);
+  expect(JSON.parse(next.stdout).tables[0]).toMatchObject({ watermarkBefore: 10, watermarkAfter: 31, inserted: 21, repaired: 0, more: false });
+  expect(await keysIn('warehouse')).toEqual(range(1, 31));
+});
+
+// Issue 11 #6: the window compares keys. A row deleted in staging and a late row in the window
+// left the counts equal, and the late row was lost.
+test.each([['without'], ['with']])('a delete in staging does not hide a late row in the window (%s an index on the warehouse key; built CLI)', async (index) => {
+  if (index === 'with') await db.pg.query('CREATE INDEX ON sales_data (rowid)');
+  await generateRows(db, 20, 30);
+  expect(await report()).toMatchObject({ inserted: 11 });
+  await db.mysql.query('DELETE FROM sales_data WHERE rowid = 25');
+  await db.mysql.query('INSERT INTO sales_data (rowid, product_id, customer_id, quantity) VALUES (16, 6, 6, 6)');
+  const result = await cliProcess([...args, '--late-window', '15']);
+  expect(result.code).toBe(0);
+  expect(JSON.parse(result.stdout).tables[0]).toMatchObject({ watermarkBefore: 30, inserted: 0, repaired: 1 });
+  expect(await keysIn('warehouse')).toEqual([...range(1, 10), 16, ...range(20, 30)]);
+  expect(await keysIn('source')).toEqual([...range(1, 10), 16, ...range(20, 24), ...range(26, 30)]);
+  const row = await db.pg.query('SELECT product_id, customer_id, quantity FROM sales_data WHERE rowid = 16');
+  expect(row.rows).toEqual([{ product_id: 6, customer_id: 6, quantity: 6 }]);
+});
+
+test('late rows are compared and loaded a page at a time: 25,000 late rows in a sparse window, each once', async () => {
+  // Even keys 12..100,010 synced; then the odd ones arrive late (explicit keys, as a backfill would).
+  await db.mysql.query(
+    `INSERT INTO sales_data (rowid, product_id, customer_id, quantity) SELECT seq, 1, 1, 1 FROM seq_12_to_100010_step_2`,
+  );
+  expect(await report()).toMatchObject({ inserted: 50_000 });
+  await db.mysql.query(
+    `INSERT INTO sales_data (rowid, product_id, customer_id, quantity) SELECT seq, 2, 2, 2 FROM seq_50011_to_100009_step_2`,
+  );
+  const result = await cliProcess([...args, '--late-window', '50000']);
+  expect(result.code).toBe(0);
+  expect(JSON.parse(result.stdout).tables[0]).toMatchObject({ watermarkBefore: 100_010, inserted: 0, repaired: 25_000 });
+  const [counts] = await db.pg.query('SELECT count(*)::int AS n, count(DISTINCT rowid)::int AS d FROM sales_data').then((r) => [r.rows[0]]);
+  expect(counts).toEqual({ n: 10 + 50_000 + 25_000, d: 10 + 50_000 + 25_000 });
+  const [missing] = await Promise.all([db.pg.query('SELECT count(*)::int AS n FROM sales_data WHERE rowid > 50010 AND rowid % 2 = 1')]);
+  expect(missing.rows[0].n).toBe(25_000);
 });
 
 test('a late row outside the window is left to verify --repair, which finds and loads it', async () => {

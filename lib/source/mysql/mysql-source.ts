@@ -100,10 +100,60 @@ export class MySqlSource {
     return Number(rows[0][0]);
   }
 
-  async listKeys(table: SourceTable, key: Column, low: bigint, high: bigint): Promise<bigint[]> {
+  /** Keys in (low, high], ascending; with `limit`, only the first `limit` of them. */
+  async listKeys(table: SourceTable, key: Column, low: bigint, high: bigint, limit?: number): Promise<bigint[]> {
     const k = ident(key.name);
-    const [rows] = await this.query(`SELECT ${k} FROM ${table.sql} WHERE ${range(key, low, high)} ORDER BY ${k}`);
+    const [rows] = await this.query(`SELECT ${k} FROM ${table.sql} WHERE ${range(key, low, high)} ORDER BY ${k}${limit ? ` LIMIT ${limit}` : ''}`);
     return rows.map((r) => BigInt(r[0] as string | number));
+  }
+
+  /**
+   * Waits until every row with key in (low, high] is committed, or `waitSeconds` pass. InnoDB
+   * allocates an AUTO_INCREMENT key before its transaction commits and its insert holds an
+   * exclusive lock on the new record until then: a locking read over the range waits for each such
+   * record (READ COMMITTED: no gap locks, so writers inserting new keys above `high` are never
+   * blocked). The range is locked in chunks of `chunkRows` rows, each released by its own COMMIT at
+   * once, so rows just written stay blocked for UPDATE/DELETE only while one chunk is scanned.
+   * Returns the key up to which every row is committed: `high` when all are; else the last key
+   * settled before a record whose transaction stayed open past the wait (`low` if none; null for
+   * nothing, when `low` is null). `locking: false` when the server refuses locking reads (MySQL 8
+   * needs LOCK TABLES, UPDATE or DELETE besides SELECT): only the late window guards then.
+   */
+  async settleRange(
+    table: SourceTable, key: Column, low: bigint | null, high: bigint, waitSeconds: number, chunkRows = 50_000,
+  ): Promise<{ settledTo: bigint | null; locking: boolean }> {
+    const k = ident(key.name);
+    const [[saved]] = await this.query('SELECT @@SESSION.innodb_lock_wait_timeout');
+    await this.query(`SET SESSION innodb_lock_wait_timeout = ${Math.max(1, Math.floor(waitSeconds))}`);
+    let from = low;
+    try {
+      for (;;) {
+        await this.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
+        await this.query('START TRANSACTION');
+        let rows: Row[];
+        try {
+          // The row `chunkRows` on ends the chunk; the rows before it are locked (and so waited
+          // for) on the way, as InnoDB locks each row it hands to the server, OFFSET or not.
+          [rows] = (await this.connection.query({
+            sql: `SELECT ${k} FROM ${table.sql} WHERE ${range(key, from, high)} ORDER BY ${k} LIMIT 1 OFFSET ${chunkRows - 1} LOCK IN SHARE MODE`,
+            rowsAsArray: true,
+          })) as unknown as [Row[]];
+        } catch (error) {
+          await this.query('ROLLBACK');
+          const errno = (error as { errno?: number }).errno;
+          // 1205 lock wait timeout, 1213 deadlock (a writer waiting for a row this read locked),
+          // 1969/3024 the statement's time limit (a lock wait of 1 s under a 1 s --timeout).
+          if (errno === 1205 || errno === 1213 || errno === 1969 || errno === 3024) return { settledTo: from, locking: true };
+          if (errno === 1142 || errno === 1044 || errno === 1227) return { settledTo: high, locking: false };
+          throw new RunError(`source query failed: ${scrub((error as Error).message, this.secrets)}`);
+        }
+        await this.query('COMMIT');
+        if (rows.length === 0) return { settledTo: high, locking: true };
+        from = toKey(rows[0][0]);
+      }
+    } finally {
+      await this.query(`SET SESSION innodb_lock_wait_timeout = ${Number(saved[0])}`);
+    }
   }
 
   /**
