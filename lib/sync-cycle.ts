@@ -122,7 +122,7 @@ export async function withConnections<T>(
   try {
     return await work(source, warehouse);
   } catch (error) {
-    throw await namedConnectionLoss(error, config, source, warehouse, locking);
+    throw await namedConnectionLoss(error, config, source, locking);
   } finally {
     await Promise.all([source.close(detach), warehouse.close(detach)]);
   }
@@ -133,10 +133,12 @@ export async function withConnections<T>(
  * driver's bare words; they say neither which database nor what to do. The source is asked once
  * whether it still answers: if it does, the warehouse is the one that went.
  */
-async function namedConnectionLoss(error: unknown, config: SyncConfig, source: MySqlSource, warehouse: Warehouse, mayHaveWritten: boolean): Promise<unknown> {
+async function namedConnectionLoss(error: unknown, config: SyncConfig, source: MySqlSource, mayHaveWritten: boolean): Promise<unknown> {
   if (error instanceof SyncError) return error;
   const e = error as { fatal?: unknown; code?: unknown; message?: unknown };
-  const lost = warehouse.isTransient(error) || e.fatal === true || /connection lost|ECONNRESET|EPIPE|closed state|terminated/i.test(String(e.message ?? ''));
+  // Only a lost connection: a lock timeout or deadlock (also transient) is its own message already.
+  const lost = e.fatal === true || ['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'EPIPE'].includes(String(e.code)) ||
+    /Connection lost|Connection terminated|connection is closed|Client was closed|closed state/i.test(String(e.message ?? ''));
   if (!lost) return error;
   const sourceAnswers = await source.query('SELECT 1').then(() => true, () => false);
   const [role, target] = sourceAnswers ? ['warehouse', config.warehouse] : ['source', config.source];
