@@ -6,7 +6,9 @@
  * Each bad input: exit 2 or {error}, one line, nothing written, no password in any output.
  * The Lambda handler from the osls zip is driven the same way in serverless-package.test.ts.
  */
-import { execFile } from 'child_process';
+import { execFile, spawn, type ChildProcess } from 'child_process';
+import fs from 'fs';
+import http from 'http';
 import path from 'path';
 import { promisify } from 'util';
 import { cliProcess, createCourseTables, freshDatabases, generateRows, ROOT, type TestDatabases } from '../support/databases';
@@ -82,5 +84,60 @@ describe('dist/openwhisk-main.js under the OpenWhisk runtime\'s loader', () => {
     expect(result.error).not.toContain('\n');
     expectNoSecret(stdout, c.password);
     expect(await warehouseRows()).toBe(0);
+  });
+});
+
+/**
+ * The runtime's HTTP side: one action process, initialised once with the bundle's text, serving
+ * one activation after another as a warm container does. A rejection the action left unhandled
+ * would end the process: the next /run would find no one listening.
+ */
+describe('dist/openwhisk-main.js behind /init and /run', () => {
+  const HARNESS = path.join(__dirname, 'harness', 'openwhisk-runner.js');
+  let child: ChildProcess;
+  let port = 0;
+  let logs = '';
+
+  const post = (route: string, body: object) => new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
+    const request = http.request({ host: '127.0.0.1', port, path: route, method: 'POST', headers: { 'Content-Type': 'application/json' } }, (res) => {
+      let text = '';
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+    });
+    request.on('error', reject);
+    request.end(JSON.stringify(body));
+  });
+
+  beforeAll(async () => {
+    child = spawn(process.execPath, [HARNESS, 'serve'], { env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stderr!.on('data', (d) => (logs += d));
+    port = await new Promise<number>((resolve) => {
+      child.stdout!.on('data', (d: Buffer) => {
+        logs += d;
+        const m = /LISTENING (\d+)/.exec(String(d));
+        if (m) resolve(Number(m[1]));
+      });
+    });
+    const code = fs.readFileSync(path.join(ROOT, 'dist', 'openwhisk-main.js'), 'utf8');
+    expect(await post('/init', { value: { name: 'sync', main: 'main', binary: false, code } })).toEqual({ status: 200, body: { OK: true } });
+  });
+  afterAll(() => {
+    child.kill();
+  });
+
+  test('each bad input is a 200 with {error} in one line, the process lives on, no password in its logs, nothing written', async () => {
+    for (const c of badWarehouses(DB)) {
+      const params = { source: db.sourceUrl, warehouse: c.url, tables: [c.table ?? 'sales_data'] };
+      const { status, body } = await post('/run', { value: params, activation_id: 'a1', namespace: 'guest', action_name: 'sync', deadline: String(Date.now() + 60_000) });
+      expect(status).toBe(200);
+      expect(Object.keys(body)).toEqual(['error']);
+      expect(body.error).toMatch(c.message);
+      expectNoSecret(logs, c.password);
+    }
+    expect(child.exitCode).toBeNull();
+    expect(await warehouseRows()).toBe(0);
+    // The same warm process still syncs.
+    const { body } = await post('/run', { value: { source: db.sourceUrl, warehouse: db.warehouseUrl, tables: ['sales_data'] }, activation_id: 'a2' });
+    expect(body).toMatchObject({ ok: true, tables: [{ table: 'sales_data', inserted: 50 }] });
   });
 });

@@ -8,6 +8,15 @@
 // zip:   `wsk action create NAME action.zip`: the runtime unzips into a fresh directory and
 //        requires that directory (package.json "main", else index.js), taking `.main`.
 // Like the runtime's /run, it sets the __OW_* variables of the activation before calling main.
+//
+//   node openwhisk-runner.js serve
+//
+// serve: the runtime's HTTP side (core/nodejsActionBase/app.js and src/service.js): POST /init
+//        {value: {main, code, binary: false}} loads the code as above; POST /run {value, activation_id,
+//        deadline, …} sets __OW_* from the body, calls main, answers 200 with its result (502 when it
+//        is not an object, 500 {error: "An error has occurred: …"} when it rejects). Like the runtime,
+//        it installs no process listener: an unhandled rejection kills the process, and the invoker
+//        gets no response at all. Prints "LISTENING <port>" when ready.
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -34,6 +43,11 @@ function loadZip(file) {
   return require(dir).main;
 }
 
+if (mode === 'serve') {
+  serve();
+  return;
+}
+
 const main = mode === 'plain' ? loadPlain(fs.readFileSync(bundle, 'utf8')) : loadZip(bundle);
 if (typeof main !== 'function') throw new Error(`Action entrypoint 'main' is not a function.`);
 
@@ -46,3 +60,42 @@ Promise.resolve(main(JSON.parse(paramsJson))).then(
   (result) => process.stdout.write(`RESULT ${JSON.stringify(result === undefined ? {} : result)}\n`),
   (error) => process.stdout.write(`RESULT ${JSON.stringify({ error: String(error && error.message || error) })}\n`),
 );
+
+function serve() {
+  const http = require('http');
+  let action;
+  const answer = (res, code, body) => {
+    res.writeHead(code, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+  const server = http.createServer((req, res) => {
+    let text = '';
+    req.on('data', (chunk) => (text += chunk));
+    req.on('end', () => {
+      const body = JSON.parse(text || '{}');
+      if (req.url === '/init') {
+        const message = body.value || {};
+        if (typeof message.code !== 'string' || message.binary) return answer(res, 500, { error: 'Missing main/no code to execute.' });
+        try {
+          action = loadPlain(message.code);
+          if (typeof action !== 'function') throw new Error("Action entrypoint 'main' is not a function.");
+        } catch (error) {
+          return answer(res, 502, { error: `Initialization has failed due to: ${error && error.stack}` });
+        }
+        return answer(res, 200, { OK: true });
+      }
+      if (req.url === '/run') {
+        for (const p of ['api_key', 'namespace', 'action_name', 'activation_id', 'deadline']) process.env[`__OW_${p.toUpperCase()}`] = body[p];
+        Promise.resolve()
+          .then(() => action(body.value))
+          .then(
+            (result) => (typeof result === 'object' && result !== null ? answer(res, 200, result) : answer(res, 502, { error: 'The action did not return a dictionary.' })),
+            (error) => answer(res, 500, { error: `An error has occurred: ${error}` }),
+          );
+        return undefined;
+      }
+      return answer(res, 500, { error: 'Bad request.' });
+    });
+  });
+  server.listen(0, '127.0.0.1', () => process.stdout.write(`LISTENING ${server.address().port}\n`));
+}
