@@ -31,7 +31,7 @@ export function formatRun(report: SyncReport): string {
 
 export function formatStatus(report: StatusReport): string {
   return report.tables
-    .map((t) => `${t.table}: warehouse watermark = ${t.watermark ?? 'none'}, source high key = ${t.sourceHighKey ?? 'none'}, pending rows = ${t.pending}`)
+    .map((t) => `${t.table}: warehouse watermark = ${t.watermark ?? 'none'}, source high key = ${t.sourceHighKey ?? 'none'}, pending rows = ${t.pending}${t.late ? `, late rows = ${t.late}` : ''}`)
     .join('\n');
 }
 

@@ -1,13 +1,19 @@
-/** `status`: per table, the warehouse's watermark, the source's high key and the rows pending between them. */
+/**
+ * `status`: per table, the warehouse's watermark, the source's high key, the rows pending between
+ * them and the late rows the next run's window would load below the watermark.
+ */
 import type { SyncConfig } from './config';
 import { exitCodeOf, oneLine } from './errors';
-import { keyJson, planTables, withConnections, type KeyJson } from './sync-cycle';
+import { countLateRows, keyJson, planTables, withConnections, type KeyJson } from './sync-cycle';
 
 export interface TableStatus {
   table: string;
   watermark: KeyJson;
   sourceHighKey: KeyJson;
+  /** Rows above the watermark, up to the source's high key: what the next run loads as new. */
   pending: number;
+  /** Present when there are any: rows in the late window below the watermark that the warehouse lacks (the next run loads them). */
+  late?: number;
 }
 
 export interface StatusReport {
@@ -27,7 +33,8 @@ export async function readStatus(config: SyncConfig): Promise<StatusReport> {
         const pending = high === null || (watermark !== null && watermark >= high)
           ? 0
           : await source.countRange(plan.source, plan.sourceKey, watermark, high);
-        tables.push({ table: plan.pair.label, watermark: keyJson(watermark), sourceHighKey: keyJson(high), pending });
+        const late = watermark === null ? 0 : await countLateRows(plan, config, source, warehouse, watermark);
+        tables.push({ table: plan.pair.label, watermark: keyJson(watermark), sourceHighKey: keyJson(high), pending, ...(late > 0 ? { late } : {}) });
       }
       return { ok: true, tables, exitCode: 0 as const };
     });

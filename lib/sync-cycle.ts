@@ -4,8 +4,10 @@
  *   2. extract from MySQL every row above it, up to the source's high key fixed at the start;
  *   3. load them in batches, each inserted and committed in one warehouse transaction, so the
  *      watermark advances atomically with the data.
- * Before step 2 the run re-checks a window of keys just below the watermark and loads rows that
- * committed late there (MySQL AUTO_INCREMENT keys become visible out of order).
+ * MySQL AUTO_INCREMENT keys become visible out of order: before step 2 the run waits, with a
+ * locking read, for source transactions still holding keys up to the high key, and goes no further
+ * than the keys proven committed (settledHighKey). As a second net it compares, key by key, a window
+ * of keys just below the watermark and loads rows found missing there (lateKeyPages).
  */
 import { matchColumns, unprovenKey, type Column, type ColumnPair } from './columns';
 import { failedCheckMessage, failsCheck, valueChecks } from './value-checks';
@@ -442,6 +444,13 @@ async function settledHighKey(
     });
   }
   return settledTo;
+}
+
+/** Rows in the late window below `watermark` that the warehouse lacks (what a run would load as late). */
+export async function countLateRows(plan: TablePlan, config: SyncConfig, source: MySqlSource, warehouse: Warehouse, watermark: bigint): Promise<number> {
+  let late = 0;
+  for await (const keys of lateKeyPages(plan, config, source, warehouse, watermark)) late += keys.length;
+  return late;
 }
 
 /** Keys per page of the late window's comparison: what one page holds in memory. */

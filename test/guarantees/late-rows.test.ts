@@ -37,7 +37,7 @@ const range = (from: number, to: number) => Array.from({ length: to - from + 1 }
 async function runIsWaitingForWriter(): Promise<void> {
   for (let i = 0; i < 200; i++) {
     const [rows] = await db.mysql.query(
-      "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO LIKE '%LOCK IN SHARE MODE%'", [DB],
+      "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID() AND INFO LIKE '%LOCK IN SHARE MODE%'", [DB],
     );
     if (Number((rows as Array<{ n: number }>)[0].n) > 0) return;
     await new Promise((r) => setTimeout(r, 50));
@@ -100,9 +100,13 @@ test.each([['without'], ['with']])('a delete in staging does not hide a late row
   expect(await report()).toMatchObject({ inserted: 11 });
   await db.mysql.query('DELETE FROM sales_data WHERE rowid = 25');
   await db.mysql.query('INSERT INTO sales_data (rowid, product_id, customer_id, quantity) VALUES (16, 6, 6, 6)');
+  const status = await cli(['status', ...args, '--late-window', '15']);
+  expect(JSON.parse(status.stdout).tables[0]).toEqual({ table: 'sales_data', watermark: 30, sourceHighKey: 30, pending: 0, late: 1 });
   const result = await cliProcess([...args, '--late-window', '15']);
   expect(result.code).toBe(0);
   expect(JSON.parse(result.stdout).tables[0]).toMatchObject({ watermarkBefore: 30, inserted: 0, repaired: 1 });
+  const after = await cli(['status', ...args, '--late-window', '15']);
+  expect(JSON.parse(after.stdout).tables[0]).toEqual({ table: 'sales_data', watermark: 30, sourceHighKey: 30, pending: 0 });
   expect(await keysIn('warehouse')).toEqual([...range(1, 10), 16, ...range(20, 30)]);
   expect(await keysIn('source')).toEqual([...range(1, 10), 16, ...range(20, 24), ...range(26, 30)]);
   const row = await db.pg.query('SELECT product_id, customer_id, quantity FROM sales_data WHERE rowid = 16');
