@@ -1,8 +1,6 @@
 /*
  * The few DB2 CLI types and constants the stand-in needs, written here rather than taken from
  * unixodbc-dev so a fresh machine needs only gcc. Values are ODBC's / IBM sqlcli.h's.
- * OPEN QUESTION (not yet checked against the binding's disassembly): whether ibm_db's Linux build
- * sees SQLLEN as 32 or 64 bits; 64 is assumed (x86-64, LP64), as in IBM's sqlcli1.h for 64-bit.
  */
 #ifndef DB2_STANDIN_CLI_H
 #define DB2_STANDIN_CLI_H
@@ -11,8 +9,8 @@ typedef signed short SQLSMALLINT;
 typedef unsigned short SQLUSMALLINT;
 typedef int SQLINTEGER;
 typedef unsigned int SQLUINTEGER;
-typedef long SQLLEN;
-typedef unsigned long SQLULEN;
+typedef int SQLLEN; /* ibm_db 4.0.1 is built without ODBC64: gdb on its binding shows SQLLEN fields as int */
+typedef unsigned int SQLULEN;
 typedef SQLSMALLINT SQLRETURN;
 typedef unsigned char SQLCHAR;
 typedef void *SQLPOINTER;
@@ -32,4 +30,5 @@ typedef void *SQLHWND;
 #define SQL_HANDLE_STMT 3
 #define SQL_COMMIT 0
 #define SQL_ROLLBACK 1
+#define SQL_NTS (-3)
 #endif
