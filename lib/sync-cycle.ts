@@ -275,6 +275,7 @@ async function syncTable(plan: TablePlan, config: SyncConfig, source: MySqlSourc
     const outOfTime = () => (deadline !== null && Date.now() >= deadline) || (options.outOfTime?.() ?? false);
     if (watermark !== null) {
       // Page by page: memory holds one page of keys and one batch of rows, however many are late.
+      steadyYoungGeneration();
       for await (const late of lateKeyPages(plan, config, source, warehouse, watermark)) {
         if (config.dryRun) {
           report.repaired += late.length;
