@@ -149,9 +149,9 @@ describe('the packaged handler under a Lambda-like runtime', () => {
   });
   afterAll(() => db.close());
 
-  const invoke = async (event: object) => {
+  const invoke = async (event: object, vars: Record<string, string> = {}) => {
     const { stdout } = await run(process.execPath, [path.join(__dirname, 'harness', 'lambda-runtime.js'), taskRoot, 'dist/aws-handler.handler', JSON.stringify(event)], {
-      env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1' }, timeout: 60_000,
+      env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1', ...vars }, timeout: 60_000,
     }).catch((error: { stdout: string }) => error);
     const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
     return { stdout, result: JSON.parse(line!.slice('RESULT '.length)) as Record<string, unknown> };
@@ -164,6 +164,16 @@ describe('the packaged handler under a Lambda-like runtime', () => {
     expect(String(result.errorMessage)).not.toContain('\n');
     for (const spelling of spellingsOf(c.password)) expect(stdout).not.toContain(spelling);
     expect(Number((await db.pg.query('SELECT count(*) AS n FROM sales_data')).rows[0].n)).toBe(0);
+  });
+
+  test('the last resort: a rejection nobody handles mid-invocation is a SyncFailed with one redacted line, not Runtime.ExitError', async () => {
+    // The source does not answer (a black-holed address), so the invocation is still waiting when the stray rejection comes.
+    const { stdout, result } = await invoke(
+      { source: 'mysql://root@10.255.255.1:3306/x', warehouse: db.warehouseUrl, tables: ['sales_data'], timeoutSeconds: 5 },
+      { STRAY_REJECTION_MS: '300' },
+    );
+    expect(result).toEqual({ errorType: 'SyncFailed', errorMessage: 'unexpected error: stray failure for mysql://root:***@10.0.0.5/x' });
+    expect(stdout).not.toContain('Str4yPw9');
   });
 
   test('a good invocation still returns the report', async () => {

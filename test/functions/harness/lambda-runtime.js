@@ -6,7 +6,7 @@
 //                                                uncaught exception reached the runtime's own listeners,
 //                                                which post the error and exit the process.
 //
-//   node lambda-runtime.js TASK_ROOT HANDLER EVENT_JSON      (HANDLER as in serverless.yml: dist/aws-handler.handler)
+//   [STRAY_REJECTION_MS=N] node lambda-runtime.js TASK_ROOT HANDLER EVENT_JSON      (HANDLER as in serverless.yml: dist/aws-handler.handler)
 'use strict';
 const path = require('path');
 
@@ -35,6 +35,11 @@ const context = {
   functionName: 'warehouse-sync-test-sync',
   getRemainingTimeInMillis: () => 600000,
 };
+// STRAY_REJECTION_MS: a rejection nobody handles, made that long into the invocation, as an
+// unknown defect would make one (proves the handler's last resort; no real input needs it).
+if (process.env.STRAY_REJECTION_MS) {
+  setTimeout(() => Promise.reject(new Error('stray failure for mysql://root:Str4yPw9@10.0.0.5/x')), Number(process.env.STRAY_REJECTION_MS));
+}
 Promise.resolve(handler(JSON.parse(eventJson), context)).then(
   (result) => print({ result }),
   (error) => print({ errorType: error && error.name, errorMessage: error && error.message }),
