@@ -9,7 +9,7 @@ import { parseConnectionUrl } from '../../lib/connection-url';
 import { toDb2Endpoint, useIbmDbDriver } from '../../lib/warehouse/db2/db2-driver';
 import { Db2Warehouse } from '../../lib/warehouse/db2/db2-warehouse';
 import { createFakeIbmDb, FakeDb2Server } from '../fakes/ibm_db';
-import { cli, MYSQL_SERVER } from '../support/databases';
+import { cli, cliProcess, MYSQL_SERVER } from '../support/databases';
 
 const SOURCE = `${MYSQL_SERVER}/mysql`;
 
@@ -35,7 +35,9 @@ describe('without the DB2 driver', () => {
   beforeAll(() => useIbmDbDriver(null));
 
   test('a db2:// run exits 2 with one line naming what is missing and how to install it', async () => {
-    const run = await cli(['--source', SOURCE, '--warehouse', 'db2://db2inst1:hunter2-secret@db2.example.com:50001/BLUDB?security=SSL']);
+    // In its own process (dist/cli.js): other test files in this jest process may have loaded the
+    // real ibm_db over the stand-in libdb2.so.1 (test/warehouse/db2-standin.ts), which stays loaded.
+    const run = await cliProcess(['--source', SOURCE, '--warehouse', 'db2://db2inst1:hunter2-secret@db2.example.com:50001/BLUDB?security=SSL']);
     // scripts/ibm-db-binding.js (run by `npm test`) puts ibm_db's prebuilt binding in place, so what is
     // missing here is IBM's libdb2.so.1 (the stand-in is only loaded where LD_LIBRARY_PATH asks for it).
     const missing = !ibmDbInstalled()
@@ -50,7 +52,7 @@ describe('without the DB2 driver', () => {
   });
 
   test('--json carries the same line', async () => {
-    const run = await cli(['--json', '--source', SOURCE, '--warehouse', 'DATABASE=BLUDB;HOSTNAME=db2.example.com;PORT=50000;PROTOCOL=TCPIP;UID=u;PWD=hunter2-secret;']);
+    const run = await cliProcess(['--json', '--source', SOURCE, '--warehouse', 'DATABASE=BLUDB;HOSTNAME=db2.example.com;PORT=50000;PROTOCOL=TCPIP;UID=u;PWD=hunter2-secret;']);
     expect(run.code).toBe(2);
     expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: expect.stringMatching(/^DB2 driver missing: .*\(see the README, "IBM DB2 as the warehouse"\)$/) });
     expect(run.stdout + run.stderr).not.toContain('hunter2');

@@ -1,5 +1,5 @@
 /**
- * The DB2 side of the warehouse contract, shared by the fake (db2-fake.contract.test.ts) and a live
+ * The DB2 side of the warehouse contract, shared by the real ibm_db over the stand-in (db2-real.contract.test.ts) and a live
  * DB2 (db2-live.contract.test.ts): the same DDL, read-back SQL and expectations, through whichever
  * ibm_db is given.
  */
@@ -34,14 +34,19 @@ function withLeadingZero(text: string): string {
 
 export function db2Target(options: Db2TargetOptions): ContractTarget {
   let admin: IbmDbConnection;
-  const parsed = parseConnectionUrl(options.url, 'warehouse');
-  if (typeof parsed === 'string') throw new Error(parsed);
-  const connectionString = toDb2Endpoint(parsed).connectionString;
-  const connect = () => options.driver().open(connectionString);
+  // Read when connecting, not here: the stand-in's URL has its port only once it listens.
+  const connectionString = () => {
+    const parsed = parseConnectionUrl(options.url, 'warehouse');
+    if (typeof parsed === 'string') throw new Error(parsed);
+    return toDb2Endpoint(parsed).connectionString;
+  };
+  const connect = () => options.driver().open(connectionString());
 
   const target: ContractTarget = {
     name: options.name,
-    url: options.url,
+    get url() {
+      return options.url;
+    },
     mysqlDatabase: options.mysqlDatabase,
     defaultSchema: '',
     async setUp() {
