@@ -1,27 +1,25 @@
 /**
- * The course's data synced into DB2 (the fake ibm_db), through the CLI in-process: staging from
+ * The course's data synced into DB2 through the real ibm_db (its JavaScript and prebuilt binding)
+ * over the stand-in libdb2.so.1 and the project's DB2 engine (./db2-standin), the CLI in-process: staging from
  * sales.sql in MySQL, the warehouse's SALES_DATA seeded from sales.csv; the numbers the course expects.
  */
 import mysql from 'mysql2/promise';
 import { loadStaging, readCourseCsv } from '../../scripts/course-data';
-import { useIbmDbDriver, type IbmDbConnection } from '../../lib/warehouse/db2/db2-driver';
-import { createFakeIbmDb, FakeDb2Server } from '../fakes/ibm_db';
+import { type IbmDbConnection } from '../../lib/warehouse/db2/db2-driver';
 import { cli, MYSQL_SERVER } from '../support/databases';
+import { startStandin, type Standin } from './db2-standin';
 
 const MYSQL_DATABASE = 'test_db2_course';
-const WAREHOUSE = 'db2://db2inst1:db2-secret@db2.fake.test:50000/BLUDB';
-const CONNECT = 'DATABASE=BLUDB;HOSTNAME=db2.fake.test;PORT=50000;PROTOCOL=TCPIP;UID=db2inst1;PWD=db2-secret;';
 
 /** The course's warehouse table as a DB2 user creates it (the README, "IBM DB2 as the warehouse"). */
 const SALES_DATA_DDL = `CREATE TABLE SALES_DATA (
   rowid INTEGER NOT NULL, product_id INTEGER NOT NULL, customer_id INTEGER NOT NULL,
   price DECIMAL(10,2), quantity INTEGER NOT NULL, timestamp TIMESTAMP)`;
 
-const server = new FakeDb2Server();
-const ibmdb = createFakeIbmDb(server);
+let standin: Standin;
 let db2: IbmDbConnection;
 let staging: mysql.Connection;
-const args = ['--source', `${MYSQL_SERVER}/${MYSQL_DATABASE}`, '--warehouse', WAREHOUSE];
+const args: string[] = [];
 
 /** sales.csv into SALES_DATA with ibm_db array inserts, as an IMPORT would load it. */
 async function seedWarehouse(): Promise<void> {
@@ -35,16 +33,17 @@ async function seedWarehouse(): Promise<void> {
 }
 
 beforeAll(async () => {
-  useIbmDbDriver(ibmdb);
+  standin = await startStandin();
+  args.push('--source', `${MYSQL_SERVER}/${MYSQL_DATABASE}`, '--warehouse', standin.url);
   await loadStaging(`${MYSQL_SERVER}/mysql`, MYSQL_DATABASE, { reset: true });
   staging = await mysql.createConnection({ uri: `${MYSQL_SERVER}/${MYSQL_DATABASE}` });
-  db2 = await ibmdb.open(CONNECT);
+  db2 = await standin.driver.open(standin.connectionString);
   await seedWarehouse();
 });
 afterAll(async () => {
   await db2.close();
   await staging.end();
-  useIbmDbDriver(null);
+  await standin.stop();
 });
 
 test('the seeded warehouse holds the CSV: 12186 rows up to rowid 12289', async () => {
