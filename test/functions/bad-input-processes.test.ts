@@ -108,21 +108,43 @@ describe('dist/openwhisk-main.js behind /init and /run', () => {
     request.end(JSON.stringify(body));
   });
 
-  beforeAll(async () => {
-    child = spawn(process.execPath, [HARNESS, 'serve'], { env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stderr!.on('data', (d) => (logs += d));
-    port = await new Promise<number>((resolve) => {
-      child.stdout!.on('data', (d: Buffer) => {
+  /** Starts an action process and initialises it with the bundle; returns its port. */
+  const startAction = async (vars: Record<string, string> = {}): Promise<{ child: ChildProcess; port: number }> => {
+    const started = spawn(process.execPath, [HARNESS, 'serve'], { env: { PATH: process.env.PATH, ...vars }, stdio: ['ignore', 'pipe', 'pipe'] });
+    started.stderr!.on('data', (d) => (logs += d));
+    const listening = await new Promise<number>((resolve) => {
+      started.stdout!.on('data', (d: Buffer) => {
         logs += d;
         const m = /LISTENING (\d+)/.exec(String(d));
         if (m) resolve(Number(m[1]));
       });
     });
+    port = listening;
     const code = fs.readFileSync(path.join(ROOT, 'dist', 'openwhisk-main.js'), 'utf8');
     expect(await post('/init', { value: { name: 'sync', main: 'main', binary: false, code } })).toEqual({ status: 200, body: { OK: true } });
+    return { child: started, port: listening };
+  };
+
+  beforeAll(async () => {
+    ({ child, port } = await startAction());
   });
   afterAll(() => {
     child.kill();
+  });
+
+  test('the last resort: a rejection nobody handles mid-activation is {error} in one redacted line, and the process lives on', async () => {
+    const warm = port;
+    const stray = await startAction({ STRAY_REJECTION_MS: '300' });
+    try {
+      // The source does not answer (a black-holed address): the activation is still waiting when the stray rejection comes.
+      const { status, body } = await post('/run', { value: { source: 'mysql://root@10.255.255.1:3306/x', warehouse: db.warehouseUrl, timeoutSeconds: 5 }, activation_id: 'a0' });
+      expect({ status, body }).toEqual({ status: 200, body: { error: 'unexpected error: stray failure for mysql://root:***@10.0.0.5/x' } });
+      expect(stray.child.exitCode).toBeNull();
+      expect(logs).not.toContain('Str4yPw9');
+    } finally {
+      stray.child.kill();
+      port = warm;
+    }
   });
 
   test('each bad input is a 200 with {error} in one line, the process lives on, no password in its logs, nothing written', async () => {

@@ -86,6 +86,10 @@ function serve() {
       }
       if (req.url === '/run') {
         for (const p of ['api_key', 'namespace', 'action_name', 'activation_id', 'deadline']) process.env[`__OW_${p.toUpperCase()}`] = body[p];
+        // STRAY_REJECTION_MS (tests only): a rejection nobody handles, that long into the activation.
+        if (process.env.STRAY_REJECTION_MS) {
+          setTimeout(() => Promise.reject(new Error('stray failure for mysql://root:Str4yPw9@10.0.0.5/x')), Number(process.env.STRAY_REJECTION_MS));
+        }
         Promise.resolve()
           .then(() => action(body.value))
           .then(
