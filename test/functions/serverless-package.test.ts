@@ -176,6 +176,15 @@ describe('the packaged handler under a Lambda-like runtime', () => {
     expect(stdout).not.toContain('Str4yPw9');
   });
 
+  test('the bundle is strict code, and its errors keep their names after minifying (errorType was "Ri")', async () => {
+    const bundle = path.join(taskRoot, 'dist', 'aws-handler.js');
+    expect(fs.readFileSync(bundle, 'utf8').startsWith('"use strict";')).toBe(true);
+    const script = `require(${JSON.stringify(bundle)}).handler({ batchsize: 1 }, { getRemainingTimeInMillis: () => 60000 })
+      .catch((e) => console.log(JSON.stringify([e.name, e.constructor.name])));`;
+    const { stdout } = await run(process.execPath, ['-e', script], { env: { PATH: process.env.PATH } });
+    expect(JSON.parse(stdout.trim().split('\n').pop()!)).toEqual(['SyncRefused', 'SyncRefused']);
+  });
+
   test('a good invocation still returns the report', async () => {
     const { result } = await invoke({ source: db.sourceUrl, warehouse: db.warehouseUrl, tables: ['sales_data'], dryRun: true });
     expect(result).toMatchObject({ result: { ok: true, tables: [{ table: 'sales_data', newRows: 2, dryRun: true }] } });
