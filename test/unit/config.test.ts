@@ -1,5 +1,5 @@
 import { optionsFromArgv, optionsFromJson, resolveConfig } from '../../lib/config';
-import { ConfigError } from '../../lib/errors';
+import { ConfigError, oneLine } from '../../lib/errors';
 
 test('defaults are the local course setup', () => {
   const config = resolveConfig({});
@@ -67,4 +67,24 @@ test('--help is recognised even next to bad flags', () => {
   expect(() => optionsFromArgv(['--table'])).toThrow('--table needs a value');
   expect(() => optionsFromArgv(['--repair'])).not.toThrow();
   expect(() => resolveConfig(optionsFromArgv(['--repair']).options)).toThrow('--repair only applies to the verify command');
+});
+
+test('a password in an argument is remembered before any problem is reported, so a message that echoes it hides it', () => {
+  // A URL given without its flag comes back in "unknown argument"; a password with a space defeats any shape rule.
+  let message = '';
+  try {
+    optionsFromArgv(['run', '--source', 'mysql://root:Wide Open9@db:3306/sales', 'mysql://root:Wide Open9@db:3306/sales']);
+  } catch (error) {
+    message = oneLine(error);
+  }
+  expect(message).toBe('unknown argument "mysql://root:***@db:3306/sales" (see --help)');
+});
+
+test('the URL problems of both roles are reported together, none quoting the URL', () => {
+  expect(() => resolveConfig({ source: 'mysql//root:S3cr3tPW@h/db', warehouse: 'postgres://root:ab%zzS3cr3t@h:5432/w' })).toThrow(
+    new ConfigError([
+      'source URL is not a URL: a ":" is missing after "mysql" (write mysql://…) (expected e.g. mysql://user@host:3306/db, with :password after the user; the value is not shown, as it may hold a password) (set --source or SYNC_SOURCE_URL)',
+      'warehouse URL\'s password has a "%" that does not start a valid escape: write a literal % as %25 (and @ : / ? # as %40 %3A %2F %3F %23) (set --warehouse or SYNC_WAREHOUSE_URL)',
+    ]),
+  );
 });
