@@ -137,12 +137,16 @@ interface ProcessTally {
   ok: number;
   skipped: number;
   failed: number;
+  /** Exit 2: refused before writing anything (e.g. a connection cut before the writer lock was asked for). */
+  refused: number;
   killed: number;
-  /** Processes that were not killed and exited with neither 0 nor 1, or failed without exactly one stderr line. */
+  /** Each failure and refusal line, digits blanked, with how often it came. */
+  lines: Record<string, number>;
+  /** Processes that were not killed and exited with neither 0, 1 nor 2, or failed without exactly one stderr line. */
   badEndings: string[];
 }
 
-const tally = (): ProcessTally => ({ started: 0, ok: 0, skipped: 0, failed: 0, killed: 0, badEndings: [] });
+const tally = (): ProcessTally => ({ started: 0, ok: 0, skipped: 0, failed: 0, refused: 0, killed: 0, lines: {}, badEndings: [] });
 
 function account(t: ProcessTally, what: string, r: ChildResult, killedByUs: boolean): void {
   if (killedByUs && r.signal === 'SIGKILL') {
@@ -154,8 +158,11 @@ function account(t: ProcessTally, what: string, r: ChildResult, killedByUs: bool
     const report = JSON.parse(r.stdout);
     if (report.tables?.[0]?.skipped) t.skipped++;
     else t.ok++;
-  } else if (r.code === 1 && lines.length === 1) {
-    t.failed++;
+  } else if ((r.code === 1 || r.code === 2) && lines.length === 1) {
+    if (r.code === 1) t.failed++;
+    else t.refused++;
+    const line = lines[0].replace(/\d+/g, '#').slice(0, 160);
+    t.lines[line] = (t.lines[line] ?? 0) + 1;
   } else {
     t.badEndings.push(`${what}: exit ${r.code} signal ${r.signal}: ${r.stderr.slice(0, 400)}`);
   }
@@ -383,6 +390,6 @@ test('soak: writers, overlapping runs and repairs, SIGKILLs and cut connections:
   expect(counters.heldOpen).toBeGreaterThan(0);
   expect(counters.longTransactions).toHaveLength(3);
   for (const l of counters.longTransactions) expect(l.rowsCommittedWhileOpen).toBeGreaterThan(LATE_WINDOW);
-  // Every process not killed by the test ended with 0, or 1 and one line.
+  // Every process not killed by the test ended with 0, or with one line and 1 (failed) or 2 (refused, nothing written).
   expect([...runs.badEndings, ...verifies.badEndings]).toEqual([]);
 });
