@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure MariaDB and PostgreSQL answer on 127.0.0.1 (MariaDB: root with an empty password;
 # PostgreSQL: trust auth with a `root` role). Starts them when installed but stopped, installs them
-# from Debian packages when missing (needs root). Idempotent; silent when all is well.
+# from Debian packages when missing (needs root), and installs gcc for the DB2 stand-in. Idempotent;
+# silent when all is well.
 set -euo pipefail
 
 say() { echo "ensure-databases: $*" >&2; }
@@ -56,3 +57,7 @@ if ! postgres_up; then
     wait_for postgres_up || { say "PostgreSQL runs but role root cannot log in over 127.0.0.1"; exit 1; }
   fi
 fi
+
+# --- C compiler ------------------------------------------------------------
+# The DB2 tests run the real ibm_db binding against a stand-in libdb2.so.1 built from native/.
+if ! command -v gcc >/dev/null 2>&1; then apt_install gcc libc6-dev; fi
