@@ -16,6 +16,8 @@ test('PostgreSQL text (no U+0000) and time (one day) need checks; MySQL text and
     pair(mysqlTime, col('t', 'time', { kind: 'time', fsp: 0 })),
     pair(col('t', 'time', { kind: 'time', fsp: 0, day: true }), col('t', 'time', { kind: 'time', fsp: 6, day: true })),
     pair(col('j', 'json', { kind: 'json' }), col('j', 'jsonb', { kind: 'json' })),
+    pair(col('n', 'int', { kind: 'integer', bits: 32, unsigned: false }), col('n', 'text', { kind: 'text', maxChars: null, maxBytes: null, nulFree: true })),
+    pair(col('d', 'date', { kind: 'date' }), col('d', 'time', { kind: 'time', fsp: 6, day: true })),
   ];
   expect(valueChecks(pairs).map((c) => [c.kind, c.index])).toEqual([['nul', 1], ['day-time', 3]]);
 });
@@ -39,6 +41,8 @@ test.each([
   ['day-time', '-01:00:00', true],
   ['day-time', '-00:00:00.5', true],
   ['day-time', null, false],
+  ['day-time', '12:00:00 and more', true],
+  ['day-time', 'noon', true],
 ] as const)('%s fails for %p: %p', (kind, value, fails) => {
   expect(failsCheck(kind, value)).toBe(fails);
 });
