@@ -4,7 +4,8 @@
  * DB2 engine (test/fakes/ibm_db/wire.ts), so the real binding, its C types and the buffers it
  * allocates are exercised while SQL meets DB2's rules. Where ibm_db's defects live it behaves as
  * IBM's CLI does: SQL_C_CHAR bytes are in the application code page (DB2CODEPAGE, else the
- * locale: C/POSIX = ISO-8859-1), a disconnect inside a unit of work fails with 25000.
+ * locale: C/POSIX = ISO-8859-1), a disconnect inside a unit of work fails with 25000, a connection
+ * that failed (SQL30081N) fails every later call with CLI0106E (08003).
  * Calls it does not forward fail with a diagnostic naming themselves, never silently.
  */
 #include <stdlib.h>
@@ -37,6 +38,7 @@ typedef struct Handle {
   int has_diag;
   /* DBC */
   int fd;
+  int dropped;             /* the connection failed (SQL30081N): later calls get CLI0106E */
   int autocommit;
   /* STMT */
   char *sql;
@@ -158,6 +160,7 @@ static SQLRETURN call(Handle *dbc, Handle *h, Buf *req, Reply *out) {
   if (write_all(dbc->fd, &len, 4) || write_all(dbc->fd, req->p, req->n) || read_all(dbc->fd, &rlen, 4)) {
     close(dbc->fd);
     dbc->fd = -1;
+    dbc->dropped = 1;
     set_diag(h, "08001", -30081, "[IBM][CLI Driver] SQL30081N  A communication error has been detected. Communication protocol being used: \"TCP/IP\".  Communication API being used: \"SOCKETS\".  Location where the error was detected: \"127.0.0.1\".  Communication function detecting the error: \"recv\".  Protocol specific error code(s): \"*\", \"*\", \"0\".  SQLSTATE=08001");
     return SQL_ERROR;
   }
@@ -174,6 +177,16 @@ static SQLRETURN call(Handle *dbc, Handle *h, Buf *req, Reply *out) {
   snprintf(msg, sizeof msg, "%.*s", (int)mlen, (char *)out->p + out->at);
   out->at += mlen;
   if (rc != SQL_SUCCESS) set_diag(h, state, native, msg);
+  /* SQL30081N: the engine dropped this connection. As IBM's CLI, the handle is dead from here on:
+     every later call fails with CLI0106E "Connection is closed" (SQLSTATE 08003, listed for a handle
+     not in a connected state in the Db2 CLI reference's SQLSTATE tables, e.g. SQLSetConnectAttr,
+     SQLEndTran), and the application has to connect again. Keeping the socket would let ibm_db's
+     SQLSetConnectAttr(AUTOCOMMIT) after a failed SQLEndTran succeed, which no DB2 would. */
+  if (native == -30081 && dbc->fd >= 0) {
+    close(dbc->fd);
+    dbc->fd = -1;
+    dbc->dropped = 1;
+  }
   return rc;
 }
 
@@ -277,6 +290,7 @@ EXPORT SQLRETURN SQLDriverConnect(SQLHDBC c, SQLHWND w, SQLCHAR *in, SQLSMALLINT
   addr.sin_port = htons((uint16_t)atoi(port[0] ? port : "50000"));
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   /* The stand-in serves 127.0.0.1 only; any other host is a host with no DB2 listening. */
+  dbc->dropped = 0;
   if (fd < 0 || inet_pton(AF_INET, host, &addr.sin_addr) != 1 || strcmp(host, "127.0.0.1") != 0 ||
       connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
     if (fd >= 0) close(fd);
@@ -302,6 +316,8 @@ EXPORT SQLRETURN SQLDriverConnect(SQLHDBC c, SQLHWND w, SQLCHAR *in, SQLSMALLINT
 EXPORT SQLRETURN SQLDisconnect(SQLHDBC c) {
   Handle *dbc = begin(c);
   if (!dbc) return SQL_INVALID_HANDLE;
+  /* A failed connection is only freed (ODBC: SQLDisconnect closes it whatever the server says). */
+  if (dbc->dropped) { dbc->dropped = 0; return SQL_SUCCESS; }
   if (dbc->fd < 0) { set_diag(dbc, "08003", -99999, "[IBM][CLI Driver] CLI0106E  Connection is closed. SQLSTATE=08003"); return SQL_ERROR; }
   Buf req = {0};
   puts_(&req, "{\"op\":\"disconnect\"}");
@@ -320,6 +336,8 @@ EXPORT SQLRETURN SQLSetConnectAttr(SQLHDBC c, SQLINTEGER a, SQLPOINTER v, SQLINT
   Handle *dbc = begin(c);
   if (!dbc) return SQL_INVALID_HANDLE;
   if (a != SQL_ATTR_AUTOCOMMIT) return SQL_SUCCESS; /* login timeout, naming, isolation: no engine effect */
+  /* Before SQLDriverConnect the attribute is only remembered; on a failed connection it is 08003. */
+  if (dbc->dropped) { set_diag(dbc, "08003", -99999, "[IBM][CLI Driver] CLI0106E  Connection is closed. SQLSTATE=08003"); return SQL_ERROR; }
   dbc->autocommit = (int)(intptr_t)v;
   if (dbc->fd < 0) return SQL_SUCCESS;
   Buf req = {0};

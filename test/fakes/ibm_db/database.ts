@@ -74,7 +74,7 @@ export class FakeDatabase {
   }
 
   /** A session the server dropped: first SQL30081N, then CLI0106E, as the CLI driver reports. */
-  private checkAlive(session: Session): void {
+  checkAlive(session: Session): void {
     if (!session.closed) return;
     if (!this.dropNoticed) {
       this.dropNoticed = true;
@@ -221,8 +221,16 @@ export class FakeDatabase {
 
   private endTransaction(rollback: boolean, cb?: Callback<boolean>): Promise<boolean> | FakeDatabase {
     const conn = this.requireConn('endTransaction');
+    // As ibm_db 4.0.1: the promise form never reports a failed SQLEndTran. UV_EndTransaction stores
+    // the return code in a query_work_data and UV_AfterEndTransaction reads it through an
+    // open_connection_work_data cast, i.e. reads the zeroed hSTMT field, SQL_SUCCESS
+    // (src/odbc_connection.cpp). The failure's effects (rollback, dropped connection) stay.
     const work = this.enqueue(async () => {
-      this.endNow(conn.session, rollback);
+      try {
+        this.endNow(conn.session, rollback);
+      } catch {
+        // swallowed, as by the real binding
+      }
       return true;
     });
     if (cb) {

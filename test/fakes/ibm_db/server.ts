@@ -153,7 +153,10 @@ export class FakeDb2Server {
   injectFault(session: Session, sql: string): void {
     const kind = /^\s*(\w+)/.exec(sql)?.[1].toLowerCase() ?? 'any';
     const fault = this.takeFault(kind, sql);
-    if (fault) this.raise(session, fault);
+    if (!fault) return;
+    // A COMMIT statement meets the same commit faults as SQLEndTran, reply lost after it landed included.
+    if (kind === 'commit' && fault.afterCommit) session.db.commit(session);
+    this.raise(session, fault);
   }
 
   /** Commits, unless a fault on commit is pending. */

@@ -125,6 +125,11 @@ class WireSession {
           return status(SQL_SUCCESS);
         }
         case 'disconnect': {
+          // Disconnecting a connection the server already dropped only frees it.
+          if (this.session?.closed) {
+            this.close();
+            return status(SQL_SUCCESS);
+          }
           const session = this.live();
           // DB2 CLI: SQLDisconnect with a unit of work open fails with SQLSTATE 25000 and the
           // connection stays (IBM docs, SQLDisconnect function, "Diagnostics").
@@ -158,8 +163,15 @@ class WireSession {
     }
   }
 
+  /**
+   * The session, if the server has not dropped it. A dropped one fails every later call as IBM's CLI
+   * does: SQL30081N (08001) the first time, CLI0106E "Connection is closed" (08003) after (the
+   * SQLSTATE tables of SQLSetConnectAttr and SQLEndTran in the Db2 CLI reference list 08003 for a
+   * handle no longer connected). Before, autocommit and endtran went through to a closed session.
+   */
   private live(): Session {
     if (!this.session) throw new Db2SqlError('[IBM][CLI Driver] CLI0106E  Connection is closed. SQLSTATE=08003', '08003', -99999);
+    this.db.checkAlive(this.session);
     return this.session;
   }
 
