@@ -92,19 +92,30 @@ describe('transient faults are retried, and every row arrives exactly once', () 
     expect(await counts()).toEqual({ N: ROWS, D: ROWS });
   });
 
-  // OPEN FINDING (H5, first run through the real ibm_db): with the commit failing on a dropped
-  // connection, the run exits 0 reporting 500 inserted while only 400 rows are in the table. A
-  // lead, not yet confirmed: ibm_db's UV_EndTransaction calls SQLSetConnectAttr(AUTOCOMMIT) after
-  // the failed SQLEndTran, and every CLI call clears the handle's diagnostics, so the rejection
-  // carries no message and no SQLSTATE. It might also be the stand-in's doing. `failing` keeps
-  // npm test green and turns red the day it is fixed; see the H5 report.
-  test.failing('a connection dropped before the commit (08001)', async () => {
+  // Through the real ibm_db 4.0.1 a failed SQLEndTran never reaches JS: commitTransaction()'s
+  // promise resolves (UV_AfterEndTransaction reads the return code through the wrong struct), so the
+  // run reported 500 inserted with 400 in the table. The product commits with a COMMIT statement,
+  // whose failure ibm_db reports; the next test pins the binding's behaviour.
+  test('a connection dropped before the commit (08001)', async () => {
     server.failNext({ sqlstate: '08001', on: 'commit' });
     const { code, report, stderr } = await run();
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(report).toMatchObject({ newRows: ROWS, inserted: ROWS, watermarkAfter: ROWS });
     expect(await counts()).toEqual({ N: ROWS, D: ROWS });
+  });
+
+  test('the binding itself: commitTransaction() resolves although SQLEndTran failed; the handle is dead after (CLI0106E)', async () => {
+    const own = await ibmdb.open(CONNECT);
+    await own.beginTransaction();
+    await own.query('INSERT INTO SALES_DATA (rowid, product_id, customer_id, quantity) VALUES (1, 1, 1, 1)');
+    server.failNext({ sqlstate: '08001', on: 'commit' });
+    await expect(own.commitTransaction()).resolves.toBe(true);
+    await expect(own.query('SELECT 1 FROM SYSIBM.SYSDUMMY1')).rejects.toMatchObject({
+      sqlstate: '08003', message: '[IBM][CLI Driver] CLI0106E  Connection is closed. SQLSTATE=08003',
+    });
+    await own.close().catch(() => undefined);
+    expect(await counts()).toEqual({ N: 0, D: 0 });
   });
 });
 

@@ -112,4 +112,26 @@ describe('errors as one line', () => {
       useIbmDbDriver(null);
     }
   });
+
+  test('a COMMIT lost with its connection is seen although commitTransaction() would resolve (ibm_db 4.0.1)', async () => {
+    const server = new FakeDb2Server();
+    const fake = createFakeIbmDb(server);
+    useIbmDbDriver(fake);
+    const admin = await fake.open('DATABASE=BLUDB;HOSTNAME=db2.fake.test;PORT=50000;PROTOCOL=TCPIP;UID=db2inst1;PWD=db2-secret;');
+    await admin.query('CREATE TABLE T (K INTEGER NOT NULL, V INTEGER)');
+    const target = parseConnectionUrl('db2://db2inst1:db2-secret@db2.fake.test:50000/BLUDB', 'warehouse');
+    const warehouse = await Db2Warehouse.open(target as Exclude<typeof target, string>);
+    try {
+      const table = (await warehouse.describeTable({ schema: null, name: 't' }))!;
+      server.failNext({ sqlstate: '08001', on: 'commit' });
+      const failed = await warehouse.load({ table, columns: table.columns, key: table.columns[0] }, [[1, 10], [2, 20], [3, 30]]).then(() => null, (e: unknown) => e);
+      expect(failed).toMatchObject({ sqlstate: '08001', sqlcode: -30081 });
+      expect(warehouse.isTransient(failed)).toBe(true);
+      expect(await admin.query('SELECT COUNT(*) AS N FROM T')).toEqual([{ N: 0 }]);
+    } finally {
+      await warehouse.close();
+      await admin.close();
+      useIbmDbDriver(null);
+    }
+  });
 });

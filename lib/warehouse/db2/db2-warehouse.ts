@@ -332,11 +332,33 @@ export class Db2Warehouse implements Warehouse {
       } else {
         await connection.query({ sql, params: columnArrays(rows, target.columns.length), ArraySize: rows.length });
       }
-      await connection.commitTransaction();
+      await this.commit(connection);
     } catch (error) {
       await quietly(() => connection.rollbackTransaction());
       throw this.describeLoadError(error);
     }
+  }
+
+  /**
+   * Ends the batch's transaction so that a failed COMMIT is seen. ibm_db 4.0.1's async
+   * commitTransaction() never reports one: UV_EndTransaction stores SQLEndTran's return code in a
+   * query_work_data, UV_AfterEndTransaction reads it back through an open_connection_work_data cast
+   * (src/odbc_connection.cpp), i.e. reads the zeroed hSTMT field, SQL_SUCCESS. A commit lost with its
+   * connection looked committed, the next batch committed above the gap and the watermark passed rows
+   * that never landed (issue 12). A COMMIT statement goes through SQLExecDirect, whose failures ibm_db
+   * does report with their SQLSTATE (DB2's COMMIT statement "can be dynamically prepared");
+   * commitTransaction() then only turns autocommit back on, with nothing left to commit. A failure
+   * without an SQLSTATE is taken as 08007, the CLI's "connection failure during transaction, outcome
+   * unknown": transient, so the cycle reconnects and looks up which of the batch's keys landed.
+   */
+  private async commit(connection: IbmDbConnection): Promise<void> {
+    try {
+      await connection.query('COMMIT');
+    } catch (error) {
+      const e = toDb2Error(error, this.endpoint.secrets);
+      throw e.sqlstate === '' ? new Db2Error(`the COMMIT failed and its outcome is unknown: ${e.message}`, '08007', e.sqlcode) : e;
+    }
+    await connection.commitTransaction();
   }
 
   /** Transient errors keep their SQLSTATE for isTransient; the rest get a hint naming what to fix. */
