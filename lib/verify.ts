@@ -241,6 +241,7 @@ async function repairMissing(
   const lock = await warehouse.lockWriter(plan.warehouse, config.lockWaitSeconds * 1000);
   if (!lock) return { loaded: 0, skipped: 'another run holds the writer lock; run verify --repair again, or give it --lock-wait' };
   let loaded = 0;
+  let held: string | undefined;
   const report = { batches: 0 } as TableReport;
   const batchSize = Math.min(config.batchSize, REPAIR_BATCH);
   let byKey: bigint[] = [];
@@ -261,7 +262,22 @@ async function repairMissing(
     }
   };
   try {
-    for (const [low, high] of ranges) {
+    // Above the warehouse's largest key a repair moves the watermark, as a run does, so it must not
+    // pass a source key whose transaction may still commit: that row would land below the next
+    // run's watermark, out of its sight. The same locking read as the run's decides how far it goes.
+    const watermark = await warehouse.readWatermark(plan.warehouse, plan.target.key);
+    const top = ranges.length ? ranges[ranges.length - 1][1] : null;
+    let limit: bigint | null = top;
+    if (top !== null && (watermark === null || top > watermark)) {
+      const waitS = Math.max(1, config.timeoutSeconds / 2);
+      ({ settledTo: limit } = await source.settleRange(plan.source, plan.sourceKey, watermark, top, waitS));
+      if (limit !== top) {
+        held = `a source transaction keeps rows above key ${limit ?? watermark ?? 'the first'} uncommitted; they are left for the next run or repair`;
+      }
+    }
+    for (const [low, whole] of ranges) {
+      if (limit === null || low >= limit) break;
+      const high = whole > limit ? limit : whole;
       for (let from = low; from < high; from += REPAIR_SPAN) {
         const to = from + REPAIR_SPAN < high ? from + REPAIR_SPAN : high;
         collectGarbage();
@@ -298,7 +314,7 @@ async function repairMissing(
   } finally {
     await lock.release();
   }
-  return { loaded };
+  return held ? { loaded, skipped: held } : { loaded };
 }
 
 /**

@@ -98,6 +98,35 @@ test('a transaction open past the wait stops the run below its key; the next run
   expect(await keysIn('warehouse')).toEqual(range(1, 31));
 });
 
+// The soak's finding: verify --repair loaded the rows above the watermark past key 11 while its
+// transaction was open, so the watermark jumped over it and no later run (window 5) looked there.
+test('verify --repair does not move the watermark past a source key whose transaction is still open (built CLI)', async () => {
+  const slow = await holdOneRowOpen();
+  try {
+    await generateRows(db, 12, 31);
+    const repair = await cliProcess(['verify', '--repair', ...args, '--timeout', '1']);
+    expect(repair.code).toBe(1);
+    const verified = JSON.parse(repair.stdout).tables[0];
+    expect(verified).toMatchObject({ missing: 20, repaired: 0 });
+    expect(verified.repairSkipped).toBe('a source transaction keeps rows above key 10 uncommitted; they are left for the next run or repair');
+    expect(await keysIn('warehouse')).toEqual(range(1, 10));
+    await slow.query('COMMIT');
+  } finally {
+    await slow.end();
+  }
+  expect(await report(['--late-window', '5'])).toMatchObject({ watermarkBefore: 10, watermarkAfter: 31, inserted: 21 });
+  expect(await keysIn('warehouse')).toEqual(range(1, 31));
+});
+
+test('verify --repair below the watermark and up to a settled high key loads every missing row once', async () => {
+  await generateRows(db, 11, 40);
+  await db.pg.query('DELETE FROM sales_data WHERE rowid IN (3, 7)');
+  const repair = await cliProcess(['verify', '--repair', ...args]);
+  expect(repair.code).toBe(0);
+  expect(JSON.parse(repair.stdout).tables[0]).toMatchObject({ missing: 32, repaired: 32, inStep: true });
+  expect(await keysIn('warehouse')).toEqual(range(1, 40));
+});
+
 // Issue 11 #6: the window compares keys. A row deleted in staging and a late row in the window
 // left the counts equal, and the late row was lost.
 test.each([['without'], ['with']])('a delete in staging does not hide a late row in the window (%s an index on the warehouse key; built CLI)', async (index) => {
