@@ -84,11 +84,12 @@ export { redact };
 
 /** Removes every occurrence of the given secrets from `text` (for driver messages that echo them). */
 export function scrub(text: string, secrets: Iterable<string>): string {
-  let out = redact(text);
+  // The known secrets first: a PWD they leave masked keeps the rest of the message (see redact).
+  let out = text;
   for (const secret of secrets) {
     if (secret.length >= 3) out = out.split(secret).join('***');
   }
-  return out;
+  return redact(out);
 }
 
 /** The password inside a URL or CLI string, so it can be scrubbed from messages. */

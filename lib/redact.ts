@@ -40,7 +40,8 @@ export function redact(text: string): string {
   }
   return out
     .replace(TOKEN, maskUserinfo)
-    .replace(/((?:^|[;"'\s])\s*PWD\s*=)[^;]*/gi, '$1***')
+    // A PWD already masked as a remembered password keeps the words after it (a driver message's SQLSTATE).
+    .replace(/((?:^|[;"'\s])\s*PWD\s*=)(?!\*\*\*(?:\s|$))[^;]*/gi, '$1***')
     .replace(/([?&;]\s*(?:ssl)?pass(?:word)?\s*=)[^&;\s]*/gi, '$1***');
 }
 

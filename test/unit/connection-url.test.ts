@@ -77,3 +77,10 @@ test('generated corpus: no password survives parsing, the problem line, the reda
   }
   expect(cases).toBeGreaterThan(1500);
 });
+
+test('a PWD already masked as a remembered password keeps the rest of the message; an unknown one is masked to the next ;', () => {
+  rememberSecrets('db2://u:hunter2@h:50000/DB');
+  expect(redact('login for PWD=hunter2 failed SQLSTATE=08001')).toBe('login for PWD=*** failed SQLSTATE=08001');
+  expect(redact('login for PWD=other secret failed')).toBe('login for PWD=***');
+  expect(redact('UID=u;PWD=other secret;HOST=h')).toBe('UID=u;PWD=***;HOST=h');
+});
