@@ -7,6 +7,7 @@ import { RunLog } from '../lib/log';
 import { redact, redactDeep } from '../lib/redact';
 import { installProcessLastResort } from '../lib/last-resort';
 import { envWithSecrets } from '../lib/secrets';
+import { version as VERSION } from '../package.json';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -23,9 +24,13 @@ const processIo: CliIo = {
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo = processIo): Promise<number> {
   let json = argv.includes('--json');
   try {
-    const { options, help } = optionsFromArgv(argv);
+    const { options, help, version } = optionsFromArgv(argv);
     if (help) {
       io.stdout(HELP);
+      return 0;
+    }
+    if (version) {
+      io.stdout(`warehouse-sync ${VERSION}\n`);
       return 0;
     }
     const config = resolveConfig(options, await envWithSecrets(env));

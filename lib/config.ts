@@ -244,7 +244,7 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-export const HELP = `warehouse-sync: keep a warehouse table (IBM DB2 or PostgreSQL) in step with a MySQL staging table,
+export const HELP = `warehouse-sync: keep a warehouse table (IBM DB2, PostgreSQL or MySQL/MariaDB) in step with a MySQL staging table,
 incrementally, without losing or duplicating a row.
 
 Usage: warehouse-sync [run|status|verify|ddl] [options]
@@ -283,6 +283,7 @@ Options (environment variable in brackets):
   --progress / --no-progress   progress bar on stderr (default: when stderr is a terminal)
                       SYNC_LOG=json: also one structured JSON log line per table on stderr
   -h, --help          this help
+  -V, --version       print the version
 
 Exit status: 0 done (also nothing new, or skipped because another run holds the lock);
 2 refused before writing anything (usage, config, unreachable database, incompatible schema);
@@ -300,12 +301,13 @@ const BOOLEAN_FLAGS: Record<string, [keyof SyncOptions, boolean]> = {
   '--create-table': ['createTable', true], '--add-columns': ['addColumns', true],
 };
 
-/** Command-line arguments → options. `help` is true when usage was asked for. */
-export function optionsFromArgv(argv: string[]): { options: SyncOptions; help: boolean } {
+/** Command-line arguments → options. `help` / `version` are true when usage or the version was asked for. */
+export function optionsFromArgv(argv: string[]): { options: SyncOptions; help: boolean; version: boolean } {
   const options: SyncOptions = {};
   const tables: string[] = [];
   const problems: string[] = [];
   let help = false;
+  let version = false;
   // Before any problem is reported: an argument a message may echo can be a URL with its password.
   for (const arg of argv) rememberSecrets(arg);
   for (let i = 0; i < argv.length; i++) {
@@ -313,6 +315,7 @@ export function optionsFromArgv(argv: string[]): { options: SyncOptions; help: b
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
     const flagName = eq > 0 ? arg.slice(0, eq) : arg;
     if (arg === '-h' || arg === '--help') help = true;
+    else if (arg === '-V' || arg === '--version') version = true;
     else if (flagName in VALUE_FLAGS) {
       const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
       if (value === undefined) {
@@ -332,6 +335,6 @@ export function optionsFromArgv(argv: string[]): { options: SyncOptions; help: b
     }
   }
   if (tables.length) options.tables = tables;
-  if (problems.length && !help) throw new ConfigError(problems);
-  return { options, help };
+  if (problems.length && !help && !version) throw new ConfigError(problems);
+  return { options, help, version };
 }
