@@ -23,7 +23,11 @@ export function formatRun(report: SyncReport): string {
     }
     lines.push(`${prefix}New rows inserted into production datawarehouse = ${t.inserted}`);
     if (t.repaired) lines.push(`${prefix}Late rows found below the watermark and inserted = ${t.repaired}`);
-    if (t.more) lines.push(`${prefix}Time budget reached: stopped at row id ${t.watermarkAfter}; run again to continue`);
+    if (t.more) {
+      lines.push(t.heldBack
+        ? `${prefix}Stopped at row id ${t.watermarkAfter}: ${t.heldBack}`
+        : `${prefix}Time budget reached: stopped at row id ${t.watermarkAfter}; run again to continue`);
+    }
     if (t.sourceOnlyColumns.length) lines.push(`${prefix}Source-only columns not loaded: ${t.sourceOnlyColumns.join(', ')}`);
   }
   return lines.join('\n');

@@ -40,6 +40,8 @@ export interface TableReport {
   /** True when another run held this table's writer lock. */
   skipped: boolean;
   sourceOnlyColumns: string[];
+  /** Why the run stopped short of the high key other than its time budget (a source transaction still open). */
+  heldBack?: string;
   /** --create-table: this run created the warehouse table. */
   createdTable?: boolean;
   /** --add-columns: columns this run added to the warehouse table (rows loaded before hold NULL there). */
@@ -263,14 +265,17 @@ async function syncTable(plan: TablePlan, config: SyncConfig, source: MySqlSourc
     // proves every row committed (a dry run, which moves nothing, does not wait for writers).
     const settled = config.dryRun ? highKey : await settledHighKey(plan, config, source, watermark, highKey, report, options);
     const upTo = settled ?? watermark;
-    if (upTo === null) return;
-    const nothingNew = watermark !== null && watermark >= upTo;
+    const nothingNew = watermark !== null && (upTo === null || watermark >= upTo);
     // New rows are counted only when the run will not load them all: a complete run loads exactly
     // the rows in (watermark, high key], so its count is what it inserted (a COUNT costs ~90 ms per
-    // million rows).
+    // million rows). Rows held back behind an open transaction are new rows too.
     const countNew = async () => {
-      report.newRows = nothingNew ? 0 : await source.countRange(plan.source, plan.sourceKey, watermark, upTo);
+      report.newRows = watermark !== null && watermark >= highKey ? 0 : await source.countRange(plan.source, plan.sourceKey, watermark, highKey);
     };
+    if (upTo === null) {
+      await countNew();
+      return;
+    }
     const deadline = options.deadline ?? null;
     const outOfTime = () => (deadline !== null && Date.now() >= deadline) || (options.outOfTime?.() ?? false);
     if (watermark !== null) {
@@ -297,7 +302,10 @@ async function syncTable(plan: TablePlan, config: SyncConfig, source: MySqlSourc
       return;
     }
 
-    if (nothingNew) return;
+    if (nothingNew) {
+      if (report.heldBack) await countNew();
+      return;
+    }
     const low = watermark ?? (await source.minKey(plan.source, plan.sourceKey))! - 1n;
     const span = Number(upTo - low);
     const progress = (last: bigint) => options.hooks?.progress?.(plan.pair.label, report.inserted, Number(last - low) / span);
@@ -439,6 +447,7 @@ async function settledHighKey(
   }
   if (settledTo !== highKey) {
     report.more = true;
+    report.heldBack = `a source transaction keeps rows above key ${settledTo ?? watermark ?? 'the first'} uncommitted; the run stopped below them (waited ${Math.floor(waitS)} s), run again to continue`;
     options.hooks?.log?.({
       event: 'uncommitted-source-rows', table: plan.pair.label, settledTo: keyJson(settledTo), highKey: keyJson(highKey),
       reason: `a source transaction kept rows above key ${settledTo ?? 'the first'} uncommitted for ${Math.floor(waitS)} s; the run stops below them and the next run goes on`,

@@ -86,7 +86,18 @@ test('a transaction open past the wait stops the run below its key; the next run
     const result = await cliProcess([...args, '--late-window', '5', '--timeout', '1']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout).tables[0]).toMatchObject({ watermarkBefore: 10, watermarkAfter: 10, inserted: 0, repaired: 0, more: true });
+    expect(JSON.parse(result.stdout).tables[0]).toMatchObject({
+      watermarkBefore: 10, watermarkAfter: 10, newRows: 20, inserted: 0, repaired: 0, more: true,
+      heldBack: 'a source transaction keeps rows above key 10 uncommitted; the run stopped below them (waited 1 s), run again to continue',
+    });
+    const human = await cliProcess([...args.filter((a) => a !== '--json'), '--late-window', '5', '--timeout', '1']);
+    expect(human.stdout).toBe([
+      'Last row id on production datawarehouse = 10',
+      'New rows on staging datawarehouse = 20',
+      'New rows inserted into production datawarehouse = 0',
+      'Stopped at row id 10: a source transaction keeps rows above key 10 uncommitted; the run stopped below them (waited 1 s), run again to continue',
+      '',
+    ].join('\n'));
     expect(await keysIn('warehouse')).toEqual(range(1, 10));
     await slow.query('COMMIT');
   } finally {
