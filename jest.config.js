@@ -9,4 +9,7 @@ module.exports = {
   testTimeout: 120000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   setupFilesAfterEnv: ['<rootDir>/test/support/setup.ts'],
+  // A test that fails midway can leave its own work behind (the soak's writer loops, a proxy's
+  // stalled sockets): the run must still end with its result rather than hang CI.
+  forceExit: true,
 };

@@ -286,13 +286,16 @@ async function syncTable(plan: TablePlan, config: SyncConfig, source: MySqlSourc
           report.repaired += late.length;
           continue;
         }
-        for (let i = 0; i < late.length; i += config.batchSize) {
+        // Late rows are held as rows between the two sides (no streaming path by key): a batch of
+        // them is capped so that memory stays flat whatever --batch-size the new rows use.
+        const lateBatch = Math.min(config.batchSize, LATE_BATCH_ROWS);
+        for (let i = 0; i < late.length; i += lateBatch) {
           if (outOfTime()) {
             report.more = true;
             await countNew();
             return;
           }
-          const rows = await source.rowsByKeys(plan.source, plan.sourceColumns, plan.sourceKey, late.slice(i, i + config.batchSize));
+          const rows = await source.rowsByKeys(plan.source, plan.sourceColumns, plan.sourceKey, late.slice(i, i + lateBatch));
           report.repaired += await loadBatch(plan, warehouse, rows, report);
         }
       }
@@ -462,6 +465,9 @@ export async function countLateRows(plan: TablePlan, config: SyncConfig, source:
   for await (const keys of lateKeyPages(plan, config, source, warehouse, watermark)) late += keys.length;
   return late;
 }
+
+/** Late rows per warehouse transaction, at most: they are held in memory as rows. */
+const LATE_BATCH_ROWS = 10_000;
 
 /** Keys per page of the late window's comparison: what one page holds in memory. */
 const LATE_PAGE_KEYS = 10_000;
