@@ -8,9 +8,9 @@
  * proxy the test pauses once a batch has committed, so the run holds the writer lock, mid-load,
  * for as long as the test needs.
  */
-import net from 'net';
 import { Client } from 'pg';
 import { cli, cliProcess, createCourseTables, freshDatabases, generateRows, warehouseKeys, type ChildResult, type TestDatabases } from '../support/databases';
+import { PausableProxy } from '../support/pausable-proxy';
 
 const DB = 'test_overlap';
 const ROWS = 200_000;
@@ -190,42 +190,3 @@ test('SIGKILL while a batch is in flight leaves whole batches; the next run comp
   expect(JSON.parse(verified.stdout).tables[0]).toMatchObject({ sourceRows: ROWS, warehouseRows: ROWS, missing: 0, differing: [], extra: 0, inStep: true });
   expect(verified.code).toBe(0);
 });
-
-/** A TCP proxy whose connections stop passing bytes (both ways) while paused. */
-class PausableProxy {
-  private readonly sockets = new Set<net.Socket>();
-  private paused = false;
-  private constructor(private readonly server: net.Server, readonly port: number) {}
-
-  static async start(targetPort: number): Promise<PausableProxy> {
-    let proxy: PausableProxy | undefined;
-    const server = net.createServer((client) => {
-      const upstream = net.connect(targetPort, '127.0.0.1');
-      for (const [from, to] of [[client, upstream], [upstream, client]]) {
-        from.pipe(to);
-        from.on('error', () => to.destroy());
-        proxy!.sockets.add(from);
-        from.on('close', () => proxy!.sockets.delete(from));
-        if (proxy!.paused) from.pause();
-      }
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    proxy = new PausableProxy(server, (server.address() as net.AddressInfo).port);
-    return proxy;
-  }
-
-  pause(): void {
-    this.paused = true;
-    for (const s of this.sockets) s.pause();
-  }
-
-  resume(): void {
-    this.paused = false;
-    for (const s of this.sockets) s.resume();
-  }
-
-  async stop(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    if (this.server.listening) await new Promise((resolve) => this.server.close(resolve));
-  }
-}

@@ -5,8 +5,8 @@
  * lock until both processes are seen waiting for it in pg_stat_activity, i.e. both have worked out
  * what was missing before either could load anything.
  */
-import net from 'net';
 import { cliProcess, createCourseTables, freshDatabases, generateRows, type ChildResult, type TestDatabases } from '../support/databases';
+import { PausableProxy } from '../support/pausable-proxy';
 
 const DB = 'test_verify_overlap';
 const ROWS = 20_000;
@@ -120,42 +120,3 @@ test('a run that loads first leaves the waiting repair only what is still missin
   expect(repair.repaired).toBeGreaterThan(0);
   expect(await keys(table)).toEqual({ count: ROWS, distinct: ROWS, min: 1, max: ROWS });
 });
-
-/** A TCP proxy whose connections stop passing bytes (both ways) while paused. */
-class PausableProxy {
-  private readonly sockets = new Set<net.Socket>();
-  private paused = false;
-  private constructor(private readonly server: net.Server, readonly port: number) {}
-
-  static async start(targetPort: number): Promise<PausableProxy> {
-    let proxy: PausableProxy | undefined;
-    const server = net.createServer((client) => {
-      const upstream = net.connect(targetPort, '127.0.0.1');
-      for (const [from, to] of [[client, upstream], [upstream, client]]) {
-        from.pipe(to);
-        from.on('error', () => to.destroy());
-        proxy!.sockets.add(from);
-        from.on('close', () => proxy!.sockets.delete(from));
-        if (proxy!.paused) from.pause();
-      }
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    proxy = new PausableProxy(server, (server.address() as net.AddressInfo).port);
-    return proxy;
-  }
-
-  pause(): void {
-    this.paused = true;
-    for (const s of this.sockets) s.pause();
-  }
-
-  resume(): void {
-    this.paused = false;
-    for (const s of this.sockets) s.resume();
-  }
-
-  async stop(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    if (this.server.listening) await new Promise((resolve) => this.server.close(resolve));
-  }
-}
