@@ -438,10 +438,7 @@ function steadyYoungGeneration(): void {
 async function settledHighKey(
   plan: TablePlan, config: SyncConfig, source: MySqlSource, watermark: bigint | null, highKey: bigint, report: TableReport, options: RunOptions,
 ): Promise<bigint | null> {
-  const budgetS = options.deadline == null ? Infinity : (options.deadline - Date.now()) / 1000;
-  // Half of --timeout, as for PostgreSQL's lock_timeout: the statement's own limit must not fire first.
-  const waitS = Math.max(1, Math.min(config.timeoutSeconds / 2, budgetS));
-  const { settledTo, locking } = await source.settleRange(plan.source, plan.sourceKey, watermark, highKey, waitS);
+  const { settledTo, locking, waitS } = await settleAbove(plan, config, source, watermark, highKey, options.deadline ?? null);
   if (!locking) {
     options.hooks?.log?.({
       event: 'late-rows-unguarded', table: plan.pair.label,
@@ -457,6 +454,19 @@ async function settledHighKey(
     });
   }
   return settledTo;
+}
+
+/**
+ * The locking read over (watermark, high] that every writer moving the watermark goes through (run,
+ * and verify --repair above the watermark): how far every source row is committed.
+ */
+export async function settleAbove(
+  plan: TablePlan, config: SyncConfig, source: MySqlSource, watermark: bigint | null, high: bigint, deadline: number | null,
+): Promise<{ settledTo: bigint | null; locking: boolean; waitS: number }> {
+  const budgetS = deadline === null ? Infinity : (deadline - Date.now()) / 1000;
+  // Half of --timeout, as for PostgreSQL's lock_timeout: the statement's own limit must not fire first.
+  const waitS = Math.max(1, Math.min(config.timeoutSeconds / 2, budgetS));
+  return { ...(await source.settleRange(plan.source, plan.sourceKey, watermark, high, waitS)), waitS };
 }
 
 /** Rows in the late window below `watermark` that the warehouse lacks (what a run would load as late). */

@@ -19,7 +19,7 @@ import { rowsIn } from './canonical';
 import type { SyncConfig } from './config';
 import { exitCodeOf, oneLine, RunError, ValueError } from './errors';
 import type { MySqlSource } from './source/mysql/mysql-source';
-import { keyJson, loadBatch, planTables, withConnections, type KeyJson, type TablePlan, type TableReport } from './sync-cycle';
+import { keyJson, loadBatch, planTables, settleAbove, withConnections, type KeyJson, type TablePlan, type TableReport } from './sync-cycle';
 import type { KeyStats, Warehouse } from './warehouse/warehouse';
 
 export interface TableVerification {
@@ -269,8 +269,7 @@ async function repairMissing(
     const top = ranges.length ? ranges[ranges.length - 1][1] : null;
     let limit: bigint | null = top;
     if (top !== null && (watermark === null || top > watermark)) {
-      const waitS = Math.max(1, config.timeoutSeconds / 2);
-      ({ settledTo: limit } = await source.settleRange(plan.source, plan.sourceKey, watermark, top, waitS));
+      ({ settledTo: limit } = await settleAbove(plan, config, source, watermark, top, null));
       if (limit !== top) {
         held = `a source transaction keeps rows above key ${limit ?? watermark ?? 'the first'} uncommitted; they are left for the next run or repair`;
       }
