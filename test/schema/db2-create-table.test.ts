@@ -7,7 +7,7 @@
 import mysql from 'mysql2/promise';
 import { useIbmDbDriver, type IbmDbConnection } from '../../lib/warehouse/db2/db2-driver';
 import { createFakeIbmDb, FakeDb2Server } from '../fakes/ibm_db';
-import { cli, MYSQL_SERVER } from '../support/databases';
+import { cli, MYSQL_SERVER, freshMySqlDatabase } from '../support/databases';
 
 const MYSQL_DATABASE = 'test_db2_create_table';
 const WAREHOUSE = 'db2://db2inst1:db2-secret@db2.fake.test:50000/BLUDB';
@@ -45,12 +45,7 @@ const sync = (table: string, extra: string[] = []) => cli([...extra, '--source',
 
 beforeAll(async () => {
   useIbmDbDriver(ibmdb);
-  const admin = await mysql.createConnection({ uri: `${MYSQL_SERVER}/mysql` });
-  await admin.query(`DROP DATABASE IF EXISTS ${MYSQL_DATABASE}`);
-  await admin.query(`CREATE DATABASE ${MYSQL_DATABASE}`);
-  await admin.end();
-  staging = await mysql.createConnection({ uri: source, multipleStatements: true });
-  await staging.query("SET time_zone = '+00:00'");
+  staging = await freshMySqlDatabase(MYSQL_DATABASE);
   await staging.query(EVERY_DB2_TYPE);
   for (const row of ROWS) await staging.query(`INSERT INTO every (${INSERTED.join(', ')}) VALUES (?)`, [row]);
   db2 = await ibmdb.open(CONNECT);

@@ -23,18 +23,24 @@ export interface TestDatabases {
   close(): Promise<void>;
 }
 
-/** Fresh (dropped and recreated) MySQL and PostgreSQL databases named `name`. */
-export async function freshDatabases(name: string): Promise<TestDatabases> {
+/** A fresh (dropped and recreated) MySQL database named `name`, and a connection to it in a UTC session. */
+export async function freshMySqlDatabase(name: string, options: Omit<mysql.ConnectionOptions, 'uri'> = {}): Promise<mysql.Connection> {
   const admin = await mysql.createConnection({ uri: `${MYSQL_SERVER}/mysql`, multipleStatements: true });
   await admin.query(`DROP DATABASE IF EXISTS \`${name}\`; CREATE DATABASE \`${name}\``);
   await admin.end();
+  const conn = await mysql.createConnection({ uri: `${MYSQL_SERVER}/${name}`, multipleStatements: true, ...options });
+  await conn.query("SET time_zone = '+00:00'");
+  return conn;
+}
+
+/** Fresh (dropped and recreated) MySQL and PostgreSQL databases named `name`. */
+export async function freshDatabases(name: string): Promise<TestDatabases> {
+  const conn = await freshMySqlDatabase(name, { dateStrings: true, supportBigNumbers: true, bigNumberStrings: true });
   const pgAdmin = new Client({ connectionString: `${POSTGRES_SERVER}/postgres` });
   await pgAdmin.connect();
   await pgAdmin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   await pgAdmin.query(`CREATE DATABASE "${name}"`);
   await pgAdmin.end();
-  const conn = await mysql.createConnection({ uri: `${MYSQL_SERVER}/${name}`, multipleStatements: true, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true });
-  await conn.query("SET time_zone = '+00:00'");
   const pg = new Client({ connectionString: `${POSTGRES_SERVER}/${name}` });
   await pg.connect();
   return {
