@@ -26,7 +26,7 @@ export async function db2StatementsPer10k(log: (line: string) => void): Promise<
   try {
     modules = {
       fake: await import('../test/fakes/ibm_db'),
-      driver: await import('../lib/warehouse/db2/db2-driver'),
+      driver: await import('../lib/dialect/db2/db2-connection'),
       warehouse: await import('../lib/warehouse/db2/db2-warehouse'),
       config: await import('../lib/config'),
       cycle: await import('../lib/sync-cycle'),

@@ -9,7 +9,7 @@ import mysql from 'mysql2/promise';
 import { matchColumns, type ColumnPair } from '../../lib/columns';
 import { parseConnectionUrl, type ConnectionTarget } from '../../lib/connection-url';
 import { MySqlSource, type SourceTable } from '../../lib/source/mysql/mysql-source';
-import { useIbmDbDriver } from '../../lib/warehouse/db2/db2-driver';
+import { useIbmDbDriver } from '../../lib/dialect/db2/db2-connection';
 import { openWarehouse } from '../../lib/warehouse/open-warehouse';
 import type { Warehouse, WarehouseTable } from '../../lib/warehouse/warehouse';
 import { createFakeIbmDb, FakeDb2Server } from '../fakes/ibm_db';

@@ -1,5 +1,5 @@
 /** The type map's edges and each warehouse's spelling of CREATE TABLE / ADD COLUMN / widening ALTER. */
-import { toColumn, type InformationSchemaColumn } from '../../lib/mysql/mysql-introspector';
+import { toColumn, type InformationSchemaColumn } from '../../lib/dialect/mysql/mysql-introspector';
 import { addColumnsDdl, createTableDdl, widenDdl } from '../../lib/schema/table-ddl';
 import { mapColumnType, TYPE_MAP, typeMapMarkdown } from '../../lib/schema/type-map';
 import { DB2_DDL } from '../../lib/warehouse/db2/db2-ddl';

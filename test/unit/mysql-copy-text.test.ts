@@ -3,8 +3,8 @@
  * format (each field length-prefixed with 1, 3, 4 or 9 bytes, 0xFB for NULL).
  */
 import type { Column, ColumnType } from '../../lib/columns';
-import { CopyTextEncoder, fieldModes } from '../../lib/mysql/mysql-copy-text';
-import { COPY_CHUNK_BYTES } from '../../lib/warehouse/postgres/postgres-copy';
+import { CopyTextEncoder, fieldModes } from '../../lib/source/mysql/mysql-copy-text';
+import { COPY_CHUNK_BYTES } from '../../lib/warehouse/postgres/postgres-load';
 
 const column = (name: string, type: ColumnType): Column => ({ name, sqlType: type.kind, type, nullable: true, hasDefault: false });
 const COLUMNS = [

@@ -5,7 +5,7 @@
  */
 import mysql from 'mysql2/promise';
 import { loadStaging, readCourseCsv } from '../../scripts/course-data';
-import { type IbmDbConnection } from '../../lib/warehouse/db2/db2-driver';
+import { type IbmDbConnection } from '../../lib/dialect/db2/db2-connection';
 import { cli, MYSQL_SERVER } from '../support/databases';
 import { startStandin, type Standin } from './db2-standin';
 

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseConnectionUrl } from '../../lib/connection-url';
-import { toDb2Endpoint, useIbmDbDriver } from '../../lib/warehouse/db2/db2-driver';
+import { toDb2Endpoint, useIbmDbDriver } from '../../lib/dialect/db2/db2-connection';
 import { Db2Warehouse } from '../../lib/warehouse/db2/db2-warehouse';
 import { createFakeIbmDb, FakeDb2Server } from '../fakes/ibm_db';
 import { cli, cliProcess, MYSQL_SERVER } from '../support/databases';

@@ -7,7 +7,7 @@
  */
 import mysql from 'mysql2/promise';
 import * as path from 'path';
-import type { IbmDbConnection } from '../../lib/warehouse/db2/db2-driver';
+import type { IbmDbConnection } from '../../lib/dialect/db2/db2-connection';
 import { cliProcess, MYSQL_SERVER } from '../support/databases';
 import { startStandin, type Standin } from './db2-standin';
 

@@ -8,7 +8,7 @@
 import mysql from 'mysql2/promise';
 import { parseConnectionUrl } from '../../lib/connection-url';
 import { RunError } from '../../lib/errors';
-import { type IbmDbConnection, type IbmDbModule } from '../../lib/warehouse/db2/db2-driver';
+import { type IbmDbConnection, type IbmDbModule } from '../../lib/dialect/db2/db2-connection';
 import { Db2Warehouse } from '../../lib/warehouse/db2/db2-warehouse';
 import type { Row, WarehouseTable } from '../../lib/warehouse/warehouse';
 import type { FakeDb2Server } from '../fakes/ibm_db';

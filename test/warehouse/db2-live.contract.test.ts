@@ -4,7 +4,7 @@
  * It creates and drops tables named CONTRACT_* in the user's default schema (and CONTRACT_S.SALES).
  * Dropping the server's connections needs FORCE APPLICATION authority, so that one test is skipped.
  */
-import { loadIbmDb } from '../../lib/warehouse/db2/db2-driver';
+import { loadIbmDb } from '../../lib/dialect/db2/db2-connection';
 import { warehouseContract } from './contract';
 import { db2Target } from './db2-target';
 

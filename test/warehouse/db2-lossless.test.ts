@@ -4,7 +4,7 @@
  * anything is written, with a message naming the column and what to change.
  */
 import mysql from 'mysql2/promise';
-import { useIbmDbDriver, type IbmDbConnection } from '../../lib/warehouse/db2/db2-driver';
+import { useIbmDbDriver, type IbmDbConnection } from '../../lib/dialect/db2/db2-connection';
 import { createFakeIbmDb, FakeDb2Server } from '../fakes/ibm_db';
 import { cli, MYSQL_SERVER, freshMySqlDatabase } from '../support/databases';
 

@@ -10,7 +10,7 @@
  */
 import { execFileSync } from 'child_process';
 import * as path from 'path';
-import { useIbmDbDriver, type IbmDbModule } from '../../lib/warehouse/db2/db2-driver';
+import { useIbmDbDriver, type IbmDbModule } from '../../lib/dialect/db2/db2-connection';
 import { FakeDb2Server } from '../fakes/ibm_db';
 import { serveWire } from '../fakes/ibm_db/wire';
 

@@ -4,7 +4,7 @@
  * ibm_db is given.
  */
 import { parseConnectionUrl } from '../../lib/connection-url';
-import { toDb2Endpoint, type IbmDbConnection, type IbmDbModule } from '../../lib/warehouse/db2/db2-driver';
+import { toDb2Endpoint, type IbmDbConnection, type IbmDbModule } from '../../lib/dialect/db2/db2-connection';
 import { rejection, type ContractTarget, type TextKind } from './contract';
 
 export interface Db2TargetOptions {

@@ -1,10 +1,10 @@
 /** The DB2 module's pure parts: catalog rows → column types, names, decimal text, batch slicing, error lines. */
 import { parseConnectionUrl } from '../../lib/connection-url';
 import { RunError } from '../../lib/errors';
-import { normalizeDecimal } from '../../lib/warehouse/db2/db2-canonical';
-import { describeMissingDriver, toDb2Error, useIbmDbDriver } from '../../lib/warehouse/db2/db2-driver';
-import { columnArrays, slicesWithin } from '../../lib/warehouse/db2/db2-insert';
-import { foldIdentifier, toColumn, type SyscatColumnRow } from '../../lib/warehouse/db2/db2-introspector';
+import { normalizeDecimal } from '../../lib/dialect/db2/db2-sql';
+import { describeMissingDriver, toDb2Error, useIbmDbDriver } from '../../lib/dialect/db2/db2-connection';
+import { columnArrays, slicesWithin } from '../../lib/warehouse/db2/db2-load';
+import { foldIdentifier, toColumn, type SyscatColumnRow } from '../../lib/dialect/db2/db2-introspector';
 import { Db2Warehouse } from '../../lib/warehouse/db2/db2-warehouse';
 import { createFakeIbmDb, FakeDb2Server } from '../fakes/ibm_db';
 

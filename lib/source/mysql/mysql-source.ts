@@ -10,12 +10,12 @@ import type { TableName } from '../../config';
 import { ConnectionTarget, scrub } from '../../connection-url';
 import { RunError } from '../../errors';
 import type { ChunkSink, KeyStats, RangeDigest, Row } from '../../warehouse/warehouse';
-import { CopyTextEncoder, fieldModes, releaseChunk } from '../../mysql/mysql-copy-text';
-import { keyRangeSql, keyStatsSql, rangeDigestsSql, rowDigestsSql, toKeyStats, toRangeDigests, toRowDigests } from '../../mysql/mysql-canonical';
-import { closeMysql, ident, openMysql, unquote } from '../../mysql/mysql-connection';
+import { CopyTextEncoder, fieldModes, releaseChunk } from './mysql-copy-text';
+import { keyRangeSql, keyStatsSql, rangeDigestsSql, rowDigestsSql, toKeyStats, toRangeDigests, toRowDigests } from '../../dialect/mysql/mysql-sql';
+import { closeMysql, ident, openMysql, unquote } from '../../dialect/mysql/mysql-connection';
 import { float32Text, float64Text } from '../../float-text';
 import { failsCheck, type ValueCheck } from '../../value-checks';
-import { COLUMNS_SQL, InformationSchemaColumn, toColumn } from '../../mysql/mysql-introspector';
+import { COLUMNS_SQL, InformationSchemaColumn, toColumn } from '../../dialect/mysql/mysql-introspector';
 
 export interface SourceTable {
   sql: string;
@@ -180,7 +180,7 @@ export class MySqlSource {
 
   /**
    * Keyset page of keys in (after, upTo], at most `limit` rows, in key order, read as PostgreSQL
-   * COPY text (lib/mysql/mysql-copy-text.ts): each row is encoded from the packet bytes as it
+   * COPY text (mysql-copy-text.ts): each row is encoded from the packet bytes as it
    * arrives and written to the attached sink, so a page is never held as rows. Until `attach`, and
    * whenever the sink is full, the connection is paused: the server waits, not memory. Starting
    * the next page before the current batch commits lets the read overlap the commit.

@@ -6,7 +6,7 @@
  */
 import type { TableName } from '../../config';
 import type { ColumnDdl, DdlDialect } from '../../schema/table-ddl';
-import { foldIdentifier, ident } from './db2-introspector';
+import { foldIdentifier, ident } from '../../dialect/db2/db2-introspector';
 
 const column = (c: ColumnDdl) => `${c.name} ${c.type}${c.notNull ? ' NOT NULL' : ''}`;
 

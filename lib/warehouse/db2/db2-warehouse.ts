@@ -11,12 +11,12 @@ import { addRowDigest } from '../../canonical';
 import { KEY_STATS_SAMPLE, type KeyStats, type LoadTarget, type RangeDigest, type Row, type Warehouse, type WarehouseTable, type WriterLock } from '../warehouse';
 import {
   canonicalTextFromFields, canonicalTextSql, checksumSql, clientFieldsSql, digestText, md5HexSql, normalizeDecimal, sqlDigestible,
-} from './db2-canonical';
+} from '../../dialect/db2/db2-sql';
 import {
   Db2Endpoint, Db2Error, IbmDbConnection, IbmDbModule, IbmDbRow, loadIbmDb, quietly, toDb2Endpoint, toDb2Error,
-} from './db2-driver';
-import { columnArrays, hasBinaryColumn, insertSql, rowParams, slicesWithin } from './db2-insert';
-import { COLUMNS_SQL, foldIdentifier, ident, SyscatColumnRow, toColumn } from './db2-introspector';
+} from '../../dialect/db2/db2-connection';
+import { columnArrays, hasBinaryColumn, insertSql, rowParams, slicesWithin } from './db2-load';
+import { COLUMNS_SQL, foldIdentifier, ident, SyscatColumnRow, toColumn } from '../../dialect/db2/db2-introspector';
 import { acquireLock, createLockTableSql, HeldLock, LockDeps, lockAlive, LOCK_TABLE, releaseLock } from './db2-writer-lock';
 
 /**

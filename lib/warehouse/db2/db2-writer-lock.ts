@@ -23,8 +23,8 @@
  * Readers of the warehouse table are never involved: the lock lives in another table, and U locks
  * admit share locks, so even readers of the lock table do not wait.
  */
-import { Db2Error, IbmDbConnection, quietly } from './db2-driver';
-import { ident } from './db2-introspector';
+import { Db2Error, IbmDbConnection, quietly } from '../../dialect/db2/db2-connection';
+import { ident } from '../../dialect/db2/db2-introspector';
 
 export const LOCK_TABLE = 'WAREHOUSE_SYNC_LOCKS';
 

@@ -1,7 +1,7 @@
 /** MySQL/MariaDB's spelling of the warehouse DDL (lib/schema/table-ddl.ts): names keep their case. */
 import type { TableName } from '../../config';
 import type { ColumnDdl, DdlDialect } from '../../schema/table-ddl';
-import { ident, unquote } from '../../mysql/mysql-connection';
+import { ident, unquote } from '../../dialect/mysql/mysql-connection';
 
 const column = (c: ColumnDdl) => `${c.name} ${c.type} ${c.notNull ? 'NOT NULL' : 'NULL'}`;
 

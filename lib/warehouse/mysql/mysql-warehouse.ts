@@ -10,9 +10,9 @@ import type { Column, ColumnPair } from '../../columns';
 import type { TableName } from '../../config';
 import { ConnectionTarget, scrub } from '../../connection-url';
 import { RunError, SchemaError } from '../../errors';
-import { keyRangeSql, keyStatsSql, rangeDigestsSql, rowDigestsSql, toKeyStats, toRangeDigests, toRowDigests } from '../../mysql/mysql-canonical';
-import { closeMysql, ident, isQuoted, openMysql, unquote } from '../../mysql/mysql-connection';
-import { COLUMNS_SQL, InformationSchemaColumn, toColumn } from '../../mysql/mysql-introspector';
+import { keyRangeSql, keyStatsSql, rangeDigestsSql, rowDigestsSql, toKeyStats, toRangeDigests, toRowDigests } from '../../dialect/mysql/mysql-sql';
+import { closeMysql, ident, isQuoted, openMysql, unquote } from '../../dialect/mysql/mysql-connection';
+import { COLUMNS_SQL, InformationSchemaColumn, toColumn } from '../../dialect/mysql/mysql-introspector';
 import { seconds, stalledHolderMs, timeoutOf } from '../../time-budget';
 import type { KeyStats, LoadTarget, RangeDigest, Row, Warehouse, WarehouseTable, WriterLock } from '../warehouse';
 

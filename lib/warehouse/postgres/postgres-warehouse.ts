@@ -11,9 +11,9 @@ import { ConnectionTarget, passwordOf, scrub } from '../../connection-url';
 import { ConnectionError, RunError } from '../../errors';
 import { addRowDigest } from '../../canonical';
 import type { CopyTextBatch, KeyStats, LoadTarget, RangeDigest, Row, Warehouse, WarehouseTable, WriterLock } from '../warehouse';
-import { CopyIn, writeRows } from './postgres-copy';
-import { canonicalRowSql, hasFloatFields, keyStatsSql, keyTextSql } from './postgres-canonical';
-import { TABLE_COLUMNS_SQL, TableColumnRow, toColumn } from './postgres-introspector';
+import { CopyIn, writeRows } from './postgres-load';
+import { canonicalRowSql, hasFloatFields, keyStatsSql, keyTextSql } from '../../dialect/postgres/postgres-sql';
+import { TABLE_COLUMNS_SQL, TableColumnRow, toColumn } from '../../dialect/postgres/postgres-introspector';
 import { endWithin, explainStatementTimeout, pgLockTimeoutMs, StallWatch } from '../../stall-watch';
 import { seconds, stalledHolderMs, stallLimitMs, timeoutOf } from '../../time-budget';
 

@@ -71,7 +71,7 @@
  *     configuration such as dec_to_char_fmt (the fake always behaves as NEW, the default since 9.7) or
  *     Oracle compatibility (where '' is NULL).
  */
-import type { IbmDbModule } from '../../../lib/warehouse/db2/db2-driver';
+import type { IbmDbModule } from '../../../lib/dialect/db2/db2-connection';
 import { FakeDatabase, FETCH_ARRAY, FETCH_NODATA, FETCH_OBJECT, SQL_ATTR_PARAMSET_SIZE } from './database';
 import { FakeDb2Server } from './server';
 

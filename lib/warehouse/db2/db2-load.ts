@@ -14,8 +14,8 @@
  */
 import type { Column } from '../../columns';
 import type { Row, Value, WarehouseTable } from '../warehouse';
-import type { IbmDbParam, IbmDbValue } from './db2-driver';
-import { ident } from './db2-introspector';
+import type { IbmDbParam, IbmDbValue } from '../../dialect/db2/db2-connection';
+import { ident } from '../../dialect/db2/db2-introspector';
 
 export function insertSql(table: WarehouseTable, columns: Column[]): string {
   return `INSERT INTO ${table.sql} (${columns.map((c) => ident(c.name)).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;

@@ -11,10 +11,10 @@
  * the run's preflight looks for them first (lib/value-checks.ts). COPY text cannot carry U+0000,
  * and PostgreSQL's time holds 00:00:00 to 24:00:00 only.
  */
-import type { Column } from '../columns';
-import { ValueError } from '../errors';
-import { float32Text, float64Text } from '../float-text';
-import { COPY_CHUNK_BYTES } from '../warehouse/postgres/postgres-copy';
+import type { Column } from '../../columns';
+import { ValueError } from '../../errors';
+import { float32Text, float64Text } from '../../float-text';
+import { COPY_CHUNK_BYTES } from '../../warehouse/postgres/postgres-load';
 
 /** How one column's bytes become COPY text. */
 export const enum FieldMode {

@@ -1,7 +1,7 @@
 /** MySQL SQL for the canonical row text of lib/canonical.ts, and verify's other queries. */
-import { addRowDigest, digestedPairs, FIELD_SEPARATOR, isLargeField, NULL_TEXT } from '../canonical';
-import type { ColumnPair } from '../columns';
-import { KEY_STATS_SAMPLE, type KeyStats, type RangeDigest } from '../warehouse/warehouse';
+import { addRowDigest, digestedPairs, FIELD_SEPARATOR, isLargeField, NULL_TEXT } from '../../canonical';
+import type { ColumnPair } from '../../columns';
+import { KEY_STATS_SAMPLE, type KeyStats, type RangeDigest } from '../../warehouse/warehouse';
 import { ident } from './mysql-connection';
 
 /** `side`: which table the SQL reads (column names differ in case); the format is the source type's. */

@@ -5,10 +5,10 @@
  */
 import type { Socket } from 'net';
 import type { Connection, ConnectionOptions } from 'mysql2/promise';
-import { ConnectionTarget, passwordOf, scrub } from '../connection-url';
-import { ConnectionError } from '../errors';
-import { endWithin, explainStatementTimeout, StallWatch } from '../stall-watch';
-import { seconds, stalledHolderMs, stallLimitMs, timeoutOf } from '../time-budget';
+import { ConnectionTarget, passwordOf, scrub } from '../../connection-url';
+import { ConnectionError } from '../../errors';
+import { endWithin, explainStatementTimeout, StallWatch } from '../../stall-watch';
+import { seconds, stalledHolderMs, stallLimitMs, timeoutOf } from '../../time-budget';
 
 export interface MysqlSession {
   connection: Connection;

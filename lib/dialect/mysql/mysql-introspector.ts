@@ -1,5 +1,5 @@
 /** MySQL/MariaDB information_schema → the logical column types of lib/columns.ts. */
-import type { Charset, Column, ColumnType } from '../columns';
+import type { Charset, Column, ColumnType } from '../../columns';
 
 export interface InformationSchemaColumn {
   COLUMN_NAME: string;

@@ -1,8 +1,8 @@
 /** PostgreSQL SQL for the canonical row text of lib/canonical.ts, and verify's other queries. */
 import { digestedPairs, FIELD_SEPARATOR, isLargeField, NULL_TEXT } from '../../canonical';
 import type { ColumnPair } from '../../columns';
-import { KEY_STATS_SAMPLE } from '../warehouse';
-import { ident } from './postgres-warehouse';
+import { KEY_STATS_SAMPLE } from '../../warehouse/warehouse';
+import { ident } from '../../warehouse/postgres/postgres-warehouse';
 
 export function canonicalRowSql(pairs: ColumnPair[]): string {
   const fields = digestedPairs(pairs).map(({ source, warehouse }) => {
