@@ -15,7 +15,8 @@ import type { SyncConfig, TablePair } from '../config';
 import { oneLine, RunError, SchemaError } from '../errors';
 import type { MySqlSource } from '../source/mysql/mysql-source';
 import type { Warehouse, WarehouseTable } from '../warehouse/warehouse';
-import { addColumnsDdl, createTableDdl, ddlDialect, widenDdl, type DdlDialect } from './table-ddl';
+import type { DdlDialect } from './ddl-dialect';
+import { addColumnsDdl, createTableDdl, ddlDialect, widenDdl } from './table-ddl';
 import type { Dialect } from './type-map';
 
 /** What this run changed in a warehouse table, for its report. */

@@ -1,6 +1,7 @@
 /**
- * The contract every warehouse implements (one folder each: postgres/, db2/). The sync cycle
- * knows only this interface; nothing database-specific lives outside a warehouse's folder.
+ * The contract every warehouse implements (one folder each: db2/, mysql/, postgres/). The sync
+ * cycle knows only this interface; nothing database-specific lives outside a warehouse's folder and
+ * its dialect's (lib/dialect/<db>/: quoting and SQL, connection, catalog).
  */
 import type { Column, ColumnPair } from '../columns';
 import type { TableName } from '../config';
@@ -63,6 +64,12 @@ export interface ChunkSink {
   write(chunk: Buffer, release?: (chunk: Buffer) => void): boolean;
   onDrain(listener: () => void): void;
 }
+
+/**
+ * Bytes per chunk a producer writes into a ChunkSink (one CopyData message each for PostgreSQL):
+ * large enough to amortise a write, small enough that the server starts early.
+ */
+export const COPY_CHUNK_BYTES = 64 * 1024;
 
 /**
  * One batch whose rows arrive as PostgreSQL COPY text (tab-separated, `\N` for NULL, `\\`, `\t`,

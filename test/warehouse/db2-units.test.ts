@@ -4,7 +4,8 @@ import { RunError } from '../../lib/errors';
 import { normalizeDecimal } from '../../lib/dialect/db2/db2-sql';
 import { describeMissingDriver, toDb2Error, useIbmDbDriver } from '../../lib/dialect/db2/db2-connection';
 import { columnArrays, slicesWithin } from '../../lib/warehouse/db2/db2-load';
-import { foldIdentifier, toColumn, type SyscatColumnRow } from '../../lib/dialect/db2/db2-introspector';
+import { toColumn, type SyscatColumnRow } from '../../lib/dialect/db2/db2-introspector';
+import { foldIdentifier } from '../../lib/dialect/db2/db2-sql';
 import { Db2Warehouse } from '../../lib/warehouse/db2/db2-warehouse';
 import { createFakeIbmDb, FakeDb2Server } from '../fakes/ibm_db';
 

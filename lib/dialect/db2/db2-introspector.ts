@@ -1,8 +1,4 @@
-/**
- * DB2's catalog (SYSCAT.COLUMNS) → the logical column types of lib/columns.ts, and DB2's identifier
- * rules: an unquoted name folds to upper case (`sales_data` is SALES_DATA), a "quoted" one keeps its
- * case, and `""` inside quotes is one quote.
- */
+/** DB2's catalog (SYSCAT.COLUMNS) → the logical column types of lib/columns.ts. */
 import type { Column, ColumnType } from '../../columns';
 
 /** One SYSCAT.COLUMNS row as ibm_db returns it (SMALLINT/INTEGER as numbers, CLOB as a string). */
@@ -30,18 +26,6 @@ export const COLUMNS_SQL = `SELECT COLNAME, TYPENAME, LENGTH, SCALE, NULLS, "DEF
 
 /** DB2 DECIMAL holds at most 31 digits. */
 export const DB2_MAX_DECIMAL_PRECISION = 31;
-
-/** `sales_data` → SALES_DATA; `"Sales"` → Sales; `"a""b"` → a"b. */
-export function foldIdentifier(written: string): string {
-  const text = written.trim();
-  if (text.length >= 2 && text.startsWith('"') && text.endsWith('"')) return text.slice(1, -1).replace(/""/g, '"');
-  return text.toUpperCase();
-}
-
-/** A delimited identifier: exact case, safe for any name. */
-export function ident(name: string): string {
-  return '"' + name.replace(/"/g, '""') + '"';
-}
 
 export function toColumn(row: SyscatColumnRow): Column {
   const { type, sqlType } = describeType(row);

@@ -1,5 +1,5 @@
 /**
- * Verify's canonical row text (lib/canonical.ts) in DB2 SQL, and its digests.
+ * DB2's quoting, and verify's canonical row text (lib/canonical.ts) in DB2 SQL with its digests.
  *
  * The row digest is MD5 of the text: DB2 11.5 computes it in SQL with HASH(text, 0), on the text's
  * UTF-8 bytes in a Unicode database (Db2 on Cloud / Db2 Warehouse always are). DB2 has no hex→integer
@@ -23,7 +23,24 @@
 import { createHash } from 'crypto';
 import { digestedPairs, FIELD_SEPARATOR, floatText, isLargeField, NULL_TEXT } from '../../canonical';
 import type { Column, ColumnPair } from '../../columns';
-import { DB2_MAX_DECIMAL_PRECISION, ident } from './db2-introspector';
+import { DB2_MAX_DECIMAL_PRECISION } from './db2-introspector';
+
+/*
+ * DB2's identifier rules: an unquoted name folds to upper case (`sales_data` is SALES_DATA), a
+ * "quoted" one keeps its case, and `""` inside quotes is one quote.
+ */
+
+/** `sales_data` → SALES_DATA; `"Sales"` → Sales; `"a""b"` → a"b. */
+export function foldIdentifier(written: string): string {
+  const text = written.trim();
+  if (text.length >= 2 && text.startsWith('"') && text.endsWith('"')) return text.slice(1, -1).replace(/""/g, '"');
+  return text.toUpperCase();
+}
+
+/** A delimited identifier: exact case, safe for any name. */
+export function ident(name: string): string {
+  return '"' + name.replace(/"/g, '""') + '"';
+}
 
 const VARCHAR_MAX_BYTES = 32672;
 const HEX_MAX_INPUT_BYTES = 16336;

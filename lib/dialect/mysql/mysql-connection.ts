@@ -121,19 +121,6 @@ export async function closeMysql(connection: Connection, detach = false): Promis
   if (detach) (connection as unknown as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
 }
 
-export function ident(name: string): string {
-  return '`' + name.replace(/`/g, '``') + '`';
-}
-
-/** `"Name"` or `` `Name` `` → Name (exact); anything else is returned as written. */
-export function unquote(name: string): string {
-  return /^".*"$/.test(name) || /^`.*`$/.test(name) ? name.slice(1, -1) : name;
-}
-
-export function isQuoted(name: string): boolean {
-  return unquote(name) !== name;
-}
-
 function describeConnectError(error: unknown, target: ConnectionTarget, role: Role, database: string, secrets: string[]): string {
   const e = error as { code?: string; message?: string };
   const where = new URL(target.url);

@@ -1,8 +1,20 @@
-/** MySQL SQL for the canonical row text of lib/canonical.ts, and verify's other queries. */
+/** MySQL quoting, the SQL for the canonical row text of lib/canonical.ts, and verify's other queries. */
 import { addRowDigest, digestedPairs, FIELD_SEPARATOR, isLargeField, NULL_TEXT } from '../../canonical';
 import type { ColumnPair } from '../../columns';
 import { KEY_STATS_SAMPLE, type KeyStats, type RangeDigest } from '../../warehouse/warehouse';
-import { ident } from './mysql-connection';
+
+export function ident(name: string): string {
+  return '`' + name.replace(/`/g, '``') + '`';
+}
+
+/** `"Name"` or `` `Name` `` → Name (exact); anything else is returned as written. */
+export function unquote(name: string): string {
+  return /^".*"$/.test(name) || /^`.*`$/.test(name) ? name.slice(1, -1) : name;
+}
+
+export function isQuoted(name: string): boolean {
+  return unquote(name) !== name;
+}
 
 /** `side`: which table the SQL reads (column names differ in case); the format is the source type's. */
 export function canonicalRowSql(pairs: ColumnPair[], side: 'source' | 'warehouse'): string {

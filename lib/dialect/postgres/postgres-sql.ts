@@ -1,8 +1,15 @@
-/** PostgreSQL SQL for the canonical row text of lib/canonical.ts, and verify's other queries. */
+/** PostgreSQL quoting, the SQL for the canonical row text of lib/canonical.ts, and verify's other queries. */
 import { digestedPairs, FIELD_SEPARATOR, isLargeField, NULL_TEXT } from '../../canonical';
 import type { ColumnPair } from '../../columns';
 import { KEY_STATS_SAMPLE } from '../../warehouse/warehouse';
-import { ident } from '../../warehouse/postgres/postgres-warehouse';
+
+export function ident(name: string): string {
+  return '"' + name.replace(/"/g, '""') + '"';
+}
+
+/** As PostgreSQL resolves a name written in SQL: "Quoted" keeps its case, unquoted folds to lower. */
+export const foldIdentifier = (written: string) =>
+  /^".*"$/.test(written) ? written.slice(1, -1).replace(/""/g, '"') : written.toLowerCase();
 
 export function canonicalRowSql(pairs: ColumnPair[]): string {
   const fields = digestedPairs(pairs).map(({ source, warehouse }) => {

@@ -14,7 +14,7 @@
 import type { Column } from '../../columns';
 import { ValueError } from '../../errors';
 import { float32Text, float64Text } from '../../float-text';
-import { COPY_CHUNK_BYTES } from '../../warehouse/postgres/postgres-load';
+import { COPY_CHUNK_BYTES } from '../../warehouse/warehouse';
 
 /** How one column's bytes become COPY text. */
 export const enum FieldMode {

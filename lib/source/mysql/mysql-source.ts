@@ -11,8 +11,10 @@ import { ConnectionTarget, scrub } from '../../connection-url';
 import { RunError } from '../../errors';
 import type { ChunkSink, KeyStats, RangeDigest, Row } from '../../warehouse/warehouse';
 import { CopyTextEncoder, fieldModes, releaseChunk } from './mysql-copy-text';
-import { keyRangeSql, keyStatsSql, rangeDigestsSql, rowDigestsSql, toKeyStats, toRangeDigests, toRowDigests } from '../../dialect/mysql/mysql-sql';
-import { closeMysql, ident, openMysql, unquote } from '../../dialect/mysql/mysql-connection';
+import {
+  ident, keyRangeSql, keyStatsSql, rangeDigestsSql, rowDigestsSql, toKeyStats, toRangeDigests, toRowDigests, unquote,
+} from '../../dialect/mysql/mysql-sql';
+import { closeMysql, openMysql } from '../../dialect/mysql/mysql-connection';
 import { float32Text, float64Text } from '../../float-text';
 import { failsCheck, type ValueCheck } from '../../value-checks';
 import { COLUMNS_SQL, InformationSchemaColumn, toColumn } from '../../dialect/mysql/mysql-introspector';

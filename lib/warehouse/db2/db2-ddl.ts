@@ -5,8 +5,8 @@
  * with SQLSTATE 42710 and goes on with the table the first one made.
  */
 import type { TableName } from '../../config';
-import type { ColumnDdl, DdlDialect } from '../../schema/table-ddl';
-import { foldIdentifier, ident } from '../../dialect/db2/db2-introspector';
+import type { ColumnDdl, DdlDialect } from '../../schema/ddl-dialect';
+import { foldIdentifier, ident } from '../../dialect/db2/db2-sql';
 
 const column = (c: ColumnDdl) => `${c.name} ${c.type}${c.notNull ? ' NOT NULL' : ''}`;
 

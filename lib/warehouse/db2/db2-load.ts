@@ -15,7 +15,7 @@
 import type { Column } from '../../columns';
 import type { Row, Value, WarehouseTable } from '../warehouse';
 import type { IbmDbParam, IbmDbValue } from '../../dialect/db2/db2-connection';
-import { ident } from '../../dialect/db2/db2-introspector';
+import { ident } from '../../dialect/db2/db2-sql';
 
 export function insertSql(table: WarehouseTable, columns: Column[]): string {
   return `INSERT INTO ${table.sql} (${columns.map((c) => ident(c.name)).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;

@@ -10,13 +10,14 @@ import { ConnectionError, RunError, SchemaError } from '../../errors';
 import { addRowDigest } from '../../canonical';
 import { KEY_STATS_SAMPLE, type KeyStats, type LoadTarget, type RangeDigest, type Row, type Warehouse, type WarehouseTable, type WriterLock } from '../warehouse';
 import {
-  canonicalTextFromFields, canonicalTextSql, checksumSql, clientFieldsSql, digestText, md5HexSql, normalizeDecimal, sqlDigestible,
+  canonicalTextFromFields, canonicalTextSql, checksumSql, clientFieldsSql, digestText, foldIdentifier, ident, md5HexSql, normalizeDecimal,
+  sqlDigestible,
 } from '../../dialect/db2/db2-sql';
 import {
   Db2Endpoint, Db2Error, IbmDbConnection, IbmDbModule, IbmDbRow, loadIbmDb, quietly, toDb2Endpoint, toDb2Error,
 } from '../../dialect/db2/db2-connection';
 import { columnArrays, hasBinaryColumn, insertSql, rowParams, slicesWithin } from './db2-load';
-import { COLUMNS_SQL, foldIdentifier, ident, SyscatColumnRow, toColumn } from '../../dialect/db2/db2-introspector';
+import { COLUMNS_SQL, SyscatColumnRow, toColumn } from '../../dialect/db2/db2-introspector';
 import { acquireLock, createLockTableSql, HeldLock, LockDeps, lockAlive, LOCK_TABLE, releaseLock } from './db2-writer-lock';
 
 /**

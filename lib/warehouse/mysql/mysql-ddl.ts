@@ -1,7 +1,7 @@
 /** MySQL/MariaDB's spelling of the warehouse DDL (lib/schema/table-ddl.ts): names keep their case. */
 import type { TableName } from '../../config';
-import type { ColumnDdl, DdlDialect } from '../../schema/table-ddl';
-import { ident, unquote } from '../../dialect/mysql/mysql-connection';
+import type { ColumnDdl, DdlDialect } from '../../schema/ddl-dialect';
+import { ident, unquote } from '../../dialect/mysql/mysql-sql';
 
 const column = (c: ColumnDdl) => `${c.name} ${c.type} ${c.notNull ? 'NOT NULL' : 'NULL'}`;
 

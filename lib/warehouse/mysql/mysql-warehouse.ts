@@ -10,8 +10,10 @@ import type { Column, ColumnPair } from '../../columns';
 import type { TableName } from '../../config';
 import { ConnectionTarget, scrub } from '../../connection-url';
 import { RunError, SchemaError } from '../../errors';
-import { keyRangeSql, keyStatsSql, rangeDigestsSql, rowDigestsSql, toKeyStats, toRangeDigests, toRowDigests } from '../../dialect/mysql/mysql-sql';
-import { closeMysql, ident, isQuoted, openMysql, unquote } from '../../dialect/mysql/mysql-connection';
+import {
+  ident, isQuoted, keyRangeSql, keyStatsSql, rangeDigestsSql, rowDigestsSql, toKeyStats, toRangeDigests, toRowDigests, unquote,
+} from '../../dialect/mysql/mysql-sql';
+import { closeMysql, openMysql } from '../../dialect/mysql/mysql-connection';
 import { COLUMNS_SQL, InformationSchemaColumn, toColumn } from '../../dialect/mysql/mysql-introspector';
 import { seconds, stalledHolderMs, timeoutOf } from '../../time-budget';
 import type { KeyStats, LoadTarget, RangeDigest, Row, Warehouse, WarehouseTable, WriterLock } from '../warehouse';

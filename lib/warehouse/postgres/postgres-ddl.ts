@@ -1,17 +1,15 @@
 /** PostgreSQL's spelling of the warehouse DDL (lib/schema/table-ddl.ts): unquoted names fold to lower case. */
 import type { TableName } from '../../config';
-import type { ColumnDdl, DdlDialect } from '../../schema/table-ddl';
+import type { ColumnDdl, DdlDialect } from '../../schema/ddl-dialect';
+import { foldIdentifier, ident } from '../../dialect/postgres/postgres-sql';
 
-const quote = (exact: string) => '"' + exact.replace(/"/g, '""') + '"';
-/** As PostgreSQL resolves a name written in SQL: "Quoted" keeps its case, unquoted folds to lower. */
-const fold = (written: string) => (/^".*"$/.test(written) ? written.slice(1, -1).replace(/""/g, '"') : written.toLowerCase());
 const column = (c: ColumnDdl) => `${c.name} ${c.type}${c.notNull ? ' NOT NULL' : ''}`;
 
 export const POSTGRES_DDL: DdlDialect = {
   dialect: 'postgres',
-  tableName: (name: TableName) => (name.schema ? `${quote(fold(name.schema))}.` : '') + quote(fold(name.name)),
-  columnName: (name) => quote(name.toLowerCase()),
-  quote,
+  tableName: (name: TableName) => (name.schema ? `${ident(foldIdentifier(name.schema))}.` : '') + ident(foldIdentifier(name.name)),
+  columnName: (name) => ident(name.toLowerCase()),
+  quote: ident,
   createTable: (table, columns, key) => `CREATE TABLE ${table} (\n${columns.map((c) => `  ${column(c)},\n`).join('')}  PRIMARY KEY (${key})\n)`,
   addColumn: (table, c) => `ALTER TABLE ${table} ADD COLUMN ${column(c)}`,
   alterColumnType: (table, c) => `ALTER TABLE ${table} ALTER COLUMN ${c.name} TYPE ${c.type}`,

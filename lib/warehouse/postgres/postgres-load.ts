@@ -3,7 +3,7 @@
  * backslash escapes) written straight into chunks, and the query that streams chunks to the server.
  */
 import type { Connection } from 'pg';
-import type { ChunkSink, Row } from '../warehouse';
+import { COPY_CHUNK_BYTES, type ChunkSink, type Row } from '../warehouse';
 
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
 
@@ -12,8 +12,6 @@ function escapeText(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }
 
-/** Bytes per CopyData message: large enough to amortise a write, small enough that the server starts early. */
-export const COPY_CHUNK_BYTES = 64 * 1024;
 /** A CopyData message's header: type byte 'd' and a 4-byte length that counts itself. */
 const COPY_DATA_HEADER = 5;
 const COPY_DONE = Buffer.from([0x63, 0, 0, 0, 4]);

@@ -12,7 +12,7 @@ import { ConnectionError, RunError } from '../../errors';
 import { addRowDigest } from '../../canonical';
 import type { CopyTextBatch, KeyStats, LoadTarget, RangeDigest, Row, Warehouse, WarehouseTable, WriterLock } from '../warehouse';
 import { CopyIn, writeRows } from './postgres-load';
-import { canonicalRowSql, hasFloatFields, keyStatsSql, keyTextSql } from '../../dialect/postgres/postgres-sql';
+import { canonicalRowSql, hasFloatFields, ident, keyStatsSql, keyTextSql } from '../../dialect/postgres/postgres-sql';
 import { TABLE_COLUMNS_SQL, TableColumnRow, toColumn } from '../../dialect/postgres/postgres-introspector';
 import { endWithin, explainStatementTimeout, pgLockTimeoutMs, StallWatch } from '../../stall-watch';
 import { seconds, stalledHolderMs, stallLimitMs, timeoutOf } from '../../time-budget';
@@ -264,10 +264,6 @@ export class PostgresWarehouse implements Warehouse {
     // Terminate is written; the backend's exit (~5 ms) is no reason to keep the process.
     (this.client as unknown as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
   }
-}
-
-export function ident(name: string): string {
-  return '"' + name.replace(/"/g, '""') + '"';
 }
 
 /** Who holds the writer lock, and for how long its session has been in its current state. */
