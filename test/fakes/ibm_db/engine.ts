@@ -8,6 +8,7 @@ import {
 } from './errors';
 import { arithmetic, Arg, callFunction, cast, checkFunctionExists, comparison, concat, FunctionContext, like, sumValues } from './functions';
 import { ColumnDefinition, Expr, FromItem, LockMode, parseStatement, QualifiedName, SelectStatement, Statement } from './sql';
+import { alterTable, checkColumnType } from './table-definition';
 import { assign, compare, isTrue, SqlType, Val } from './values';
 
 export interface ColumnInfo {
@@ -107,6 +108,7 @@ export class FakeDatabase implements FunctionContext {
     if (this.tables.has(key) || CATALOG_SCHEMAS.has(schema)) {
       throw sqlError('42710', -601, `SQL0601N  The name of the object to be created is identical to the existing name "${key}" of type "TABLE".`);
     }
+    for (const c of columns) checkColumnType(c.name, c.type);
     const infos: ColumnInfo[] = columns.map((c) => ({
       name: c.name, type: c.type, nullable: !c.notNull, defaultExpr: c.defaultValue, defaultText: c.defaultText, identity: c.identity,
     }));
@@ -243,6 +245,9 @@ export class FakeDatabase implements FunctionContext {
     switch (statement.k) {
       case 'createTable':
         this.createTable(session, statement.table, statement.columns, statement.primaryKey, statement.uniques);
+        return;
+      case 'alterTable':
+        alterTable(this, session, this.table(session, statement.table), statement.alterations);
         return;
       case 'createIndex': {
         const table = this.table(session, statement.table);
@@ -782,7 +787,7 @@ function indexKey(row: Val[], columns: number[]): string {
   return JSON.stringify(columns.map((i) => valueKey(row[i])));
 }
 
-function typeDefault(type: SqlType): Val {
+export function typeDefault(type: SqlType): Val {
   switch (type.base) {
     case 'CHAR': case 'VARCHAR': case 'CLOB': case 'GRAPHIC': case 'VARGRAPHIC': case 'DBCLOB':
       return type.forBitData ? { t: 'bin', v: Buffer.alloc(0) } : { t: 'str', v: type.base === 'CHAR' ? ' '.repeat(type.length) : '' };

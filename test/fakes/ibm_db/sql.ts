@@ -65,6 +65,11 @@ export interface ColumnDefinition {
   identity: boolean;
 }
 
+/** One clause of ALTER TABLE (the engine's subset: ADD COLUMN and ALTER COLUMN … SET DATA TYPE). */
+export type TableAlteration =
+  | { k: 'addColumn'; column: ColumnDefinition }
+  | { k: 'setDataType'; column: string; type: SqlType };
+
 export type Statement =
   | SelectStatement
   | { k: 'insert'; table: QualifiedName; columns: string[] | null; rows: Expr[][] }
@@ -72,6 +77,7 @@ export type Statement =
   | { k: 'delete'; table: QualifiedName; where: Expr | null }
   | { k: 'createTable'; table: QualifiedName; columns: ColumnDefinition[]; primaryKey: string[] | null; uniques: string[][] }
   | { k: 'createIndex'; name: QualifiedName; table: QualifiedName; columns: string[]; unique: boolean }
+  | { k: 'alterTable'; table: QualifiedName; alterations: TableAlteration[] }
   | { k: 'dropTable'; table: QualifiedName }
   | { k: 'createSchema'; schema: string }
   | { k: 'setLockTimeout'; seconds: number | null }
@@ -313,6 +319,10 @@ class Parser {
       this.expectWord('TABLE');
       return this.createTable(this.qualifiedName());
     }
+    if (this.acceptWord('ALTER')) {
+      this.expectWord('TABLE');
+      return this.alterTable(this.qualifiedName());
+    }
     if (this.acceptWord('DROP')) {
       this.expectWord('TABLE');
       return { k: 'dropTable', table: this.qualifiedName() };
@@ -384,33 +394,9 @@ class Parser {
         uniques.push(this.columnList());
         continue;
       }
-      const name = this.identifier();
-      const type = this.dataType();
-      const column: ColumnDefinition = { name, type, notNull: false, defaultValue: null, defaultText: null, identity: false };
-      for (;;) {
-        if (this.acceptWord('NOT')) {
-          this.expectWord('NULL');
-          column.notNull = true;
-        } else if (this.acceptWord('WITH')) {
-          this.expectWord('DEFAULT');
-          this.defaultClause(column, true);
-        } else if (this.acceptWord('DEFAULT')) {
-          this.defaultClause(column, false);
-        } else if (this.acceptWord('PRIMARY')) {
-          this.expectWord('KEY');
-          column.notNull = true;
-          primaryKey = [name];
-        } else if (this.acceptWord('UNIQUE')) {
-          uniques.push([name]);
-        } else if (this.acceptWord('GENERATED')) {
-          this.expectWord('ALWAYS', 'BY');
-          if (this.acceptWord('DEFAULT')) { /* BY DEFAULT */ }
-          this.expectWord('AS');
-          this.expectWord('IDENTITY');
-          column.identity = true;
-          column.notNull = true;
-        } else break;
-      }
+      const { column, key } = this.columnDefinition();
+      if (key === 'primary') primaryKey = [column.name];
+      else if (key === 'unique') uniques.push([column.name]);
       columns.push(column);
     } while (this.acceptOp(','));
     this.expectOp(')');
@@ -420,6 +406,71 @@ class Parser {
       this.expectWord('ROW', 'COLUMN');
     }
     return { k: 'createTable', table, columns, primaryKey, uniques };
+  }
+
+  /** A column-definition of CREATE TABLE or ALTER TABLE … ADD COLUMN, and the key it declares inline. */
+  private columnDefinition(): { column: ColumnDefinition; key: 'primary' | 'unique' | null } {
+    const name = this.identifier();
+    const type = this.dataType();
+    const column: ColumnDefinition = { name, type, notNull: false, defaultValue: null, defaultText: null, identity: false };
+    let key: 'primary' | 'unique' | null = null;
+    for (;;) {
+      if (this.acceptWord('NOT')) {
+        this.expectWord('NULL');
+        column.notNull = true;
+      } else if (this.acceptWord('WITH')) {
+        this.expectWord('DEFAULT');
+        this.defaultClause(column, true);
+      } else if (this.acceptWord('DEFAULT')) {
+        this.defaultClause(column, false);
+      } else if (this.acceptWord('PRIMARY')) {
+        this.expectWord('KEY');
+        column.notNull = true;
+        key = 'primary';
+      } else if (this.acceptWord('UNIQUE')) {
+        key = 'unique';
+      } else if (this.acceptWord('GENERATED')) {
+        this.expectWord('ALWAYS', 'BY');
+        if (this.acceptWord('DEFAULT')) { /* BY DEFAULT */ }
+        this.expectWord('AS');
+        this.expectWord('IDENTITY');
+        column.identity = true;
+        column.notNull = true;
+      } else break;
+    }
+    return { column, key };
+  }
+
+  /**
+   * ALTER TABLE name followed by one or more clauses, without commas between them, as DB2 writes it
+   * (https://www.ibm.com/docs/en/db2/11.5?topic=statements-alter-table): ADD [COLUMN] column-definition
+   * and ALTER [COLUMN] name SET DATA TYPE altered-data-type. Constraints, drops and the other ALTER
+   * COLUMN forms are outside the subset (SQL0104N).
+   */
+  private alterTable(table: QualifiedName): Statement {
+    const alterations: TableAlteration[] = [];
+    do {
+      if (this.acceptWord('ADD')) {
+        if (this.isWord('PRIMARY', 'UNIQUE', 'CONSTRAINT', 'FOREIGN', 'CHECK')) this.fail();
+        this.acceptWord('COLUMN');
+        const start = this.i;
+        const { column, key } = this.columnDefinition();
+        // A key or identity added with the column is outside the subset.
+        if (key !== null || column.identity) {
+          this.i = start;
+          this.fail();
+        }
+        alterations.push({ k: 'addColumn', column });
+      } else if (this.acceptWord('ALTER')) {
+        this.acceptWord('COLUMN');
+        const column = this.identifier();
+        this.expectWord('SET');
+        this.expectWord('DATA');
+        this.expectWord('TYPE');
+        alterations.push({ k: 'setDataType', column, type: this.dataType() });
+      } else this.fail();
+    } while (this.isWord('ADD', 'ALTER'));
+    return { k: 'alterTable', table, alterations };
   }
 
   private defaultClause(column: ColumnDefinition, optional: boolean): void {
