@@ -4,7 +4,7 @@
  * with DB2's rules (test/fakes/ibm_db/table-definition.ts cites IBM's documentation for each), since
  * `--add-columns` and the ALTER TABLE a refusal suggests are DB2 statements the product hands over.
  */
-import type { IbmDbConnection } from '../../lib/warehouse/db2/db2-driver';
+import type { IbmDbConnection } from '../../lib/dialect/db2/db2-connection';
 import { startStandin, type Standin } from './db2-standin';
 
 let standin: Standin;
