@@ -14,6 +14,7 @@ import { failedCheckMessage, failsCheck, valueChecks } from './value-checks';
 import type { SyncConfig, TablePair } from './config';
 import { ConnectionError, oneLine, RunError, SchemaError, SyncError, ValueError, exitCodeOf } from './errors';
 import { MySqlSource, type CopyPage, type SourceTable } from './source/mysql/mysql-source';
+import { collectGarbage, steadyYoungGeneration } from './memory';
 import { openWarehouse } from './warehouse/open-warehouse';
 import { dropCreatedTables, missingTableMessage, prepareWarehouseTables, withAlterHints } from './schema/prepare-tables';
 import { ddlDialect } from './schema/table-ddl';
@@ -417,19 +418,6 @@ async function streamNewRows(
 }
 
 /**
- * A streamed load allocates a small object per row (mysql2's packets), and V8 answers the rate by
- * growing its young generation up to 32 MB, which then stays in the peak RSS: a 5M-row load peaked
- * at ~95 MB against ~70 MB for 1M rows. Holding the young generation at the size it has when the
- * load starts keeps memory flat (~68 MB at both sizes) at no measurable cost in time. V8 reads the
- * flag each time it would grow; it is set only here, not at start-up, where the growth speeds up
- * loading the bundle (~10 ms).
- */
-function steadyYoungGeneration(): void {
-  // Required here, not at the top: loading node:v8 costs ~1.5 ms of every run's start-up.
-  (require('v8') as typeof import('v8')).setFlagsFromString('--semi-space-growth-factor=1');
-}
-
-/**
  * Waits (within the run's budget and --timeout) for the source's open transactions that hold keys
  * in (watermark, high key], and returns the key up to which every row is committed, so the run
  * never moves past a row that can still appear (see MySqlSource.settleRange). Short of the high
@@ -500,6 +488,8 @@ async function* lateKeyPages(plan: TablePlan, config: SyncConfig, source: MySqlS
   ]);
   if (inSource === config.lateWindow && atLeast >= inSource) return;
   for (let after = low; after < watermark; ) {
+    // The previous page's keys and rows were promoted while they waited on the databases.
+    collectGarbage();
     const keys = await source.listKeys(plan.source, plan.sourceKey, after, watermark, LATE_PAGE_KEYS);
     const upTo = keys.length < LATE_PAGE_KEYS ? watermark : keys[keys.length - 1];
     const present = new Set((await warehouse.listKeys(plan.warehouse, plan.target.key, after, upTo)).map(String));

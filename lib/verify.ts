@@ -19,6 +19,7 @@ import { rowsIn } from './canonical';
 import type { SyncConfig } from './config';
 import { exitCodeOf, oneLine, RunError, ValueError } from './errors';
 import type { MySqlSource } from './source/mysql/mysql-source';
+import { collectGarbage, steadyYoungGeneration } from './memory';
 import { keyJson, loadBatch, planTables, settleAbove, withConnections, type KeyJson, type TablePlan, type TableReport } from './sync-cycle';
 import type { KeyStats, Warehouse } from './warehouse/warehouse';
 
@@ -345,38 +346,6 @@ async function streamRange(plan: TablePlan, source: MySqlSource, warehouse: Ware
     if (done.rows < batchSize || done.lastKey >= upTo) return loaded;
     from = done.lastKey;
   }
-}
-
-/**
- * Comparing rows and repairing allocate small objects per row at a high rate, which V8 answers by
- * growing its young generation to 32 MB; that growth then stays in the peak RSS. Held at its size
- * (as the sync cycle's streaming path does), memory stays flat at no measurable cost in time.
- */
-function steadyYoungGeneration(): void {
-  (require('v8') as typeof import('v8')).setFlagsFromString('--semi-space-growth-factor=1');
-}
-
-let collector: (() => void) | null | undefined;
-let collected = 0;
-/**
- * Digests, rows and keys of a step live across its awaits, so V8 promotes them to the old
- * generation, where they stay as garbage until a full collection, which V8 puts off while the heap
- * is small: 25-40 MB more peak RSS for a verify or repair with many differences. A full collection
- * between steps, at most every 200 ms (a few ms each on a heap this size), keeps the peak at what
- * one step needs.
- */
-function collectGarbage(): void {
-  if (Date.now() - collected < 200) return;
-  collected = Date.now();
-  if (collector === undefined) {
-    try {
-      (require('v8') as typeof import('v8')).setFlagsFromString('--expose-gc');
-      collector = (require('vm') as typeof import('vm')).runInNewContext('gc') as () => void;
-    } catch {
-      collector = null;
-    }
-  }
-  collector?.();
 }
 
 /** (low, high] covering every non-NULL key on both sides, or null when both are empty. */
