@@ -4,6 +4,7 @@
  */
 import type { SyncConfig } from './config';
 import { exitCodeOf, oneLine } from './errors';
+import { KeyRange } from './key-range';
 import { countLateRows, keyJson, planTables, withConnections, type KeyJson } from './sync-cycle';
 
 export interface TableStatus {
@@ -28,11 +29,11 @@ export async function readStatus(config: SyncConfig): Promise<StatusReport> {
     return await withConnections(config, async (source, warehouse) => {
       const tables: TableStatus[] = [];
       for (const plan of await planTables(config, source, warehouse)) {
-        const watermark = await warehouse.readWatermark(plan.warehouse, plan.target.key);
+        const watermark = await warehouse.maxKey(plan.warehouse, plan.target.key);
         const high = await source.maxKey(plan.source, plan.sourceKey);
-        const pending = high === null || (watermark !== null && watermark >= high)
+        const pending = high === null || new KeyRange(watermark, high).empty
           ? 0
-          : await source.countRange(plan.source, plan.sourceKey, watermark, high);
+          : await source.countKeys(plan.source, plan.sourceKey, new KeyRange(watermark, high));
         const late = watermark === null ? 0 : await countLateRows(plan, config, source, warehouse, watermark);
         tables.push({ table: plan.pair.label, watermark: keyJson(watermark), sourceHighKey: keyJson(high), pending, ...(late > 0 ? { late } : {}) });
       }

@@ -13,7 +13,9 @@ import { matchColumns, unprovenKey, type Column, type ColumnPair } from './colum
 import { failedCheckMessage, failsCheck, valueChecks } from './value-checks';
 import type { SyncConfig, TablePair } from './config';
 import { ConnectionError, oneLine, RunError, SchemaError, SyncError, ValueError, exitCodeOf } from './errors';
-import { MySqlSource, type CopyPage, type SourceTable } from './source/mysql/mysql-source';
+import { KeyRange } from './key-range';
+import { MySqlSource } from './source/mysql/mysql-source';
+import type { CopyPage, Source, SourceTable } from './source/source';
 import { collectGarbage, steadyYoungGeneration } from './memory';
 import { openWarehouse } from './warehouse/open-warehouse';
 import { dropCreatedTables, missingTableMessage, prepareWarehouseTables, withAlterHints } from './schema/prepare-tables';
@@ -100,7 +102,7 @@ export function keyJson(key: bigint | null): KeyJson {
 
 /** Opens both databases, runs `work`, and always closes them (`detach`: see Warehouse.close). */
 export async function withConnections<T>(
-  config: SyncConfig, work: (source: MySqlSource, warehouse: Warehouse) => Promise<T>, detach = false,
+  config: SyncConfig, work: (source: Source, warehouse: Warehouse) => Promise<T>, detach = false,
 ): Promise<T> {
   // Both connections at once: their handshakes are most of a small run's fixed cost. The warehouse
   // is dialled first: its server starts a session (~5 ms for PostgreSQL's new backend) while mysql2
@@ -138,14 +140,14 @@ export async function withConnections<T>(
  * driver's bare words; they say neither which database nor what to do. The source is asked once
  * whether it still answers: if it does, the warehouse is the one that went.
  */
-async function namedConnectionLoss(error: unknown, config: SyncConfig, source: MySqlSource, mayHaveWritten: boolean): Promise<unknown> {
+async function namedConnectionLoss(error: unknown, config: SyncConfig, source: Source, mayHaveWritten: boolean): Promise<unknown> {
   if (error instanceof SyncError) return error;
   const e = error as { fatal?: unknown; code?: unknown; message?: unknown };
   // Only a lost connection: a lock timeout or deadlock (also transient) is its own message already.
   const lost = e.fatal === true || ['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'EPIPE'].includes(String(e.code)) ||
     /Connection lost|Connection terminated|connection is closed|Client was closed|closed state/i.test(String(e.message ?? ''));
   if (!lost) return error;
-  const sourceAnswers = await source.query('SELECT 1').then(() => true, () => false);
+  const sourceAnswers = await source.answers();
   const [role, target] = sourceAnswers ? ['warehouse', config.warehouse] : ['source', config.source];
   const what = `lost the connection to the ${role} (${target.redacted}): ${oneLine(error)}; check that it is up and reachable from here ` +
     `(a restart, a network cut or a proxy's idle timeout ends sessions), then run again`;
@@ -161,7 +163,7 @@ function settled<T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> {
 }
 
 /** Resolves every table and checks every column before anything is written; throws SchemaError listing all problems. */
-export async function planTables(config: SyncConfig, source: MySqlSource, warehouse: Warehouse): Promise<TablePlan[]> {
+export async function planTables(config: SyncConfig, source: Source, warehouse: Warehouse): Promise<TablePlan[]> {
   const problems: string[] = [];
   const plans: TablePlan[] = [];
   for (const pair of config.tables) {
@@ -188,7 +190,7 @@ export async function planTables(config: SyncConfig, source: MySqlSource, wareho
     if (checks.length > 0) {
       // The rows this command may load: a run those above its late window (the watermark read
       // again under the lock can only be higher), a repair any row.
-      const watermark = config.command === 'run' ? await warehouse.readWatermark(w, keyPair.warehouse) : null;
+      const watermark = config.command === 'run' ? await warehouse.maxKey(w, keyPair.warehouse) : null;
       const after = watermark === null ? null : watermark - BigInt(config.lateWindow);
       const failing = await source.firstFailingRow(s, keyPair.source, checks, after);
       if (failing) {
@@ -241,7 +243,7 @@ export async function runSync(config: SyncConfig, options: RunOptions = {}): Pro
   }
 }
 
-async function syncTable(plan: TablePlan, config: SyncConfig, source: MySqlSource, warehouse: Warehouse, report: TableReport, options: RunOptions): Promise<void> {
+async function syncTable(plan: TablePlan, config: SyncConfig, source: Source, warehouse: Warehouse, report: TableReport, options: RunOptions): Promise<void> {
   const started = Date.now();
   // Waiting for another run's lock spends this run's budget too: never past its deadline.
   const lockWaitMs = Math.max(0, Math.min(config.lockWaitSeconds * 1000, (options.deadline ?? Infinity) - started));
@@ -254,7 +256,7 @@ async function syncTable(plan: TablePlan, config: SyncConfig, source: MySqlSourc
   try {
     // The source's high key does not depend on the watermark: both are read at once.
     const [watermark, highKey] = await Promise.all([
-      warehouse.readWatermark(plan.warehouse, plan.target.key),
+      warehouse.maxKey(plan.warehouse, plan.target.key),
       source.maxKey(plan.source, plan.sourceKey),
     ]);
     report.watermarkBefore = keyJson(watermark);
@@ -271,7 +273,8 @@ async function syncTable(plan: TablePlan, config: SyncConfig, source: MySqlSourc
     // the rows in (watermark, high key], so its count is what it inserted (a COUNT costs ~90 ms per
     // million rows). Rows held back behind an open transaction are new rows too.
     const countNew = async () => {
-      report.newRows = watermark !== null && watermark >= highKey ? 0 : await source.countRange(plan.source, plan.sourceKey, watermark, highKey);
+      const range = new KeyRange(watermark, highKey);
+      report.newRows = range.empty ? 0 : await source.countKeys(plan.source, plan.sourceKey, range);
     };
     if (upTo === null) {
       await countNew();
@@ -325,7 +328,7 @@ async function syncTable(plan: TablePlan, config: SyncConfig, source: MySqlSourc
       else report.newRows = report.inserted;
       return;
     }
-    const pages = source.pages(plan.source, plan.sourceColumns, plan.sourceKey, watermark, upTo, config.batchSize);
+    const pages = source.pages(plan.source, plan.sourceColumns, plan.sourceKey, new KeyRange(watermark, upTo), config.batchSize);
     try {
       for await (const rows of pages) {
         if (outOfTime()) {
@@ -359,10 +362,10 @@ async function syncTable(plan: TablePlan, config: SyncConfig, source: MySqlSourc
  * run reconnects and goes on from there, and a batch whose COMMIT reply was lost is not sent twice.
  */
 async function streamNewRows(
-  plan: TablePlan, config: SyncConfig, source: MySqlSource, warehouse: Warehouse, report: TableReport,
+  plan: TablePlan, config: SyncConfig, source: Source, warehouse: Warehouse, report: TableReport,
   watermark: bigint | null, upTo: bigint, outOfTime: () => boolean, progress: (last: bigint) => void,
 ): Promise<void> {
-  const read = (after: bigint | null) => source.copyPage(plan.source, plan.sourceColumns, plan.sourceKey, after, upTo, config.batchSize);
+  const read = (after: bigint | null) => source.copyPage(plan.source, plan.sourceColumns, plan.sourceKey, new KeyRange(after, upTo), config.batchSize);
   const drop = async (page: CopyPage | null) => {
     page?.discard();
     await page?.done.catch(() => undefined);
@@ -396,7 +399,7 @@ async function streamNewRows(
       await drop(next);
       next = null;
       await recoverOrThrow(plan, warehouse, error, ++failures);
-      const committed = await warehouse.readWatermark(plan.warehouse, plan.target.key);
+      const committed = await warehouse.maxKey(plan.warehouse, plan.target.key);
       if (committed !== after && committed !== lastKey) {
         throw new RunError(
           `after reconnecting, ${plan.warehouse.display} ends at key ${committed} where this run expected ${after} or ${lastKey}; stopped (run verify)`,
@@ -420,11 +423,11 @@ async function streamNewRows(
 /**
  * Waits (within the run's budget and --timeout) for the source's open transactions that hold keys
  * in (watermark, high key], and returns the key up to which every row is committed, so the run
- * never moves past a row that can still appear (see MySqlSource.settleRange). Short of the high
+ * never moves past a row that can still appear (see Source.settleRange). Short of the high
  * key, the run reports `more` and says which writer it waited for.
  */
 async function settledHighKey(
-  plan: TablePlan, config: SyncConfig, source: MySqlSource, watermark: bigint | null, highKey: bigint, report: TableReport, options: RunOptions,
+  plan: TablePlan, config: SyncConfig, source: Source, watermark: bigint | null, highKey: bigint, report: TableReport, options: RunOptions,
 ): Promise<bigint | null> {
   const { settledTo, locking, waitS } = await settleAbove(plan, config, source, watermark, highKey, options.deadline ?? null);
   if (!locking) {
@@ -449,16 +452,16 @@ async function settledHighKey(
  * and verify --repair above the watermark): how far every source row is committed.
  */
 export async function settleAbove(
-  plan: TablePlan, config: SyncConfig, source: MySqlSource, watermark: bigint | null, high: bigint, deadline: number | null,
+  plan: TablePlan, config: SyncConfig, source: Source, watermark: bigint | null, high: bigint, deadline: number | null,
 ): Promise<{ settledTo: bigint | null; locking: boolean; waitS: number }> {
   const budgetS = deadline === null ? Infinity : (deadline - Date.now()) / 1000;
   // Half of --timeout, as for PostgreSQL's lock_timeout: the statement's own limit must not fire first.
   const waitS = Math.max(1, Math.min(config.timeoutSeconds / 2, budgetS));
-  return { ...(await source.settleRange(plan.source, plan.sourceKey, watermark, high, waitS)), waitS };
+  return { ...(await source.settleRange(plan.source, plan.sourceKey, new KeyRange(watermark, high), waitS)), waitS };
 }
 
 /** Rows in the late window below `watermark` that the warehouse lacks (what a run would load as late). */
-export async function countLateRows(plan: TablePlan, config: SyncConfig, source: MySqlSource, warehouse: Warehouse, watermark: bigint): Promise<number> {
+export async function countLateRows(plan: TablePlan, config: SyncConfig, source: Source, warehouse: Warehouse, watermark: bigint): Promise<number> {
   let late = 0;
   for await (const keys of lateKeyPages(plan, config, source, warehouse, watermark)) late += keys.length;
   return late;
@@ -477,25 +480,25 @@ const LATE_PAGE_KEYS = 10_000;
  * warehouse (cheaply counted, see Warehouse.countKeysAtLeast) at least as many rows is passed
  * without listing: the warehouse's keys there, unique, can only be those same keys.
  */
-async function* lateKeyPages(plan: TablePlan, config: SyncConfig, source: MySqlSource, warehouse: Warehouse, watermark: bigint): AsyncGenerator<bigint[]> {
+async function* lateKeyPages(plan: TablePlan, config: SyncConfig, source: Source, warehouse: Warehouse, watermark: bigint): AsyncGenerator<bigint[]> {
   if (config.lateWindow === 0) return;
-  const low = watermark - BigInt(config.lateWindow);
+  const window = new KeyRange(watermark - BigInt(config.lateWindow), watermark);
   const [inSource, atLeast] = await Promise.all([
-    source.countRange(plan.source, plan.sourceKey, low, watermark),
+    source.countKeys(plan.source, plan.sourceKey, window),
     warehouse.countKeysAtLeast
-      ? warehouse.countKeysAtLeast(plan.warehouse, plan.target.key, low, watermark)
-      : warehouse.countKeys(plan.warehouse, plan.target.key, low, watermark),
+      ? warehouse.countKeysAtLeast(plan.warehouse, plan.target.key, window)
+      : warehouse.countKeys(plan.warehouse, plan.target.key, window),
   ]);
   if (inSource === config.lateWindow && atLeast >= inSource) return;
-  for (let after = low; after < watermark; ) {
+  for (let rest = window; !rest.empty; ) {
     // The previous page's keys and rows were promoted while they waited on the databases.
     collectGarbage();
-    const keys = await source.listKeys(plan.source, plan.sourceKey, after, watermark, LATE_PAGE_KEYS);
-    const upTo = keys.length < LATE_PAGE_KEYS ? watermark : keys[keys.length - 1];
-    const present = new Set((await warehouse.listKeys(plan.warehouse, plan.target.key, after, upTo)).map(String));
+    const keys = await source.listKeys(plan.source, plan.sourceKey, rest, LATE_PAGE_KEYS);
+    const page = keys.length < LATE_PAGE_KEYS ? rest : rest.upTo(keys[keys.length - 1]);
+    const present = new Set((await warehouse.listKeys(plan.warehouse, plan.target.key, page)).map(String));
     const missing = keys.filter((k) => !present.has(String(k)));
     if (missing.length > 0) yield missing;
-    after = upTo;
+    rest = rest.above(page.high);
   }
 }
 
@@ -515,9 +518,8 @@ export async function loadBatch(plan: TablePlan, warehouse: Warehouse, rows: Row
       return rows.length;
     } catch (error) {
       await recoverOrThrow(plan, warehouse, error, attempt);
-      const first = keyOf(pending[0], plan.keyIndex);
-      const last = keyOf(pending[pending.length - 1], plan.keyIndex);
-      const present = new Set((await warehouse.listKeys(plan.warehouse, plan.target.key, first - 1n, last)).map(String));
+      const batch = new KeyRange(keyOf(pending[0], plan.keyIndex) - 1n, keyOf(pending[pending.length - 1], plan.keyIndex));
+      const present = new Set((await warehouse.listKeys(plan.warehouse, plan.target.key, batch)).map(String));
       pending = pending.filter((r) => !present.has(String(keyOf(r, plan.keyIndex))));
     }
   }

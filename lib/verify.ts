@@ -18,7 +18,8 @@
 import { rowsIn } from './canonical';
 import type { SyncConfig } from './config';
 import { exitCodeOf, oneLine, RunError, ValueError } from './errors';
-import type { MySqlSource } from './source/mysql/mysql-source';
+import { KeyRange } from './key-range';
+import type { Source } from './source/source';
 import { collectGarbage, steadyYoungGeneration } from './memory';
 import { keyJson, loadBatch, planTables, settleAbove, withConnections, type KeyJson, type TablePlan, type TableReport } from './sync-cycle';
 import type { KeyStats, Warehouse } from './warehouse/warehouse';
@@ -130,7 +131,7 @@ class MissingKeys {
   }
 }
 
-async function verifyTable(plan: TablePlan, config: SyncConfig, source: MySqlSource, warehouse: Warehouse): Promise<TableVerification> {
+async function verifyTable(plan: TablePlan, config: SyncConfig, source: Source, warehouse: Warehouse): Promise<TableVerification> {
   steadyYoungGeneration();
   const [sourceStats, warehouseStats] = await Promise.all([
     source.keyStats(plan.source, plan.sourceKey),
@@ -162,9 +163,10 @@ async function verifyTable(plan: TablePlan, config: SyncConfig, source: MySqlSou
     const [low, high] = span;
     const rowLevel = async (lo: bigint, hi: bigint): Promise<void> => {
       collectGarbage();
+      const range = new KeyRange(lo, hi);
       const [sr, wr] = await Promise.all([
-        source.rowDigests(plan.source, plan.sourceKey, plan.pairs, lo, hi),
-        warehouse.rowDigests(plan.warehouse, plan.target.key, plan.pairs, lo, hi),
+        source.rowDigests(plan.source, plan.sourceKey, plan.pairs, range),
+        warehouse.rowDigests(plan.warehouse, plan.target.key, plan.pairs, range),
       ]);
       let lacking = false;
       for (const key of [...sr.keys()].sort(ascending)) {
@@ -180,9 +182,10 @@ async function verifyTable(plan: TablePlan, config: SyncConfig, source: MySqlSou
       if (lacking) toRepair.add(lo, hi);
     };
     const compare = async (lo: bigint, hi: bigint, width: bigint): Promise<void> => {
+      const range = new KeyRange(lo, hi);
       const [s, w] = await Promise.all([
-        source.rangeDigests(plan.source, plan.sourceKey, plan.pairs, lo, hi, width),
-        warehouse.rangeDigests(plan.warehouse, plan.target.key, plan.pairs, lo, hi, width),
+        source.rangeDigests(plan.source, plan.sourceKey, plan.pairs, range, width),
+        warehouse.rangeDigests(plan.warehouse, plan.target.key, plan.pairs, range, width),
       ]);
       const wByLow = new Map(w.map((d) => [d.low, d]));
       const sByLow = new Map(s.map((d) => [d.low, d]));
@@ -194,7 +197,7 @@ async function verifyTable(plan: TablePlan, config: SyncConfig, source: MySqlSou
         const bucketHigh = bucketLow + width > hi ? hi : bucketLow + width;
         if (!b && (a!.count <= Number(REPAIR_SPAN) || width <= ROW_LEVEL_WIDTH)) {
           // Nothing of this range in the warehouse: every source key is missing; no digests needed.
-          for (const key of await source.listKeys(plan.source, plan.sourceKey, bucketLow, bucketHigh)) missing.add(key);
+          for (const key of await source.listKeys(plan.source, plan.sourceKey, new KeyRange(bucketLow, bucketHigh))) missing.add(key);
           toRepair.add(bucketLow, bucketHigh);
         } else if (!a && b) {
           result.extra += b.count;
@@ -234,7 +237,7 @@ async function verifyTable(plan: TablePlan, config: SyncConfig, source: MySqlSou
  * (as COPY text, never held as rows), the rest as rows fetched by key.
  */
 async function repairMissing(
-  plan: TablePlan, config: SyncConfig, source: MySqlSource, warehouse: Warehouse, sourceStats: KeyStats, ranges: Array<[bigint, bigint]>,
+  plan: TablePlan, config: SyncConfig, source: Source, warehouse: Warehouse, sourceStats: KeyStats, ranges: Array<[bigint, bigint]>,
 ): Promise<{ loaded: number; skipped?: string }> {
   if (sourceStats.duplicateRows > 0 || sourceStats.nullKeys > 0) {
     return { loaded: 0, skipped: `the source key ${plan.sourceKey.name} is not unique and NOT NULL; repairing would double rows` };
@@ -266,7 +269,7 @@ async function repairMissing(
     // Above the warehouse's largest key a repair moves the watermark, as a run does, so it must not
     // pass a source key whose transaction may still commit: that row would land below the next
     // run's watermark, out of its sight. The same locking read as the run's decides how far it goes.
-    const watermark = await warehouse.readWatermark(plan.warehouse, plan.target.key);
+    const watermark = await warehouse.maxKey(plan.warehouse, plan.target.key);
     const top = ranges.length ? ranges[ranges.length - 1][1] : null;
     let limit: bigint | null = top;
     if (top !== null && (watermark === null || top > watermark)) {
@@ -281,14 +284,15 @@ async function repairMissing(
       for (let from = low; from < high; from += REPAIR_SPAN) {
         const to = from + REPAIR_SPAN < high ? from + REPAIR_SPAN : high;
         collectGarbage();
-        if (warehouse.openCopyTextBatch && (await warehouse.countKeys(plan.warehouse, plan.target.key, from, to)) === 0) {
+        const step = new KeyRange(from, to);
+        if (warehouse.openCopyTextBatch && (await warehouse.countKeys(plan.warehouse, plan.target.key, step)) === 0) {
           // Nothing of this range in the warehouse: streamed whole, without listing its keys.
           loaded += await streamRange(plan, source, warehouse, from, to, config.batchSize);
           continue;
         }
         const [sourceKeys, present] = await Promise.all([
-          source.listKeys(plan.source, plan.sourceKey, from, to),
-          warehouse.listKeys(plan.warehouse, plan.target.key, from, to),
+          source.listKeys(plan.source, plan.sourceKey, step),
+          warehouse.listKeys(plan.warehouse, plan.target.key, step),
         ]);
         // Sorted here, not trusted to come sorted (PostgreSQL's listKeys orders its text); then one
         // merge walk finds the runs of source keys the warehouse lacks.
@@ -323,10 +327,10 @@ async function repairMissing(
  * rolled back and ends the repair with its error: a batch whose COMMIT reply was lost is found
  * present by the next repair, never loaded twice.
  */
-async function streamRange(plan: TablePlan, source: MySqlSource, warehouse: Warehouse, after: bigint, upTo: bigint, batchSize: number): Promise<number> {
+async function streamRange(plan: TablePlan, source: Source, warehouse: Warehouse, after: bigint, upTo: bigint, batchSize: number): Promise<number> {
   let loaded = 0;
   for (let from = after; ;) {
-    const page = source.copyPage(plan.source, plan.sourceColumns, plan.sourceKey, from, upTo, batchSize);
+    const page = source.copyPage(plan.source, plan.sourceColumns, plan.sourceKey, new KeyRange(from, upTo), batchSize);
     const batch = warehouse.openCopyTextBatch!(plan.target);
     page.attach(batch);
     let done: { rows: number; lastKey: bigint | null };

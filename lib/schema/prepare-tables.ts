@@ -13,7 +13,7 @@
 import { cannotHold, charsetFits, matchColumns, type ColumnMatch, type ColumnPair } from '../columns';
 import type { SyncConfig, TablePair } from '../config';
 import { oneLine, RunError, SchemaError } from '../errors';
-import type { MySqlSource } from '../source/mysql/mysql-source';
+import type { Source } from '../source/source';
 import type { Warehouse, WarehouseTable } from '../warehouse/warehouse';
 import type { DdlDialect } from './ddl-dialect';
 import { addColumnsDdl, createTableDdl, ddlDialect, widenDdl } from './table-ddl';
@@ -33,7 +33,7 @@ interface Pending {
   columns: string[];
 }
 
-export async function prepareWarehouseTables(config: SyncConfig, source: MySqlSource, warehouse: Warehouse): Promise<Map<string, TableChanges>> {
+export async function prepareWarehouseTables(config: SyncConfig, source: Source, warehouse: Warehouse): Promise<Map<string, TableChanges>> {
   const changes = new Map<string, TableChanges>();
   if ((!config.createTable && !config.addColumns) || config.dryRun) return changes;
   const d = await ddlDialect(warehouse.kind as Dialect);

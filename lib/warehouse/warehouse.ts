@@ -5,6 +5,9 @@
  */
 import type { Column, ColumnPair } from '../columns';
 import type { TableName } from '../config';
+import type { KeyRange, RangeDigest } from '../key-range';
+
+export type { RangeDigest } from '../key-range';
 
 /**
  * One value as it crosses from source to warehouse, losslessly: exact text for DECIMAL, BIGINT and
@@ -27,15 +30,6 @@ export interface LoadTarget {
   table: WarehouseTable;
   columns: Column[];
   key: Column;
-}
-
-/** One bucket's row count and checksum over the canonical text of the compared columns. */
-export interface RangeDigest {
-  /** Keys in (low, high]. */
-  low: bigint;
-  high: bigint;
-  count: number;
-  checksum: string;
 }
 
 /** What verify learns about a table's key column in one pass, beyond its buckets. */
@@ -87,7 +81,33 @@ export interface WriterLock {
   release(): Promise<void>;
 }
 
-export interface Warehouse {
+/**
+ * The reads a source and a warehouse share, over one table (`T`: each side's described table) and
+ * its key column, so that the cycle's checks and verify ask both sides the same questions.
+ */
+export interface KeyReads<T> {
+  /** Largest key in the table (a warehouse's: the watermark); null when the table is empty. */
+  maxKey(table: T, key: Column): Promise<bigint | null>;
+  /** Rows with key in the range. */
+  countKeys(table: T, key: Column, range: KeyRange): Promise<number>;
+  /** Keys in the range, ascending; with `limit`, only the first `limit` of them. */
+  listKeys(table: T, key: Column, range: KeyRange, limit?: number): Promise<bigint[]>;
+  /**
+   * Verification, computed in SQL: rows with key in the range grouped into buckets of `width`
+   * keys (bucket 0 starts just above `range.low`, which must be known), each with its row count and
+   * the sum of its rows' canonical digests (lib/canonical.ts). Only non-empty buckets are returned.
+   */
+  rangeDigests(table: T, key: Column, pairs: ColumnPair[], range: KeyRange, width: bigint): Promise<RangeDigest[]>;
+  /**
+   * Per-row canonical digest (hex MD5) for keys in the range; used only on small ranges that differ.
+   * A key held by several rows maps to all their digests, sorted and comma-joined (canonical.ts addRowDigest).
+   */
+  rowDigests(table: T, key: Column, pairs: ColumnPair[], range: KeyRange): Promise<Map<bigint, string>>;
+  /** Verify: row count, key range, NULL keys and duplicated keys of the whole table, computed in SQL. */
+  keyStats(table: T, key: Column): Promise<KeyStats>;
+}
+
+export interface Warehouse extends KeyReads<WarehouseTable> {
   readonly kind: string;
   /** Null when the table does not exist. Name folding follows the warehouse's own rules. */
   describeTable(name: TableName): Promise<WarehouseTable | null>;
@@ -98,18 +118,13 @@ export interface Warehouse {
    * (quiet for longer than stalledHolderMs, lib/time-budget.ts): a skip would then last for good.
    */
   lockWriter(table: WarehouseTable, waitMs: number): Promise<WriterLock | null>;
-  /** Largest key in the table; null when the table is empty. */
-  readWatermark(table: WarehouseTable, key: Column): Promise<bigint | null>;
   /**
-   * Optional: a count of rows with key in (low, high] that is never more than countKeys' and far
+   * Optional: a count of rows with key in the range that is never more than countKeys' and far
    * cheaper on a large table without an index on its key (PostgreSQL: only the table's last blocks,
    * where the rows just below the watermark were appended). Used for the late-window check, which
    * counts exactly only when this falls short.
    */
-  countKeysAtLeast?(table: WarehouseTable, key: Column, low: bigint, high: bigint): Promise<number>;
-  /** Keys present in (low, high], ascending. */
-  listKeys(table: WarehouseTable, key: Column, low: bigint, high: bigint): Promise<bigint[]>;
-  countKeys(table: WarehouseTable, key: Column, low: bigint, high: bigint): Promise<number>;
+  countKeysAtLeast?(table: WarehouseTable, key: Column, range: KeyRange): Promise<number>;
   /**
    * Inserts the rows and commits, in one transaction: all of them or none. A warehouse whose
    * transactions must stay smaller (DB2's log) may commit a larger batch as consecutive slices in
@@ -122,19 +137,6 @@ export interface Warehouse {
    * or its commit arrives; until then nothing is sent.
    */
   openCopyTextBatch?(target: LoadTarget): CopyTextBatch;
-  /**
-   * Verification, computed in SQL: rows with key in (low, high] grouped into buckets of `width`
-   * keys, each with its row count and the sum of its rows' canonical digests (lib/canonical.ts).
-   * Only non-empty buckets are returned.
-   */
-  rangeDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], low: bigint, high: bigint, width: bigint): Promise<RangeDigest[]>;
-  /**
-   * Per-row canonical digest (hex MD5) for keys in (low, high]; used only on small ranges that differ.
-   * A key held by several rows maps to all their digests, sorted and comma-joined (canonical.ts addRowDigest).
-   */
-  rowDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], low: bigint, high: bigint): Promise<Map<bigint, string>>;
-  /** Verify: row count, key range, NULL keys and duplicated keys of the whole table, computed in SQL. */
-  keyStats(table: WarehouseTable, key: Column): Promise<KeyStats>;
   /**
    * Runs one DDL statement (lib/schema/table-ddl.ts: --create-table, --add-columns), committed on
    * its own. Errors are the driver's own, so that the dialect can tell "already exists" apart.

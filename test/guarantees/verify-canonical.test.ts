@@ -4,11 +4,13 @@
  * warehouses) must give exactly MD5 of the text below. Leaving a column (binary, float) out of the
  * text, digesting NULL as an empty string, changing the separator or a field's format fails here.
  */
+import { KeyRange } from '../../lib/key-range';
 import { createHash } from 'crypto';
 import mysql from 'mysql2/promise';
 import { matchColumns, type ColumnPair } from '../../lib/columns';
 import { parseConnectionUrl, type ConnectionTarget } from '../../lib/connection-url';
-import { MySqlSource, type SourceTable } from '../../lib/source/mysql/mysql-source';
+import { MySqlSource } from '../../lib/source/mysql/mysql-source';
+import type { SourceTable } from '../../lib/source/source';
 import { useIbmDbDriver } from '../../lib/dialect/db2/db2-connection';
 import { openWarehouse } from '../../lib/warehouse/open-warehouse';
 import type { Warehouse, WarehouseTable } from '../../lib/warehouse/warehouse';
@@ -70,8 +72,8 @@ async function pairsOf(warehouse: Warehouse): Promise<{ w: WarehouseTable; pairs
 
 test('the MySQL source digests the rows to the expected text', async () => {
   const pairs = matchColumns(s.columns, s.columns, 'id').pairs;
-  expect(await source.rowDigests(s, pairs[0].source, pairs, 0n, 3n)).toEqual(EXPECTED);
-  expect(await source.rangeDigests(s, pairs[0].source, pairs, 0n, 3n, 10n)).toEqual([{ low: 0n, high: 10n, count: 3, checksum: EXPECTED_CHECKSUM }]);
+  expect(await source.rowDigests(s, pairs[0].source, pairs, new KeyRange(0n, 3n))).toEqual(EXPECTED);
+  expect(await source.rangeDigests(s, pairs[0].source, pairs, new KeyRange(0n, 3n), 10n)).toEqual([{ low: 0n, high: 10n, count: 3, checksum: EXPECTED_CHECKSUM }]);
 });
 
 test('the source\'s key statistics count NULL keys and doubled rows too', async () => {
@@ -162,8 +164,8 @@ describe.each([
   test('digests the same rows to the expected text, row by row and per bucket', async () => {
     const { w, pairs } = await pairsOf(warehouse);
     const key = pairs[0].warehouse;
-    expect(await warehouse.rowDigests(w, key, pairs, 0n, 3n)).toEqual(EXPECTED);
-    expect(await warehouse.rangeDigests(w, key, pairs, 0n, 3n, 10n)).toEqual([{ low: 0n, high: 10n, count: 3, checksum: EXPECTED_CHECKSUM }]);
+    expect(await warehouse.rowDigests(w, key, pairs, new KeyRange(0n, 3n))).toEqual(EXPECTED);
+    expect(await warehouse.rangeDigests(w, key, pairs, new KeyRange(0n, 3n), 10n)).toEqual([{ low: 0n, high: 10n, count: 3, checksum: EXPECTED_CHECKSUM }]);
   });
 
   test('key statistics count rows, NULL keys and doubled rows', async () => {
@@ -175,7 +177,7 @@ describe.each([
     try {
       expect(await warehouse.keyStats(w, key)).toEqual({ rows: 7, min: 1n, max: 3n, nullKeys: 1, duplicateKeys: 2, duplicateRows: 3, duplicateSample: [1n, 3n] });
       // A key held by several rows shows all their digests.
-      const digests = await warehouse.rowDigests(w, key, pairs, 0n, 3n);
+      const digests = await warehouse.rowDigests(w, key, pairs, new KeyRange(0n, 3n));
       expect(digests.get(3n)!.split(',')).toHaveLength(3);
       expect(digests.get(3n)!.split(',')).toContain(EXPECTED.get(3n));
     } finally {
@@ -187,7 +189,7 @@ describe.each([
     const { w, pairs } = await pairsOf(warehouse);
     const noFloats = pairs.filter((p) => !['f', 'g', 'lt'].includes(p.source.name));
     const expected = new Map([...EXPECTED_TEXT].map(([k, text]) => [k, md5(text.split(SEP).filter((_, i) => ![3, 4, 8].includes(i)).join(SEP))]));
-    expect(await warehouse.rowDigests(w, noFloats[0].warehouse, noFloats, 0n, 3n)).toEqual(expected);
-    expect(await source.rowDigests(s, noFloats[0].source, noFloats, 0n, 3n)).toEqual(expected);
+    expect(await warehouse.rowDigests(w, noFloats[0].warehouse, noFloats, new KeyRange(0n, 3n))).toEqual(expected);
+    expect(await source.rowDigests(s, noFloats[0].source, noFloats, new KeyRange(0n, 3n))).toEqual(expected);
   });
 });

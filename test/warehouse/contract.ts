@@ -4,6 +4,7 @@
  * What differs between warehouses (DDL, name folding, messages) comes from the target; what is
  * asserted is the same.
  */
+import { KeyRange } from '../../lib/key-range';
 import mysql from 'mysql2/promise';
 import { matchColumns, type Column } from '../../lib/columns';
 import { parseConnectionUrl, type ConnectionTarget } from '../../lib/connection-url';
@@ -251,13 +252,13 @@ export function warehouseContract(target: ContractTarget): void {
         const warehouse = await open();
         const t = await describeOrFail(warehouse, 'contract_keys');
         const key = t.columns[0];
-        expect(await warehouse.readWatermark(t, key)).toBeNull();
+        expect(await warehouse.maxKey(t, key)).toBeNull();
         const row = (id: string): Row => [id, ...LOSSLESS_ROWS[3].slice(1)];
         await warehouse.load({ table: t, columns: t.columns, key }, [row('3'), row('5'), row('9007199254740993')]);
-        expect(await warehouse.readWatermark(t, key)).toBe(9007199254740993n);
-        expect(await warehouse.countKeys(t, key, 3n, 9007199254740993n)).toBe(2);
-        expect(await warehouse.listKeys(t, key, 0n, 10n)).toEqual([3n, 5n]);
-        expect(await warehouse.listKeys(t, key, 5n, 9007199254740992n)).toEqual([]);
+        expect(await warehouse.maxKey(t, key)).toBe(9007199254740993n);
+        expect(await warehouse.countKeys(t, key, new KeyRange(3n, 9007199254740993n))).toBe(2);
+        expect(await warehouse.listKeys(t, key, new KeyRange(0n, 10n))).toEqual([3n, 5n]);
+        expect(await warehouse.listKeys(t, key, new KeyRange(5n, 9007199254740992n))).toEqual([]);
       });
     });
 
@@ -279,8 +280,8 @@ export function warehouseContract(target: ContractTarget): void {
         const key = lockTable.columns[0];
         const rows: Row[] = [[1, 1, 1, null, 1, null], [2, 2, 2, '2.50', 2, '2024-01-01 00:00:00']];
         await first.load({ table: lockTable, columns: lockTable.columns, key }, rows);
-        expect(await within(2_000, 'a reader during the lock', reader.readWatermark(lockTable, key))).toBe(2n);
-        expect(await within(2_000, 'a reader during the lock', reader.countKeys(lockTable, key, 0n, 10n))).toBe(2);
+        expect(await within(2_000, 'a reader during the lock', reader.maxKey(lockTable, key))).toBe(2n);
+        expect(await within(2_000, 'a reader during the lock', reader.countKeys(lockTable, key, new KeyRange(0n, 10n)))).toBe(2);
         await held!.release();
         const taken = await second.lockWriter(lockTable, 0);
         expect(taken).not.toBeNull();
@@ -363,7 +364,7 @@ export function warehouseContract(target: ContractTarget): void {
         const loader = await open();
         const w = await describeOrFail(loader, warehouseName);
         const { s, match } = await pairsFor(sourceName, w);
-        for await (const rows of source.pages(s, match.pairs.map((p) => p.source), match.pairs[0].source, null, 100n, 1000)) {
+        for await (const rows of source.pages(s, match.pairs.map((p) => p.source), match.pairs[0].source, new KeyRange(null, 100n), 1000)) {
           await loader.load({ table: w, columns: match.pairs.map((p) => p.warehouse), key: match.pairs[0].warehouse }, rows);
         }
       };
@@ -390,23 +391,23 @@ export function warehouseContract(target: ContractTarget): void {
         const { s, match } = await pairsFor('types', t);
         const sourceKey = match.pairs[0].source;
         for (const width of [1n, 2n, 100n]) {
-          const expected = await source.rangeDigests(s, sourceKey, match.pairs, 0n, 4n, width);
+          const expected = await source.rangeDigests(s, sourceKey, match.pairs, new KeyRange(0n, 4n), width);
           expect(expected.length).toBeGreaterThan(0);
-          expect(await warehouse.rangeDigests(t, match.pairs[0].warehouse, match.pairs, 0n, 4n, width)).toEqual(expected);
+          expect(await warehouse.rangeDigests(t, match.pairs[0].warehouse, match.pairs, new KeyRange(0n, 4n), width)).toEqual(expected);
         }
-        expect(await warehouse.rowDigests(t, match.pairs[0].warehouse, match.pairs, 0n, 4n)).toEqual(
-          await source.rowDigests(s, sourceKey, match.pairs, 0n, 4n),
+        expect(await warehouse.rowDigests(t, match.pairs[0].warehouse, match.pairs, new KeyRange(0n, 4n))).toEqual(
+          await source.rowDigests(s, sourceKey, match.pairs, new KeyRange(0n, 4n)),
         );
       });
 
       test('binary columns digest the same too', async () => {
         const b = await describeOrFail(warehouse, 'contract_digest_bytes');
         const { s, match } = await pairsFor('bytes', b);
-        expect(await warehouse.rangeDigests(b, match.pairs[0].warehouse, match.pairs, 0n, 4n, 2n)).toEqual(
-          await source.rangeDigests(s, match.pairs[0].source, match.pairs, 0n, 4n, 2n),
+        expect(await warehouse.rangeDigests(b, match.pairs[0].warehouse, match.pairs, new KeyRange(0n, 4n), 2n)).toEqual(
+          await source.rangeDigests(s, match.pairs[0].source, match.pairs, new KeyRange(0n, 4n), 2n),
         );
-        expect(await warehouse.rowDigests(b, match.pairs[0].warehouse, match.pairs, 0n, 4n)).toEqual(
-          await source.rowDigests(s, match.pairs[0].source, match.pairs, 0n, 4n),
+        expect(await warehouse.rowDigests(b, match.pairs[0].warehouse, match.pairs, new KeyRange(0n, 4n))).toEqual(
+          await source.rowDigests(s, match.pairs[0].source, match.pairs, new KeyRange(0n, 4n)),
         );
       });
 
@@ -415,13 +416,13 @@ export function warehouseContract(target: ContractTarget): void {
         await target.exec('UPDATE contract_digest_types SET small = 1.25 WHERE id = 3');
         const key = match.pairs[0].warehouse;
         const [mine, theirs] = [
-          await warehouse.rangeDigests(t, key, match.pairs, 0n, 4n, 2n),
-          await source.rangeDigests(s, match.pairs[0].source, match.pairs, 0n, 4n, 2n),
+          await warehouse.rangeDigests(t, key, match.pairs, new KeyRange(0n, 4n), 2n),
+          await source.rangeDigests(s, match.pairs[0].source, match.pairs, new KeyRange(0n, 4n), 2n),
         ];
         expect(mine.map((d) => d.count)).toEqual(theirs.map((d) => d.count));
         expect(mine.map((d, i) => d.checksum === theirs[i].checksum)).toEqual([true, false]);
-        const rows = await warehouse.rowDigests(t, key, match.pairs, 0n, 4n);
-        const sourceRows = await source.rowDigests(s, match.pairs[0].source, match.pairs, 0n, 4n);
+        const rows = await warehouse.rowDigests(t, key, match.pairs, new KeyRange(0n, 4n));
+        const sourceRows = await source.rowDigests(s, match.pairs[0].source, match.pairs, new KeyRange(0n, 4n));
         expect([...rows.keys()].filter((k) => rows.get(k) !== sourceRows.get(k))).toEqual([3n]);
       });
     });
@@ -442,10 +443,10 @@ export function warehouseContract(target: ContractTarget): void {
         const lock = await warehouse.lockWriter(t, 0);
         expect(lock).not.toBeNull();
         await target.dropConnections!();
-        const error = await rejection(warehouse.readWatermark(t, t.columns[0]));
+        const error = await rejection(warehouse.maxKey(t, t.columns[0]));
         expect(warehouse.isTransient(error)).toBe(true);
         await warehouse.reconnect();
-        expect(await warehouse.readWatermark(t, t.columns[0])).toBeNull();
+        expect(await warehouse.maxKey(t, t.columns[0])).toBeNull();
         const rival = await open();
         expect(await rival.lockWriter(t, 0)).toBeNull();
         await lock!.release();

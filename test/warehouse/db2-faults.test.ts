@@ -150,7 +150,7 @@ describe('the writer lock', () => {
     expect(skipped.code).toBe(0);
     expect(await counts()).toEqual({ N: 0, D: 0 });
     // Readers are not blocked by the lock.
-    expect(await warehouse.readWatermark(table, table.columns[0])).toBeNull();
+    expect(await warehouse.maxKey(table, table.columns[0])).toBeNull();
     await lock!.release();
     await warehouse.close();
     expect((await run()).report).toMatchObject({ inserted: ROWS });

@@ -3,6 +3,7 @@
  * table's last blocks, never more than the exact count when they do not, and the late-row check
  * built on it still finds a missing row either way.
  */
+import { KeyRange } from '../../lib/key-range';
 import { parseConnectionUrl, type ConnectionTarget } from '../../lib/connection-url';
 import { PostgresWarehouse } from '../../lib/warehouse/postgres/postgres-warehouse';
 import type { Column } from '../../lib/columns';
@@ -25,7 +26,8 @@ const KEY: Column = { name: 'k', sqlType: 'integer', type: { kind: 'integer', bi
 
 async function counts(table: string, low: bigint, high: bigint) {
   const described = (await warehouse.describeTable({ schema: null, name: table }))!;
-  return { atLeast: await warehouse.countKeysAtLeast(described, KEY, low, high), exact: await warehouse.countKeys(described, KEY, low, high) };
+  const range = new KeyRange(low, high);
+  return { atLeast: await warehouse.countKeysAtLeast(described, KEY, range), exact: await warehouse.countKeys(described, KEY, range) };
 }
 
 test('rows appended in key order: the tail alone gives the exact count', async () => {

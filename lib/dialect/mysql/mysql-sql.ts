@@ -1,7 +1,8 @@
 /** MySQL quoting, the SQL for the canonical row text of lib/canonical.ts, and verify's other queries. */
 import { addRowDigest, digestedPairs, FIELD_SEPARATOR, isLargeField, NULL_TEXT } from '../../canonical';
 import type { ColumnPair } from '../../columns';
-import { KEY_STATS_SAMPLE, type KeyStats, type RangeDigest } from '../../warehouse/warehouse';
+import { bucketDigest, type KeyRange, type RangeDigest } from '../../key-range';
+import { KEY_STATS_SAMPLE, type KeyStats } from '../../warehouse/warehouse';
 
 export function ident(name: string): string {
   return '`' + name.replace(/`/g, '``') + '`';
@@ -78,33 +79,22 @@ export const rowChecksumSql = (pairs: ColumnPair[], side: 'source' | 'warehouse'
   `CAST(CONV(LEFT(MD5(${canonicalRowSql(pairs, side)}), 15), 16, 10) AS UNSIGNED)`;
 
 /**
- * Keys in (low, high] of `keySql`, or up to high when low is null. Written as `>= low + 1` so that
- * no literal leaves the key's type when the smallest key is BIGINT's minimum.
- */
-export function keyRangeSql(keySql: string, low: bigint | null, high: bigint): string {
-  return low === null ? `${keySql} <= ${high}` : `${keySql} >= ${low + 1n} AND ${keySql} <= ${high}`;
-}
-
-/**
  * verify's buckets over one MySQL table: bucket index, row count, checksum (see Warehouse.rangeDigests).
  * The bucket arithmetic is DECIMAL: key − (low + 1) overflows BIGINT across the whole signed range.
  */
-export function rangeDigestsSql(tableSql: string, keyName: string, pairs: ColumnPair[], side: 'source' | 'warehouse', low: bigint, high: bigint, width: bigint): string {
+export function rangeDigestsSql(tableSql: string, keyName: string, pairs: ColumnPair[], side: 'source' | 'warehouse', range: KeyRange, width: bigint): string {
   const k = ident(keyName);
-  return `SELECT CAST((CAST(${k} AS DECIMAL(65,0)) - ${low + 1n}) DIV ${width} AS CHAR), COUNT(*), CAST(COALESCE(SUM(${rowChecksumSql(pairs, side)}), 0) AS CHAR)
-    FROM ${tableSql} WHERE ${keyRangeSql(k, low, high)} GROUP BY 1 ORDER BY 1`;
+  return `SELECT CAST((CAST(${k} AS DECIMAL(65,0)) - ${range.low! + 1n}) DIV ${width} AS CHAR), COUNT(*), CAST(COALESCE(SUM(${rowChecksumSql(pairs, side)}), 0) AS CHAR)
+    FROM ${tableSql} WHERE ${range.sql(k)} GROUP BY 1 ORDER BY 1`;
 }
 
-export function rowDigestsSql(tableSql: string, keyName: string, pairs: ColumnPair[], side: 'source' | 'warehouse', low: bigint, high: bigint): string {
+export function rowDigestsSql(tableSql: string, keyName: string, pairs: ColumnPair[], side: 'source' | 'warehouse', range: KeyRange): string {
   const k = ident(keyName);
-  return `SELECT CAST(CAST(${k} AS DECIMAL(65,0)) AS CHAR), MD5(${canonicalRowSql(pairs, side)}) FROM ${tableSql} WHERE ${keyRangeSql(k, low, high)}`;
+  return `SELECT CAST(CAST(${k} AS DECIMAL(65,0)) AS CHAR), MD5(${canonicalRowSql(pairs, side)}) FROM ${tableSql} WHERE ${range.sql(k)}`;
 }
 
-export function toRangeDigests(rows: unknown[][], low: bigint, width: bigint): RangeDigest[] {
-  return rows.map(([bucket, count, checksum]) => {
-    const b = BigInt(bucket as string);
-    return { low: low + b * width, high: low + (b + 1n) * width, count: Number(count), checksum: String(checksum) };
-  });
+export function toRangeDigests(rows: unknown[][], range: KeyRange, width: bigint): RangeDigest[] {
+  return rows.map(([bucket, count, checksum]) => bucketDigest(range, width, BigInt(bucket as string), Number(count), String(checksum)));
 }
 
 export function toRowDigests(rows: unknown[][]): Map<bigint, string> {

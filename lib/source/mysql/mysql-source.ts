@@ -9,39 +9,15 @@ import type { Column, ColumnPair } from '../../columns';
 import type { TableName } from '../../config';
 import { ConnectionTarget, scrub } from '../../connection-url';
 import { RunError } from '../../errors';
-import type { ChunkSink, KeyStats, RangeDigest, Row } from '../../warehouse/warehouse';
+import type { KeyRange, RangeDigest } from '../../key-range';
+import type { ChunkSink, KeyStats, Row } from '../../warehouse/warehouse';
+import type { CopyPage, FailingRow, Source, SourceTable } from '../source';
 import { CopyTextEncoder, fieldModes, releaseChunk } from './mysql-copy-text';
-import {
-  ident, keyRangeSql, keyStatsSql, rangeDigestsSql, rowDigestsSql, toKeyStats, toRangeDigests, toRowDigests, unquote,
-} from '../../dialect/mysql/mysql-sql';
+import { ident, keyStatsSql, rangeDigestsSql, rowDigestsSql, toKeyStats, toRangeDigests, toRowDigests, unquote } from '../../dialect/mysql/mysql-sql';
 import { closeMysql, openMysql } from '../../dialect/mysql/mysql-connection';
 import { float32Text, float64Text } from '../../float-text';
 import { failsCheck, type ValueCheck } from '../../value-checks';
 import { COLUMNS_SQL, InformationSchemaColumn, toColumn } from '../../dialect/mysql/mysql-introspector';
-
-export interface SourceTable {
-  sql: string;
-  display: string;
-  columns: Column[];
-  /** Columns that alone make up a PRIMARY KEY or UNIQUE index (as named in the table). */
-  uniqueColumns: string[];
-}
-
-export interface FailingRow {
-  key: string;
-  check: ValueCheck;
-  value: unknown;
-}
-
-/** One keyset page being read as COPY text (see MySqlSource.copyPage). */
-export interface CopyPage {
-  /** Where the page's COPY text goes; until this is called the connection waits. */
-  attach(sink: ChunkSink): void;
-  /** Settles when the last row is written: how many rows and the last key (null when none). */
-  readonly done: Promise<{ rows: number; lastKey: bigint | null }>;
-  /** Reads the rest of the page without keeping it (a run that stops early). */
-  discard(): void;
-}
 
 /** The part of mysql2's connection and query command the COPY text path uses. */
 interface CoreConnection {
@@ -65,7 +41,7 @@ interface QueryFactory {
   createQuery(sql: string, values: unknown[], callback: (error: Error | null) => void, config: unknown): QueryCommand;
 }
 
-export class MySqlSource {
+export class MySqlSource implements Source {
   private constructor(
     private readonly mysql: QueryFactory,
     private readonly connection: Connection,
@@ -96,38 +72,36 @@ export class MySqlSource {
     return toKey(rows[0][0]);
   }
 
-  /** Rows with key in (low, high]; low null = from the start. */
-  async countRange(table: SourceTable, key: Column, low: bigint | null, high: bigint): Promise<number> {
-    const [rows] = await this.query(`SELECT COUNT(*) FROM ${table.sql} WHERE ${range(key, low, high)}`);
+  async countKeys(table: SourceTable, key: Column, range: KeyRange): Promise<number> {
+    const [rows] = await this.query(`SELECT COUNT(*) FROM ${table.sql} WHERE ${range.sql(ident(key.name))}`);
     return Number(rows[0][0]);
   }
 
-  /** Keys in (low, high], ascending; with `limit`, only the first `limit` of them. */
-  async listKeys(table: SourceTable, key: Column, low: bigint, high: bigint, limit?: number): Promise<bigint[]> {
+  async listKeys(table: SourceTable, key: Column, range: KeyRange, limit?: number): Promise<bigint[]> {
     const k = ident(key.name);
-    const [rows] = await this.query(`SELECT ${k} FROM ${table.sql} WHERE ${range(key, low, high)} ORDER BY ${k}${limit ? ` LIMIT ${limit}` : ''}`);
+    const [rows] = await this.query(`SELECT ${k} FROM ${table.sql} WHERE ${range.sql(k)} ORDER BY ${k}${limit ? ` LIMIT ${limit}` : ''}`);
     return rows.map((r) => BigInt(r[0] as string | number));
   }
 
   /**
-   * Waits until every row with key in (low, high] is committed, or `waitSeconds` pass. InnoDB
+   * Waits until every row with key in `range` is committed, or `waitSeconds` pass. InnoDB
    * allocates an AUTO_INCREMENT key before its transaction commits and its insert holds an
    * exclusive lock on the new record until then: a locking read over the range waits for each such
    * record (READ COMMITTED: no gap locks, so writers inserting new keys above `high` are never
    * blocked). The range is locked in chunks of `chunkRows` rows, each released by its own COMMIT at
    * once, so rows just written stay blocked for UPDATE/DELETE only while one chunk is scanned.
-   * Returns the key up to which every row is committed: `high` when all are; else the last key
-   * settled before a record whose transaction stayed open past the wait (`low` if none; null for
-   * nothing, when `low` is null). `locking: false` when the server refuses locking reads (MySQL 8
+   * Returns the key up to which every row is committed: `range.high` when all are; else the last
+   * key settled before a record whose transaction stayed open past the wait (`range.low` if none;
+   * null for nothing, when that is null). `locking: false` when the server refuses locking reads (MySQL 8
    * needs LOCK TABLES, UPDATE or DELETE besides SELECT): only the late window guards then.
    */
   async settleRange(
-    table: SourceTable, key: Column, low: bigint | null, high: bigint, waitSeconds: number, chunkRows = 50_000,
+    table: SourceTable, key: Column, range: KeyRange, waitSeconds: number, chunkRows = 50_000,
   ): Promise<{ settledTo: bigint | null; locking: boolean }> {
     const k = ident(key.name);
     const [[saved]] = await this.query('SELECT @@SESSION.innodb_lock_wait_timeout');
     await this.query(`SET SESSION innodb_lock_wait_timeout = ${Math.max(1, Math.floor(waitSeconds))}`);
-    let from = low;
+    let rest = range;
     try {
       for (;;) {
         await this.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
@@ -137,7 +111,7 @@ export class MySqlSource {
           // The row `chunkRows` on ends the chunk; the rows before it are locked (and so waited
           // for) on the way, as InnoDB locks each row it hands to the server, OFFSET or not.
           [rows] = (await this.connection.query({
-            sql: `SELECT ${k} FROM ${table.sql} WHERE ${range(key, from, high)} ORDER BY ${k} LIMIT 1 OFFSET ${chunkRows - 1} LOCK IN SHARE MODE`,
+            sql: `SELECT ${k} FROM ${table.sql} WHERE ${rest.sql(k)} ORDER BY ${k} LIMIT 1 OFFSET ${chunkRows - 1} LOCK IN SHARE MODE`,
             rowsAsArray: true,
           })) as unknown as [Row[]];
         } catch (error) {
@@ -145,13 +119,13 @@ export class MySqlSource {
           const errno = (error as { errno?: number }).errno;
           // 1205 lock wait timeout, 1213 deadlock (a writer waiting for a row this read locked),
           // 1969/3024 the statement's time limit (a lock wait of 1 s under a 1 s --timeout).
-          if (errno === 1205 || errno === 1213 || errno === 1969 || errno === 3024) return { settledTo: from, locking: true };
-          if (errno === 1142 || errno === 1044 || errno === 1227) return { settledTo: high, locking: false };
+          if (errno === 1205 || errno === 1213 || errno === 1969 || errno === 3024) return { settledTo: rest.low, locking: true };
+          if (errno === 1142 || errno === 1044 || errno === 1227) return { settledTo: range.high, locking: false };
           throw new RunError(`source query failed: ${scrub((error as Error).message, this.secrets)}`);
         }
         await this.query('COMMIT');
-        if (rows.length === 0) return { settledTo: high, locking: true };
-        from = toKey(rows[0][0]);
+        if (rows.length === 0) return { settledTo: range.high, locking: true };
+        rest = rest.above(toKey(rows[0][0]));
       }
     } finally {
       await this.query(`SET SESSION innodb_lock_wait_timeout = ${Number(saved[0])}`);
@@ -159,19 +133,19 @@ export class MySqlSource {
   }
 
   /**
-   * Keyset pages of rows with key in (after, upTo], in key order. The next page is requested as
-   * soon as the current one arrives, so reading overlaps the caller's loading.
+   * Keyset pages of rows with key in `range`, in key order. The next page is requested as soon as
+   * the current one arrives, so reading overlaps the caller's loading.
    */
-  async *pages(table: SourceTable, columns: Column[], key: Column, after: bigint | null, upTo: bigint, pageSize: number): AsyncGenerator<Row[]> {
+  async *pages(table: SourceTable, columns: Column[], key: Column, range: KeyRange, pageSize: number): AsyncGenerator<Row[]> {
     const keyIndex = columns.indexOf(key);
-    const fetch = (low: bigint | null) => this.readRows(pageSql(table, columns, key, low, upTo, pageSize), columns);
-    let next: Promise<Row[]> = fetch(after);
+    const fetch = (rest: KeyRange) => this.readRows(pageSql(table, columns, key, rest, pageSize), columns);
+    let next: Promise<Row[]> = fetch(range);
     try {
       for (;;) {
         const rows = await next;
         if (rows.length === 0) return;
         const last = BigInt(rows[rows.length - 1][keyIndex] as string | number);
-        next = rows.length < pageSize || last >= upTo ? Promise.resolve([]) : fetch(last);
+        next = rows.length < pageSize || last >= range.high ? Promise.resolve([]) : fetch(range.above(last));
         next.catch(() => undefined); // awaited on the next turn; a consumer that stops early must not crash the process
         yield rows;
       }
@@ -181,15 +155,15 @@ export class MySqlSource {
   }
 
   /**
-   * Keyset page of keys in (after, upTo], at most `limit` rows, in key order, read as PostgreSQL
+   * Keyset page of keys in `range`, at most `limit` rows, in key order, read as PostgreSQL
    * COPY text (mysql-copy-text.ts): each row is encoded from the packet bytes as it
    * arrives and written to the attached sink, so a page is never held as rows. Until `attach`, and
    * whenever the sink is full, the connection is paused: the server waits, not memory. Starting
    * the next page before the current batch commits lets the read overlap the commit.
    */
-  copyPage(table: SourceTable, columns: Column[], key: Column, after: bigint | null, upTo: bigint, limit: number): CopyPage {
+  copyPage(table: SourceTable, columns: Column[], key: Column, range: KeyRange, limit: number): CopyPage {
     const core = (this.connection as unknown as { connection: CoreConnection }).connection;
-    const sql = pageSql(table, columns, key, after, upTo, limit);
+    const sql = pageSql(table, columns, key, range, limit);
     let sink: ChunkSink | null = null;
     let waiting: Buffer[] = [];
     let paused = false;
@@ -317,13 +291,13 @@ export class MySqlSource {
   }
 
   /** Same buckets and checksums as Warehouse.rangeDigests, over the source. */
-  async rangeDigests(table: SourceTable, key: Column, pairs: ColumnPair[], low: bigint, high: bigint, width: bigint): Promise<RangeDigest[]> {
-    const [rows] = await this.query(rangeDigestsSql(table.sql, key.name, pairs, 'source', low, high, width));
-    return toRangeDigests(rows, low, width);
+  async rangeDigests(table: SourceTable, key: Column, pairs: ColumnPair[], range: KeyRange, width: bigint): Promise<RangeDigest[]> {
+    const [rows] = await this.query(rangeDigestsSql(table.sql, key.name, pairs, 'source', range, width));
+    return toRangeDigests(rows, range, width);
   }
 
-  async rowDigests(table: SourceTable, key: Column, pairs: ColumnPair[], low: bigint, high: bigint): Promise<Map<bigint, string>> {
-    const [rows] = await this.query(rowDigestsSql(table.sql, key.name, pairs, 'source', low, high));
+  async rowDigests(table: SourceTable, key: Column, pairs: ColumnPair[], range: KeyRange): Promise<Map<bigint, string>> {
+    const [rows] = await this.query(rowDigestsSql(table.sql, key.name, pairs, 'source', range));
     return toRowDigests(rows);
   }
 
@@ -332,6 +306,10 @@ export class MySqlSource {
     const [totals, duplicates] = keyStatsSql(table.sql, key.name);
     const [[totalsRow], [duplicatesRow]] = [(await this.query(totals))[0], (await this.query(duplicates))[0]];
     return toKeyStats(totalsRow, duplicatesRow);
+  }
+
+  async answers(): Promise<boolean> {
+    return this.query('SELECT 1').then(() => true, () => false);
   }
 
   /** Runs SQL with rows as arrays; errors become one clear line without secrets. */
@@ -372,13 +350,9 @@ function floatsAsText(field: { type: string; string(): string | null }, next: ()
   return field.type === 'DOUBLE' || field.type === 'FLOAT' ? field.string() : next();
 }
 
-/** One keyset page: keys in (after, upTo], at most `limit` rows, in key order. */
-function pageSql(table: SourceTable, columns: Column[], key: Column, after: bigint | null, upTo: bigint, limit: number): string {
-  return `SELECT ${selectList(columns)} FROM ${table.sql} WHERE ${range(key, after, upTo)} ORDER BY ${ident(key.name)} LIMIT ${limit}`;
-}
-
-function range(key: Column, low: bigint | null, high: bigint): string {
-  return keyRangeSql(ident(key.name), low, high);
+/** One keyset page: keys in `range`, at most `limit` rows, in key order. */
+function pageSql(table: SourceTable, columns: Column[], key: Column, range: KeyRange, limit: number): string {
+  return `SELECT ${selectList(columns)} FROM ${table.sql} WHERE ${range.sql(ident(key.name))} ORDER BY ${ident(key.name)} LIMIT ${limit}`;
 }
 
 function toKey(value: unknown): bigint | null {

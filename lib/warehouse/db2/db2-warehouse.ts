@@ -8,7 +8,8 @@ import type { TableName } from '../../config';
 import type { ConnectionTarget } from '../../connection-url';
 import { ConnectionError, RunError, SchemaError } from '../../errors';
 import { addRowDigest } from '../../canonical';
-import { KEY_STATS_SAMPLE, type KeyStats, type LoadTarget, type RangeDigest, type Row, type Warehouse, type WarehouseTable, type WriterLock } from '../warehouse';
+import { bucketDigest, KeyRange, type RangeDigest } from '../../key-range';
+import { KEY_STATS_SAMPLE, type KeyStats, type LoadTarget, type Row, type Warehouse, type WarehouseTable, type WriterLock } from '../warehouse';
 import {
   canonicalTextFromFields, canonicalTextSql, checksumSql, clientFieldsSql, digestText, foldIdentifier, ident, md5HexSql, normalizeDecimal,
   sqlDigestible,
@@ -123,21 +124,22 @@ export class Db2Warehouse implements Warehouse {
     await this.run(statement);
   }
 
-  async readWatermark(table: WarehouseTable, key: Column): Promise<bigint | null> {
+  async maxKey(table: WarehouseTable, key: Column): Promise<bigint | null> {
     const rows = await this.run(`SELECT VARCHAR(MAX(${ident(key.name)})) AS M FROM ${table.sql}`);
     const max = rows[0]?.M;
     return max === null || max === undefined ? null : BigInt(String(max));
   }
 
-  async listKeys(table: WarehouseTable, key: Column, low: bigint, high: bigint): Promise<bigint[]> {
+  async listKeys(table: WarehouseTable, key: Column, range: KeyRange, limit?: number): Promise<bigint[]> {
     const k = ident(key.name);
-    const rows = await this.run(`SELECT VARCHAR(${k}) AS K FROM ${table.sql} WHERE ${k} > ${low} AND ${k} <= ${high} ORDER BY ${k}`);
+    const rows = await this.run(
+      `SELECT VARCHAR(${k}) AS K FROM ${table.sql} WHERE ${range.sql(k)} ORDER BY ${k}${limit ? ` FETCH FIRST ${limit} ROWS ONLY` : ''}`,
+    );
     return rows.map((r) => BigInt(String(r.K)));
   }
 
-  async countKeys(table: WarehouseTable, key: Column, low: bigint, high: bigint): Promise<number> {
-    const k = ident(key.name);
-    const rows = await this.run(`SELECT COUNT(*) AS N FROM ${table.sql} WHERE ${k} > ${low} AND ${k} <= ${high}`);
+  async countKeys(table: WarehouseTable, key: Column, range: KeyRange): Promise<number> {
+    const rows = await this.run(`SELECT COUNT(*) AS N FROM ${table.sql} WHERE ${range.sql(ident(key.name))}`);
     return Number(rows[0].N);
   }
 
@@ -165,28 +167,25 @@ export class Db2Warehouse implements Warehouse {
     }
   }
 
-  async rangeDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], low: bigint, high: bigint, width: bigint): Promise<RangeDigest[]> {
+  async rangeDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], range: KeyRange, width: bigint): Promise<RangeDigest[]> {
     const k = ident(key.name);
     if (this.hashInSql && sqlDigestible(pairs) === null) {
       try {
         const rows = await this.run(
           `SELECT VARCHAR(B) AS BUCKET, COUNT(*) AS N, VARCHAR(SUM(CAST(${checksumSql('H')} AS DECIMAL(31,0)))) AS CHECKSUM
-            FROM (SELECT CAST((CAST(${k} AS DECIMAL(31,0)) - ${low + 1n}) / ${width} AS DECIMAL(31,0)) AS B, ${md5HexSql(canonicalTextSql(pairs))} AS H
-              FROM ${table.sql} WHERE ${k} >= ${low + 1n} AND ${k} <= ${high}) AS D
+            FROM (SELECT CAST((CAST(${k} AS DECIMAL(31,0)) - ${range.low! + 1n}) / ${width} AS DECIMAL(31,0)) AS B, ${md5HexSql(canonicalTextSql(pairs))} AS H
+              FROM ${table.sql} WHERE ${range.sql(k)}) AS D
             GROUP BY B ORDER BY B`,
         );
-        return rows.map((r) => {
-          const b = db2Key(r.BUCKET);
-          return { low: low + b * width, high: low + (b + 1n) * width, count: Number(r.N), checksum: String(r.CHECKSUM) };
-        });
+        return rows.map((r) => bucketDigest(range, width, db2Key(r.BUCKET), Number(r.N), String(r.CHECKSUM)));
       } catch (error) {
         if (!this.hashMissing(error)) throw error;
       }
     }
     const buckets = new Map<bigint, RangeDigest>();
-    await this.clientDigests(table, key, pairs, low, high, (rowKey, digest) => {
-      const b = (rowKey - low - 1n) / width;
-      const bucket = buckets.get(b) ?? { low: low + b * width, high: low + (b + 1n) * width, count: 0, checksum: '0' };
+    await this.clientDigests(table, key, pairs, range, (rowKey, digest) => {
+      const b = (rowKey - range.low! - 1n) / width;
+      const bucket = buckets.get(b) ?? bucketDigest(range, width, b, 0, '0');
       bucket.count++;
       bucket.checksum = (BigInt(bucket.checksum) + digest.checksum).toString();
       buckets.set(b, bucket);
@@ -194,12 +193,12 @@ export class Db2Warehouse implements Warehouse {
     return [...buckets.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d);
   }
 
-  async rowDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], low: bigint, high: bigint): Promise<Map<bigint, string>> {
+  async rowDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], range: KeyRange): Promise<Map<bigint, string>> {
     const k = ident(key.name);
     if (this.hashInSql && sqlDigestible(pairs) === null) {
       try {
         const rows = await this.run(
-          `SELECT VARCHAR(${k}) AS K, LOWER(${md5HexSql(canonicalTextSql(pairs))}) AS D FROM ${table.sql} WHERE ${k} >= ${low + 1n} AND ${k} <= ${high}`,
+          `SELECT VARCHAR(${k}) AS K, LOWER(${md5HexSql(canonicalTextSql(pairs))}) AS D FROM ${table.sql} WHERE ${range.sql(k)}`,
         );
         const digests = new Map<bigint, string>();
         for (const r of rows) addRowDigest(digests, db2Key(r.K), String(r.D));
@@ -209,7 +208,7 @@ export class Db2Warehouse implements Warehouse {
       }
     }
     const digests = new Map<bigint, string>();
-    await this.clientDigests(table, key, pairs, low, high, (rowKey, digest) => addRowDigest(digests, rowKey, digest.md5));
+    await this.clientDigests(table, key, pairs, range, (rowKey, digest) => addRowDigest(digests, rowKey, digest.md5));
     return digests;
   }
 
@@ -297,9 +296,8 @@ export class Db2Warehouse implements Warehouse {
     if (rows.length === 0) return rows;
     const keyIndex = target.columns.indexOf(target.key);
     const keys = rows.map((r) => BigInt(r[keyIndex] as string | number));
-    const low = keys.reduce((a, b) => (b < a ? b : a)) - 1n;
-    const high = keys.reduce((a, b) => (b > a ? b : a));
-    const present = new Set((await this.listKeys(target.table, target.key, low, high)).map(String));
+    const range = new KeyRange(keys.reduce((a, b) => (b < a ? b : a)) - 1n, keys.reduce((a, b) => (b > a ? b : a)));
+    const present = new Set((await this.listKeys(target.table, target.key, range)).map(String));
     return rows.filter((_, i) => !present.has(String(keys[i])));
   }
 
@@ -382,7 +380,7 @@ export class Db2Warehouse implements Warehouse {
    * a table without a primary key): it ends before the last key, which the next page starts with.
    */
   private async clientDigests(
-    table: WarehouseTable, key: Column, pairs: ColumnPair[], low: bigint, high: bigint,
+    table: WarehouseTable, key: Column, pairs: ColumnPair[], range: KeyRange,
     onRow: (key: bigint, digest: { md5: string; checksum: bigint }) => void,
   ): Promise<void> {
     const k = ident(key.name);
@@ -392,12 +390,9 @@ export class Db2Warehouse implements Warehouse {
       const values = fields.map((_, i) => row[`F${i}`]);
       onRow(db2Key(row.K), digestText(canonicalTextFromFields(pairs, values)));
     };
-    let from = low;
-    let inclusive = false;
+    let rest = range;
     for (;;) {
-      const rows = await this.run(
-        `${select} WHERE ${k} ${inclusive ? '>=' : '>'} ${from} AND ${k} <= ${high} ORDER BY ${k} FETCH FIRST ${CLIENT_DIGEST_PAGE} ROWS ONLY`,
-      );
+      const rows = await this.run(`${select} WHERE ${rest.sql(k)} ORDER BY ${k} FETCH FIRST ${CLIENT_DIGEST_PAGE} ROWS ONLY`);
       if (rows.length < CLIENT_DIGEST_PAGE) {
         rows.forEach(emit);
         return;
@@ -407,13 +402,12 @@ export class Db2Warehouse implements Warehouse {
       if (firstKey === lastKey) {
         // One key fills the page: take all of its rows at once, then continue after it.
         (await this.run(`${select} WHERE ${k} = ${lastKey}`)).forEach(emit);
-        from = lastKey;
-        inclusive = false;
+        rest = rest.above(lastKey);
         continue;
       }
       rows.filter((r) => db2Key(r.K) !== lastKey).forEach(emit);
-      from = lastKey;
-      inclusive = true;
+      // The next page starts with the last key again, whose rows this page may not hold all of.
+      rest = rest.above(lastKey - 1n);
     }
   }
 }

@@ -11,12 +11,13 @@ import type { TableName } from '../../config';
 import { ConnectionTarget, scrub } from '../../connection-url';
 import { RunError, SchemaError } from '../../errors';
 import {
-  ident, isQuoted, keyRangeSql, keyStatsSql, rangeDigestsSql, rowDigestsSql, toKeyStats, toRangeDigests, toRowDigests, unquote,
+  ident, isQuoted, keyStatsSql, rangeDigestsSql, rowDigestsSql, toKeyStats, toRangeDigests, toRowDigests, unquote,
 } from '../../dialect/mysql/mysql-sql';
 import { closeMysql, openMysql } from '../../dialect/mysql/mysql-connection';
 import { COLUMNS_SQL, InformationSchemaColumn, toColumn } from '../../dialect/mysql/mysql-introspector';
 import { seconds, stalledHolderMs, timeoutOf } from '../../time-budget';
-import type { KeyStats, LoadTarget, RangeDigest, Row, Warehouse, WarehouseTable, WriterLock } from '../warehouse';
+import type { KeyRange, RangeDigest } from '../../key-range';
+import type { KeyStats, LoadTarget, Row, Warehouse, WarehouseTable, WriterLock } from '../warehouse';
 
 /** Bytes of row data per INSERT statement: well inside MariaDB's default 16 MB max_allowed_packet. */
 const STATEMENT_BYTES = 4 * 1024 * 1024;
@@ -119,20 +120,19 @@ export class MySqlWarehouse implements Warehouse {
     await this.connection.query(statement);
   }
 
-  async readWatermark(table: WarehouseTable, key: Column): Promise<bigint | null> {
+  async maxKey(table: WarehouseTable, key: Column): Promise<bigint | null> {
     const [[max]] = await this.rows(`SELECT CAST(MAX(${ident(key.name)}) AS CHAR) FROM ${table.sql}`);
     return max === null ? null : BigInt(max as string);
   }
 
-  async listKeys(table: WarehouseTable, key: Column, low: bigint, high: bigint): Promise<bigint[]> {
+  async listKeys(table: WarehouseTable, key: Column, range: KeyRange, limit?: number): Promise<bigint[]> {
     const k = ident(key.name);
-    const rows = await this.rows(`SELECT CAST(${k} AS CHAR) FROM ${table.sql} WHERE ${keyRangeSql(k, low, high)} ORDER BY ${k}`);
+    const rows = await this.rows(`SELECT CAST(${k} AS CHAR) FROM ${table.sql} WHERE ${range.sql(k)} ORDER BY ${k}${limit ? ` LIMIT ${limit}` : ''}`);
     return rows.map((r) => BigInt(r[0] as string));
   }
 
-  async countKeys(table: WarehouseTable, key: Column, low: bigint, high: bigint): Promise<number> {
-    const k = ident(key.name);
-    const [[count]] = await this.rows(`SELECT COUNT(*) FROM ${table.sql} WHERE ${keyRangeSql(k, low, high)}`);
+  async countKeys(table: WarehouseTable, key: Column, range: KeyRange): Promise<number> {
+    const [[count]] = await this.rows(`SELECT COUNT(*) FROM ${table.sql} WHERE ${range.sql(ident(key.name))}`);
     return Number(count);
   }
 
@@ -148,12 +148,12 @@ export class MySqlWarehouse implements Warehouse {
     }
   }
 
-  async rangeDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], low: bigint, high: bigint, width: bigint): Promise<RangeDigest[]> {
-    return toRangeDigests(await this.rows(rangeDigestsSql(table.sql, key.name, pairs, 'warehouse', low, high, width)), low, width);
+  async rangeDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], range: KeyRange, width: bigint): Promise<RangeDigest[]> {
+    return toRangeDigests(await this.rows(rangeDigestsSql(table.sql, key.name, pairs, 'warehouse', range, width)), range, width);
   }
 
-  async rowDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], low: bigint, high: bigint): Promise<Map<bigint, string>> {
-    return toRowDigests(await this.rows(rowDigestsSql(table.sql, key.name, pairs, 'warehouse', low, high)));
+  async rowDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], range: KeyRange): Promise<Map<bigint, string>> {
+    return toRowDigests(await this.rows(rowDigestsSql(table.sql, key.name, pairs, 'warehouse', range)));
   }
 
   async keyStats(table: WarehouseTable, key: Column): Promise<KeyStats> {

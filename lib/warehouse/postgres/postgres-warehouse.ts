@@ -10,7 +10,8 @@ import type { TableName } from '../../config';
 import { ConnectionTarget, passwordOf, scrub } from '../../connection-url';
 import { ConnectionError, RunError } from '../../errors';
 import { addRowDigest } from '../../canonical';
-import type { CopyTextBatch, KeyStats, LoadTarget, RangeDigest, Row, Warehouse, WarehouseTable, WriterLock } from '../warehouse';
+import { bucketDigest, type KeyRange, type RangeDigest } from '../../key-range';
+import type { CopyTextBatch, KeyStats, LoadTarget, Row, Warehouse, WarehouseTable, WriterLock } from '../warehouse';
 import { CopyIn, writeRows } from './postgres-load';
 import { canonicalRowSql, hasFloatFields, ident, keyStatsSql, keyTextSql } from '../../dialect/postgres/postgres-sql';
 import { TABLE_COLUMNS_SQL, TableColumnRow, toColumn } from '../../dialect/postgres/postgres-introspector';
@@ -101,15 +102,15 @@ export class PostgresWarehouse implements Warehouse {
     await this.client.query(statement);
   }
 
-  async readWatermark(table: WarehouseTable, key: Column): Promise<bigint | null> {
+  async maxKey(table: WarehouseTable, key: Column): Promise<bigint | null> {
     const res = await this.client.query<{ max: string | null }>(`SELECT max(${ident(key.name)})::text AS max FROM ${table.sql}`);
     return res.rows[0].max === null ? null : BigInt(res.rows[0].max);
   }
 
-  async countKeysAtLeast(table: WarehouseTable, key: Column, low: bigint, high: bigint): Promise<number> {
+  async countKeysAtLeast(table: WarehouseTable, key: Column, range: KeyRange): Promise<number> {
     const { oid, indexed } = table as PgTable;
     // With a plain index on the key the exact count is a short index range scan.
-    if (indexed.has(key.name)) return this.countKeys(table, key, low, high);
+    if (indexed.has(key.name)) return this.countKeys(table, key, range);
     // Without one, count only in the last blocks: enough for twice the window's rows at the table's
     // density (50 rows a block when unknown). Rows appended elsewhere (after deletes) are missed,
     // which only makes this a smaller lower bound. A TID range scan (PostgreSQL 14+) reads just
@@ -118,25 +119,24 @@ export class PostgresWarehouse implements Warehouse {
     const res = await this.client.query<{ n: string }>(
       `SELECT count(*) AS n FROM ${table.sql}
         WHERE ctid >= (SELECT format('(%s,0)', greatest(0, pg_relation_size(c.oid) / current_setting('block_size')::int
-            - ceil(2 * ${Number(high - low)} / coalesce(CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages END, 50))::bigint - 8))::tid
+            - ceil(2 * ${Number(range.size)} / coalesce(CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages END, 50))::bigint - 8))::tid
           FROM pg_class c WHERE c.oid = ${Number(oid)})
-          AND ${k} > ${low} AND ${k} <= ${high}`,
+          AND ${range.sql(k)}`,
     );
     return Number(res.rows[0].n);
   }
 
-  async listKeys(table: WarehouseTable, key: Column, low: bigint, high: bigint): Promise<bigint[]> {
+  async listKeys(table: WarehouseTable, key: Column, range: KeyRange, limit?: number): Promise<bigint[]> {
     const k = ident(key.name);
     const res = await this.client.query<[string]>({
-      text: `SELECT ${k}::text FROM ${table.sql} WHERE ${k} > ${low} AND ${k} <= ${high} ORDER BY ${k}`,
+      text: `SELECT ${k}::text FROM ${table.sql} WHERE ${range.sql(k)} ORDER BY ${k}${limit ? ` LIMIT ${limit}` : ''}`,
       rowMode: 'array',
     });
     return res.rows.map((r) => BigInt(r[0]));
   }
 
-  async countKeys(table: WarehouseTable, key: Column, low: bigint, high: bigint): Promise<number> {
-    const k = ident(key.name);
-    const res = await this.client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table.sql} WHERE ${k} > ${low} AND ${k} <= ${high}`);
+  async countKeys(table: WarehouseTable, key: Column, range: KeyRange): Promise<number> {
+    const res = await this.client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table.sql} WHERE ${range.sql(ident(key.name))}`);
     return Number(res.rows[0].n);
   }
 
@@ -189,28 +189,25 @@ export class PostgresWarehouse implements Warehouse {
     };
   }
 
-  async rangeDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], low: bigint, high: bigint, width: bigint): Promise<RangeDigest[]> {
+  async rangeDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], range: KeyRange, width: bigint): Promise<RangeDigest[]> {
     const k = ident(key.name);
     await this.useShortestFloats(pairs);
     // numeric bucket arithmetic: key − (low + 1) overflows bigint across the whole signed range,
     // and a numeric key (NUMERIC(20,0) for BIGINT UNSIGNED) must still give whole bucket numbers.
     const res = await this.client.query<[string, string, string]>({
-      text: `SELECT div(${k}::numeric - ${low + 1n}, ${width})::text AS bucket, count(*)::text,
+      text: `SELECT div(${k}::numeric - ${range.low! + 1n}, ${width})::text AS bucket, count(*)::text,
           coalesce(sum(('x' || left(md5(${canonicalRowSql(pairs)}), 15))::bit(60)::bigint), 0)::text
-        FROM ${table.sql} WHERE ${k} >= ${low + 1n} AND ${k} <= ${high} GROUP BY 1 ORDER BY 1`,
+        FROM ${table.sql} WHERE ${range.sql(k)} GROUP BY 1 ORDER BY 1`,
       rowMode: 'array',
     });
-    return res.rows.map(([bucket, count, checksum]) => {
-      const b = BigInt(bucket);
-      return { low: low + b * width, high: low + (b + 1n) * width, count: Number(count), checksum };
-    });
+    return res.rows.map(([bucket, count, checksum]) => bucketDigest(range, width, BigInt(bucket), Number(count), checksum));
   }
 
-  async rowDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], low: bigint, high: bigint): Promise<Map<bigint, string>> {
+  async rowDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], range: KeyRange): Promise<Map<bigint, string>> {
     const k = ident(key.name);
     await this.useShortestFloats(pairs);
     const res = await this.client.query<[string, string]>({
-      text: `SELECT ${keyTextSql(k)}, md5(${canonicalRowSql(pairs)}) FROM ${table.sql} WHERE ${k} >= ${low + 1n} AND ${k} <= ${high}`,
+      text: `SELECT ${keyTextSql(k)}, md5(${canonicalRowSql(pairs)}) FROM ${table.sql} WHERE ${range.sql(k)}`,
       rowMode: 'array',
     });
     const digests = new Map<bigint, string>();

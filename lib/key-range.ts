@@ -1,0 +1,68 @@
+/**
+ * The keys (low, high] of one table's key column: what the watermark, every page of new rows, the
+ * late window and verify's buckets are. Open below, closed above, so that consecutive ranges
+ * (a, b], (b, c] cover every key once: a page that ends at key b is followed by the range above b.
+ */
+export class KeyRange {
+  /** `low` null: from the first key (an empty warehouse has no watermark). */
+  constructor(
+    readonly low: bigint | null,
+    readonly high: bigint,
+  ) {}
+
+  /**
+   * The SQL condition for keys of `keySql` in the range, the same in every dialect: written as
+   * `>= low + 1` so that no literal leaves the key's type when the smallest key is BIGINT's minimum
+   * (a literal outside it would compare as DECIMAL/numeric, and no index range scan is used then).
+   */
+  sql(keySql: string): string {
+    return this.low === null ? `${keySql} <= ${this.high}` : `${keySql} >= ${this.low + 1n} AND ${keySql} <= ${this.high}`;
+  }
+
+  /** True when no key can be in the range. */
+  get empty(): boolean {
+    return this.low !== null && this.low >= this.high;
+  }
+
+  /** How many keys the range can hold; `low` must be known. */
+  get size(): bigint {
+    if (this.low === null) throw new Error(`the range ${this} has no lower end`);
+    return this.high - this.low;
+  }
+
+  has(key: bigint): boolean {
+    return (this.low === null || key > this.low) && key <= this.high;
+  }
+
+  /** The part of this range above `key` (the rest of a keyset walk after a page ending at `key`). */
+  above(key: bigint | null): KeyRange {
+    return new KeyRange(key, this.high);
+  }
+
+  /** The part of this range up to `key`. */
+  upTo(key: bigint): KeyRange {
+    return new KeyRange(this.low, key);
+  }
+
+  toString(): string {
+    return `(${this.low ?? '-inf'}, ${this.high}]`;
+  }
+}
+
+/** One bucket's row count and checksum over the canonical text of the compared columns. */
+export interface RangeDigest {
+  /** Keys in (low, high]. */
+  low: bigint;
+  high: bigint;
+  count: number;
+  checksum: string;
+}
+
+/**
+ * Bucket `bucket` of `range` cut into buckets of `width` keys from its lower end (bucket 0 starts
+ * above `range.low`), as verify's rangeDigests number them in SQL.
+ */
+export function bucketDigest(range: KeyRange, width: bigint, bucket: bigint, count: number, checksum: string): RangeDigest {
+  const low = range.low! + bucket * width;
+  return { low, high: low + width, count, checksum };
+}
