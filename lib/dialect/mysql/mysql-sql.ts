@@ -8,9 +8,14 @@ export function ident(name: string): string {
   return '`' + name.replace(/`/g, '``') + '`';
 }
 
-/** `"Name"` or `` `Name` `` → Name (exact); anything else is returned as written. */
+/**
+ * `"Name"` or `` `Name` `` → Name (exact), a doubled quote inside standing for one (`"a""b"` → a"b,
+ * as MySQL reads it under ANSI_QUOTES); anything else is returned as written.
+ */
 export function unquote(name: string): string {
-  return /^".*"$/.test(name) || /^`.*`$/.test(name) ? name.slice(1, -1) : name;
+  if (name.length >= 2 && name.startsWith('"') && name.endsWith('"')) return name.slice(1, -1).replace(/""/g, '"');
+  if (name.length >= 2 && name.startsWith('`') && name.endsWith('`')) return name.slice(1, -1).replace(/``/g, '`');
+  return name;
 }
 
 export function isQuoted(name: string): boolean {
