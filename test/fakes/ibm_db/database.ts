@@ -90,6 +90,7 @@ export class FakeDatabase {
     }
     const given = params;
     const work = this.enqueue(async () => {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- as ibm_db's lib/odbc.js: a plain object
       if (!this.connected || !this.conn) throw connectionNotOpen();
       return this.run(this.conn.session, query, given);
     });
@@ -97,6 +98,7 @@ export class FakeDatabase {
   }
 
   querySync(query: string | QueryObject, params?: unknown[]): JsRow[] | unknown {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- as ibm_db's lib/odbc.js: a plain object
     if (!this.connected || !this.conn) throw { message: 'Connection not open.' };
     // As ibm_db: querySync returns the error instead of throwing it.
     try {

@@ -7,7 +7,7 @@ import { createHash } from 'crypto';
 import { sqlError, unknownFunction } from './errors';
 import {
   asExact, asText, compare, convertNumberOrDatetime, digitsOf, incompatible, INT_RANGE, lengthIn, pow10, rescale, SqlType,
-  toDate, toDecfloat, toDecimal, toDouble, toInteger, toTime, toTimestamp, Val,
+  toDate, toDecfloat, toDecimal, toDouble, toInteger, toTimestamp, Val,
 } from './values';
 
 type NonNull = Exclude<Val, null>;

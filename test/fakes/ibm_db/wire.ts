@@ -26,7 +26,6 @@ type Request =
   | { op: 'disconnect' };
 
 const SQL_SUCCESS = 0;
-const SQL_SUCCESS_WITH_INFO = 1;
 const SQL_ERROR = -1;
 // SQL types ibm_db's GetColumnValue switches on (sqlcli1.h values).
 const SQL_INTEGER = 4;
