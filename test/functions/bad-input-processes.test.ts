@@ -111,10 +111,10 @@ describe('dist/openwhisk-main.js behind /init and /run', () => {
   /** Starts an action process and initialises it with the bundle; returns its port. */
   const startAction = async (vars: Record<string, string> = {}): Promise<{ child: ChildProcess; port: number }> => {
     const started = spawn(process.execPath, [HARNESS, 'serve'], { env: { PATH: process.env.PATH, ...vars }, stdio: ['ignore', 'pipe', 'pipe'] });
-    started.stderr!.on('data', (d) => (logs += d));
+    started.stderr!.on('data', (d: Buffer) => (logs += String(d)));
     const listening = await new Promise<number>((resolve) => {
       started.stdout!.on('data', (d: Buffer) => {
-        logs += d;
+        logs += String(d);
         const m = /LISTENING (\d+)/.exec(String(d));
         if (m) resolve(Number(m[1]));
       });

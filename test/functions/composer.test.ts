@@ -53,7 +53,6 @@ beforeAll(async () => {
   compiled = JSON.parse(stdout);
 
   // What `deploy warehouse-sync/sync-with-retry composition.json` would create, captured instead of sent.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const client = require('@ibm-functions/composer/conductor')({ apihost: 'localhost', api_key: 'test:test' }) as {
     compositions: { actions: unknown; deploy(c: Composition & { name: string }, overwrite: boolean): Promise<ActionDefinition[]> };
   };
@@ -74,7 +73,7 @@ test('compiles: a try whose body retries the sync action twice and whose handler
 
 /** Evaluates an action's code as the Node.js runtime does for a single-file action. */
 function load(code: string): Action {
-  // eslint-disable-next-line no-new-func
+  // eslint-disable-next-line no-new-func, @typescript-eslint/no-implied-eval -- the OpenWhisk runtime evaluates a single-file action this way
   return new Function('require', `${code}\nreturn main`)(require) as Action;
 }
 
@@ -104,7 +103,6 @@ describe('with the real sync action (dist/openwhisk-main.js)', () => {
   let failed: Action;
   beforeAll(async () => {
     await resetCourseData();
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     sync = (require(path.join(ROOT, 'dist', 'openwhisk-main.js')) as { main: Action }).main;
     failed = load(compiled.actions[0].action.exec.code);
   });

@@ -45,7 +45,6 @@ interface BuildModule {
 
 /** Rebuilds the named bundles from the current sources (as `npm run build` does). */
 export function buildBundles(only: string[]): Record<string, number> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { build } = require(path.join(ROOT, 'scripts', 'build.js')) as BuildModule;
   return build({ only, quiet: true });
 }

@@ -157,7 +157,7 @@ test('SIGKILL while a batch is in flight leaves whole batches; the next run comp
         kill();
         atKill = r.rows[0];
       } else {
-        setTimeout(poll, 1);
+        setTimeout(() => void poll(), 1);
       }
     };
     void poll();

@@ -98,7 +98,9 @@ describe.each([
       return openWarehouse(target(db.warehouseUrl));
     },
     close: async () => undefined,
-    exec: async (sql: string) => void (await db.pg.query(sql)),
+    exec: async (sql: string) => {
+      await db.pg.query(sql);
+    },
   },
   {
     name: 'MySQL',

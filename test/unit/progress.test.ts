@@ -19,6 +19,6 @@ test('draws a bar with the share of the key range, rows, rate and time left once
   bar.update('sales_data', 50_000, 0.25);
   bar.finish();
   expect(writes).toHaveLength(2);
-  expect(writes[0]).toMatch(/^\rsales_data \[#{8}-{22}\]  25% 50000 rows, \d+ rows\/s, \d+s left $/);
+  expect(writes[0]).toMatch(/^\rsales_data \[#{8}-{22}\] {2}25% 50000 rows, \d+ rows\/s, \d+s left $/);
   expect(writes[1]).toBe('\n');
 });

@@ -32,7 +32,6 @@ export interface Standin {
 export function realIbmDb(): IbmDbModule {
   execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'ibm-db-binding.js')], { stdio: 'ignore' });
   process.dlopen({ exports: {} } as NodeJS.Module, STANDIN_LIBRARY);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('ibm_db') as IbmDbModule;
 }
 
