@@ -73,7 +73,7 @@ function parseOptions(argv: string[]): Options {
       case '--no-write': o.write = false; break;
       case '-h': case '--help':
         process.stdout.write(fs.readFileSync(__filename, 'utf8').split('*/')[0].replace(/^\/\*\*?/, '').replace(/^ \* ?/gm, '') + '\n');
-        process.exit(0);
+        return process.exit(0);
       default: throw new Error(`unknown option ${argv[i]} (see --help)`);
     }
   }

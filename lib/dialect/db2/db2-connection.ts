@@ -69,7 +69,6 @@ export function loadIbmDb(): IbmDbModule {
   try {
     // A plain require keeps ibm_db out of the esbuild bundles (it is `external`) and out of
     // PostgreSQL runs, which never reach this line.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require('ibm_db') as IbmDbModule;
   } catch (error) {
     throw new DriverMissingError(describeMissingDriver(error));
