@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+/**
+ * Fails on any import cycle among the modules of lib/ and functions/: static imports and
+ * re-exports, `import type` included (a type-only cycle still ties two modules' shapes together),
+ * dynamic import() and require(). Imports are read with TypeScript's own pre-processor, so strings
+ * and comments that merely look like imports are not counted.
+ *
+ *   node scripts/check-cycles.js [dir …]    (default: lib functions)
+ */
+const fs = require('fs');
+const path = require('path');
+const ts = require('typescript');
+
+const root = path.resolve(__dirname, '..');
+const dirs = process.argv.slice(2).length ? process.argv.slice(2) : ['lib', 'functions'];
+
+function sourceFiles(dir) {
+  const out = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...sourceFiles(full));
+    else if (/\.ts$/.test(entry.name) && !/\.d\.ts$/.test(entry.name)) out.push(full);
+  }
+  return out;
+}
+
+function resolve(from, specifier) {
+  if (!specifier.startsWith('.')) return null;
+  const base = path.resolve(path.dirname(from), specifier);
+  for (const candidate of [base, `${base}.ts`, path.join(base, 'index.ts')]) {
+    if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate;
+  }
+  return null;
+}
+
+const files = dirs.flatMap((dir) => sourceFiles(path.join(root, dir)));
+const inScope = new Set(files);
+const edges = new Map();
+for (const file of files) {
+  const { importedFiles } = ts.preProcessFile(fs.readFileSync(file, 'utf8'), true, true);
+  const targets = importedFiles.map((i) => resolve(file, i.fileName)).filter((t) => t !== null && inScope.has(t));
+  edges.set(file, [...new Set(targets)].sort());
+}
+
+// Tarjan's strongly connected components: every component of more than one module (or a module
+// importing itself) is a cycle.
+let index = 0;
+const indexOf = new Map();
+const lowOf = new Map();
+const stack = [];
+const onStack = new Set();
+const components = [];
+function visit(v) {
+  indexOf.set(v, index);
+  lowOf.set(v, index);
+  index++;
+  stack.push(v);
+  onStack.add(v);
+  for (const w of edges.get(v)) {
+    if (!indexOf.has(w)) {
+      visit(w);
+      lowOf.set(v, Math.min(lowOf.get(v), lowOf.get(w)));
+    } else if (onStack.has(w)) {
+      lowOf.set(v, Math.min(lowOf.get(v), indexOf.get(w)));
+    }
+  }
+  if (lowOf.get(v) === indexOf.get(v)) {
+    const component = [];
+    let w;
+    do {
+      w = stack.pop();
+      onStack.delete(w);
+      component.push(w);
+    } while (w !== v);
+    if (component.length > 1 || edges.get(v).includes(v)) components.push(component);
+  }
+}
+for (const file of files) if (!indexOf.has(file)) visit(file);
+
+/** One concrete loop through a component, for the message: a → b → … → a. */
+function loopThrough(component) {
+  const members = new Set(component);
+  const start = component.slice().sort()[0];
+  const previous = new Map([[start, null]]);
+  const queue = [start];
+  while (queue.length) {
+    const v = queue.shift();
+    for (const w of edges.get(v)) {
+      if (!members.has(w)) continue;
+      if (w === start) {
+        const loop = [start];
+        for (let u = v; u !== start; u = previous.get(u)) loop.splice(1, 0, u);
+        return [...loop, start];
+      }
+      if (!previous.has(w)) {
+        previous.set(w, v);
+        queue.push(w);
+      }
+    }
+  }
+  return [start, start];
+}
+
+const rel = (f) => path.relative(root, f);
+if (components.length) {
+  for (const component of components) {
+    console.error(`import cycle: ${loopThrough(component).map(rel).join(' → ')}`);
+    if (component.length > 2) console.error(`  (modules in this cycle: ${component.map(rel).sort().join(', ')})`);
+  }
+  process.exit(1);
+}
+console.log(`no import cycles among ${files.length} modules of ${dirs.join(', ')}`);
