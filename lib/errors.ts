@@ -2,8 +2,9 @@ import { redact } from './redact';
 
 /**
  * The product's error vocabulary. Every error a user can meet is one of these, with a message
- * that names what to fix. `exitCode` follows DESIGN.md: 2 = refused before writing anything,
- * 1 = failed during the run.
+ * that names what to fix. `exitCode`: 2 = refused before writing anything, 1 = failed during the
+ * run. A driver's own answer (Db2Error) is not yet one of them: the cycle decides whether it is
+ * transient (retried) or ends the run (RunError); one that escapes unclassified is a failure (1).
  */
 export abstract class SyncError extends Error {
   abstract readonly exitCode: 1 | 2;
@@ -47,6 +48,67 @@ export class RunError extends SyncError {
 /** A value the warehouse cannot hold (e.g. a MySQL zero date); names the row's key. */
 export class ValueError extends RunError {
   override readonly name: string = 'ValueError';
+}
+
+/** A database stopped answering mid-run (lib/stall-watch.ts); whole batches already committed stay. */
+export class StalledError extends RunError {
+  override readonly name: string = 'StalledError';
+}
+
+/**
+ * An error that escaped everything else (lib/last-resort.ts): its own class's exit code when it is
+ * one of ours, else a failed run, since nothing is known about what was written.
+ */
+export class UnexpectedError extends SyncError {
+  readonly exitCode: 1 | 2;
+  override readonly name: string = 'UnexpectedError';
+  constructor(reason: unknown) {
+    const text = reason instanceof Error ? reason.message : String(reason);
+    super(`unexpected error: ${text}`);
+    this.exitCode = reason instanceof SyncError ? reason.exitCode : 1;
+  }
+}
+
+/**
+ * How an invocation that did not succeed is reported to a platform that types its failures (AWS
+ * Lambda's errorType is the thrown error's name): refused before writing anything (exit 2: fix
+ * the input or config and rerun) or failed during the run (exit 1: committed batches stay, a
+ * rerun continues). The message is the report's one line, passwords removed.
+ */
+export class SyncRefused extends SyncError {
+  readonly exitCode = 2 as const;
+  override readonly name: string = 'SyncRefused';
+  constructor(message: string) {
+    super(redact(message));
+  }
+}
+
+export class SyncFailed extends SyncError {
+  readonly exitCode = 1 as const;
+  override readonly name: string = 'SyncFailed';
+  constructor(message: string) {
+    super(redact(message));
+  }
+}
+
+/** The SyncRefused or SyncFailed for a failure's one line and exit code. */
+export function invocationError(message: string, exitCode: 1 | 2): SyncRefused | SyncFailed {
+  return exitCode === 2 ? new SyncRefused(message) : new SyncFailed(message);
+}
+
+/**
+ * What the DB2 driver (ibm_db) answered, as one clean line, with the SQLSTATE and SQLCODE that
+ * callers branch on (toDb2Error in lib/dialect/db2/db2-connection.ts makes them).
+ */
+export class Db2Error extends Error {
+  override readonly name: string = 'Db2Error';
+  constructor(
+    message: string,
+    readonly sqlstate: string,
+    readonly sqlcode: number,
+  ) {
+    super(message);
+  }
 }
 
 export function exitCodeOf(error: unknown): 1 | 2 {

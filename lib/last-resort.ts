@@ -7,21 +7,12 @@
  * No known defect relies on this: each is handled where it happens. This only decides what an
  * unknown one looks like.
  */
-import { SyncError } from './errors';
+import { UnexpectedError } from './errors';
+
+export { UnexpectedError } from './errors';
 
 const EVENTS = ['unhandledRejection', 'uncaughtException'] as const;
 type Listener = (...args: unknown[]) => void;
-
-/** What a stray error becomes: its own class when it is one of ours, else a failed run (nothing known about writes). */
-export class UnexpectedError extends SyncError {
-  readonly exitCode: 1 | 2;
-  override readonly name: string = 'UnexpectedError';
-  constructor(reason: unknown) {
-    const text = reason instanceof Error ? reason.message : String(reason);
-    super(`unexpected error: ${text}`);
-    this.exitCode = reason instanceof SyncError ? reason.exitCode : 1;
-  }
-}
 
 /**
  * Runs `work`; if an error escapes to the process while it runs, the returned promise rejects with

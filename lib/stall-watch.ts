@@ -7,11 +7,8 @@
  * pooler or middlebox keeps acknowledging probes while forwarding nothing.
  */
 import type { Socket } from 'net';
-import { RunError } from './errors';
+import { StalledError } from './errors';
 import { seconds } from './time-budget';
-
-/** A database stopped answering mid-run; whole batches already committed stay. */
-export class StalledError extends RunError {}
 
 export class StallWatch {
   private owedSince: number | null = null;

@@ -5,7 +5,7 @@
  * errors → one clean, password-free line that keeps DB2's SQLSTATE.
  */
 import { ConnectionTarget, isDb2CliString, passwordOf, scrub } from '../../connection-url';
-import { DriverMissingError } from '../../errors';
+import { Db2Error, DriverMissingError } from '../../errors';
 
 /** One bound parameter in ibm_db's object form (APIDocumentation.md, "bindingParameters"). */
 export interface IbmDbParam {
@@ -187,18 +187,6 @@ export async function quietly(action: () => Promise<unknown>): Promise<void> {
     await action();
   } catch {
     // The connection is gone or the transaction already ended: nothing left to undo.
-  }
-}
-
-/** A DB2 error as one clean line, keeping what callers branch on. */
-export class Db2Error extends Error {
-  constructor(
-    message: string,
-    readonly sqlstate: string,
-    readonly sqlcode: number,
-  ) {
-    super(message);
-    this.name = 'Db2Error';
   }
 }
 

@@ -6,7 +6,7 @@
 import type { Column, ColumnPair } from '../../columns';
 import type { TableName } from '../../config';
 import type { ConnectionTarget } from '../../connection-url';
-import { ConnectionError, RunError, SchemaError } from '../../errors';
+import { ConnectionError, Db2Error, RunError, SchemaError } from '../../errors';
 import { addRowDigest } from '../../canonical';
 import { bucketDigest, KeyRange, type RangeDigest } from '../../key-range';
 import { KEY_STATS_SAMPLE, type KeyStats, type LoadTarget, type Row, type Warehouse, type WarehouseTable, type WriterLock } from '../warehouse';
@@ -15,7 +15,7 @@ import {
   sqlDigestible,
 } from '../../dialect/db2/db2-sql';
 import {
-  Db2Endpoint, Db2Error, IbmDbConnection, IbmDbModule, IbmDbRow, loadIbmDb, quietly, toDb2Endpoint, toDb2Error,
+  Db2Endpoint, IbmDbConnection, IbmDbModule, IbmDbRow, loadIbmDb, quietly, toDb2Endpoint, toDb2Error,
 } from '../../dialect/db2/db2-connection';
 import { columnArrays, hasBinaryColumn, insertSql, rowParams, slicesWithin } from './db2-load';
 import { COLUMNS_SQL, SyscatColumnRow, toColumn } from '../../dialect/db2/db2-introspector';

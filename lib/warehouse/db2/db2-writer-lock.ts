@@ -23,7 +23,8 @@
  * Readers of the warehouse table are never involved: the lock lives in another table, and U locks
  * admit share locks, so even readers of the lock table do not wait.
  */
-import { Db2Error, IbmDbConnection, quietly } from '../../dialect/db2/db2-connection';
+import { Db2Error } from '../../errors';
+import { IbmDbConnection, quietly } from '../../dialect/db2/db2-connection';
 import { ident } from '../../dialect/db2/db2-sql';
 
 export const LOCK_TABLE = 'WAREHOUSE_SYNC_LOCKS';
