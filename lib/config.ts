@@ -1,7 +1,8 @@
 /**
  * Configuration, read in one place: command-line flags, environment variables and function input
- * (JSON) all become one validated SyncConfig. Every problem is collected and reported together.
- * Precedence: flags / function input > environment > defaults.
+ * (JSON) all become one validated Config. Every problem is collected and reported together.
+ * Precedence: flags / function input > environment > defaults. Every environment variable the
+ * program reads is read here, the platforms' own (__OW_*, AWS_REGION) included.
  */
 import { ConnectionTarget, parseConnectionUrl } from './connection-url';
 import { ConfigError } from './errors';
@@ -24,6 +25,7 @@ export interface TablePair {
   warehouse: TableName;
 }
 
+/** What a command does: databases, tables, keys, batches, time. Everything under lib/ reads only these. */
 export interface SyncConfig {
   command: Command;
   source: ConnectionTarget;
@@ -34,7 +36,6 @@ export interface SyncConfig {
   /** Time budget for the whole run; null = until the source's high key is reached. */
   maxSeconds: number | null;
   dryRun: boolean;
-  json: boolean;
   repair: boolean;
   /** How many keys below the watermark each run re-checks for rows that committed late. */
   lateWindow: number;
@@ -42,13 +43,24 @@ export interface SyncConfig {
   lockWaitSeconds: number;
   /** The longest any one wait on a database may last (connect, statement, silent connection, lock wait). */
   timeoutSeconds: number;
-  /** Progress bar on stderr: null = only when stderr is a terminal. */
-  progress: boolean | null;
   /** Create a missing warehouse table from the source's columns (lib/schema/type-map.ts). */
   createTable: boolean;
   /** Add columns that appeared in staging to the warehouse table before loading. */
   addColumns: boolean;
 }
+
+/** How the CLI shows a result: nothing a command does depends on these. */
+export interface OutputConfig {
+  /** One JSON report on stdout instead of lines of text. */
+  json: boolean;
+  /** Progress bar on stderr: null = only when stderr is a terminal. */
+  progress: boolean | null;
+  /** SYNC_LOG=json: the structured log lines the functions write, on stderr too. */
+  logJson: boolean;
+}
+
+/** What resolveConfig returns: the command's settings and how its result is shown. */
+export interface Config extends SyncConfig, OutputConfig {}
 
 /** The options as plain values, whichever way they arrived (flags, env, function JSON). */
 export interface SyncOptions {
@@ -107,6 +119,17 @@ export const ENV_VARS: Partial<Record<keyof SyncOptions, string>> = {
   addColumns: 'SYNC_ADD_COLUMNS',
 };
 
+/** Not an option: only the CLI reads it (the functions always log). */
+const LOG_VAR = 'SYNC_LOG';
+
+/**
+ * The process's environment, for the entry points to pass on: the variables in it are read by the
+ * functions of this module, whatever environment (the process's, a test's) they are given.
+ */
+export function processEnv(): NodeJS.ProcessEnv {
+  return process.env;
+}
+
 export function optionsFromEnv(env: NodeJS.ProcessEnv): SyncOptions {
   const options: Record<string, string> = {};
   for (const [option, variable] of Object.entries(ENV_VARS)) {
@@ -133,7 +156,7 @@ export function optionsFromJson(input: Record<string, unknown>, ignoreKeys: Read
   return options as SyncOptions;
 }
 
-export function resolveConfig(given: SyncOptions, env: NodeJS.ProcessEnv = {}): SyncConfig {
+export function resolveConfig(given: SyncOptions, env: NodeJS.ProcessEnv = {}): Config {
   const o: SyncOptions = { ...optionsFromEnv(env), ...stripUndefined(given) };
   const problems: string[] = [];
 
@@ -169,7 +192,62 @@ export function resolveConfig(given: SyncOptions, env: NodeJS.ProcessEnv = {}): 
   return {
     command, source: withTimeout(source!, timeoutSeconds), warehouse: withTimeout(warehouse!, timeoutSeconds), tables, key, batchSize, maxSeconds,
     dryRun, json, repair, lateWindow, lockWaitSeconds, timeoutSeconds, progress, createTable, addColumns,
+    logJson: env[LOG_VAR] === 'json',
   };
+}
+
+/** A connection URL that AWS Secrets Manager may hold instead: the variable naming the secret, and the one it stands for. */
+export interface SecretVariable {
+  idVariable: string;
+  urlVariable: string;
+}
+
+export const SECRET_VARIABLES: readonly SecretVariable[] = [
+  { idVariable: 'SYNC_SOURCE_SECRET_ID', urlVariable: 'SYNC_SOURCE_URL' },
+  { idVariable: 'SYNC_WAREHOUSE_SECRET_ID', urlVariable: 'SYNC_WAREHOUSE_URL' },
+];
+
+/** A secret to read: its id, the variable that named it, and the URL variable its value becomes. */
+export interface SecretRequest extends SecretVariable {
+  secretId: string;
+}
+
+/**
+ * The secrets `env` asks for: each *_SECRET_ID that is set (an empty value counts as unset).
+ * Throws a ConfigError when a database is given both a URL and a secret.
+ */
+export function secretRequests(env: NodeJS.ProcessEnv): SecretRequest[] {
+  const wanted = SECRET_VARIABLES.flatMap((v) => {
+    const secretId = env[v.idVariable];
+    return nonEmpty(secretId) ? [{ ...v, secretId }] : [];
+  });
+  const problems = wanted.filter((v) => nonEmpty(env[v.urlVariable])).map((v) => `both ${v.urlVariable} and ${v.idVariable} are set; keep one`);
+  if (problems.length) throw new ConfigError(problems);
+  return wanted;
+}
+
+/** What a platform tells the process through its environment, beside the options. */
+export interface PlatformEnv {
+  /** OpenWhisk / Code Engine functions: the activation's id (__OW_ACTIVATION_ID), added to each log line. */
+  activationId?: string;
+  /** OpenWhisk: when the platform ends the activation, epoch ms (__OW_DEADLINE). */
+  activationDeadline?: number;
+  /** AWS: the region (AWS_REGION, else AWS_DEFAULT_REGION), named in messages about Secrets Manager. */
+  awsRegion?: string;
+}
+
+export function platformFromEnv(env: NodeJS.ProcessEnv): PlatformEnv {
+  const deadline = env.__OW_DEADLINE;
+  const end = Number(deadline);
+  return {
+    activationId: env.__OW_ACTIVATION_ID || undefined,
+    activationDeadline: deadline && Number.isFinite(end) ? end : undefined,
+    awsRegion: (env.AWS_REGION ?? env.AWS_DEFAULT_REGION) || undefined,
+  };
+}
+
+function nonEmpty(value: string | undefined): value is string {
+  return value !== undefined && value.trim() !== '';
 }
 
 function target(url: string, role: string, envVar: string, problems: string[]): ConnectionTarget | undefined {

@@ -12,19 +12,8 @@
  * The SDK is imported on first use, so a run configured with plain URLs never loads it.
  */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { platformFromEnv, secretRequests } from './config';
 import { ConfigError } from './errors';
-
-interface SecretVariable {
-  /** The env var naming the secret. */
-  idVariable: string;
-  /** The env var the secret's URL stands in for. */
-  urlVariable: string;
-}
-
-export const SECRET_VARIABLES: readonly SecretVariable[] = [
-  { idVariable: 'SYNC_SOURCE_SECRET_ID', urlVariable: 'SYNC_SOURCE_URL' },
-  { idVariable: 'SYNC_WAREHOUSE_SECRET_ID', urlVariable: 'SYNC_WAREHOUSE_URL' },
-];
 
 /** RDS `engine` values → URL scheme and default port. */
 const ENGINES: Record<string, { scheme: string; port: number }> = {
@@ -46,16 +35,12 @@ let client: SecretsManagerClient | undefined;
  * *_SECRET_ID variable is set (an empty value counts as unset). `env` itself is not changed.
  */
 export async function envWithSecrets(env: NodeJS.ProcessEnv): Promise<NodeJS.ProcessEnv> {
-  const wanted = SECRET_VARIABLES.filter((v) => nonEmpty(env[v.idVariable]));
+  const wanted = secretRequests(env);
   if (wanted.length === 0) return env;
 
+  const region = platformFromEnv(env).awsRegion;
+  const results = await Promise.allSettled(wanted.map((v) => secretUrl(v.secretId, v.idVariable, region)));
   const problems: string[] = [];
-  for (const v of wanted) {
-    if (nonEmpty(env[v.urlVariable])) problems.push(`both ${v.urlVariable} and ${v.idVariable} are set; keep one`);
-  }
-  if (problems.length) throw new ConfigError(problems);
-
-  const results = await Promise.allSettled(wanted.map((v) => secretUrl(env[v.idVariable]!, v.idVariable)));
   const resolved: NodeJS.ProcessEnv = { ...env };
   results.forEach((result, i) => {
     if (result.status === 'fulfilled') resolved[wanted[i].urlVariable] = result.value;
@@ -71,17 +56,17 @@ export function forgetCachedSecrets(): void {
   client = undefined;
 }
 
-function secretUrl(secretId: string, idVariable: string): Promise<string> {
+function secretUrl(secretId: string, idVariable: string, region: string | undefined): Promise<string> {
   let pending = cache.get(secretId);
   if (!pending) {
-    pending = readSecret(secretId, idVariable);
+    pending = readSecret(secretId, idVariable, region);
     cache.set(secretId, pending);
     pending.catch(() => cache.delete(secretId));
   }
   return pending;
 }
 
-async function readSecret(secretId: string, idVariable: string): Promise<string> {
+async function readSecret(secretId: string, idVariable: string, region: string | undefined): Promise<string> {
   const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
   // Bounded waits: in a VPC without a route to Secrets Manager the call would otherwise hang
   // until the function's own timeout, with no message at all.
@@ -91,23 +76,23 @@ async function readSecret(secretId: string, idVariable: string): Promise<string>
   try {
     text = (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
   } catch (error) {
-    throw new ConfigError([describeReadError(error, named)]);
+    throw new ConfigError([describeReadError(error, named, region)]);
   }
   if (text === undefined) throw new ConfigError([`${named} has no text value (binary secrets are not supported); store it as JSON text`]);
   return urlFromSecretText(text, named);
 }
 
-function describeReadError(error: unknown, named: string): string {
+function describeReadError(error: unknown, named: string, region: string | undefined): string {
   const name = error instanceof Error ? error.name : '';
   switch (name) {
     case 'ResourceNotFoundException':
-      return `${named} not found in AWS Secrets Manager${regionHint()}; check the name or ARN and the region`;
+      return `${named} not found in AWS Secrets Manager${regionHint(region)}; check the name or ARN and the region`;
     case 'AccessDeniedException':
       return `not allowed to read ${named}: grant secretsmanager:GetSecretValue on it to this role (and kms:Decrypt if it uses a customer-managed key)`;
     case 'DecryptionFailure':
       return `${named} could not be decrypted: allow kms:Decrypt on its KMS key`;
     case 'TimeoutError':
-      return `could not reach AWS Secrets Manager to read ${named}${regionHint()}: timed out; from a VPC it needs an interface endpoint (secretsmanager) or a NAT gateway`;
+      return `could not reach AWS Secrets Manager to read ${named}${regionHint(region)}: timed out; from a VPC it needs an interface endpoint (secretsmanager) or a NAT gateway`;
     default: {
       // SDK messages describe the request, never the secret's value.
       const message = error instanceof Error ? error.message.replace(/\s*\n\s*/g, ' ') : String(error);
@@ -116,8 +101,7 @@ function describeReadError(error: unknown, named: string): string {
   }
 }
 
-function regionHint(): string {
-  const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+function regionHint(region: string | undefined): string {
   return region ? ` (region ${region})` : '';
 }
 
@@ -164,8 +148,4 @@ function urlFromRdsFields(fields: Record<string, unknown>, named: string): strin
 
 function isText(value: unknown): boolean {
   return (typeof value === 'string' && value !== '') || typeof value === 'number';
-}
-
-function nonEmpty(value: string | undefined): value is string {
-  return value !== undefined && value.trim() !== '';
 }

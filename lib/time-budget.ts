@@ -15,6 +15,34 @@ export function safetyMargin(remainingMs: number): number {
   return Math.min(SAFETY_MARGIN_MS, remainingMs / 4);
 }
 
+/** When the platform ends an invocation: at a known time (OpenWhisk), or ask its clock (AWS Lambda). */
+export type PlatformDeadline = { endsAt: number } | { remainingMs: () => number };
+
+/** When a run stops starting batches (see RunOptions in lib/sync-cycle.ts). */
+export interface RunLimits {
+  /** Epoch ms after which no batch starts; null = none. */
+  deadline: number | null;
+  /** Asked before each batch when the platform's own clock decides. */
+  outOfTime?: () => boolean;
+}
+
+/**
+ * A run's limits at `now`: --max-seconds [SYNC_MAX_SECONDS] from now, and the platform's end less
+ * the safety margin, whichever comes first. Lambda's clock is asked once here (which sets the
+ * margin) and then before each batch, since it, not this process's, decides when the invocation ends.
+ */
+export function runLimits(now: number, maxSeconds: number | null, platform?: PlatformDeadline): RunLimits {
+  const limit = maxSeconds === null ? null : now + maxSeconds * 1000;
+  if (platform === undefined) return { deadline: limit };
+  if ('remainingMs' in platform) {
+    const margin = safetyMargin(platform.remainingMs());
+    return { deadline: limit, outOfTime: () => platform.remainingMs() <= margin };
+  }
+  const remaining = Math.max(0, platform.endsAt - now);
+  const end = now + remaining - safetyMargin(remaining);
+  return { deadline: limit === null ? end : Math.min(end, limit) };
+}
+
 /**
  * Bounded waits. One number, --timeout [SYNC_TIMEOUT_SECONDS], bounds every wait on a database:
  * connecting, each statement (the server cancels it: statement_timeout, max_statement_time), a lock
