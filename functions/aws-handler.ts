@@ -16,16 +16,13 @@
  * {ok:false} instead would look like success to Lambda and hide the failure from every alarm.
  * The message is the report's one line, passwords removed.
  */
-import { optionsFromJson, resolveConfig, type SyncConfig, type SyncOptions } from '../lib/config';
-import { ConfigError, exitCodeOf, oneLine } from '../lib/errors';
-import { withLastResort } from '../lib/last-resort';
-import { redact, redactDeep } from '../lib/redact';
+import type { PublicReport } from '../lib/commands';
+import { optionsFromJson, processEnv, type SyncOptions } from '../lib/config';
+import { ConfigError, invocationError } from '../lib/errors';
+import { invoke } from '../lib/invocation';
 import { RunLog } from '../lib/log';
-import { envWithSecrets, forgetCachedSecrets } from '../lib/secrets';
-import { safetyMargin } from '../lib/time-budget';
 
 export { SAFETY_MARGIN_MS, safetyMargin } from '../lib/time-budget';
-import { publicReport, runCommand, type PublicReport } from '../lib/commands';
 
 /** The part of Lambda's context object this handler uses. */
 export interface LambdaContext {
@@ -34,7 +31,6 @@ export interface LambdaContext {
 }
 
 export type FunctionReport = PublicReport;
-
 
 /** Keys of the EventBridge envelope around a scheduled rule's `detail`. */
 const ENVELOPE_KEYS = ['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail'];
@@ -56,53 +52,17 @@ export function optionsFromEvent(event: unknown): SyncOptions {
 }
 
 export const handler = async (event: unknown, context: LambdaContext): Promise<FunctionReport> => {
-  const log = new RunLog({ metrics: true, fields: context.awsRequestId ? { requestId: context.awsRequestId } : {} });
-  try {
-    return await withLastResort(() => invoke(event, context, log));
-  } catch (error) {
-    if (error instanceof InvocationError) throw error;
-    // Anything unexpected: still one redacted line, typed by what it is, never a process exit.
-    log.failure(error);
-    forgetCachedSecrets();
-    throw invocationError(oneLine(error), exitCodeOf(error));
-  }
+  const outcome = await invoke({
+    options: () => optionsFromEvent(event),
+    env: processEnv(),
+    log: new RunLog({ metrics: true, fields: context.awsRequestId ? { requestId: context.awsRequestId } : {} }),
+    // Lambda's own clock decides, asked before each batch; --max-seconds can only shorten the run.
+    platformDeadline: { remainingMs: () => context.getRemainingTimeInMillis() },
+    lastResort: true,
+  });
+  if (outcome.failure) throw invocationError(outcome.failure.message, outcome.failure.exitCode);
+  return outcome.shown;
 };
-
-async function invoke(event: unknown, context: LambdaContext, log: RunLog): Promise<FunctionReport> {
-  let config: SyncConfig;
-  try {
-    config = resolveConfig(optionsFromEvent(event), await envWithSecrets(process.env));
-  } catch (error) {
-    log.failure(error);
-    throw invocationError(oneLine(error), exitCodeOf(error));
-  }
-
-  // Lambda's own clock decides, asked before each batch; --max-seconds can only shorten the run.
-  const margin = safetyMargin(context.getRemainingTimeInMillis());
-  const outOfTime = () => context.getRemainingTimeInMillis() <= margin;
-  const deadline = config.maxSeconds === null ? null : Date.now() + config.maxSeconds * 1000;
-  const report = await runCommand(config, { deadline, outOfTime, hooks: log.hooks });
-  log.end(report, config.command);
-
-  if (report.error !== undefined) {
-    forgetCachedSecrets(); // the next invocation re-reads them, e.g. after a password rotation
-    throw invocationError(report.error, report.exitCode);
-  }
-  return redactDeep(publicReport(report));
-}
-
-/** The errors the handler throws on purpose; `name` is what Lambda reports as errorType. */
-class InvocationError extends Error {}
-class SyncRefused extends InvocationError {
-  override readonly name: string = 'SyncRefused';
-}
-class SyncFailed extends InvocationError {
-  override readonly name: string = 'SyncFailed';
-}
-
-function invocationError(message: string, exitCode: number): Error {
-  return exitCode === 2 ? new SyncRefused(redact(message)) : new SyncFailed(redact(message));
-}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

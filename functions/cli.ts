@@ -1,12 +1,11 @@
-/** Command-line entry point: argv + env → config → run/status/verify → human lines or JSON, exit code. */
-import { HELP, optionsFromArgv, resolveConfig } from '../lib/config';
-import { exitCodeOf, oneLine } from '../lib/errors';
-import { ProgressBar } from '../lib/progress';
-import { formatReport, publicReport, runCommand } from '../lib/commands';
-import { RunLog } from '../lib/log';
-import { redact, redactDeep } from '../lib/redact';
+/** Command-line entry point: argv + env → config → run/status/verify/ddl → human lines or JSON, exit code. */
+import { HELP, optionsFromArgv, processEnv } from '../lib/config';
+import { formatReport } from '../lib/commands';
+import { failureOf, invoke, type Failure } from '../lib/invocation';
 import { installProcessLastResort } from '../lib/last-resort';
-import { envWithSecrets } from '../lib/secrets';
+import { RunLog } from '../lib/log';
+import { ProgressBar } from '../lib/progress';
+import { redact } from '../lib/redact';
 import { version as VERSION } from '../package.json';
 
 export interface CliIo {
@@ -33,54 +32,48 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo =
       io.stdout(`warehouse-sync ${VERSION}\n`);
       return 0;
     }
-    const config = resolveConfig(options, await envWithSecrets(env));
-    json = config.json;
-    const deadline = config.maxSeconds === null ? null : Date.now() + config.maxSeconds * 1000;
-    const showProgress = config.command === 'run' && (config.progress ?? (io.stderrIsTty && !json));
-    const bar = showProgress ? new ProgressBar() : null;
-    // SYNC_LOG=json: one structured line per table on stderr, as the functions log, for schedulers that keep logs.
-    const log = env.SYNC_LOG === 'json' ? new RunLog({ write: (line) => io.stderr(line + '\n') }) : null;
-    const report = await runCommand(config, {
-      deadline,
+    const outcome = await invoke({
+      options: () => options,
+      env,
+      // SYNC_LOG=json: one structured line per table on stderr, as the functions log, for schedulers that keep logs.
+      log: (config) => (config.logJson ? new RunLog({ write: (line) => io.stderr(line + '\n') }) : null),
+      progress: (config) => (config.command === 'run' && (config.progress ?? (io.stderrIsTty && !config.json)) ? new ProgressBar() : null),
       exitsAfter: io === processIo,
-      hooks: { progress: bar ? (t, d, n) => bar.update(t, d, n) : undefined, log: log?.hooks.log },
     });
-    bar?.finish();
-    log?.end(report, config.command);
+    json = outcome.config?.json ?? json;
+    if (!outcome.result) return printFailure(io, json, outcome.failure);
     if (json) {
-      io.stdout(JSON.stringify(redactDeep(publicReport(report))) + '\n');
+      io.stdout(JSON.stringify(outcome.shown) + '\n');
     } else {
-      const text = formatReport(config.command, report);
+      const text = formatReport(outcome.result);
       if (text) io.stdout(redact(text) + '\n');
     }
-    if (report.error) io.stderr(`warehouse-sync: ${redact(report.error)}\n`);
-    return report.exitCode;
+    if (outcome.failure?.message) io.stderr(`warehouse-sync: ${outcome.failure.message}\n`);
+    return outcome.result.report.exitCode;
   } catch (error) {
-    const message = oneLine(error);
-    if (json) io.stdout(JSON.stringify({ ok: false, tables: [], error: message }) + '\n');
-    io.stderr(`warehouse-sync: ${message}\n`);
-    return exitCodeOf(error);
+    return printFailure(io, json, failureOf(error));
   }
 }
 
-/** The one line (and with --json, the JSON report) for an error that escaped everything else. */
-function reportStray(error: unknown, argv: string[]): void {
-  const message = oneLine(error);
-  if (argv.includes('--json')) process.stdout.write(JSON.stringify({ ok: false, tables: [], error: message }) + '\n');
-  process.stderr.write(`warehouse-sync: ${message}\n`);
+/** The one line on stderr (and with --json, the JSON report on stdout) for a run that did not happen; returns the exit code. */
+function printFailure(io: CliIo, json: boolean, failure: Failure): number {
+  if (json) io.stdout(JSON.stringify({ ok: false, tables: [], error: failure.message }) + '\n');
+  io.stderr(`warehouse-sync: ${failure.message}\n`);
+  return failure.exitCode;
 }
 
 /** Process glue: used by bin/warehouse-sync.js and when the bundle is run directly (Code Engine job). */
 export function main(): void {
   const argv = process.argv.slice(2);
-  installProcessLastResort((error) => reportStray(error, argv));
-  runCli(argv, process.env).then(
+  // An error that escaped everything else: the same line and JSON report.
+  const stray = (error: unknown) => printFailure(processIo, argv.includes('--json'), failureOf(error));
+  installProcessLastResort(stray);
+  runCli(argv, processEnv()).then(
     (code) => {
       process.exitCode = code;
     },
     (error) => {
-      reportStray(error, argv);
-      process.exitCode = exitCodeOf(error);
+      process.exitCode = stray(error);
     },
   );
 }

@@ -15,14 +15,11 @@
  * The Node.js runtime loads a zipped action with `require(dir).main` and a single-file action by
  * evaluating it and taking `module.exports.main`: this module's CommonJS bundle exports `main`.
  */
-import { optionsFromJson, resolveConfig, type SyncConfig } from '../lib/config';
-import { ConfigError, exitCodeOf, oneLine } from '../lib/errors';
-import { withLastResort } from '../lib/last-resort';
-import { redactDeep } from '../lib/redact';
+import { optionsFromJson, platformFromEnv, processEnv, type SyncOptions } from '../lib/config';
+import { ConfigError } from '../lib/errors';
+import { invoke, type Failure } from '../lib/invocation';
 import { RunLog } from '../lib/log';
-import { envWithSecrets, forgetCachedSecrets } from '../lib/secrets';
-import { publicReport, runCommand } from '../lib/commands';
-import { safetyMargin } from '../lib/time-budget';
+import { runLimits, type PlatformDeadline } from '../lib/time-budget';
 
 type Params = Record<string, unknown>;
 
@@ -36,62 +33,45 @@ export const ALARM_FEED_KEYS = [
 
 /** Epoch ms after which no batch starts: the activation's deadline (`__OW_DEADLINE`) minus the margin, and --max-seconds if sooner. */
 export function activationDeadline(now: number, owDeadline: string | undefined, maxSeconds: number | null): number | null {
-  const limit = maxSeconds === null ? null : now + maxSeconds * 1000;
-  const end = Number(owDeadline);
-  if (!owDeadline || !Number.isFinite(end)) return limit;
-  const remaining = Math.max(0, end - now);
-  const platform = now + remaining - safetyMargin(remaining);
-  return limit === null ? platform : Math.min(platform, limit);
+  return runLimits(now, maxSeconds, platformDeadline({ __OW_DEADLINE: owDeadline })).deadline;
 }
 
 export async function main(params: Params = {}): Promise<Params> {
   const codeEngine = typeof params.__ce_method === 'string';
-  const activation = process.env.__OW_ACTIVATION_ID;
-  const log = new RunLog({ fields: activation ? { activationId: activation } : {} });
-  try {
-    return redactDeep(await withLastResort(() => activate(params, codeEngine, log)));
-  } catch (error) {
-    // Anything unexpected: a failed activation with one line, never a dead action process (no result at all).
-    log.failure(error);
-    forgetCachedSecrets();
-    return failure(oneLine(error), exitCodeOf(error), codeEngine);
-  }
+  const env = processEnv();
+  const { activationId } = platformFromEnv(env);
+  const outcome = await invoke({
+    options: () => optionsFromParams(params, codeEngine),
+    env,
+    log: new RunLog({ fields: activationId ? { activationId } : {} }),
+    platformDeadline: platformDeadline(env),
+    lastResort: true,
+  });
+  if (outcome.failure) return failure(outcome.failure, codeEngine);
+  return codeEngine ? httpResponse(200, outcome.shown) : outcome.shown;
 }
 
-async function activate(params: Params, codeEngine: boolean, log: RunLog): Promise<Params> {
-  let config: SyncConfig;
-  try {
-    const options = optionsFromJson(Object.fromEntries(Object.entries(params).filter(([k]) => !isPlatformKey(k))));
-    if (codeEngine && (options.source !== undefined || options.warehouse !== undefined)) {
-      // A function's URL can be public: a request must not point it at other hosts.
-      throw new ConfigError(['"source" and "warehouse" cannot be set by a request; give the function SYNC_SOURCE_URL and SYNC_WAREHOUSE_URL (--env-from-secret)']);
-    }
-    config = resolveConfig(options, await envWithSecrets(process.env));
-  } catch (error) {
-    log.failure(error);
-    return failure(oneLine(error), exitCodeOf(error), codeEngine);
-  }
+function platformDeadline(env: NodeJS.ProcessEnv): PlatformDeadline | undefined {
+  const endsAt = platformFromEnv(env).activationDeadline;
+  return endsAt === undefined ? undefined : { endsAt };
+}
 
-  const deadline = activationDeadline(Date.now(), process.env.__OW_DEADLINE, config.maxSeconds);
-  const report = await runCommand(config, { deadline, hooks: log.hooks });
-  log.end(report, config.command);
-
-  if (report.error !== undefined) {
-    forgetCachedSecrets();
-    return failure(report.error, report.exitCode, codeEngine);
+function optionsFromParams(params: Params, codeEngine: boolean): SyncOptions {
+  const options = optionsFromJson(Object.fromEntries(Object.entries(params).filter(([k]) => !isPlatformKey(k))));
+  if (codeEngine && (options.source !== undefined || options.warehouse !== undefined)) {
+    // A function's URL can be public: a request must not point it at other hosts.
+    throw new ConfigError(['"source" and "warehouse" cannot be set by a request; give the function SYNC_SOURCE_URL and SYNC_WAREHOUSE_URL (--env-from-secret)']);
   }
-  const shown = publicReport(report);
-  return codeEngine ? httpResponse(200, shown) : shown;
+  return options;
 }
 
 function isPlatformKey(key: string): boolean {
   return PLATFORM_PREFIX.test(key) || ALARM_FEED_KEYS.includes(key);
 }
 
-function failure(message: string, exitCode: number, codeEngine: boolean): Params {
-  const error = redactDeep(message);
+function failure({ message, exitCode }: Failure, codeEngine: boolean): Params {
   // 400: refused before writing (fix the input or config); 500: failed during the run.
-  return codeEngine ? httpResponse(exitCode === 2 ? 400 : 500, { error }) : { error };
+  return codeEngine ? httpResponse(exitCode === 2 ? 400 : 500, { error: message }) : { error: message };
 }
 
 function httpResponse(statusCode: number, body: object): Params {

@@ -1,26 +1,36 @@
 /** The commands behind every entry point: run, status, verify, ddl — one dispatch, one report shape. */
-import type { SyncConfig } from './config';
+import type { Command, SyncConfig } from './config';
 import { formatRun, formatStatus, formatVerify } from './report-format';
 import { formatDdl, warehouseDdl, type DdlReport } from './schema/ddl-command';
 import { readStatus, type StatusReport } from './status';
 import { runSync, type RunOptions, type SyncReport } from './sync-cycle';
 import { verify, type VerifyReport } from './verify';
 
-export type CommandReport = SyncReport | StatusReport | VerifyReport | DdlReport;
+/** Each command's report, by command. */
+interface Reports {
+  run: SyncReport;
+  status: StatusReport;
+  verify: VerifyReport;
+  ddl: DdlReport;
+}
+
+/** A command's report, tagged with the command: whoever reads it knows its shape without a cast. */
+export type CommandResult = { [C in Command]: { command: C; report: Reports[C] } }[Command];
+export type CommandReport = CommandResult['report'];
 /** What users see (CLI --json, function results): the report without its exit code. */
 export type PublicReport =
   | Omit<SyncReport, 'exitCode'> | Omit<StatusReport, 'exitCode'> | Omit<VerifyReport, 'exitCode'> | Omit<DdlReport, 'exitCode'>;
 
-export async function runCommand(config: SyncConfig, options: RunOptions = {}): Promise<CommandReport> {
+export async function runCommand(config: SyncConfig, options: RunOptions = {}): Promise<CommandResult> {
   switch (config.command) {
     case 'status':
-      return readStatus(config);
+      return { command: 'status', report: await readStatus(config) };
     case 'verify':
-      return verify(config);
+      return { command: 'verify', report: await verify(config) };
     case 'ddl':
-      return warehouseDdl(config);
+      return { command: 'ddl', report: await warehouseDdl(config) };
     case 'run':
-      return runSync(config, options);
+      return { command: 'run', report: await runSync(config, options) };
   }
 }
 
@@ -29,16 +39,16 @@ export function publicReport(report: CommandReport): PublicReport {
   return shown;
 }
 
-/** Human-readable lines for the report of `command`. */
-export function formatReport(command: SyncConfig['command'], report: CommandReport): string {
-  switch (command) {
+/** Human-readable lines for a command's report. */
+export function formatReport(result: CommandResult): string {
+  switch (result.command) {
     case 'status':
-      return formatStatus(report as StatusReport);
+      return formatStatus(result.report);
     case 'verify':
-      return formatVerify(report as VerifyReport);
+      return formatVerify(result.report);
     case 'ddl':
-      return formatDdl(report as DdlReport);
+      return formatDdl(result.report);
     case 'run':
-      return formatRun(report as SyncReport);
+      return formatRun(result.report);
   }
 }

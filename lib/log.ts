@@ -11,9 +11,13 @@
  * Nothing here knows a password: the sync cycle's events carry none, and every line is passed
  * through `redactDeep` anyway, so a URL that slips into an error message is printed without one.
  */
+import type { Command } from './config';
 import { redactDeep } from './redact';
 import { oneLine } from './errors';
-import type { SyncHooks, TableReport } from './sync-cycle';
+import type { DdlReport } from './schema/ddl-command';
+import type { TableStatus } from './status';
+import type { RunEvent, SyncHooks, TableReport } from './sync-cycle';
+import type { TableVerification } from './verify';
 
 export const METRIC_NAMESPACE = 'WarehouseSync';
 
@@ -28,16 +32,28 @@ export interface RunLogOptions {
   now?: () => number;
 }
 
-/** Per-command report shapes `end` accepts: each has tables named by `table`. */
-interface AnyReport {
+type OtherCommand = Exclude<Command, 'run'>;
+/** A table of another command's report: status, verify or ddl. */
+type OtherTable = TableStatus | TableVerification | DdlReport['tables'][number];
+
+/** What `end` reads of a report. */
+interface Ended<T> {
   ok: boolean;
-  tables: ReadonlyArray<{ table: string }>;
+  tables: readonly T[];
   error?: string;
 }
 
+/** The body of a structured line: the cycle's events, and the lines the log adds itself. */
+type LogBody =
+  | Exclude<RunEvent, { event: 'table-synced' | 'table-skipped' }>
+  | ({ event: 'table-synced' | 'table-failed' } & TableReport)
+  | ({ event: `table-${OtherCommand}` } & OtherTable)
+  | { event: 'run-refused'; error: string };
+
 /**
- * One run's log. Pass `hooks` to runSync; call `end(report)` afterwards so a table whose cycle
- * failed (and so never reached its `table-synced` event) still gets its line and metrics.
+ * One run's log. Pass `hooks` to runSync; call `end(report)` afterwards (`end(report, command)`
+ * for status, verify and ddl) so a table whose cycle failed (and so never reached its
+ * `table-synced` event) still gets its line and metrics.
  */
 export class RunLog {
   readonly hooks: SyncHooks;
@@ -56,11 +72,11 @@ export class RunLog {
   }
 
   /** runSync's `hooks.log`. */
-  event(event: Record<string, unknown>): void {
+  event(event: RunEvent): void {
     switch (event.event) {
       case 'table-synced': {
         const { event: _name, ...table } = event;
-        this.table(table as unknown as TableReport);
+        this.table(table);
         break;
       }
       case 'table-skipped':
@@ -75,11 +91,14 @@ export class RunLog {
   }
 
   /** Lines for the tables the hooks did not already cover (a failed table; other commands' tables). */
-  end(report: AnyReport, command = 'run'): void {
+  end(...args: [report: Ended<TableReport>] | [report: Ended<TableReport>, command: 'run'] | [report: Ended<OtherTable>, command: OtherCommand]): void {
+    if (args.length === 1 || args[1] === 'run') {
+      for (const table of args[0].tables) if (!this.logged.has(table.table)) this.table(table);
+      return;
+    }
+    const [report, command] = args;
     for (const table of report.tables) {
-      if (this.logged.has(table.table)) continue;
-      if (command === 'run') this.table(table as TableReport);
-      else this.line(report.ok ? 'info' : 'error', { event: `table-${command}`, ...table });
+      if (!this.logged.has(table.table)) this.line(report.ok ? 'info' : 'error', { event: `table-${command}`, ...table });
     }
   }
 
@@ -94,7 +113,7 @@ export class RunLog {
     if (this.metrics && !table.dryRun && !table.skipped) this.write(emfLine(table, this.now(), this.fields));
   }
 
-  private line(level: 'info' | 'error', body: Record<string, unknown>): void {
+  private line(level: 'info' | 'error', body: LogBody): void {
     const record = { level, time: new Date(this.now()).toISOString(), ...this.fields, ...body };
     // Each string redacted before it is quoted: JSON escapes could hide a password's spelling.
     this.write(JSON.stringify(redactDeep(record)));

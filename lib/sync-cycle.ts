@@ -60,11 +60,24 @@ export interface SyncReport {
   exitCode: 0 | 1 | 2;
 }
 
+/** What a run tells its log (lib/log.ts) as it goes: JSON-serialisable, no secrets. */
+export type RunEvent =
+  /** A table's cycle ended; its report as it stands. */
+  | ({ event: 'table-synced' } & TableReport)
+  /** Another run holds the table's writer lock; nothing written. */
+  | { event: 'table-skipped'; table: string; reason: string }
+  /** The run ended with an error (the report's one line). */
+  | { event: 'run-failed'; error: string }
+  /** The source user may not lock rows for reading: only the late window catches rows that commit late. */
+  | { event: 'late-rows-unguarded'; table: string; reason: string }
+  /** A source transaction kept keys above `settledTo` uncommitted: the run stopped below them. */
+  | { event: 'uncommitted-source-rows'; table: string; settledTo: KeyJson; highKey: KeyJson; reason: string };
+
 export interface SyncHooks {
   /** Called after each committed batch: rows loaded so far, and how far through the key range (0..1). */
   progress?(table: string, rowsLoaded: number, fraction: number): void;
-  /** One structured event per notable step (JSON-serialisable, no secrets). */
-  log?(event: Record<string, unknown>): void;
+  /** One structured event per notable step. */
+  log?(event: RunEvent): void;
 }
 
 export interface RunOptions {
