@@ -24,6 +24,8 @@
 
 typedef struct {
   SQLSMALLINT ctype;
+  SQLSMALLINT sqltype;
+  SQLULEN colsize;
   SQLPOINTER value;
   SQLLEN buflen;
   SQLLEN *ind;
@@ -386,14 +388,36 @@ EXPORT SQLRETURN SQLPrepare(SQLHSTMT s, SQLCHAR *q, SQLINTEGER l) {
   return SQL_SUCCESS;
 }
 
+/* SQL types whose ColumnSize is a length (sqlcli.h values): CHAR, VARCHAR, LONGVARCHAR, BINARY,
+   VARBINARY, LONGVARBINARY, BLOB, CLOB, DBCLOB, GRAPHIC, VARGRAPHIC, LONGVARGRAPHIC, XML. */
+static int sized_type(SQLSMALLINT t) {
+  switch (t) {
+    case 1: case 12: case -1: case -2: case -3: case -4: case -98: case -99: case -350:
+    case -95: case -96: case -97: case -370: return 1;
+    default: return 0;
+  }
+}
+
 EXPORT SQLRETURN SQLBindParameter(SQLHSTMT s, SQLUSMALLINT n, SQLSMALLINT io, SQLSMALLINT ct, SQLSMALLINT st_,
                                   SQLULEN cs, SQLSMALLINT dd, SQLPOINTER v, SQLLEN bl, SQLLEN *ind) {
-  (void)io; (void)st_; (void)cs; (void)dd;
+  (void)io; (void)dd;
   Handle *st = begin(s);
   if (!st) return SQL_INVALID_HANDLE;
   if (n < 1 || n > MAX_PARAMS) { set_diag(st, "07009", -99999, "[IBM][CLI Driver] CLI0125E  Function sequence error. SQLSTATE=07009"); return SQL_ERROR; }
+  /* ColumnSize is the parameter's precision (Db2 CLI reference, "SQLBindParameter function (CLI)",
+     argument ColumnSize, and "Data type precision (CLI) table"): for the character, binary and LOB
+     SQL types it is the defined length of the parameter in bytes, i.e. of a DB2 type whose length
+     starts at 1 (CHAR(1), VARCHAR(1), BLOB(1)); for the fixed-size types (INTEGER, DOUBLE, ...) it
+     is ignored. A length of 0 describes no DB2 type, so the CLI refuses the bind with CLI0143E
+     "Invalid precision value" (SQLSTATE HY104, the message node-ibm_db issue 636 shows from a real
+     CLI). ibm_db binds a column whose array holds only NULLs with ColumnSize 0 (GetArrayParam calls
+     GetNullParam, which never sets a size). */
+  if (cs == 0 && sized_type(st_)) {
+    set_diag(st, "HY104", -99999, "[IBM][CLI Driver] CLI0143E  Invalid precision value. SQLSTATE=HY104");
+    return SQL_ERROR;
+  }
   Param *p = &st->params[n - 1];
-  p->ctype = ct; p->value = v; p->buflen = bl; p->ind = ind; p->bound = 1;
+  p->ctype = ct; p->sqltype = st_; p->colsize = cs; p->value = v; p->buflen = bl; p->ind = ind; p->bound = 1;
   if (n > st->nparams) st->nparams = n;
   return SQL_SUCCESS;
 }

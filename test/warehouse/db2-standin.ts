@@ -12,7 +12,7 @@ import { execFileSync } from 'child_process';
 import * as path from 'path';
 import { useIbmDbDriver, type IbmDbModule } from '../../lib/dialect/db2/db2-connection';
 import { FakeDb2Server } from '../fakes/ibm_db';
-import { serveWire } from '../fakes/ibm_db/wire';
+import { serveWire, type Execution } from '../fakes/ibm_db/wire';
 
 const ROOT = path.resolve(__dirname, '../..');
 export const STANDIN_LIBRARY = path.join(ROOT, 'build', 'db2-standin', 'libdb2.so.1');
@@ -25,6 +25,8 @@ export interface Standin {
   /** The same as a DB2 CLI connection string. */
   connectionString: string;
   driver: IbmDbModule;
+  /** Every SQLExecute / SQLExecDirect the engine received, in order (an array insert is one). */
+  executions: Execution[];
   stop(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export async function startStandin(): Promise<Standin> {
     url: `db2://db2inst1:db2-secret@127.0.0.1:${served.port}/BLUDB`,
     connectionString: `DATABASE=BLUDB;HOSTNAME=127.0.0.1;PORT=${served.port};PROTOCOL=TCPIP;UID=db2inst1;PWD=db2-secret;`,
     driver,
+    executions: served.executions,
     stop: served.stop,
   };
 }

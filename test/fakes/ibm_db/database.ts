@@ -431,8 +431,12 @@ export function parseParam(param: unknown): BoundParam {
     if (Array.isArray(data) && data.length > 0 && Buffer.isBuffer(data[0])) {
       return { kind: 'single', value: { t: 'bin', v: Buffer.concat(data as Buffer[]) } };
     }
-    if (Array.isArray(data)) return { kind: 'array', values: arrayToVals(data) };
-    return { kind: 'single', value: jsToVal(data) };
+    // As ibm_db (lib/odbc.js parseParams, src/odbc.cpp GetStringParam): with the C type BINARY, given
+    // as CType or implied by DataType BINARY/BLOB, a string is bound as its Latin-1 bytes.
+    const binary = param.CType === 'BINARY' || param.CType === -2 || (param.CType === undefined && (param.DataType === 'BINARY' || param.DataType === 'BLOB'));
+    const asBytes = (v: unknown) => (binary && typeof v === 'string' ? Buffer.from(v, 'latin1') : v);
+    if (Array.isArray(data)) return { kind: 'array', values: arrayToVals(data.map(asBytes)) };
+    return { kind: 'single', value: jsToVal(asBytes(data)) };
   }
   if (Array.isArray(param)) {
     // The legacy [paramtype, ctype, sqltype, data(, length)] form.

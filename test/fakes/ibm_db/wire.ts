@@ -99,11 +99,18 @@ function failure(error: unknown): Reply {
   return status(SQL_ERROR, '58004', -901, `[IBM][CLI Driver][DB2/LINUXX8664] SQL0901N  stand-in server error: ${(error as Error).message}`);
 }
 
+/** One SQLExecute / SQLExecDirect that reached the engine: its statement and its parameter sets. */
+export interface Execution {
+  sql: string;
+  /** PARAMSET_SIZE of an array execute, 1 for a single execute (0 without parameters). */
+  sets: number;
+}
+
 /** One client connection = one DB2 connection (the C side opens a socket per SQLHDBC). */
 class WireSession {
   private db: FakeDatabase;
   private session: Session | null = null;
-  constructor(private readonly server: FakeDb2Server) {
+  constructor(private readonly server: FakeDb2Server, private readonly executions: Execution[]) {
     this.db = new FakeDatabase(server, null);
   }
 
@@ -140,6 +147,7 @@ class WireSession {
         }
         case 'exec': {
           const session = this.live();
+          this.executions.push({ sql: req.sql, sets: req.sets.length === 1 && req.sets[0].length === 0 ? 0 : req.sets.length });
           const result = await this.db.executeSql(session, req.sql, req.sets.map((set) => set.map(toVal)));
           const reply = status(SQL_SUCCESS).i32(result.rowCount);
           const rs = result.resultSet;
@@ -186,12 +194,13 @@ class WireSession {
  */
 export async function serveWire(
   make: (port: number) => FakeDb2Server, port = 0,
-): Promise<{ port: number; server: FakeDb2Server; stop: () => Promise<void> }> {
+): Promise<{ port: number; server: FakeDb2Server; executions: Execution[]; stop: () => Promise<void> }> {
   let server: FakeDb2Server | null = null;
+  const executions: Execution[] = [];
   const sockets = new Set<net.Socket>();
   const tcp = net.createServer((socket) => {
     sockets.add(socket);
-    const wire = new WireSession(server as FakeDb2Server);
+    const wire = new WireSession(server as FakeDb2Server, executions);
     let pending = Buffer.alloc(0);
     let queue = Promise.resolve();
     socket.on('data', (chunk) => {
@@ -214,6 +223,7 @@ export async function serveWire(
       resolve({
         port: address.port,
         server,
+        executions,
         stop: () => new Promise<void>((done) => { for (const s of sockets) s.destroy(); tcp.close(() => done()); }),
       });
     });
