@@ -1,9 +1,10 @@
 /** The DB2 module's pure parts: catalog rows → column types, names, decimal text, batch slicing, error lines. */
+import type { Column } from '../../lib/columns';
 import { parseConnectionUrl } from '../../lib/connection-url';
 import { RunError } from '../../lib/errors';
 import { normalizeDecimal } from '../../lib/dialect/db2/db2-sql';
 import { describeMissingDriver, toDb2Error, useIbmDbDriver } from '../../lib/dialect/db2/db2-connection';
-import { columnArrays, slicesWithin } from '../../lib/warehouse/db2/db2-load';
+import { arrayInsert, slicesWithin } from '../../lib/warehouse/db2/db2-load';
 import { toColumn, type SyscatColumnRow } from '../../lib/dialect/db2/db2-introspector';
 import { foldIdentifier } from '../../lib/dialect/db2/db2-sql';
 import { Db2Warehouse } from '../../lib/warehouse/db2/db2-warehouse';
@@ -58,23 +59,67 @@ test.each([
 });
 
 describe('array insert parameters and transaction slices', () => {
+  const table = { sql: '"S"."T"', display: 'S.T', columns: [] };
+  const text = (name: string): Column => ({ name, sqlType: 'VARCHAR(100)', type: { kind: 'text', maxChars: null, maxBytes: 100 }, nullable: true, hasDefault: false });
+  const bytes = (name: string, sqlType = 'VARBINARY(16)'): Column => ({ name, sqlType, type: { kind: 'binary', maxBytes: 16 }, nullable: true, hasDefault: false });
+
   test('every value crosses as text (or NULL), so a column never mixes C types', () => {
-    expect(columnArrays([[1, '12.50', null], [2, null, 'x'], [3.5, '0', '']], 3)).toEqual([
-      { ParamType: 'ARRAY', DataType: 'CHAR', Data: ['1', '2', '3.5'] },
-      { ParamType: 'ARRAY', DataType: 'CHAR', Data: ['12.50', null, '0'] },
-      { ParamType: 'ARRAY', DataType: 'CHAR', Data: [null, 'x', ''] },
-    ]);
+    expect(arrayInsert(table, [text('A'), text('B'), text('C')], [[1, '12.50', null], [2, null, 'x'], [3.5, '0', '']])).toEqual({
+      sql: 'INSERT INTO "S"."T" ("A", "B", "C") VALUES (?, ?, ?)',
+      params: [
+        { ParamType: 'ARRAY', DataType: 'CHAR', Data: ['1', '2', '3.5'] },
+        { ParamType: 'ARRAY', DataType: 'CHAR', Data: ['12.50', null, '0'] },
+        { ParamType: 'ARRAY', DataType: 'CHAR', Data: [null, 'x', ''] },
+      ],
+    });
     // A column of only empty strings and NULLs still gets a non-empty buffer.
-    expect(columnArrays([[''], [null]], 1)).toEqual([{ ParamType: 'ARRAY', DataType: 'CHAR', Data: ['', null], Length: 1 }]);
+    expect(arrayInsert(table, [text('A')], [[''], [null]]).params).toEqual([{ ParamType: 'ARRAY', DataType: 'CHAR', Data: ['', null], Length: 1 }]);
+  });
+
+  test('binary values cross as Latin-1 text of their bytes with the C type BINARY (an array of Buffers would be one LOB to ibm_db)', () => {
+    const rows = [[Buffer.from([0, 255, 65, 0])], [null], [Buffer.alloc(0)]];
+    expect(arrayInsert(table, [bytes('B')], rows).params).toEqual([
+      { ParamType: 'ARRAY', CType: 'BINARY', DataType: 'BINARY', Data: ['\u0000\u00ffA\u0000', null, ''] },
+    ]);
+    expect(arrayInsert(table, [bytes('B', 'BLOB(1M)')], [[Buffer.alloc(0)]]).params).toEqual([
+      { ParamType: 'ARRAY', CType: 'BINARY', DataType: 'BLOB', Data: [''], Length: 1 },
+    ]);
+  });
+
+  test('a column NULL in every row gets the NULL keyword instead of a parameter marker', () => {
+    expect(arrayInsert(table, [text('A'), bytes('B'), text('C')], [[1, null, null], [2, null, null]])).toEqual({
+      sql: 'INSERT INTO "S"."T" ("A", "B", "C") VALUES (?, NULL, NULL)',
+      params: [{ ParamType: 'ARRAY', DataType: 'CHAR', Data: ['1', '2'] }],
+    });
   });
 
   test('slices stay under the row and byte bounds, in order, and a small batch is one slice', () => {
     const rows = Array.from({ length: 25 }, (_, i) => [i, 'x'.repeat(100)]);
-    expect(slicesWithin(rows, 1 << 20, 10).map((s) => s.map((r) => r[0]))).toEqual([
+    const columns = [text('K'), text('V')];
+    const limits = (maxBytes: number, maxRows: number) => ({ maxBytes, maxRows, maxBoundBytes: 1 << 30 });
+    expect(slicesWithin(rows, columns, limits(1 << 20, 10)).map((s) => s.map((r) => r[0]))).toEqual([
       [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [10, 11, 12, 13, 14, 15, 16, 17, 18, 19], [20, 21, 22, 23, 24],
     ]);
-    expect(slicesWithin(rows, 1_000, 100).map((s) => s.length)).toEqual([4, 4, 4, 4, 4, 4, 1]);
-    expect(slicesWithin(rows, 1 << 20, 100)).toEqual([rows]);
+    expect(slicesWithin(rows, columns, limits(1_000, 100)).map((s) => s.length)).toEqual([4, 4, 4, 4, 4, 4, 1]);
+    expect(slicesWithin(rows, columns, limits(1 << 20, 100))).toEqual([rows]);
+  });
+
+  test('a long value cuts the slice so that rows × (longest + 1) stays within the bound-buffer budget', () => {
+    const columns = [text('K'), bytes('B'), text('V')];
+    // 1 + 0 + 2 bytes of values: a width of 3 + 3 = 6 bytes a row.
+    const rows = Array.from({ length: 100 }, (_, i) => [i % 10, null, i === 50 ? 'y'.repeat(1000) : 'xx']);
+    const slices = slicesWithin(rows, columns, { maxBytes: 1 << 30, maxRows: 1000, maxBoundBytes: 5_000 });
+    // The rows before the long value fill one slice; the long value (1003 bytes a row) allows 4 rows.
+    expect(slices.map((s) => [s[0][0], s.length])).toEqual([[0, 50], [0, 4], [4, 46]]);
+    expect(slices.flat()).toEqual(rows);
+    for (const slice of slices) {
+      const width = columns.reduce((sum, _, j) => sum + Math.max(...slice.map((r) => String(r[j] ?? '').length)) + 1, 0);
+      expect(slice.length * width).toBeLessThanOrEqual(5_000);
+    }
+    // Bytes of UTF-8, not characters, and a value longer than the budget alone in its slice.
+    const wide = [[1, null, 'é'.repeat(300)], [2, null, 'a'], [3, null, 'a']];
+    expect(slicesWithin(wide, columns, { maxBytes: 1 << 30, maxRows: 1000, maxBoundBytes: 1_200 }).map((s) => s.length)).toEqual([1, 2]);
+    expect(slicesWithin(wide, columns, { maxBytes: 1 << 30, maxRows: 1000, maxBoundBytes: 500 }).map((s) => s.length)).toEqual([1, 2]);
   });
 });
 

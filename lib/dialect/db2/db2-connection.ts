@@ -10,6 +10,8 @@ import { Db2Error, DriverMissingError } from '../../errors';
 /** One bound parameter in ibm_db's object form (APIDocumentation.md, "bindingParameters"). */
 export interface IbmDbParam {
   ParamType?: 'INPUT' | 'ARRAY';
+  /** The C type of the bound buffer; 'BINARY' binds strings as their Latin-1 bytes. */
+  CType?: string | number;
   DataType?: string | number;
   Data: string | number | Buffer | null | Array<string | Buffer | null>;
   Length?: number;

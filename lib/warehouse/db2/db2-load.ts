@@ -1,99 +1,144 @@
 /**
- * Rows → ibm_db array insert: one `INSERT … VALUES (?, ?, …)` executed once per batch with
+ * Rows → ibm_db array insert: one `INSERT … VALUES (?, ?, …)` executed once per slice with
  * column-wise arrays (`{ParamType: 'ARRAY', Data: […]}` per column, ArraySize = rows).
  *
- * Every non-binary value is bound as text (DB2 converts it on assignment to the column's type), for
- * two reasons found in ibm_db's binder (src/odbc.cpp GetArrayParam): a column's C type is chosen from
- * its first non-null element, so a column mixing JS numbers and strings would be misread; and a
- * DECIMAL/BIGINT bound as a C double would lose digits. Text is exact for every type we load.
- *
- * Binary columns cannot go through the array path: ibm_db 4 treats a Data array whose first element
- * is a Buffer as the chunks of ONE LOB (data-at-exec, lib/odbc.js parseParams), not as one value per
- * row. Batches with a binary column are inserted row by row through one prepared statement, still
- * inside the batch's single transaction.
+ * What ibm_db 4.0.1 does with such an array (src/odbc.cpp GetArrayParam, BindParameters) shapes
+ * everything here:
+ * - A column's C type is chosen from its first non-null element, and a DECIMAL/BIGINT bound as a C
+ *   double would lose digits: every non-binary value is bound as text, which DB2 converts exactly on
+ *   assignment to the column's type.
+ * - A Data array whose first element is a Buffer is taken as the chunks of ONE LOB (data-at-exec,
+ *   lib/odbc.js parseParams), not one value per row: binary values are bound as Latin-1 strings with
+ *   the C type BINARY, which ibm_db copies byte for byte (napi_get_value_string_latin1), so binary
+ *   columns take the array path too, one execute per slice.
+ * - Each element is copied into a buffer of the longest value so far + 1, and the array into one
+ *   zero-filled buffer of rows × longest value: one long value costs its length on every row of the
+ *   slice. A slice is cut so that rows × (longest + 1), summed over the columns, stays within
+ *   MAX_BOUND_BYTES.
+ * - A column NULL in every row of the slice is bound with column size 0, a precision no DB2 type has
+ *   (the CLI refuses it with HY104): such a column gets the NULL keyword in VALUES instead of a marker.
  */
 import type { Column } from '../../columns';
 import type { Row, Value, WarehouseTable } from '../warehouse';
-import type { IbmDbParam, IbmDbValue } from '../../dialect/db2/db2-connection';
+import type { IbmDbParam } from '../../dialect/db2/db2-connection';
 import { ident } from '../../dialect/db2/db2-sql';
 
-export function insertSql(table: WarehouseTable, columns: Column[]): string {
-  return `INSERT INTO ${table.sql} (${columns.map((c) => ident(c.name)).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+/**
+ * Bytes of bound buffers ibm_db may allocate for one array execute. ibm_db holds the per-element
+ * copies and the array at once, so its peak is up to twice this; 16 MiB keeps that far inside the
+ * 200 MB a load may use, while a slice of short values (a few dozen bytes a row) is never cut by it
+ * below the transaction's row bound. A slice holding one 1 MB value keeps about 15 rows; a value
+ * longer than the budget is loaded in a slice of its own.
+ */
+export const MAX_BOUND_BYTES = 16 * 1024 * 1024;
+
+export interface SliceLimits {
+  /** Estimated transaction-log bytes (estimateRowBytes) per slice. */
+  maxBytes: number;
+  maxRows: number;
+  /** rows × (longest bound value + 1), summed over the columns (see MAX_BOUND_BYTES). */
+  maxBoundBytes: number;
 }
 
-export function hasBinaryColumn(columns: Column[]): boolean {
-  return columns.some((c) => c.type.kind === 'binary');
+export interface ArrayInsert {
+  sql: string;
+  params: IbmDbParam[];
 }
 
-function asText(value: Value): string | null {
+function isBinary(column: Column): boolean {
+  return column.type.kind === 'binary';
+}
+
+/** A value as ibm_db gets it: text (UTF-8 bytes), or for a binary column Latin-1 text of its bytes. */
+function bound(value: Value, binary: boolean): string | null {
   if (value === null) return null;
-  if (typeof value === 'string') return value;
   if (typeof value === 'number') return String(value);
+  if (binary) return typeof value === 'string' ? Buffer.from(value, 'latin1').toString('latin1') : value.toString('latin1');
+  if (typeof value === 'string') return value;
   // A Buffer for a character column (e.g. MySQL BINARY into VARCHAR) is refused by the preflight;
   // latin1 keeps its bytes if it ever gets here.
   return value.toString('latin1');
 }
 
-/** One ARRAY parameter per column, for `query({sql, params, ArraySize})`. */
-export function columnArrays(rows: Row[], columnCount: number): IbmDbParam[] {
+/** Bytes ibm_db copies for a value: UTF-8 for text, one byte per character for binary. */
+function boundLength(value: Value, binary: boolean): number {
+  if (value === null) return 0;
+  if (typeof value === 'number') return String(value).length;
+  if (typeof value === 'string') return binary ? value.length : Buffer.byteLength(value);
+  return value.length;
+}
+
+/** The slice's statement and its ARRAY parameters, for `query({sql, params, ArraySize: rows.length})`. */
+export function arrayInsert(table: WarehouseTable, columns: Column[], rows: Row[]): ArrayInsert {
   const params: IbmDbParam[] = [];
-  for (let j = 0; j < columnCount; j++) {
+  const values: string[] = [];
+  columns.forEach((column, j) => {
+    const binary = isBinary(column);
     const data = new Array<string | null>(rows.length);
-    let longest = 0;
+    let longest = -1;
     for (let i = 0; i < rows.length; i++) {
-      const text = asText(rows[i][j]);
-      data[i] = text;
-      if (text !== null && text.length > longest) longest = text.length;
+      const value = bound(rows[i][j], binary);
+      data[i] = value;
+      if (value !== null && value.length > longest) longest = value.length;
     }
-    const param: IbmDbParam = { ParamType: 'ARRAY', DataType: 'CHAR', Data: data };
-    // ibm_db sizes the bound buffer by the longest element; a column of only '' (or NULL) would be
-    // bound with a zero-length buffer, which the CLI may reject as an invalid length.
+    if (longest < 0) {
+      values.push('NULL');
+      return;
+    }
+    values.push('?');
+    const param: IbmDbParam = binary
+      ? { ParamType: 'ARRAY', CType: 'BINARY', DataType: /^BLOB/i.test(column.sqlType) ? 'BLOB' : 'BINARY', Data: data }
+      : { ParamType: 'ARRAY', DataType: 'CHAR', Data: data };
+    // ibm_db sizes the buffer (and the column size) by the longest element: a column of only empty
+    // values would be bound with size 0, which the CLI refuses as an invalid precision.
     if (longest === 0) param.Length = 1;
     params.push(param);
-  }
-  return params;
-}
-
-/** One row's parameters for the prepared, row-by-row path (binary columns as typed Buffers). */
-export function rowParams(row: Row, columns: Column[]): Array<IbmDbParam | IbmDbValue> {
-  return columns.map((column, j) => {
-    const value = row[j];
-    if (column.type.kind !== 'binary') return asText(value);
-    const dataType = /^BLOB/.test(column.sqlType) ? 'BLOB' : 'BINARY';
-    const data = value === null ? null : Buffer.isBuffer(value) ? value : Buffer.from(String(value), 'latin1');
-    return { DataType: dataType, Data: data };
   });
-}
-
-/** Bytes a row adds to the DB2 transaction log, roughly: its values plus a record header. */
-export function estimateRowBytes(row: Row): number {
-  let bytes = 100;
-  for (const value of row) {
-    if (value === null) bytes += 1;
-    else if (typeof value === 'number') bytes += 8;
-    else if (typeof value === 'string') bytes += Buffer.byteLength(value);
-    else bytes += value.length;
-  }
-  return bytes;
+  const sql = `INSERT INTO ${table.sql} (${columns.map((c) => ident(c.name)).join(', ')}) VALUES (${values.join(', ')})`;
+  return { sql, params };
 }
 
 /**
- * Splits a batch into consecutive slices that each stay under `maxBytes` and `maxRows`. Rows arrive in
- * key order, so committing slice after slice always leaves a key prefix committed: the watermark never
- * skips a row.
+ * Splits a batch into consecutive slices that each stay within the limits. Rows arrive in key order,
+ * so committing slice after slice always leaves a key prefix committed: the watermark never skips a
+ * row. A row that alone exceeds a limit is a slice of its own.
  */
-export function slicesWithin(rows: Row[], maxBytes: number, maxRows: number): Row[][] {
+export function slicesWithin(rows: Row[], columns: Column[], limits: SliceLimits): Row[][] {
+  const binary = columns.map(isBinary);
+  const lengths = new Array<number>(columns.length).fill(0);
+  const longest = new Array<number>(columns.length).fill(0);
   const slices: Row[][] = [];
   let start = 0;
-  let bytes = 0;
+  let logBytes = 0;
+  // Σ over the columns of (longest bound value + 1) in the current slice.
+  let width = columns.length;
   for (let i = 0; i < rows.length; i++) {
-    const rowBytes = estimateRowBytes(rows[i]);
-    if (i > start && (bytes + rowBytes > maxBytes || i - start >= maxRows)) {
+    const row = rows[i];
+    // Bytes the row adds to the transaction log, roughly: its values plus a record header.
+    let rowBytes = 100;
+    let widened = width;
+    for (let j = 0; j < columns.length; j++) {
+      const value = row[j];
+      const length = boundLength(value, binary[j]);
+      lengths[j] = length;
+      rowBytes += value === null ? 1 : typeof value === 'number' ? 8 : length;
+      if (length > longest[j]) widened += length - longest[j];
+    }
+    const count = i - start;
+    if (count > 0 && (logBytes + rowBytes > limits.maxBytes || count >= limits.maxRows || (count + 1) * widened > limits.maxBoundBytes)) {
       slices.push(rows.slice(start, i));
       start = i;
-      bytes = 0;
+      logBytes = 0;
+      widened = columns.length;
+      for (let j = 0; j < columns.length; j++) {
+        longest[j] = lengths[j];
+        widened += lengths[j];
+      }
+    } else {
+      for (let j = 0; j < columns.length; j++) if (lengths[j] > longest[j]) longest[j] = lengths[j];
     }
-    bytes += rowBytes;
+    width = widened;
+    logBytes += rowBytes;
   }
   if (start < rows.length) slices.push(start === 0 ? rows : rows.slice(start));
   return slices;

@@ -17,7 +17,7 @@ import {
 import {
   Db2Endpoint, IbmDbConnection, IbmDbModule, IbmDbRow, loadIbmDb, quietly, toDb2Endpoint, toDb2Error,
 } from '../../dialect/db2/db2-connection';
-import { columnArrays, hasBinaryColumn, insertSql, rowParams, slicesWithin } from './db2-load';
+import { arrayInsert, MAX_BOUND_BYTES, slicesWithin } from './db2-load';
 import { COLUMNS_SQL, SyscatColumnRow, toColumn } from '../../dialect/db2/db2-introspector';
 import { acquireLock, createLockTableSql, HeldLock, LockDeps, lockAlive, LOCK_TABLE, releaseLock } from './db2-writer-lock';
 
@@ -162,7 +162,8 @@ export class Db2Warehouse implements Warehouse {
       }
       if (held.checkKeys) pending = await this.withoutPresentKeys(target, pending);
     }
-    for (const slice of slicesWithin(pending, MAX_TRANSACTION_BYTES, MAX_TRANSACTION_ROWS)) {
+    const limits = { maxBytes: MAX_TRANSACTION_BYTES, maxRows: MAX_TRANSACTION_ROWS, maxBoundBytes: MAX_BOUND_BYTES };
+    for (const slice of slicesWithin(pending, target.columns, limits)) {
       await this.loadHalvingOnFullLog(target, slice);
     }
   }
@@ -317,20 +318,11 @@ export class Db2Warehouse implements Warehouse {
 
   private async insertInOneTransaction(target: LoadTarget, rows: Row[]): Promise<void> {
     if (rows.length === 0) return;
-    const sql = insertSql(target.table, target.columns);
+    const { sql, params } = arrayInsert(target.table, target.columns, rows);
     const connection = this.connection;
     try {
       await connection.beginTransaction();
-      if (hasBinaryColumn(target.columns)) {
-        const statement = await connection.prepare(sql);
-        try {
-          for (const row of rows) await statement.executeNonQuery(rowParams(row, target.columns));
-        } finally {
-          await quietly(() => statement.close());
-        }
-      } else {
-        await connection.query({ sql, params: columnArrays(rows, target.columns.length), ArraySize: rows.length });
-      }
+      await connection.query({ sql, params, ArraySize: rows.length });
       await this.commit(connection);
     } catch (error) {
       await quietly(() => connection.rollbackTransaction());
