@@ -1,105 +1,290 @@
 /**
- * The DB2 DDL of lib/schema/type-map.ts against the project's DB2 engine (the fake ibm_db, CLI in
- * process, as the other DB2 tests): `run --create-table` on a MySQL table with every type DB2 can
- * hold creates it, loads every row and `verify` agrees. (The engine has no ALTER TABLE yet: the DB2
- * ADD COLUMN statement is checked as text in table-ddl.test.ts.)
+ * `ddl`, `--create-table` and `--add-columns` on DB2, as a user runs them: the built CLI in its own
+ * process, through the real ibm_db binding and the stand-in libdb2.so.1 (found by LD_LIBRARY_PATH, as
+ * scripts/db2-standin.sh prints) to the project's DB2 engine, which holds DB2's rules for CREATE
+ * TABLE and ALTER TABLE (test/fakes/ibm_db/table-definition.ts). The DDL `ddl` prints is run verbatim;
+ * `run --create-table` into an empty database creates the table from a MySQL table of every type DB2
+ * can hold and `verify` exits 0; a column added in staging arrives with `--add-columns`; two runs
+ * creating the same table at once end with one table and every row once; each refusal exits 2, writes
+ * nothing and says in one line what to do.
  */
 import mysql from 'mysql2/promise';
-import { useIbmDbDriver, type IbmDbConnection } from '../../lib/dialect/db2/db2-connection';
-import { createFakeIbmDb, FakeDb2Server } from '../fakes/ibm_db';
-import { cli, MYSQL_SERVER, freshMySqlDatabase } from '../support/databases';
+import * as path from 'path';
+import type { IbmDbConnection } from '../../lib/dialect/db2/db2-connection';
+import type { Session } from '../fakes/ibm_db/engine';
+import { cliProcess, MYSQL_SERVER, freshMySqlDatabase, type ChildResult } from '../support/databases';
+import { startStandin, STANDIN_LIBRARY, type Standin } from '../warehouse/db2-standin';
 
 const MYSQL_DATABASE = 'test_db2_create_table';
-const WAREHOUSE = 'db2://db2inst1:db2-secret@db2.fake.test:50000/BLUDB';
-const CONNECT = 'DATABASE=BLUDB;HOSTNAME=db2.fake.test;PORT=50000;PROTOCOL=TCPIP;UID=db2inst1;PWD=db2-secret;';
+const SOURCE = `${MYSQL_SERVER}/${MYSQL_DATABASE}`;
+/** What a shell gets from `scripts/db2-standin.sh start`: ibm_db finds the stand-in as libdb2.so.1. */
+const ENV = { LD_LIBRARY_PATH: path.dirname(STANDIN_LIBRARY) };
 
-/** Every MySQL type the type map gives DB2 a column for (TIME(p>0), DECIMAL beyond 34, LONGTEXT, LONGBLOB, JSON are refused). */
+/** Every MySQL type the type map gives DB2 a column for; the ones it refuses are in the refusals below. */
 const EVERY_DB2_TYPE = `CREATE TABLE every (
   id BIGINT UNSIGNED NOT NULL PRIMARY KEY,
   ti TINYINT, tiu TINYINT UNSIGNED, si SMALLINT, siu SMALLINT UNSIGNED, mi MEDIUMINT, miu MEDIUMINT UNSIGNED,
   i INT NOT NULL, iu INT UNSIGNED, bi BIGINT, biu BIGINT UNSIGNED,
   d10 DECIMAL(10,2), d31 DECIMAL(31,5), d34 DECIMAL(34,4),
-  f FLOAT, dbl DOUBLE, y YEAR, dd DATE, dt DATETIME(6), ts TIMESTAMP(3) NULL, t0 TIME,
+  f FLOAT, dbl DOUBLE, y YEAR, dd DATE, dt DATETIME(6), dt0 DATETIME, ts TIMESTAMP(3) NULL, t0 TIME,
   c CHAR(5), vc VARCHAR(50), vbig VARCHAR(10000), tt TINYTEXT, tx TEXT, mt MEDIUMTEXT,
   b BINARY(4), vb VARBINARY(40), tb TINYBLOB, bl BLOB, mb MEDIUMBLOB,
-  e ENUM('small','medium','large'), st SET('a','b','c'), bt12 BIT(12), g INT AS (i * 2) VIRTUAL
+  e ENUM('small','medium','large'), st SET('a','b','c'), bt1 BIT(1), bt12 BIT(12), bt64 BIT(64),
+  g INT AS (i * 2) VIRTUAL, gs VARCHAR(60) AS (CONCAT(vc, '!')) STORED
 ) CHARACTER SET utf8mb4`;
 
-const INSERTED = ['id', 'ti', 'tiu', 'si', 'siu', 'mi', 'miu', 'i', 'iu', 'bi', 'biu', 'd10', 'd31', 'd34', 'f', 'dbl', 'y', 'dd', 'dt', 'ts', 't0',
-  'c', 'vc', 'vbig', 'tt', 'tx', 'mt', 'b', 'vb', 'tb', 'bl', 'mb', 'e', 'st', 'bt12'];
+const INSERTED = ['id', 'ti', 'tiu', 'si', 'siu', 'mi', 'miu', 'i', 'iu', 'bi', 'biu', 'd10', 'd31', 'd34', 'f', 'dbl', 'y', 'dd', 'dt', 'dt0', 'ts', 't0',
+  'c', 'vc', 'vbig', 'tt', 'tx', 'mt', 'b', 'vb', 'tb', 'bl', 'mb', 'e', 'st', 'bt1', 'bt12', 'bt64'];
 const ROWS: unknown[][] = [
-  ['18446744073709551615', -128, 255, -32768, 65535, -8388608, 16777215, -2147483647, 4294967295, '-9223372036854775808', '18446744073709551615',
+  ['18446744073709551615', -128, 255, -32768, 65535, -8388608, 16777215, -2147483648, 4294967295, '-9223372036854775808', '18446744073709551615',
     '-12345678.91', '-12345678901234567890123456.12345', '-123456789012345678901234567890.1234', 1.2345678, -1.7976931348623157e308, 2155,
-    '9999-12-31', '9999-12-31 23:59:59.999999', '2038-01-19 03:14:07.999', '23:59:59', 'ab😀', '😀 emoji é', '😀'.repeat(10000), 'tiny',
-    'text', 'medium', Buffer.from([0, 255, 1, 2]), Buffer.from('deadbeef', 'hex'), Buffer.from([0]), Buffer.from([1, 2]), Buffer.from([3]),
-    'medium', 'a,c', Buffer.from([8, 1])],
+    '9999-12-31', '9999-12-31 23:59:59.999999', '1000-01-01 00:00:00', '2038-01-19 03:14:07.999', '23:59:59', 'ab😀', '😀 emoji é',
+    'ü'.repeat(10000), 'tiny', 'text\ttab', 'medium', Buffer.from([0, 255, 1, 2]), Buffer.from('deadbeef', 'hex'),
+    Buffer.from([0]), Buffer.from([1, 2]), Buffer.from([3]), 'medium', 'a,c', Buffer.from([1]), Buffer.from([8, 1]), Buffer.from('ffffffffffffffff', 'hex')],
   [1, ...INSERTED.slice(1).map((c) => (c === 'i' ? 0 : null))],
+  [2, 0, 0, 0, 0, 0, 0, 5, 0, '0', '0', '0', '0', '0', 0, 0, 1901, '1000-01-01', '1000-01-01 00:00:00', '2000-02-29 12:00:00',
+    '1970-01-01 00:00:01', '00:00:00', '', '', ' ', '', '', '', Buffer.alloc(4), Buffer.alloc(0), Buffer.alloc(0),
+    Buffer.alloc(0), Buffer.alloc(0), 'small', '', Buffer.alloc(1), Buffer.alloc(2), Buffer.alloc(8)],
 ];
 
-const server = new FakeDb2Server();
-const ibmdb = createFakeIbmDb(server);
+/** The statement `ddl` prints for EVERY_DB2_TYPE, line by line. */
+const EVERY_DDL = [
+  'CREATE TABLE "EVERY" (',
+  '  "ID" DECIMAL(20,0) NOT NULL,', '  "TI" SMALLINT,', '  "TIU" SMALLINT,', '  "SI" SMALLINT,', '  "SIU" INTEGER,', '  "MI" INTEGER,',
+  '  "MIU" INTEGER,', '  "I" INTEGER NOT NULL,', '  "IU" BIGINT,', '  "BI" BIGINT,', '  "BIU" DECIMAL(20,0),', '  "D10" DECIMAL(10,2),',
+  '  "D31" DECIMAL(31,5),', '  "D34" DECFLOAT(34),', '  "F" REAL,', '  "DBL" DOUBLE,', '  "Y" SMALLINT,', '  "DD" DATE,', '  "DT" TIMESTAMP(6),',
+  '  "DT0" TIMESTAMP(0),', '  "TS" TIMESTAMP(3),', '  "T0" TIME,', '  "C" VARCHAR(5 CODEUNITS32),', '  "VC" VARCHAR(50 CODEUNITS32),',
+  '  "VBIG" CLOB(10000 CODEUNITS32),', '  "TT" VARCHAR(255 CODEUNITS32),', '  "TX" CLOB(65535 CODEUNITS32),',
+  '  "MT" CLOB(16777215 CODEUNITS32),', '  "B" BINARY(4),', '  "VB" VARBINARY(40),', '  "TB" BLOB(255),', '  "BL" BLOB(65535),', '  "MB" BLOB(16777215),',
+  '  "E" VARCHAR(6 CODEUNITS32),', '  "ST" VARCHAR(5 CODEUNITS32),', '  "BT1" BINARY(1),', '  "BT12" BINARY(2),', '  "BT64" BINARY(8),',
+  '  "G" INTEGER,', '  "GS" VARCHAR(60 CODEUNITS32),', '  PRIMARY KEY ("ID")', ')',
+];
+
+let standin: Standin;
 let db2: IbmDbConnection;
 let staging: mysql.Connection;
-const source = `${MYSQL_SERVER}/${MYSQL_DATABASE}`;
-const sync = (table: string, extra: string[] = []) => cli([...extra, '--source', source, '--warehouse', WAREHOUSE, '--table', table, '--key', 'id']);
+
+const on = (table: string, ...extra: string[]) => ['--source', SOURCE, '--warehouse', standin.url, '--table', table, '--key', 'id', ...extra];
+const cli = (args: string[]) => cliProcess(args, ENV);
+const tableCount = async (name: string) => Number((await db2.query(`SELECT COUNT(*) AS N FROM SYSCAT.TABLES WHERE TABNAME = '${name}'`))[0].N);
+const columnsOf = async (table: string) =>
+  (await db2.query(`SELECT COLNAME, TYPENAME, LENGTH, SCALE, STRINGUNITSLENGTH, NULLS FROM SYSCAT.COLUMNS WHERE TABNAME = '${table}' ORDER BY COLNO`))
+    .map((c) => `${c.COLNAME} ${c.TYPENAME}(${c.STRINGUNITSLENGTH ?? c.LENGTH}${c.SCALE ? `,${c.SCALE}` : ''}) ${c.NULLS === 'Y' ? 'NULL' : 'NOT NULL'}`);
+
+/** A refusal: exit 2, nothing on stdout, exactly one line on stderr, which is returned. */
+function refusedLine(result: ChildResult): string {
+  expect([result.code, result.stdout]).toEqual([2, '']);
+  expect(result.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+  return result.stderr.trim();
+}
 
 beforeAll(async () => {
-  useIbmDbDriver(ibmdb);
-  staging = await freshMySqlDatabase(MYSQL_DATABASE);
+  standin = await startStandin();
+  db2 = await standin.driver.open(standin.connectionString);
+  staging = await freshMySqlDatabase(MYSQL_DATABASE, { multipleStatements: true });
   await staging.query(EVERY_DB2_TYPE);
   for (const row of ROWS) await staging.query(`INSERT INTO every (${INSERTED.join(', ')}) VALUES (?)`, [row]);
-  db2 = await ibmdb.open(CONNECT);
 });
 afterAll(async () => {
-  await db2.close();
-  await staging.query(`DROP DATABASE IF EXISTS ${MYSQL_DATABASE}`);
-  await staging.end();
-  useIbmDbDriver(null);
+  await db2?.close();
+  await staging?.query(`DROP DATABASE IF EXISTS ${MYSQL_DATABASE}`);
+  await staging?.end();
+  await standin?.stop();
 });
 
-test('ddl prints the DB2 statement, which the DB2 engine accepts', async () => {
-  const ddl = await sync('every', ['ddl', '--json']);
-  expect(ddl.code).toBe(0);
-  const [statement] = JSON.parse(ddl.stdout).tables[0].statements as string[];
-  expect(statement.split('\n')).toEqual([
-    'CREATE TABLE "EVERY" (',
-    '  "ID" DECIMAL(20,0) NOT NULL,', '  "TI" SMALLINT,', '  "TIU" SMALLINT,', '  "SI" SMALLINT,', '  "SIU" INTEGER,', '  "MI" INTEGER,',
-    '  "MIU" INTEGER,', '  "I" INTEGER NOT NULL,', '  "IU" BIGINT,', '  "BI" BIGINT,', '  "BIU" DECIMAL(20,0),', '  "D10" DECIMAL(10,2),',
-    '  "D31" DECIMAL(31,5),', '  "D34" DECFLOAT(34),', '  "F" REAL,', '  "DBL" DOUBLE,', '  "Y" SMALLINT,', '  "DD" DATE,', '  "DT" TIMESTAMP(6),',
-    '  "TS" TIMESTAMP(3),', '  "T0" TIME,', '  "C" VARCHAR(5 CODEUNITS32),', '  "VC" VARCHAR(50 CODEUNITS32),', '  "VBIG" CLOB(10000 CODEUNITS32),',
-    '  "TT" VARCHAR(255 CODEUNITS32),', '  "TX" CLOB(65535 CODEUNITS32),', '  "MT" CLOB(16777215 CODEUNITS32),', '  "B" BINARY(4),',
-    '  "VB" VARBINARY(40),', '  "TB" BLOB(255),', '  "BL" BLOB(65535),', '  "MB" BLOB(16777215),', '  "E" VARCHAR(6 CODEUNITS32),',
-    '  "ST" VARCHAR(5 CODEUNITS32),', '  "BT12" BINARY(2),', '  "G" INTEGER,', '  PRIMARY KEY ("ID")', ')',
-  ]);
-  await db2.query(statement.replace('"EVERY"', '"EVERY_BY_HAND"'));
-  // The key is the primary key: NOT NULL and unique (the engine has no SYSCAT.INDEXES to read).
-  await db2.query(`INSERT INTO "EVERY_BY_HAND" ("ID", "I") VALUES (7, 1)`);
-  await expect(db2.query(`INSERT INTO "EVERY_BY_HAND" ("ID", "I") VALUES (7, 2)`)).rejects.toMatchObject({ sqlstate: '23505' });
-  await expect(db2.query(`INSERT INTO "EVERY_BY_HAND" ("ID", "I") VALUES (NULL, 2)`)).rejects.toMatchObject({ sqlstate: '23502' });
+test('ddl prints the DB2 statement without connecting to DB2, and the engine takes it verbatim: the key NOT NULL and the primary key', async () => {
+  // A warehouse nobody listens on, and no stand-in on the library path: ddl never dials DB2.
+  const offline = ['--source', SOURCE, '--warehouse', 'db2://db2inst1@127.0.0.1:1/NOWHERE', '--table', 'every', '--key', 'id'];
+  const json = await cliProcess(['ddl', ...offline, '--json']);
+  expect([json.code, json.stderr]).toEqual([0, '']);
+  const report = JSON.parse(json.stdout);
+  expect(report).toMatchObject({ ok: true, warehouse: 'db2', tables: [{ table: 'every' }] });
+  const statements: string[] = report.tables[0].statements;
+  expect(statements.map((s) => s.split('\n'))).toEqual([EVERY_DDL]);
+  const text = await cliProcess(['ddl', ...offline]);
+  expect([text.code, text.stderr, text.stdout]).toEqual([0, '', `-- every (DB2)\n${statements[0]};\n`]);
+
+  // Pasted as printed (comment line and semicolon included), it creates the table.
+  await db2.query(text.stdout);
+  expect(await columnsOf('EVERY')).toHaveLength(40);
+  await db2.query(`INSERT INTO "EVERY" ("ID", "I") VALUES (7, 1)`);
+  await expect(db2.query(`INSERT INTO "EVERY" ("ID", "I") VALUES (7, 2)`)).rejects.toMatchObject({ sqlstate: '23505' });
+  await expect(db2.query(`INSERT INTO "EVERY" ("ID", "I") VALUES (NULL, 2)`)).rejects.toMatchObject({ sqlstate: '23502' });
+  await db2.query('DROP TABLE "EVERY"');
 });
 
-test('run --create-table creates the table in DB2, loads every row, and verify exits 0', async () => {
-  const run = await sync('every', ['--create-table', '--json']);
+test('run --create-table into an empty DB2 database creates the table ddl prints, loads every row exactly, and verify exits 0', async () => {
+  expect(await tableCount('EVERY')).toBe(0);
+  const run = await cli(['run', ...on('every', '--create-table', '--json')]);
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
-  expect(JSON.parse(run.stdout).tables[0]).toMatchObject({ createdTable: true, inserted: 2, newRows: 2 });
-  const verify = await sync('every', ['verify', '--json']);
-  expect(verify.stderr).toBe('');
-  expect(JSON.parse(verify.stdout).tables[0]).toMatchObject({ sourceRows: 2, warehouseRows: 2, missing: 0, differing: [], inStep: true });
-  expect(verify.code).toBe(0);
-  expect(await db2.query(`SELECT VARCHAR(ID) AS ID, VARCHAR(BIU) AS BIU, VC, C, E, ST, LOWER(HEX(BT12)) AS BT12, G FROM EVERY ORDER BY ID`)).toEqual([
-    { ID: '1', BIU: null, VC: null, C: null, E: null, ST: null, BT12: null, G: 0 },
-    { ID: '18446744073709551615', BIU: '18446744073709551615', VC: '😀 emoji é', C: 'ab😀', E: 'medium', ST: 'a,c', BT12: '0801', G: -2147483648 },
+  expect(JSON.parse(run.stdout).tables[0]).toMatchObject({ createdTable: true, inserted: 3, newRows: 3, sourceOnlyColumns: [] });
+  expect(await columnsOf('EVERY')).toEqual([
+    'ID DECIMAL(20) NOT NULL', 'TI SMALLINT(2) NULL', 'TIU SMALLINT(2) NULL', 'SI SMALLINT(2) NULL', 'SIU INTEGER(4) NULL', 'MI INTEGER(4) NULL',
+    'MIU INTEGER(4) NULL', 'I INTEGER(4) NOT NULL', 'IU BIGINT(8) NULL', 'BI BIGINT(8) NULL', 'BIU DECIMAL(20) NULL', 'D10 DECIMAL(10,2) NULL',
+    'D31 DECIMAL(31,5) NULL', 'D34 DECFLOAT(16) NULL', 'F REAL(4) NULL', 'DBL DOUBLE(8) NULL', 'Y SMALLINT(2) NULL', 'DD DATE(4) NULL',
+    'DT TIMESTAMP(10,6) NULL', 'DT0 TIMESTAMP(10) NULL', 'TS TIMESTAMP(10,3) NULL', 'T0 TIME(3) NULL', 'C VARCHAR(5) NULL', 'VC VARCHAR(50) NULL',
+    'VBIG CLOB(10000) NULL', 'TT VARCHAR(255) NULL', 'TX CLOB(65535) NULL', 'MT CLOB(16777215) NULL', 'B BINARY(4) NULL',
+    'VB VARBINARY(40) NULL', 'TB BLOB(255) NULL', 'BL BLOB(65535) NULL', 'MB BLOB(16777215) NULL', 'E VARCHAR(6) NULL', 'ST VARCHAR(5) NULL',
+    'BT1 BINARY(1) NULL', 'BT12 BINARY(2) NULL', 'BT64 BINARY(8) NULL', 'G INTEGER(4) NULL', 'GS VARCHAR(60) NULL',
   ]);
+
+  const verify = await cli(['verify', ...on('every', '--json')]);
+  expect(verify.stderr).toBe('');
+  expect(JSON.parse(verify.stdout).tables[0]).toMatchObject({ sourceRows: 3, warehouseRows: 3, missing: 0, differing: [], inStep: true });
+  expect(verify.code).toBe(0);
+  expect(await db2.query(`SELECT VARCHAR(ID) AS ID, VARCHAR(BIU) AS BIU, VARCHAR(D34) AS D34, VC, C, LENGTH(VBIG) AS VBIG, E, ST,
+      LOWER(HEX(BT12)) AS BT12, LOWER(HEX(BT64)) AS BT64, G, GS FROM EVERY ORDER BY EVERY.ID`)).toEqual([
+    { ID: '1', BIU: null, D34: null, VC: null, C: null, VBIG: null, E: null, ST: null, BT12: null, BT64: null, G: 0, GS: null },
+    { ID: '2', BIU: '0', D34: '0.0000', VC: '', C: '', VBIG: 1, E: 'small', ST: '', BT12: '0000', BT64: '0000000000000000', G: 10, GS: '!' },
+    { ID: '18446744073709551615', BIU: '18446744073709551615', D34: '-123456789012345678901234567890.1234', VC: '😀 emoji é', C: 'ab😀',
+      VBIG: 20000, E: 'medium', ST: 'a,c', BT12: '0801', BT64: 'ffffffffffffffff', G: -2147483648, GS: '😀 emoji é!' },
+  ]);
+
+  // A second run finds the table: nothing created, nothing new.
+  const again = await cli(['run', ...on('every', '--create-table', '--json')]);
+  expect(again.code).toBe(0);
+  const report = JSON.parse(again.stdout).tables[0];
+  expect(report.createdTable).toBeUndefined();
+  expect(report).toMatchObject({ inserted: 0, newRows: 0 });
 });
 
-test('a TIME outside one day is refused before the first row (DB2 TIME holds 00:00:00 to 24:00:00), and the table just created is dropped', async () => {
-  await staging.query(`CREATE TABLE spans (id INT NOT NULL PRIMARY KEY, t TIME); INSERT INTO spans VALUES (1, '12:00:00'), (2, '-01:00:00')`);
-  const run = await sync('spans', ['--create-table']);
-  expect([run.code, run.stdout]).toEqual([2, '']);
-  expect(run.stderr).toBe(
-    'warehouse-sync: table spans: row id=2 has the TIME "-01:00:00" in column t, which warehouse column T TIME cannot hold (00:00:00 to 24:00:00); ' +
-      'fix that row in staging, or use a MySQL warehouse for it\n',
-  );
-  expect(await db2.query(`SELECT COUNT(*) AS N FROM SYSCAT.TABLES WHERE TABNAME = 'SPANS'`)).toEqual([{ N: 0 }]);
+test('two runs creating the same table at once: both CREATE TABLEs reach DB2, one gets "already exists", and every row is loaded once', async () => {
+  await staging.query(`CREATE TABLE raced (id INT NOT NULL PRIMARY KEY, v VARCHAR(20) NOT NULL);
+    INSERT INTO raced SELECT seq, CONCAT('v', seq) FROM seq_1_to_5000`);
+  // Made to collide: the engine holds the first CREATE TABLE "RACED" until the second one arrives,
+  // so both runs have found no table before either creates it.
+  const engine = standin.server.database('BLUDB');
+  const execute = engine.execute.bind(engine);
+  let creates = 0;
+  let bothArrived: () => void = () => undefined;
+  const arrived = new Promise<void>((resolve) => (bothArrived = resolve));
+  engine.execute = async (session: Session, sql: string, ...rest) => {
+    if (sql.startsWith('CREATE TABLE "RACED"')) {
+      if (++creates === 2) bothArrived();
+      await Promise.race([arrived, new Promise((r) => setTimeout(r, 20_000))]);
+    }
+    return execute(session, sql, ...rest);
+  };
+  try {
+    const args = ['run', ...on('raced', '--create-table', '--batch-size', '500', '--lock-wait', '30', '--json')];
+    const runs = await Promise.all([cli(args), cli(args)]);
+    expect(creates).toBe(2);
+    for (const r of runs) expect([r.code, r.stderr]).toEqual([0, '']);
+    const reports = runs.map((r) => JSON.parse(r.stdout).tables[0]);
+    expect(reports.map((t) => t.inserted).sort((x, y) => x - y)).toEqual([0, 5000]);
+    expect(reports.filter((t) => t.createdTable)).toHaveLength(1);
+  } finally {
+    engine.execute = execute;
+  }
+  expect(await tableCount('RACED')).toBe(1);
+  expect(await db2.query('SELECT COUNT(*) AS N, COUNT(DISTINCT ID) AS D, MIN(ID) AS LO, MAX(ID) AS HI FROM RACED')).toEqual([{ N: 5000, D: 5000, LO: 1, HI: 5000 }]);
+});
+
+describe('--add-columns', () => {
+  beforeAll(async () => {
+    await staging.query(`CREATE TABLE drift (id INT NOT NULL PRIMARY KEY, qty INT NOT NULL, amount INT) CHARACTER SET utf8mb4;
+      INSERT INTO drift VALUES (1, 10, 100), (2, 20, 200)`);
+    const first = await cli(['run', ...on('drift', '--create-table')]);
+    expect([first.code, first.stderr]).toEqual([0, '']);
+    await staging.query(`ALTER TABLE drift ADD COLUMN note VARCHAR(50); INSERT INTO drift (id, qty, note) VALUES (3, 30, 'third ☃')`);
+  });
+
+  test('without the flag the column is only reported; with it, it is added before loading, earlier rows hold NULL, the report says so, and verify exits 0', async () => {
+    const plain = await cli(['run', ...on('drift', '--dry-run', '--json')]);
+    expect(JSON.parse(plain.stdout).tables[0]).toMatchObject({ sourceOnlyColumns: ['note'] });
+    expect(await columnsOf('DRIFT')).toEqual(['ID INTEGER(4) NOT NULL', 'QTY INTEGER(4) NOT NULL', 'AMOUNT INTEGER(4) NULL']);
+
+    const run = await cli(['run', ...on('drift', '--add-columns')]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n')).toEqual([
+      'Columns added to the warehouse table (rows loaded before hold NULL there): note',
+      'Last row id on production datawarehouse = 2',
+      'New rows on staging datawarehouse = 1',
+      'New rows inserted into production datawarehouse = 1',
+      '',
+    ]);
+    expect(await columnsOf('DRIFT')).toEqual(['ID INTEGER(4) NOT NULL', 'QTY INTEGER(4) NOT NULL', 'AMOUNT INTEGER(4) NULL', 'NOTE VARCHAR(50) NULL']);
+    expect(await db2.query('SELECT ID, QTY, NOTE FROM DRIFT ORDER BY ID')).toEqual([
+      { ID: 1, QTY: 10, NOTE: null }, { ID: 2, QTY: 20, NOTE: null }, { ID: 3, QTY: 30, NOTE: 'third ☃' },
+    ]);
+    const verify = await cli(['verify', ...on('drift', '--json')]);
+    expect(verify.code).toBe(0);
+    expect(JSON.parse(verify.stdout).tables[0]).toMatchObject({ sourceRows: 3, warehouseRows: 3, differing: [], inStep: true });
+  });
+
+  test('a staging column that widened is refused before writing, with the exact ALTER TABLE to run, which DB2 takes; then the run goes on', async () => {
+    await staging.query(`ALTER TABLE drift MODIFY COLUMN note VARCHAR(200), MODIFY COLUMN amount BIGINT;
+      INSERT INTO drift (id, qty, note, amount) VALUES (4, 40, REPEAT('☃', 200), 9000000000)`);
+    const alterNote = 'ALTER TABLE "DB2INST1"."DRIFT" ALTER COLUMN "NOTE" SET DATA TYPE VARCHAR(200 CODEUNITS32)';
+    const alterAmount = 'ALTER TABLE "DB2INST1"."DRIFT" ALTER COLUMN "AMOUNT" SET DATA TYPE BIGINT';
+    for (const flags of [[], ['--add-columns']]) {
+      expect(refusedLine(await cli(['run', ...on('drift', ...flags)]))).toBe(
+        'warehouse-sync: table drift: column amount: source bigint(20) does not fit warehouse INTEGER; widen it to BIGINT; ' +
+          `to widen it run: ${alterAmount}; table drift: column note: source varchar(200) does not fit warehouse VARCHAR(50 CODEUNITS32); ` +
+          `make it at least 200 characters long; to widen it run: ${alterNote}`,
+      );
+    }
+    expect(await db2.query('SELECT COUNT(*) AS N FROM DRIFT')).toEqual([{ N: 3 }]);
+    await db2.query(alterNote);
+    await db2.query(alterAmount);
+    const run = await cli(['run', ...on('drift', '--json')]);
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    expect(JSON.parse(run.stdout).tables[0]).toMatchObject({ inserted: 1 });
+    expect(await db2.query('SELECT NOTE, VARCHAR(AMOUNT) AS AMOUNT FROM DRIFT WHERE ID = 4')).toEqual([{ NOTE: '☃'.repeat(200), AMOUNT: '9000000000' }]);
+    const verify = await cli(['verify', ...on('drift')]);
+    expect([verify.code, verify.stderr]).toEqual([0, '']);
+  });
+
+  test('a new column with no lossless DB2 type is refused in one line, and the other new column is not added either', async () => {
+    await staging.query('ALTER TABLE drift ADD COLUMN memo VARCHAR(5), ADD COLUMN doc LONGBLOB');
+    expect(refusedLine(await cli(['run', ...on('drift', '--add-columns')]))).toBe(
+      'warehouse-sync: table drift: column doc cannot be added: longblob can hold 4294967295 bytes but a DB2 BLOB holds at most 2147483647 (2 GB); ' +
+        'change the staging column to MEDIUMBLOB, or sync this table to a PostgreSQL or MySQL warehouse',
+    );
+    expect((await columnsOf('DRIFT')).map((c) => c.split(' ')[0])).toEqual(['ID', 'QTY', 'AMOUNT', 'NOTE']);
+  });
+});
+
+describe('refusals: exit 2, one line saying what to do, nothing written', () => {
+  beforeAll(async () => {
+    await staging.query(`CREATE TABLE fine (id INT NOT NULL PRIMARY KEY, v INT);
+      CREATE TABLE unholdable (id INT NOT NULL PRIMARY KEY, t6 TIME(6), d40 DECIMAL(40,10), lt LONGTEXT, lb LONGBLOB, j JSON) CHARACTER SET utf8mb4;
+      CREATE TABLE spans (id INT NOT NULL PRIMARY KEY, t TIME); INSERT INTO spans VALUES (1, '12:00:00'), (2, '-01:00:00')`);
+  });
+
+  test('a missing table without --create-table names the flag and ddl', async () => {
+    expect(refusedLine(await cli(['run', ...on('fine')]))).toBe(
+      `warehouse-sync: table fine: warehouse table fine not found in db2://db2inst1:***@127.0.0.1:${standin.port}/BLUDB ` +
+        '(create it: run with --create-table [SYNC_CREATE_TABLE], or see its DDL with warehouse-sync ddl)',
+    );
+    expect(await tableCount('FINE')).toBe(0);
+  });
+
+  test('columns no DB2 type holds losslessly: no table is created, not even the one that could be, and ddl refuses the same way', async () => {
+    const line =
+      "warehouse-sync: table unholdable: column t6 time(6) has 6 fractional digits but DB2's TIME has none; make the staging column TIME(0), " +
+      'or sync this table to a PostgreSQL or MySQL warehouse; ' +
+      "table unholdable: column d40 decimal(40,10) can have 40 digits but DB2's DECIMAL holds at most 31 and DECFLOAT(34) 34; " +
+      'narrow the staging column to DECIMAL(34,10) or less, or sync this table to a PostgreSQL or MySQL warehouse; ' +
+      'table unholdable: column lt longtext can hold 4294967295 characters but a DB2 CLOB holds at most 536870911 (2 GB); ' +
+      'change the staging column to MEDIUMTEXT, or sync this table to a PostgreSQL or MySQL warehouse; ' +
+      'table unholdable: column lb longblob can hold 4294967295 bytes but a DB2 BLOB holds at most 2147483647 (2 GB); ' +
+      'change the staging column to MEDIUMBLOB, or sync this table to a PostgreSQL or MySQL warehouse; ' +
+      // MariaDB stores JSON as LONGTEXT (with a check), so that is what the source reports.
+      'table unholdable: column j longtext can hold 4294967295 characters but a DB2 CLOB holds at most 536870911 (2 GB); ' +
+      'change the staging column to MEDIUMTEXT, or sync this table to a PostgreSQL or MySQL warehouse';
+    expect(refusedLine(await cli(['run', ...on('fine', '--table', 'unholdable', '--create-table')]))).toBe(line);
+    expect([await tableCount('FINE'), await tableCount('UNHOLDABLE')]).toEqual([0, 0]);
+    expect(refusedLine(await cli(['ddl', ...on('unholdable')]))).toBe(line);
+  });
+
+  test('a TIME outside one day is refused before the first row (DB2 TIME holds 00:00:00 to 24:00:00), and the table just created is dropped', async () => {
+    expect(refusedLine(await cli(['run', ...on('spans', '--create-table')]))).toBe(
+      'warehouse-sync: table spans: row id=2 has the TIME "-01:00:00" in column t, which warehouse column T TIME cannot hold (00:00:00 to 24:00:00); ' +
+        'fix that row in staging, or use a MySQL warehouse for it',
+    );
+    expect(await tableCount('SPANS')).toBe(0);
+  });
 });
