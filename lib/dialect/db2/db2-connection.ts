@@ -65,7 +65,7 @@ export function loadIbmDb(): IbmDbModule {
   if (injected) return injected;
   // ibm_db binds every string as SQL_C_CHAR bytes, always UTF-8 from Node; IBM's CLI reads them in
   // the application code page, which without DB2CODEPAGE is the locale's (LANG=C → ISO-8859-1), so
-  // 'é' would be stored as 'Ã©' (issue 12 #1). Any other value is as wrong, so 1208 always; set
+  // 'é' would be stored as 'Ã©'. Any other value is as wrong, so 1208 always; set
   // before the CLI's first handle, i.e. before the binding loads.
   process.env.DB2CODEPAGE = '1208';
   try {

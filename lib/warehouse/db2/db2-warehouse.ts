@@ -335,8 +335,8 @@ export class Db2Warehouse implements Warehouse {
    * commitTransaction() never reports one: UV_EndTransaction stores SQLEndTran's return code in a
    * query_work_data, UV_AfterEndTransaction reads it back through an open_connection_work_data cast
    * (src/odbc_connection.cpp), i.e. reads the zeroed hSTMT field, SQL_SUCCESS. A commit lost with its
-   * connection looked committed, the next batch committed above the gap and the watermark passed rows
-   * that never landed (issue 12). A COMMIT statement goes through SQLExecDirect, whose failures ibm_db
+   * connection would look committed, the next batch would commit above the gap and the watermark
+   * would pass rows that never landed. A COMMIT statement goes through SQLExecDirect, whose failures ibm_db
    * does report with their SQLSTATE (DB2's COMMIT statement "can be dynamically prepared");
    * commitTransaction() then only turns autocommit back on, with nothing left to commit. A failure
    * without an SQLSTATE is taken as 08007, the CLI's "connection failure during transaction, outcome
