@@ -1,7 +1,7 @@
 /**
- * Issue 11 #8, #9 and #11's small ones, on the built artifacts in processes of their own (where an
- * unhandled rejection would kill them): dist/cli.js, and dist/openwhisk-main.js loaded the way the
- * OpenWhisk Node.js runtime loads an action (harness/openwhisk-runner.js, which, like the runtime,
+ * Bad input on the built artifacts, in processes of their own (where an unhandled rejection would
+ * kill them): dist/cli.js, and dist/openwhisk-main.js loaded the way the OpenWhisk Node.js runtime
+ * loads an action (harness/openwhisk-runner.js, which, like the runtime,
  * has no listener of its own for unhandled rejections: the process dies and there is no result).
  * Each bad input: exit 2 or {error}, one line, nothing written, no password in any output.
  * The Lambda handler from the osls zip is driven the same way in serverless-package.test.ts.

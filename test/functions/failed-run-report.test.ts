@@ -1,7 +1,7 @@
 /**
- * Issue 11 #11: after a failed run the report said "New rows on staging = 0" although rows had
- * been inserted. A streamed (PostgreSQL) run that stops at a bad row in its third batch: the
- * built CLI's report counts the rows it found and says what it inserted, exit 1.
+ * The report of a failed run counts the new rows it found on staging (not "New rows on staging =
+ * 0" when rows were inserted). A streamed (PostgreSQL) run that stops at a bad row in its third
+ * batch: the built CLI's report counts the rows it found and says what it inserted, exit 1.
  */
 import { formatRun } from '../../lib/report-format';
 import type { TableReport } from '../../lib/sync-cycle';

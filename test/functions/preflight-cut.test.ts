@@ -1,7 +1,7 @@
 /**
- * Issue 11 #11: a connection cut while tables are checked (after connecting, before any lock or
- * write) ended the built CLI with exit 1 and the driver's bare words. Now: exit 2, one line naming
- * the database that went and what to check, nothing written.
+ * A connection cut while tables are checked (after connecting, before any lock or write) is a
+ * refusal of the built CLI: exit 2, one line naming the database that went and what to check (not
+ * the driver's bare words), nothing written.
  */
 import { cliProcess, createCourseTables, freshDatabases, generateRows, type TestDatabases } from '../support/databases';
 import { TcpProxy } from '../support/tcp-proxy';

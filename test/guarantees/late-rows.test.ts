@@ -53,7 +53,7 @@ async function holdOneRowOpen(): Promise<mysql.Connection> {
   return slow;
 }
 
-// Issue 11 #5: a window counted in keys cannot follow a write rate. Key 11 stays uncommitted while
+// A window counted in keys cannot follow a write rate. Key 11 stays uncommitted while
 // 20 rows (four times the window) commit above it: the run must wait for it, not pass it.
 test('a run waits for a transaction holding a key below its high key, however many rows commit after it (built CLI)', async () => {
   const slow = await holdOneRowOpen();
@@ -138,8 +138,8 @@ test('verify --repair below the watermark and up to a settled high key loads eve
   expect(await keysIn('warehouse')).toEqual(range(1, 40));
 });
 
-// Issue 11 #6: the window compares keys. A row deleted in staging and a late row in the window
-// left the counts equal, and the late row was lost.
+// The window compares keys, not counts: a row deleted in staging and a late row in the window
+// leave the counts equal, and a count alone would lose the late row.
 test.each([['without'], ['with']])('a delete in staging does not hide a late row in the window (%s an index on the warehouse key; built CLI)', async (index) => {
   if (index === 'with') await db.pg.query('CREATE INDEX ON sales_data (rowid)');
   await generateRows(db, 20, 30);

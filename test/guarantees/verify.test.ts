@@ -141,7 +141,7 @@ test('--repair that cannot take the writer lock says so and loads nothing', asyn
   expect((await warehouseKeys(db, table)).count).toBe(98);
 });
 
-describe('keys and values verify used to get wrong', () => {
+describe('keys and values that are easy to compare wrongly', () => {
   const verifyJson = async (table: string) => {
     const result = await cli(['verify', '--json', '--table', table, ...args]);
     return { code: result.code, table: JSON.parse(result.stdout).tables?.[0], error: JSON.parse(result.stdout).error };
@@ -184,7 +184,7 @@ describe('keys and values verify used to get wrong', () => {
     await db.pg.query(`INSERT INTO floats VALUES (1, '1.2345678', '0.30000000000000004', '1.2345678'), (2, '16777216', '1.7976931348623157e308', '16777216'),
       (3, '-1.5e-7', '-5e-324', '3.4028235e38'), (4, NULL, NULL, NULL)`);
     expect(await verifyJson('floats')).toMatchObject({ code: 0, table: { sourceRows: 4, differing: [], inStep: true } });
-    // What a 6-digit text path did to them (issue 11 #4), and a DOUBLE's last digit.
+    // Differences a 6-digit text rendering would hide, and a DOUBLE's last digit.
     await db.pg.query("UPDATE floats SET f = '16777200' WHERE rowid = 2");
     await db.pg.query("UPDATE floats SET g = '0.3' WHERE rowid = 1");
     await db.pg.query("UPDATE floats SET fd = '-0' WHERE rowid = 4");

@@ -1,5 +1,5 @@
 /**
- * Issue 14 on the built CLI: `ddl`, `run --create-table` on a MySQL table holding every MySQL type
+ * Creating warehouse tables, on the built CLI: `ddl`, `run --create-table` on a MySQL table holding every MySQL type
  * into an empty PostgreSQL and an empty MariaDB warehouse (then `verify` exits 0), two runs creating
  * the same table at once, `--add-columns` between two runs, and the refusals (exit 2, one line,
  * nothing written).

@@ -46,7 +46,7 @@ test('a URL that is not a URL', async () => {
     'warehouse-sync: source URL scheme "localhost:" is not supported (use mysql://, postgres:// or db2://) (set --source or SYNC_SOURCE_URL)',
   );
   expect(await refused(['--warehouse', 'nonsense'])).toBe(
-    // Never quoted: a malformed URL may hold a password anywhere (issue 11 #8).
+    // Never quoted: a malformed URL may hold a password anywhere.
     'warehouse-sync: warehouse URL is not a URL: it must start with a scheme such as mysql:// (expected e.g. mysql://user@host:3306/db, with :password after the user; the value is not shown, as it may hold a password) (set --warehouse or SYNC_WAREHOUSE_URL)',
   );
 });

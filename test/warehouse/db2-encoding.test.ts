@@ -1,5 +1,5 @@
 /**
- * Issue 12 #1, text encoding, through the real ibm_db over the stand-in libdb2.so.1: ibm_db binds
+ * Text encoding, through the real ibm_db over the stand-in libdb2.so.1: ibm_db binds
  * strings as SQL_C_CHAR bytes, which IBM's CLI reads in the application code page (DB2CODEPAGE,
  * else the process locale). In a process with LANG=C and no DB2CODEPAGE, 'é' would be stored as
  * 'Ã©' (node-ibm_db issues 471, 473, 579, 812). The CLI runs as a user starts it, in its own

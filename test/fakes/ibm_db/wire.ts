@@ -174,7 +174,7 @@ class WireSession {
    * The session, if the server has not dropped it. A dropped one fails every later call as IBM's CLI
    * does: SQL30081N (08001) the first time, CLI0106E "Connection is closed" (08003) after (the
    * SQLSTATE tables of SQLSetConnectAttr and SQLEndTran in the Db2 CLI reference list 08003 for a
-   * handle no longer connected). Before, autocommit and endtran went through to a closed session.
+   * handle no longer connected).
    */
   private live(): Session {
     if (!this.session) throw new Db2SqlError('[IBM][CLI Driver] CLI0106E  Connection is closed. SQLSTATE=08003', '08003', -99999);
