@@ -69,6 +69,7 @@ export async function invoke(invocation: Invocation): Promise<Outcome> {
     try {
       resolved = resolveConfig(invocation.options(), await envWithSecrets(invocation.env));
     } catch (error) {
+      // Cached secrets stay: nothing connected with them (a secret that fails its read is never cached).
       log?.failure(error);
       return { failure: failureOf(error) };
     }

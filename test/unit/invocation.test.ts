@@ -156,7 +156,12 @@ describe('the deadline leaves the margin', () => {
   test('Lambda\'s clock: asked once for the margin, then before each batch', () => {
     const answers = [20_000, 5_001, 5_000];
     const asked: number[] = [];
-    const limits = runLimits(NOW, 60, { remainingMs: () => (asked.push(answers[asked.length]), answers[asked.length - 1]) });
+    const remainingMs = () => {
+      const answer = answers[asked.length];
+      asked.push(answer);
+      return answer;
+    };
+    const limits = runLimits(NOW, 60, { remainingMs });
     expect(limits.deadline).toBe(NOW + 60_000);
     expect(asked).toEqual([20_000]);
     expect([limits.outOfTime?.(), limits.outOfTime?.()]).toEqual([false, true]);
