@@ -1,6 +1,7 @@
 /** Connection URLs: which database a URL names, and how to print it without its password. */
 
 import { redact, rememberSecrets } from './redact';
+import { db2ParameterProblem } from './warehouse/db2/db2-keywords';
 
 export type DatabaseKind = 'mysql' | 'postgres' | 'db2';
 
@@ -59,6 +60,10 @@ export function parseConnectionUrl(text: string, role: string): ConnectionTarget
   const redacted = safeUrl(parsed);
   if (parsed.pathname.replace(/^\//, '') === '') {
     return `${role} URL names no database: "${redacted}" (add /DBNAME after host:port; a # or ? in the password must be written %23 or %3F)`;
+  }
+  if (kind === 'db2') {
+    const problem = db2ParameterProblem(parsed.searchParams);
+    if (problem) return problem;
   }
   return { kind, url: text, redacted };
 }

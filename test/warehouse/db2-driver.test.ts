@@ -68,7 +68,7 @@ describe('connection URLs → DB2 CLI connection strings', () => {
     ['db2://u:p@host.example:31198/BLUDB?sslConnection=true&sslservercertificate=/certs/db2.arm&currentSchema=SALES',
       'DATABASE=BLUDB;HOSTNAME=host.example;PORT=31198;PROTOCOL=TCPIP;UID=u;PWD=p;SSLServerCertificate=/certs/db2.arm;CurrentSchema=SALES;SECURITY=SSL;'],
     ['db2://u:p%3Bw%7Brd@host.example:50000/BLUDB?LOCKTIMEOUT=30',
-      'DATABASE=BLUDB;HOSTNAME=host.example;PORT=50000;PROTOCOL=TCPIP;UID=u;PWD={p;w{rd};LOCKTIMEOUT=30;'],
+      'DATABASE=BLUDB;HOSTNAME=host.example;PORT=50000;PROTOCOL=TCPIP;UID=u;PWD={p;w{rd};LockTimeout=30;'],
     ['DATABASE=BLUDB;HOSTNAME=host.example;PORT=50001;PROTOCOL=TCPIP;UID=u;PWD=p;SECURITY=SSL',
       'DATABASE=BLUDB;HOSTNAME=host.example;PORT=50001;PROTOCOL=TCPIP;UID=u;PWD=p;SECURITY=SSL;'],
   ])('%s', (url, expected) => {

@@ -6,6 +6,7 @@
  */
 import { ConnectionTarget, isDb2CliString, passwordOf, scrub } from '../../connection-url';
 import { Db2Error, DriverMissingError } from '../../errors';
+import { DB2_URL_KEYWORDS, JDBC_SSL_PARAMETERS } from './db2-keywords';
 
 /** One bound parameter in ibm_db's object form (APIDocumentation.md, "bindingParameters"). */
 export interface IbmDbParam {
@@ -104,17 +105,6 @@ export interface Db2Endpoint {
   secrets: string[];
 }
 
-/** URL query parameters with a fixed spelling in CLI strings; any other parameter passes through as given. */
-const CLI_KEYWORDS: Record<string, string> = {
-  security: 'SECURITY',
-  sslservercertificate: 'SSLServerCertificate',
-  sslclientkeystoredb: 'SSLClientKeystoredb',
-  sslclientkeystash: 'SSLClientKeystash',
-  currentschema: 'CurrentSchema',
-  connecttimeout: 'ConnectTimeout',
-  authentication: 'AUTHENTICATION',
-};
-
 /**
  * db2://user:pass@host:port/DB?security=SSL&… → `DATABASE=DB;HOSTNAME=host;PORT=port;PROTOCOL=TCPIP;
  * UID=user;PWD=pass;SECURITY=SSL;…`. A raw CLI string (the course's db2connect.py form) passes through.
@@ -143,13 +133,14 @@ export function toDb2Endpoint(target: ConnectionTarget): Db2Endpoint {
   let ssl = false;
   for (const [name, value] of url.searchParams) {
     const lower = name.toLowerCase();
-    if (lower === 'sslconnection' || lower === 'ssl') {
+    if (JDBC_SSL_PARAMETERS.has(lower)) {
       if (/^(true|1|yes)$/i.test(value)) ssl = true;
     } else if (lower === 'security') {
       if (/^ssl$/i.test(value)) ssl = true;
       extra.push(['SECURITY', value.toUpperCase()]);
     } else {
-      extra.push([CLI_KEYWORDS[lower] ?? name, value]);
+      // Only keywords of DB2_URL_KEYWORDS get here (parseConnectionUrl refused any other).
+      extra.push([DB2_URL_KEYWORDS[lower] ?? name, value]);
     }
   }
   if (ssl && !extra.some(([k]) => k === 'SECURITY')) extra.push(['SECURITY', 'SSL']);
