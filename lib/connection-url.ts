@@ -1,7 +1,7 @@
 /** Connection URLs: which database a URL names, and how to print it without its password. */
 
 import { redact, rememberSecrets } from './redact';
-import { db2ParameterProblem } from './warehouse/db2/db2-keywords';
+import { db2ParameterProblem } from './dialect/db2/db2-keywords';
 
 export type DatabaseKind = 'mysql' | 'postgres' | 'db2';
 

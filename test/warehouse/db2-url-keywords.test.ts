@@ -1,7 +1,7 @@
 /**
  * db2:// URL query parameters become DB2 CLI connection-string keywords. IBM's CLI ignores a keyword
  * it does not know or refuses the connect without naming it, so the built CLI accepts only the
- * documented keywords it passes on (lib/warehouse/db2/db2-keywords.ts) and refuses any other with
+ * documented keywords it passes on (lib/dialect/db2/db2-keywords.ts) and refuses any other with
  * one line, exit 2, before connecting. Accepted keywords reach the CLI's connect (the stand-in
  * libdb2.so.1 forwards the connection string to the engine, which records it).
  */
