@@ -3,20 +3,19 @@
  * session advisory lock keyed by the table's oid, which blocks no reader and vanishes with a dead
  * connection.
  */
-import type { Socket } from 'net';
-import type { Client, ClientConfig } from 'pg';
+import type { Client } from 'pg';
 import type { Column, ColumnPair } from '../../columns';
 import type { TableName } from '../../config';
-import { ConnectionTarget, passwordOf, scrub } from '../../connection-url';
-import { ConnectionError, RunError } from '../../errors';
+import type { ConnectionTarget } from '../../connection-url';
+import { RunError } from '../../errors';
 import { addRowDigest } from '../../canonical';
 import { bucketDigest, type KeyRange, type RangeDigest } from '../../key-range';
 import type { CopyTextBatch, KeyStats, LoadTarget, Row, Warehouse, WarehouseTable, WriterLock } from '../warehouse';
 import { CopyIn, writeRows } from './postgres-load';
 import { canonicalRowSql, hasFloatFields, ident, keyStatsSql, keyTextSql } from '../../dialect/postgres/postgres-sql';
+import { closePostgres, openPostgres } from '../../dialect/postgres/postgres-connection';
 import { TABLE_COLUMNS_SQL, TableColumnRow, toColumn } from '../../dialect/postgres/postgres-introspector';
-import { endWithin, explainStatementTimeout, pgLockTimeoutMs, StallWatch } from '../../stall-watch';
-import { seconds, stalledHolderMs, stallLimitMs, timeoutOf } from '../../time-budget';
+import { seconds, stalledHolderMs, timeoutOf } from '../../time-budget';
 
 /** Advisory-lock namespace ("WYNC"); the second half of the key is the table's oid. */
 const LOCK_CLASS = 0x5759_4e43;
@@ -39,7 +38,7 @@ export class PostgresWarehouse implements Warehouse {
   ) {}
 
   static async open(target: ConnectionTarget): Promise<PostgresWarehouse> {
-    return new PostgresWarehouse(await connect(target), target);
+    return new PostgresWarehouse(await openPostgres(target), target);
   }
 
   async describeTable(name: TableName): Promise<PgTable | null> {
@@ -245,7 +244,7 @@ export class PostgresWarehouse implements Warehouse {
     old.removeAllListeners('error');
     old.on('error', () => undefined);
     await old.end().catch(() => undefined);
-    this.client = await connect(this.target);
+    this.client = await openPostgres(this.target);
     for (const oid of this.lockedOids) {
       const got = await this.client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_CLASS, oid]);
       if (!got.rows[0].ok) {
@@ -255,11 +254,7 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   async close(detach = false): Promise<void> {
-    const client = this.client;
-    const ended = endWithin(client.end(), Math.min(timeoutOf(this.target), 2_000), () => socketOf(client)?.destroy());
-    if (!detach) return ended;
-    // Terminate is written; waiting for the backend's exit is no reason to keep the process.
-    (this.client as unknown as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
+    return closePostgres(this.client, timeoutOf(this.target), detach);
   }
 }
 
@@ -278,104 +273,4 @@ interface LockHolderRow {
   client: string | null;
   query: string | null;
   quiet_ms: string | null;
-}
-
-function socketOf(client: Client): Socket | undefined {
-  return (client as unknown as { connection?: { stream?: Socket } }).connection?.stream;
-}
-
-/**
- * The server's side of bounded waits, set in the startup packet (no extra round trip): each
- * statement and lock wait is cancelled after the timeout; a session left idle (in a transaction
- * or not) by a client that stalled or vanished is ended, and with it its advisory lock, once no
- * live run could be that quiet; keepalive probes find a client host that is gone.
- * idle_session_timeout needs PostgreSQL 14 or later (see connect).
- */
-function serverTimeouts(timeoutMs: number, idleSessionTimeout: boolean): string {
-  const idleMs = stalledHolderMs(timeoutMs);
-  const keepaliveS = Math.max(1, Math.round(Math.min(timeoutMs, 60_000) / 1000));
-  return [
-    `-c statement_timeout=${timeoutMs}`,
-    `-c lock_timeout=${pgLockTimeoutMs(timeoutMs)}`,
-    `-c idle_in_transaction_session_timeout=${idleMs}`,
-    ...(idleSessionTimeout ? [`-c idle_session_timeout=${idleMs}`] : []),
-    `-c tcp_keepalives_idle=${keepaliveS}`,
-    `-c tcp_keepalives_interval=${Math.max(1, Math.round(keepaliveS / 3))}`,
-    '-c tcp_keepalives_count=3',
-  ].join(' ');
-}
-
-async function connect(target: ConnectionTarget, idleSessionTimeout = true): Promise<Client> {
-  const { Client } = await import('pg');
-  const timeoutMs = timeoutOf(target);
-  const config: ClientConfig = {
-    connectionString: target.url,
-    connectionTimeoutMillis: timeoutMs,
-    keepAlive: true,
-    keepAliveInitialDelayMillis: Math.min(timeoutMs, 60_000),
-    // Timestamps cross as UTC text; `timestamptz` columns must not shift them by the server's zone.
-    options: `-c TimeZone=UTC -c client_encoding=UTF8 ${serverTimeouts(timeoutMs, idleSessionTimeout)}`,
-    application_name: 'warehouse-sync',
-  };
-  const client = new Client(config);
-  // A connection that dies between queries must not crash the process; the next query reports it.
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-  } catch (error) {
-    await client.end().catch(() => undefined);
-    // A server before PostgreSQL 14 refuses a session that names idle_session_timeout: once more
-    // without it (an idle orphan is then left to keepalive and the next run's stalled-holder check).
-    const e = error as { code?: string; message?: string };
-    if (idleSessionTimeout && e.code === '42704' && /idle_session_timeout/.test(e.message ?? '')) return connect(target, false);
-    throw new ConnectionError(`warehouse ${describeConnectError(error, target)}`);
-  }
-  const where = new URL(target.url);
-  const describe = `warehouse (PostgreSQL at ${where.hostname}:${where.port || 5432})`;
-  const socket = socketOf(client);
-  if (socket) new StallWatch(socket, stallLimitMs(timeoutMs), () => owesReply(client), describe);
-  // Every statement's error passes here, so one cancelled at our statement_timeout says which setting to raise.
-  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-  Object.assign(client, {
-    query: (...args: unknown[]) => {
-      const result = query(...args);
-      return result instanceof Promise ? result.catch((error: unknown) => Promise.reject(explainStatementTimeout(error, describe, timeoutMs))) : result;
-    },
-  });
-  return client;
-}
-
-/**
- * The server owes a reply to any query but a COPY whose rows the client is still waiting for.
- * pg keeps its running query in `_getActiveQuery()` (internal; the public getter is deprecated):
- * should that change, the watch stops firing and test/guarantees/timeouts.test.ts fails.
- */
-function owesReply(client: Client): boolean {
-  const active = (client as unknown as { _getActiveQuery?(): unknown })._getActiveQuery?.();
-  if (active === null || active === undefined) return false;
-  return active instanceof CopyIn ? active.waitingOnServer() : true;
-}
-
-function describeConnectError(error: unknown, target: ConnectionTarget): string {
-  const e = error as { code?: string; message?: string };
-  const url = new URL(target.url);
-  const host = `${url.hostname}:${url.port || 5432}`;
-  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  switch (e.code) {
-    case '28P01':
-    case '28000':
-      return `refused the login for user "${decodeURIComponent(url.username)}" at ${host}: check the user and password in --warehouse / SYNC_WAREHOUSE_URL`;
-    case '3D000':
-      return `database "${database}" does not exist at ${host}: check the database name in --warehouse / SYNC_WAREHOUSE_URL`;
-    case 'ECONNREFUSED':
-      return `at ${host} refused the connection: is PostgreSQL running there? (check host and port in --warehouse)`;
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return `host "${url.hostname}" was not found: check the host in --warehouse`;
-    default:
-      if (/connection timeout|timeout expired/i.test(e.message ?? '')) {
-        return `at ${host} did not answer within ${seconds(timeoutOf(target))} s (--timeout / SYNC_TIMEOUT_SECONDS): check host, port and firewall`;
-      }
-      return `connection to ${host} failed: ${scrub(e.message ?? String(error), [passwordOf(target) ?? ''])}`;
-  }
 }
