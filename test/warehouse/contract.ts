@@ -1,6 +1,6 @@
 /**
  * The warehouse contract (lib/warehouse/warehouse.ts), as one jest suite that every warehouse runs
- * unchanged: PostgreSQL for real, DB2 on the fake ibm_db, and DB2 live when DB2_TEST_URL is set.
+ * unchanged: PostgreSQL and MySQL/MariaDB for real, DB2 through the real ibm_db and the stand-in, and DB2 live when DB2_TEST_URL is set.
  * What differs between warehouses (DDL, name folding, messages) comes from the target; what is
  * asserted is the same.
  */
@@ -9,7 +9,8 @@ import mysql from 'mysql2/promise';
 import { matchColumns, type Column } from '../../lib/columns';
 import { parseConnectionUrl, type ConnectionTarget } from '../../lib/connection-url';
 import { MySqlSource } from '../../lib/source/mysql/mysql-source';
-import { createTableDdl, ddlDialect } from '../../lib/schema/table-ddl';
+import { withAlterHints } from '../../lib/schema/prepare-tables';
+import { addColumnsDdl, createTableDdl, ddlDialect } from '../../lib/schema/table-ddl';
 import type { Dialect } from '../../lib/schema/type-map';
 import { openWarehouse } from '../../lib/warehouse/open-warehouse';
 import type { Row, Warehouse, WarehouseTable } from '../../lib/warehouse/warehouse';
@@ -243,6 +244,39 @@ export function warehouseContract(target: ContractTarget): void {
         expect(matchColumns(sourceTable!.columns, made.columns, 'id')).toMatchObject({ problems: [], sourceOnly: [], warehouseOnly: [] });
         expect(made.columns[0]).toMatchObject({ nullable: false });
         expect(d.isAlreadyThere(await rejection(warehouse.executeDdl(ddl.statements[0])))).toBe(true);
+      });
+
+      test('--add-columns and a widened column: the ADD COLUMN and the ALTER TABLE the refusal prints run here, earlier rows keep NULL', async () => {
+        await admin.query('DROP TABLE IF EXISTS contract_drift; CREATE TABLE contract_drift (id INT NOT NULL PRIMARY KEY, qty INT NOT NULL, ' +
+          'note VARCHAR(10)) CHARACTER SET utf8mb4');
+        await target.dropTable('contract_drift');
+        const warehouse = await open();
+        const d = await ddlDialect(warehouse.kind as Dialect);
+        const before = await source.describeTable(table('contract_drift'));
+        await warehouse.executeDdl(createTableDdl(d, 'contract_drift', table('contract_drift'), before!.columns, 'id').statements[0]);
+        const made = await describeOrFail(warehouse, 'contract_drift');
+        await warehouse.load({ table: made, columns: made.columns, key: made.columns[0] }, [['1', '10', 'x']]);
+
+        // Staging widens two columns and gains one.
+        await admin.query('ALTER TABLE contract_drift MODIFY qty BIGINT NOT NULL, MODIFY note VARCHAR(40), ADD COLUMN extra VARCHAR(20)');
+        const after = await source.describeTable(table('contract_drift'));
+        const match = matchColumns(after!.columns, made.columns, 'id');
+        expect(match.sourceOnly).toEqual(['extra']);
+        const alters = withAlterHints(d, made, match).map((problem) => /; to widen it run: (.+)$/.exec(problem)?.[1]);
+        expect(alters).toHaveLength(2);
+        for (const alter of alters) await warehouse.executeDdl(alter!);
+        const added = addColumnsDdl(d, 'contract_drift', made.sql, after!.columns.filter((c) => c.name === 'extra'));
+        expect(added.problems).toEqual([]);
+        await warehouse.executeDdl(added.statements[0]);
+        expect(d.isAlreadyThere(await rejection(warehouse.executeDdl(added.statements[0])))).toBe(true);
+
+        const now = await describeOrFail(warehouse, 'contract_drift');
+        expect(matchColumns(after!.columns, now.columns, 'id')).toMatchObject({ problems: [], sourceOnly: [], warehouseOnly: [] });
+        expect(now.columns.map((c) => [c.name, c.nullable])).toEqual([['id', false], ['qty', false], ['note', true], ['extra', true]].map(([n, nullable]) => [target.fold(n as string), nullable]));
+        await warehouse.load({ table: now, columns: now.columns, key: now.columns[0] }, [['2', '9000000000', 'y'.repeat(40), 'extra ☃']]);
+        expect(await target.readText('contract_drift', 'id', [['id', 'integer'], ['qty', 'integer'], ['note', 'text'], ['extra', 'text']])).toEqual([
+          ['1', '10', 'x', null], ['2', '9000000000', 'y'.repeat(40), 'extra ☃'],
+        ]);
       });
     });
 
