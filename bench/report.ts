@@ -157,7 +157,10 @@ export function verdicts(summaries: Summary[], memory: MemoryResult[] | null): s
 export const CLI_NAME = 'warehouse-sync CLI';
 export const WATERMARK_LIMIT_NAME = 'bulk-copy limit reading the watermark (psql max(rowid); mariadb | psql \\copy)';
 
-export function markdown(summaries: Summary[], context: Context, memory: MemoryResult[] | null, extra: string[]): string {
+/** `db2`: the DB2 driver table (bench/db2-driver.ts) as Markdown lines, `db2Verdicts` its target lines; empty when not measured. */
+export function markdown(
+  summaries: Summary[], context: Context, memory: MemoryResult[] | null, extra: string[], db2: string[] = [], db2Verdicts: string[] = [],
+): string {
   const esc = (c: string) => c.replace(/\|/g, '\\|');
   const table = [
     `| ${HEADER.join(' | ')} |`,
@@ -190,10 +193,11 @@ export function markdown(summaries: Summary[], context: Context, memory: MemoryR
     '',
     table,
     memoryTable,
+    ...(db2.length ? ['', '## DB2 through the real ibm_db and the stand-in libdb2.so.1 (client side only)', '', ...db2] : []),
     '',
     '## Targets',
     '',
-    ...verdicts(summaries, memory).map((v) => `- ${v}`),
+    ...[...verdicts(summaries, memory), ...db2Verdicts].map((v) => `- ${v}`),
     '',
     ...(extra.length ? ['## Also measured', '', ...extra.map((e) => `- ${e}`), ''] : []),
     '## Notes',

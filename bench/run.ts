@@ -15,6 +15,9 @@
  *                   contender loads into the same indexed table, and the CLI reads its watermark
  *                   through the index instead of scanning the table
  *   --no-write      print only; write nothing to bench/results/
+ *   --db2-only      only the DB2 load through the real ibm_db and the stand-in libdb2.so.1 (its CPU
+ *                   time and peak RSS; see bench/db2-driver.ts), written to <date>-db2-driver.md
+ *   --no-db2        skip it
  */
 import { execFileSync } from 'child_process';
 import fs from 'fs';
@@ -23,6 +26,7 @@ import path from 'path';
 import { CLI_NAME, WATERMARK_LIMIT_NAME, Line, markdown, MemoryResult, median, Run, SCENARIOS, ScenarioName, summarise, svgChart, terminalTable, verdicts } from './report';
 import { cli, limitPipeline, limitPipelineReadingWatermark, ROOT, rowByRow, streamPeer, useNodeEnv } from './contenders';
 import { ensureSourceTable, Fingerprint, mysqlVersion, sourceFingerprint, WarehouseState } from './data';
+import { db2DriverBench, db2DriverTable, db2DriverVerdicts, DB2_DRIVER_NOTES, type Db2DriverCase } from './db2-driver';
 import { db2StatementsPer10k } from './db2-statements';
 import { measure } from './measure';
 
@@ -42,12 +46,13 @@ interface Options {
   keepEnv: boolean;
   index: boolean;
   write: boolean;
+  db2: 'also' | 'only' | 'no';
 }
 
 function parseOptions(argv: string[]): Options {
   const o: Options = {
     rows: 1_000_000, runs: 5, quick: false, memory: false, memoryRows: 5_000_000,
-    only: ['full', 'incremental', 'nothing-new'], baseline: true, baselineCap: 100_000, cliArgs: [], keepEnv: false, index: false, write: true,
+    only: ['full', 'incremental', 'nothing-new'], baseline: true, baselineCap: 100_000, cliArgs: [], keepEnv: false, index: false, write: true, db2: 'also',
   };
   const given = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
@@ -71,6 +76,8 @@ function parseOptions(argv: string[]): Options {
       case '--keep-env': o.keepEnv = true; break;
       case '--index': o.index = true; break;
       case '--no-write': o.write = false; break;
+      case '--db2-only': o.db2 = 'only'; break;
+      case '--no-db2': o.db2 = 'no'; break;
       case '-h': case '--help':
         process.stdout.write(fs.readFileSync(__filename, 'utf8').split('*/')[0].replace(/^\/\*\*?/, '').replace(/^ \* ?/gm, '') + '\n');
         return process.exit(0);
@@ -144,11 +151,60 @@ interface Contender {
   run(): Promise<{ seconds: number; peakRssMiB: number }>;
 }
 
+/** Rounds of the DB2 driver runs: each loads 100,000 rows into the engine twice over, so at most 3. */
+const db2Rounds = (o: Options) => Math.max(1, Math.min(o.runs, 3));
+
+/** `--db2-only`: the DB2 rows alone, in their own results file. */
+async function db2Only(o: Options, env: NodeJS.ProcessEnv, started: Date): Promise<void> {
+  const cases = await db2DriverBench(db2Rounds(o), env, log);
+  const table = db2DriverTable(cases);
+  const verdictLines = db2DriverVerdicts(cases);
+  process.stdout.write(`\n${table.join('\n')}\n\n${verdictLines.join('\n')}\n`);
+  if (!o.write) return;
+  const stamp = started.toISOString().replace(/:\d\d\.\d+Z$/, 'Z').replace('T', ' ');
+  const md = [
+    `# warehouse-sync benchmark: DB2 through the real ibm_db, ${stamp}`,
+    '',
+    `Median of ${db2Rounds(o)} runs per case.`,
+    '',
+    `- Machine: ${machine()}`,
+    `- Versions: Node ${process.version}, MariaDB ${await mysqlVersion()}, ibm_db ${ibmDbVersion()} (prebuilt binding) over the project's stand-in libdb2.so.1`,
+    `- Command: \`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\``,
+    '',
+    ...table,
+    '',
+    '## Targets',
+    '',
+    ...verdictLines.map((v) => `- ${v}`),
+    '',
+    '## Notes',
+    '',
+    ...DB2_DRIVER_NOTES.map((n) => `- ${n}`),
+    '',
+  ].join('\n');
+  const file = `${started.toISOString().slice(0, 10)}-db2-driver.md`;
+  fs.mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
+  fs.writeFileSync(path.join(ROOT, 'bench', 'results', file), md);
+  log(`wrote bench/results/${file}`);
+}
+
+function ibmDbVersion(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'ibm_db', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'not installed';
+  }
+}
+
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
   const { env, removed } = nodeEnv(o.keepEnv);
   useNodeEnv(env);
   const started = new Date();
+  if (o.db2 === 'only') {
+    await db2Only(o, env, started);
+    return;
+  }
   const loadAtStart = os.loadavg();
   const N = o.rows;
   log(`${N.toLocaleString('en')} rows, ${o.runs} rounds, scenarios ${o.only.join(', ')}${o.cliArgs.length ? `, CLI args ${o.cliArgs.join(' ')}` : ''}`);
@@ -267,6 +323,7 @@ async function main(): Promise<void> {
   const extra: string[] = [];
   const db2 = await db2StatementsPer10k(log);
   extra.push(db2);
+  const db2Cases: Db2DriverCase[] = o.db2 === 'also' ? await db2DriverBench(db2Rounds(o), env, log) : [];
 
   const nodeCost = removed.length ? await nodeStartCost(process.env) : null;
   const nodeCostClean = await nodeStartCost(env);
@@ -275,8 +332,9 @@ async function main(): Promise<void> {
 
   const summaries = summarise(lines);
   const table = terminalTable(summaries);
-  const checks = verdicts(summaries, memory);
-  process.stdout.write(`\n${table}\n\n${checks.join('\n')}\n${extra.map((e) => `${e}\n`).join('')}`);
+  const checks = [...verdicts(summaries, memory), ...(db2Cases.length ? db2DriverVerdicts(db2Cases) : [])];
+  const db2Section = db2Cases.length ? db2DriverTable(db2Cases) : [];
+  process.stdout.write(`\n${table}\n\n${db2Section.map((l) => `${l}\n`).join('')}\n${checks.join('\n')}\n${extra.map((e) => `${e}\n`).join('')}`);
   if (memory) {
     for (const m of memory) {
       process.stdout.write(`memory: ${m.rows.toLocaleString('en')} rows: peak RSS median ${median(m.runs.map((r) => r.peakRssMiB)).toFixed(1)} MB\n`);
@@ -296,6 +354,7 @@ async function main(): Promise<void> {
     removed.length
       ? `The environment sets ${removed.join(', ')}; the bench removes ${removed.length > 1 ? 'them' : 'it'} for the Node clients (they connect without TLS). With it a bare \`node -e 0\` takes ${(nodeCost! * 1000).toFixed(0)} ms here, without it ${(nodeCostClean * 1000).toFixed(0)} ms. Pass --keep-env to keep ${removed.length > 1 ? 'them' : 'it'}.`
       : `A bare \`node -e 0\` takes ${(nodeCostClean * 1000).toFixed(0)} ms here (part of every Node contender's time).`,
+    ...(db2Cases.length ? DB2_DRIVER_NOTES : []),
     `Load average (1, 5, 15 min) when the bench started: ${loadAtStart.map((l) => l.toFixed(2)).join(', ')}; when it ended: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}. Other work on the machine shows up as spread: the per-round ratios pair each run with the limit's run in the same round.`,
   ];
   const context = {
@@ -311,7 +370,7 @@ async function main(): Promise<void> {
   if (o.write) {
     const dir = path.join(ROOT, 'bench', 'results');
     fs.mkdirSync(dir, { recursive: true });
-    const md = markdown(summaries, context, memory, extra);
+    const md = markdown(summaries, context, memory, extra, db2Section, db2Cases.length ? db2DriverVerdicts(db2Cases) : []);
     const svg = svgChart(summaries, `warehouse-sync vs the bulk-copy limit, ${N.toLocaleString('en')} rows, ${stamp.slice(0, 10)}`);
     fs.writeFileSync(path.join(dir, `${base}.md`), md);
     fs.writeFileSync(path.join(dir, `${base}.svg`), svg);
