@@ -18,9 +18,8 @@ import { COLUMNS_SQL, InformationSchemaColumn, toColumn } from '../../dialect/my
 import { seconds, stalledHolderMs, timeoutOf } from '../../time-budget';
 import type { KeyRange, RangeDigest } from '../../key-range';
 import type { KeyStats, LoadTarget, Row, Warehouse, WarehouseTable, WriterLock } from '../warehouse';
+import { byBytes, insertSql, STATEMENT_BYTES } from './mysql-load';
 
-/** Bytes of row data per INSERT statement: well inside MariaDB's default 16 MB max_allowed_packet. */
-const STATEMENT_BYTES = 4 * 1024 * 1024;
 const TRANSIENT_CODES = new Set([
   'ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED',
 ]);
@@ -137,7 +136,7 @@ export class MySqlWarehouse implements Warehouse {
   }
 
   async load(target: LoadTarget, rows: Row[]): Promise<void> {
-    const insert = `INSERT INTO ${target.table.sql} (${target.columns.map((c) => ident(c.name)).join(', ')}) VALUES ?`;
+    const insert = insertSql(target);
     await this.connection.query('START TRANSACTION');
     try {
       for (const chunk of byBytes(rows, STATEMENT_BYTES)) await this.connection.query(insert, [chunk]);
@@ -200,21 +199,4 @@ export class MySqlWarehouse implements Warehouse {
 function lockName(table: WarehouseTable): string {
   const name = `warehouse-sync:${table.display}`;
   return name.length <= 64 ? name : `warehouse-sync:${createHash('sha1').update(table.display).digest('hex')}`;
-}
-
-/** Consecutive slices of `rows` whose estimated size stays under `limit` bytes (at least one row each). */
-function* byBytes(rows: Row[], limit: number): Generator<Row[]> {
-  let start = 0;
-  let size = 0;
-  for (let i = 0; i < rows.length; i++) {
-    let rowSize = 8;
-    for (const v of rows[i]) rowSize += v === null ? 4 : typeof v === 'number' ? 12 : typeof v === 'string' ? Buffer.byteLength(v) * 2 + 3 : v.length * 2 + 3;
-    if (i > start && size + rowSize > limit) {
-      yield rows.slice(start, i);
-      start = i;
-      size = 0;
-    }
-    size += rowSize;
-  }
-  if (start < rows.length) yield start === 0 ? rows : rows.slice(start);
 }

@@ -1,0 +1,30 @@
+/**
+ * Rows → multi-row INSERTs: mysql2 expands `VALUES ?` with an array of rows into one statement, so
+ * a batch is cut into statements of a bounded size.
+ */
+import type { LoadTarget, Row } from '../warehouse';
+import { ident } from '../../dialect/mysql/mysql-sql';
+
+/** Bytes of row data per INSERT statement: well inside MariaDB's default 16 MB max_allowed_packet. */
+export const STATEMENT_BYTES = 4 * 1024 * 1024;
+
+/** The INSERT whose `?` mysql2 expands to the rows of one slice. */
+export const insertSql = (target: LoadTarget) =>
+  `INSERT INTO ${target.table.sql} (${target.columns.map((c) => ident(c.name)).join(', ')}) VALUES ?`;
+
+/** Consecutive slices of `rows` whose estimated size stays under `limit` bytes (at least one row each). */
+export function* byBytes(rows: Row[], limit: number): Generator<Row[]> {
+  let start = 0;
+  let size = 0;
+  for (let i = 0; i < rows.length; i++) {
+    let rowSize = 8;
+    for (const v of rows[i]) rowSize += v === null ? 4 : typeof v === 'number' ? 12 : typeof v === 'string' ? Buffer.byteLength(v) * 2 + 3 : v.length * 2 + 3;
+    if (i > start && size + rowSize > limit) {
+      yield rows.slice(start, i);
+      start = i;
+      size = 0;
+    }
+    size += rowSize;
+  }
+  if (start < rows.length) yield start === 0 ? rows : rows.slice(start);
+}
