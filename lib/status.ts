@@ -5,7 +5,10 @@
 import type { SyncConfig } from './config';
 import { exitCodeOf, oneLine } from './errors';
 import { KeyRange } from './key-range';
-import { countLateRows, keyJson, planTables, withConnections, type KeyJson } from './sync-cycle';
+import { withConnections } from './cycle/connections';
+import { countLateRows } from './cycle/late-window';
+import { planTables } from './cycle/plan';
+import { keyJson, type KeyJson } from './cycle/report';
 
 export interface TableStatus {
   table: string;
@@ -31,9 +34,8 @@ export async function readStatus(config: SyncConfig): Promise<StatusReport> {
       for (const plan of await planTables(config, source, warehouse)) {
         const watermark = await warehouse.maxKey(plan.warehouse, plan.target.key);
         const high = await source.maxKey(plan.source, plan.sourceKey);
-        const pending = high === null || new KeyRange(watermark, high).empty
-          ? 0
-          : await source.countKeys(plan.source, plan.sourceKey, new KeyRange(watermark, high));
+        const found = high === null ? null : new KeyRange(watermark, high);
+        const pending = found === null || found.empty ? 0 : await source.countKeys(plan.source, plan.sourceKey, found);
         const late = watermark === null ? 0 : await countLateRows(plan, config, source, warehouse, watermark);
         tables.push({ table: plan.pair.label, watermark: keyJson(watermark), sourceHighKey: keyJson(high), pending, ...(late > 0 ? { late } : {}) });
       }

@@ -55,3 +55,27 @@ export function failedCheckMessage(check: ValueCheck, keyName: string, key: stri
     `${warehouse.name} ${warehouse.sqlType} cannot hold (00:00:00 to 24:00:00); fix that row in staging, or use a MySQL warehouse for it`
   );
 }
+
+/** Why a MySQL zero date stops a run, and what to do. */
+export const ZERO_DATE_FIX = 'which the warehouse cannot hold; fix that row in staging (e.g. set it to NULL)';
+
+const ZERO = 0x30;
+
+/** `0000-…`, `YYYY-00-…` or `YYYY-MM-00…`, MySQL's zero dates (and zero parts), as text in `src[p..p+len)`. */
+export function isZeroDate(src: Uint8Array, p: number, len: number): boolean {
+  if (len < 10) return false;
+  return (
+    (src[p] === ZERO && src[p + 1] === ZERO && src[p + 2] === ZERO && src[p + 3] === ZERO) ||
+    (src[p + 5] === ZERO && src[p + 6] === ZERO) ||
+    (src[p + 8] === ZERO && src[p + 9] === ZERO)
+  );
+}
+
+/** Where a date's text is copied to be looked at: its first 10 characters are all that count. */
+const scratch = Buffer.alloc(10);
+
+/** isZeroDate for a date or timestamp read as text. */
+export function isZeroDateText(text: string): boolean {
+  scratch.write(text, 0, 10, 'latin1');
+  return isZeroDate(scratch, 0, text.length);
+}

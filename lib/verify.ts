@@ -17,11 +17,16 @@
  */
 import { rowsIn } from './canonical';
 import type { SyncConfig } from './config';
-import { exitCodeOf, oneLine, RunError, ValueError } from './errors';
+import { exitCodeOf, oneLine, RunError } from './errors';
 import { KeyRange } from './key-range';
 import type { Source } from './source/source';
 import { collectGarbage, steadyYoungGeneration } from './memory';
-import { keyJson, loadBatch, planTables, settleAbove, withConnections, type KeyJson, type TablePlan, type TableReport } from './sync-cycle';
+import { withConnections } from './cycle/connections';
+import { loadBatch } from './cycle/load';
+import { planTables, type TablePlan } from './cycle/plan';
+import { keyJson, type KeyJson } from './cycle/report';
+import { settleAbove } from './cycle/settle';
+import { fillBatch } from './cycle/stream';
 import type { KeyStats, Warehouse } from './warehouse/warehouse';
 
 export interface TableVerification {
@@ -92,13 +97,13 @@ export async function verify(config: SyncConfig): Promise<VerifyReport> {
   }
 }
 
-/** Key ranges (low, high], kept merged: the ranges a repair must look at again. */
+/** Key ranges, added in ascending order and kept merged: the ranges a repair must look at again. */
 class RangeList {
-  readonly ranges: Array<[bigint, bigint]> = [];
-  add(low: bigint, high: bigint): void {
+  readonly ranges: KeyRange[] = [];
+  add(range: KeyRange): void {
     const last = this.ranges[this.ranges.length - 1];
-    if (last && last[1] >= low) last[1] = high > last[1] ? high : last[1];
-    else this.ranges.push([low, high]);
+    if (last && last.high >= range.low!) this.ranges[this.ranges.length - 1] = last.upTo(range.high > last.high ? range.high : last.high);
+    else this.ranges.push(range);
   }
 }
 
@@ -160,10 +165,8 @@ async function verifyTable(plan: TablePlan, config: SyncConfig, source: Source, 
   let differingCount = 0;
 
   if (span) {
-    const [low, high] = span;
-    const rowLevel = async (lo: bigint, hi: bigint): Promise<void> => {
+    const rowLevel = async (range: KeyRange): Promise<void> => {
       collectGarbage();
-      const range = new KeyRange(lo, hi);
       const [sr, wr] = await Promise.all([
         source.rowDigests(plan.source, plan.sourceKey, plan.pairs, range),
         warehouse.rowDigests(plan.warehouse, plan.target.key, plan.pairs, range),
@@ -179,10 +182,9 @@ async function verifyTable(plan: TablePlan, config: SyncConfig, source: Source, 
         }
       }
       for (const [key, digests] of wr) if (!sr.has(key)) result.extra += rowsIn(digests);
-      if (lacking) toRepair.add(lo, hi);
+      if (lacking) toRepair.add(range);
     };
-    const compare = async (lo: bigint, hi: bigint, width: bigint): Promise<void> => {
-      const range = new KeyRange(lo, hi);
+    const compare = async (range: KeyRange, width: bigint): Promise<void> => {
       const [s, w] = await Promise.all([
         source.rangeDigests(plan.source, plan.sourceKey, plan.pairs, range, width),
         warehouse.rangeDigests(plan.warehouse, plan.target.key, plan.pairs, range, width),
@@ -194,23 +196,23 @@ async function verifyTable(plan: TablePlan, config: SyncConfig, source: Source, 
         const a = sByLow.get(bucketLow);
         const b = wByLow.get(bucketLow);
         if (a && b && a.count === b.count && a.checksum === b.checksum) continue;
-        const bucketHigh = bucketLow + width > hi ? hi : bucketLow + width;
+        const bucket = new KeyRange(bucketLow, bucketLow + width > range.high ? range.high : bucketLow + width);
         if (!b && (a!.count <= Number(REPAIR_SPAN) || width <= ROW_LEVEL_WIDTH)) {
           // Nothing of this range in the warehouse: every source key is missing; no digests needed.
-          for (const key of await source.listKeys(plan.source, plan.sourceKey, new KeyRange(bucketLow, bucketHigh))) missing.add(key);
-          toRepair.add(bucketLow, bucketHigh);
+          for (const key of await source.listKeys(plan.source, plan.sourceKey, bucket)) missing.add(key);
+          toRepair.add(bucket);
         } else if (!a && b) {
           result.extra += b.count;
         } else if (width <= ROW_LEVEL_WIDTH) {
           // Both sides have rows here (a range without warehouse rows was listed above).
-          await rowLevel(bucketLow, bucketHigh);
+          await rowLevel(bucket);
         } else {
           const next = width / SPLIT > ROW_LEVEL_WIDTH ? width / SPLIT : ROW_LEVEL_WIDTH;
-          await compare(bucketLow, bucketHigh, next);
+          await compare(bucket, next);
         }
       }
     };
-    await compare(low, high, (high - low) / BUCKETS + 1n);
+    await compare(span, span.size / BUCKETS + 1n);
   }
 
   result.missing = missing.count;
@@ -237,7 +239,7 @@ async function verifyTable(plan: TablePlan, config: SyncConfig, source: Source, 
  * (as COPY text, never held as rows), the rest as rows fetched by key.
  */
 async function repairMissing(
-  plan: TablePlan, config: SyncConfig, source: Source, warehouse: Warehouse, sourceStats: KeyStats, ranges: Array<[bigint, bigint]>,
+  plan: TablePlan, config: SyncConfig, source: Source, warehouse: Warehouse, sourceStats: KeyStats, ranges: KeyRange[],
 ): Promise<{ loaded: number; skipped?: string }> {
   if (sourceStats.duplicateRows > 0 || sourceStats.nullKeys > 0) {
     return { loaded: 0, skipped: `the source key ${plan.sourceKey.name} is not unique and NOT NULL; repairing would double rows` };
@@ -246,20 +248,19 @@ async function repairMissing(
   if (!lock) return { loaded: 0, skipped: 'another run holds the writer lock; run verify --repair again, or give it --lock-wait' };
   let loaded = 0;
   let held: string | undefined;
-  const report = { batches: 0 } as TableReport;
   const batchSize = Math.min(config.batchSize, REPAIR_BATCH);
   let byKey: bigint[] = [];
   const loadByKey = async () => {
     for (let i = 0; i < byKey.length; i += batchSize) {
       const rows = await source.rowsByKeys(plan.source, plan.sourceColumns, plan.sourceKey, byKey.slice(i, i + batchSize));
-      loaded += await loadBatch(plan, warehouse, rows, report);
+      loaded += await loadBatch(plan, warehouse, rows);
     }
     byKey = [];
   };
   /** Missing keys `run`, all the source has in (after, last key of run]. */
   const loadRun = async (after: bigint, run: bigint[]) => {
     if (warehouse.openCopyTextBatch && run.length >= STREAM_MIN) {
-      loaded += await streamRange(plan, source, warehouse, after, run[run.length - 1], config.batchSize);
+      loaded += await streamRange(plan, source, warehouse, new KeyRange(after, run[run.length - 1]), config.batchSize);
     } else {
       byKey.push(...run);
       if (byKey.length >= batchSize) await loadByKey();
@@ -270,24 +271,23 @@ async function repairMissing(
     // pass a source key whose transaction may still commit: that row would land below the next
     // run's watermark, out of its sight. The same locking read as the run's decides how far it goes.
     const watermark = await warehouse.maxKey(plan.warehouse, plan.target.key);
-    const top = ranges.length ? ranges[ranges.length - 1][1] : null;
+    const top = ranges.length ? ranges[ranges.length - 1].high : null;
     let limit: bigint | null = top;
     if (top !== null && (watermark === null || top > watermark)) {
-      ({ settledTo: limit } = await settleAbove(plan, config, source, watermark, top, null));
+      ({ settledTo: limit } = await settleAbove(plan, config, source, new KeyRange(watermark, top), null));
       if (limit !== top) {
         held = `a source transaction keeps rows above key ${limit ?? watermark ?? 'the first'} uncommitted; they are left for the next run or repair`;
       }
     }
-    for (const [low, whole] of ranges) {
-      if (limit === null || low >= limit) break;
-      const high = whole > limit ? limit : whole;
-      for (let from = low; from < high; from += REPAIR_SPAN) {
-        const to = from + REPAIR_SPAN < high ? from + REPAIR_SPAN : high;
+    for (const whole of ranges) {
+      if (limit === null || whole.low! >= limit) break;
+      const high = whole.high > limit ? limit : whole.high;
+      for (let from = whole.low!; from < high; from += REPAIR_SPAN) {
+        const step = new KeyRange(from, from + REPAIR_SPAN < high ? from + REPAIR_SPAN : high);
         collectGarbage();
-        const step = new KeyRange(from, to);
         if (warehouse.openCopyTextBatch && (await warehouse.countKeys(plan.warehouse, plan.target.key, step)) === 0) {
           // Nothing of this range in the warehouse: streamed whole, without listing its keys.
-          loaded += await streamRange(plan, source, warehouse, from, to, config.batchSize);
+          loaded += await streamRange(plan, source, warehouse, step, config.batchSize);
           continue;
         }
         const [sourceKeys, present] = await Promise.all([
@@ -322,42 +322,34 @@ async function repairMissing(
 }
 
 /**
- * Every source row with key in (after, upTo] (all missing from the warehouse; the caller holds the
+ * Every source row with key in `range` (all missing from the warehouse; the caller holds the
  * writer lock), as COPY text in batches of `batchSize`, each committed whole. A failed batch is
  * rolled back and ends the repair with its error: a batch whose COMMIT reply was lost is found
  * present by the next repair, never loaded twice.
  */
-async function streamRange(plan: TablePlan, source: Source, warehouse: Warehouse, after: bigint, upTo: bigint, batchSize: number): Promise<number> {
+async function streamRange(plan: TablePlan, source: Source, warehouse: Warehouse, range: KeyRange, batchSize: number): Promise<number> {
   let loaded = 0;
-  for (let from = after; ;) {
-    const page = source.copyPage(plan.source, plan.sourceColumns, plan.sourceKey, new KeyRange(from, upTo), batchSize);
-    const batch = warehouse.openCopyTextBatch!(plan.target);
-    page.attach(batch);
-    let done: { rows: number; lastKey: bigint | null };
-    try {
-      done = await page.done;
-    } catch (error) {
-      await batch.abort(error as Error);
-      throw error instanceof ValueError ? new ValueError(`table ${plan.pair.label}: ${error.message}`) : error;
-    }
-    if (done.rows === 0 || done.lastKey === null) return loaded;
+  for (let rest = range; ;) {
+    const page = source.copyPage(plan.source, plan.sourceColumns, plan.sourceKey, rest, batchSize);
+    const { batch, rows, lastKey } = await fillBatch(plan, warehouse, page);
+    if (rows === 0 || lastKey === null) return loaded;
     try {
       await batch.commit();
     } catch (error) {
       throw new RunError(`repairing ${plan.pair.label} in ${plan.warehouse.display} failed: ${oneLine(error)}`);
     }
-    loaded += done.rows;
-    if (done.rows < batchSize || done.lastKey >= upTo) return loaded;
-    from = done.lastKey;
+    loaded += rows;
+    if (rows < batchSize || lastKey >= range.high) return loaded;
+    rest = rest.above(lastKey);
   }
 }
 
-/** (low, high] covering every non-NULL key on both sides, or null when both are empty. */
-function keySpan(a: KeyStats, b: KeyStats): [bigint, bigint] | null {
+/** The keys covering every non-NULL key on both sides, or null when both are empty. */
+function keySpan(a: KeyStats, b: KeyStats): KeyRange | null {
   const mins = [a.min, b.min].filter((k): k is bigint => k !== null);
   const maxes = [a.max, b.max].filter((k): k is bigint => k !== null);
   if (mins.length === 0 || maxes.length === 0) return null;
-  return [mins.reduce((x, y) => (y < x ? y : x)) - 1n, maxes.reduce((x, y) => (y > x ? y : x))];
+  return new KeyRange(mins.reduce((x, y) => (y < x ? y : x)) - 1n, maxes.reduce((x, y) => (y > x ? y : x)));
 }
 
 /** Same rows under one key: the same set of digests (extra copies are counted as duplicates). */

@@ -14,6 +14,7 @@
 import type { Column } from '../../columns';
 import { ValueError } from '../../errors';
 import { float32Text, float64Text } from '../../float-text';
+import { isZeroDate, ZERO_DATE_FIX } from '../../value-checks';
 import { COPY_CHUNK_BYTES } from '../../warehouse/warehouse';
 
 /** How one column's bytes become COPY text. */
@@ -158,7 +159,7 @@ export class CopyTextEncoder {
         p = fieldEnd;
       } else {
         if (mode === FieldMode.Temporal && isZeroDate(src, p, len)) {
-          this.refuse(src, start, end, c, `the MySQL zero date "${src.toString('latin1', p, fieldEnd)}"`, 'which the warehouse cannot hold; fix that row in staging (e.g. set it to NULL)');
+          this.refuse(src, start, end, c, `the MySQL zero date "${src.toString('latin1', p, fieldEnd)}"`, ZERO_DATE_FIX);
         }
         if (mode === FieldMode.Time && !withinDay(src, p, fieldEnd)) {
           this.refuse(src, start, end, c, `the TIME "${src.toString('latin1', p, fieldEnd)}"`, `which PostgreSQL's time cannot hold (00:00:00 to 24:00:00); fix that row in staging, or use a MySQL warehouse for it`);
@@ -204,16 +205,6 @@ export class CopyTextEncoder {
     const fields = fieldsOf(src, start, end);
     throw new ValueError(`row ${this.columns[this.keyIndex].name}=${fields[this.keyIndex]} has ${what} in column ${this.columns[column].name}, ${why}`);
   }
-}
-
-/** `0000-…`, `YYYY-00-…` or `YYYY-MM-00…`: MySQL's zero dates (and zero parts). */
-function isZeroDate(src: Buffer, p: number, len: number): boolean {
-  if (len < 10) return false;
-  return (
-    (src[p] === ZERO && src[p + 1] === ZERO && src[p + 2] === ZERO && src[p + 3] === ZERO) ||
-    (src[p + 5] === ZERO && src[p + 6] === ZERO) ||
-    (src[p + 8] === ZERO && src[p + 9] === ZERO)
-  );
 }
 
 /** MySQL's TIME text `[-]H…H:MM:SS[.f…]` is within 00:00:00..24:00:00 (PostgreSQL's time). */

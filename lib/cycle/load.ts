@@ -1,0 +1,76 @@
+/** Loading rows held in memory (late rows, new rows for a warehouse without a streaming path, repairs). */
+import { ValueError } from '../errors';
+import { KeyRange } from '../key-range';
+import { failedCheckMessage, failsCheck, isZeroDateText, valueChecks, ZERO_DATE_FIX } from '../value-checks';
+import type { Row, Warehouse } from '../warehouse/warehouse';
+import { keyOf, type TablePlan } from './plan';
+import { recoverOrThrow } from './retry';
+
+/** One batch of a load, read and loaded once the run's time budget allows (runBatches). */
+export type Batch = () => Promise<void>;
+
+/**
+ * Does `batches` in order, asking `outOfTime` before each: true when all are done, false when
+ * time ran out first (the rest are dropped unread where they can be).
+ */
+export async function runBatches(batches: AsyncGenerator<Batch>, outOfTime: () => boolean): Promise<boolean> {
+  for await (const batch of batches) {
+    if (outOfTime()) return false;
+    await batch();
+  }
+  return true;
+}
+
+/** The batches of rows `pages` reads, each loaded whole; `loaded` hears of each committed one. */
+export async function* rowBatches(
+  plan: TablePlan, warehouse: Warehouse, pages: AsyncGenerator<Row[]>, loaded: (rows: number, lastKey: bigint) => void,
+): AsyncGenerator<Batch> {
+  for await (const rows of pages) {
+    yield async () => loaded(await loadBatch(plan, warehouse, rows), keyOf(rows[rows.length - 1], plan.keyIndex));
+  }
+}
+
+/**
+ * Loads one batch in one warehouse transaction and returns how many of its rows are now in the
+ * warehouse. A transient fault (dropped connection, deadlock, lock timeout) rolls it back; after
+ * reconnecting, rows the warehouse already has are dropped (the commit may have landed before the
+ * connection died) and the rest retried with backoff.
+ */
+export async function loadBatch(plan: TablePlan, warehouse: Warehouse, rows: Row[]): Promise<number> {
+  checkRows(plan, rows);
+  let pending = rows;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (pending.length > 0) await warehouse.load(plan.target, pending);
+      // Rows dropped after a fault were committed by this run's failed attempt (we hold the lock).
+      return rows.length;
+    } catch (error) {
+      await recoverOrThrow(plan, warehouse, error, attempt);
+      const batch = new KeyRange(keyOf(pending[0], plan.keyIndex) - 1n, keyOf(pending[pending.length - 1], plan.keyIndex));
+      const present = new Set((await warehouse.listKeys(plan.warehouse, plan.target.key, batch)).map(String));
+      pending = pending.filter((r) => !present.has(String(keyOf(r, plan.keyIndex))));
+    }
+  }
+}
+
+/** The last net for values no warehouse column can hold: rows committed in staging since the preflight looked. */
+function checkRows(plan: TablePlan, rows: Row[]): void {
+  for (const check of valueChecks(plan.pairs)) {
+    for (const row of rows) {
+      if (failsCheck(check.kind, row[check.index])) {
+        throw new ValueError(`table ${plan.pair.label}: ${failedCheckMessage(check, plan.sourceKey.name, String(keyOf(row, plan.keyIndex)), row[check.index])}`);
+      }
+    }
+  }
+  for (const i of plan.dateIndexes) {
+    for (const row of rows) {
+      const v = row[i];
+      if (typeof v === 'string' && isZeroDateText(v)) {
+        throw new ValueError(
+          `table ${plan.pair.label}: row ${plan.sourceKey.name}=${keyOf(row, plan.keyIndex)} has the MySQL zero date "${v}" in column ` +
+            `${plan.sourceColumns[i].name}, ${ZERO_DATE_FIX}`,
+        );
+      }
+    }
+  }
+}

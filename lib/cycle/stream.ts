@@ -1,0 +1,88 @@
+/**
+ * New rows through the warehouse's streaming path: each keyset page is read as COPY text straight
+ * into its batch's transaction, never held as rows, and the next page is already being read while
+ * the current batch commits. Batches commit whole and in key order, so after a transient fault the
+ * warehouse's largest key says exactly which batches landed (this run holds the writer lock): the
+ * run reconnects and goes on from there, and a batch whose COMMIT reply was lost is not sent twice.
+ */
+import type { SyncConfig } from '../config';
+import { RunError, ValueError } from '../errors';
+import type { KeyRange } from '../key-range';
+import { steadyYoungGeneration } from '../memory';
+import type { CopyPage, Source } from '../source/source';
+import type { CopyTextBatch, Warehouse } from '../warehouse/warehouse';
+import type { Batch } from './load';
+import type { TablePlan } from './plan';
+import { recoverOrThrow } from './retry';
+
+/**
+ * Attaches `page` to a new batch of the warehouse's streaming path and waits until its last row is
+ * written there (not yet committed). A page that fails (a value no warehouse can hold) is rolled back.
+ */
+export async function fillBatch(plan: TablePlan, warehouse: Warehouse, page: CopyPage): Promise<{ batch: CopyTextBatch; rows: number; lastKey: bigint | null }> {
+  const batch = warehouse.openCopyTextBatch!(plan.target);
+  page.attach(batch);
+  try {
+    return { batch, ...(await page.done) };
+  } catch (error) {
+    await batch.abort(error as Error);
+    throw error instanceof ValueError ? new ValueError(`table ${plan.pair.label}: ${error.message}`) : error;
+  }
+}
+
+/**
+ * The batches that stream the rows of `range` (the watermark up to the settled high key); `loaded`
+ * hears of each committed one. Stopping early (the generator's return) drops the page being read.
+ */
+export async function* streamedBatches(
+  plan: TablePlan, config: SyncConfig, source: Source, warehouse: Warehouse, range: KeyRange,
+  loaded: (rows: number, lastKey: bigint) => void,
+): AsyncGenerator<Batch> {
+  const read = (rest: KeyRange) => source.copyPage(plan.source, plan.sourceColumns, plan.sourceKey, rest, config.batchSize);
+  steadyYoungGeneration();
+  /** What is still to load: above the last batch committed. */
+  let rest = range;
+  let failures = 0;
+  /** Loads `page` and returns the page that follows it (null at the end). */
+  const load = async (page: CopyPage): Promise<CopyPage | null> => {
+    const { batch, rows, lastKey } = await fillBatch(plan, warehouse, page);
+    if (rows === 0 || lastKey === null) return null;
+    const more = rows === config.batchSize && lastKey < range.high;
+    let next: CopyPage | null = more ? read(rest.above(lastKey)) : null;
+    try {
+      await batch.commit();
+    } catch (error) {
+      await drop(next);
+      next = null;
+      await recoverOrThrow(plan, warehouse, error, ++failures);
+      const committed = await warehouse.maxKey(plan.warehouse, plan.target.key);
+      if (committed !== rest.low && committed !== lastKey) {
+        throw new RunError(
+          `after reconnecting, ${plan.warehouse.display} ends at key ${committed} where this run expected ${rest.low} or ${lastKey}; stopped (run verify)`,
+        );
+      }
+      if (committed === rest.low) return read(rest);
+    }
+    failures = 0;
+    rest = rest.above(lastKey);
+    loaded(rows, lastKey);
+    return next ?? (more ? read(rest) : null);
+  };
+  let page: CopyPage | null = read(rest);
+  try {
+    while (page !== null) {
+      const current: CopyPage = page;
+      yield async () => {
+        page = await load(current);
+      };
+    }
+  } finally {
+    await drop(page);
+  }
+}
+
+/** Reads the rest of a page without keeping it, and waits until it is done. */
+async function drop(page: CopyPage | null): Promise<void> {
+  page?.discard();
+  await page?.done.catch(() => undefined);
+}
