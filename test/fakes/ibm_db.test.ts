@@ -275,12 +275,32 @@ describe('faults on demand', () => {
     expect(await conn.query('SELECT id FROM t')).toEqual([{ ID: 3 }]);
   });
 
-  test('a full log (57011) above logCapacityRows rows per transaction', async () => {
-    server.database('BLUDB').logCapacityRows = 2;
-    const params = [{ ParamType: 'ARRAY', Data: ['1', '2', '3'] }];
-    expect(await sqlstateOf(conn.query({ sql: 'INSERT INTO t VALUES (?)', params, ArraySize: 3 }))).toMatchObject({ sqlstate: '57011', sqlcode: -964 });
-    await conn.query({ sql: 'INSERT INTO t VALUES (?)', params: [{ ParamType: 'ARRAY', Data: ['1', '2'] }], ArraySize: 2 });
-    expect(await conn.query('SELECT COUNT(*) AS N FROM t')).toEqual([{ N: 2 }]);
+  // IBM Db2: the active log holds LOGFILSIZ 4 KB pages × (LOGPRIMARY + LOGSECOND) files, and runs
+  // from the oldest open transaction's first log record. Here LOGFILSIZ 4 and LOGPRIMARY 2 (their
+  // minimums), no secondary logs: 32,768 bytes. A row of t (a nullable INTEGER) is stored in 5 bytes
+  // and logged with a 40-byte header and 20 bytes of record fields: 65 bytes, so 504 rows fit.
+  test('a full log (57011) when the log records of the open transactions outgrow LOGFILSIZ × (LOGPRIMARY + LOGSECOND)', async () => {
+    const db = server.database('BLUDB');
+    db.log = { logfilsiz: 4, logprimary: 2, logsecond: 0 };
+    expect(db.logCapacity()).toBe(32_768);
+    const rows = (n: number) => ({ sql: 'INSERT INTO t VALUES (?)', params: [{ ParamType: 'ARRAY', Data: Array.from({ length: n }, (_, i) => String(i)) }], ArraySize: n });
+    const full = await sqlstateOf(conn.query(rows(505)));
+    expect(full).toMatchObject({ sqlstate: '57011', sqlcode: -964 });
+    expect(full.message).toBe('[IBM][CLI Driver][DB2/LINUXX8664] SQL0964C  The transaction log for the database is full.  SQLSTATE=57011\n');
+    await conn.query(rows(504));
+    expect(await conn.query('SELECT COUNT(*) AS N FROM t')).toEqual([{ N: 504 }]);
+    expect(db.activeLogBytes()).toBe(0);
+
+    // One row written and left open on another connection pins the log for everyone.
+    const other = (await ibmdb.open(CONNECT)) as unknown as FakeIbmDbConnection;
+    await other.beginTransaction();
+    await other.query('INSERT INTO t VALUES (1)');
+    await conn.query(rows(300));
+    expect(await sqlstateOf(conn.query(rows(300)))).toMatchObject({ sqlstate: '57011' });
+    await other.rollbackTransaction();
+    await conn.query(rows(300));
+    expect(await conn.query('SELECT COUNT(*) AS N FROM t')).toEqual([{ N: 1104 }]);
+    await other.close();
   });
 
   test('a dropped connection (08001) rolls back, then reports CLI0106E; a commit can land before the reply is lost', async () => {

@@ -1,9 +1,16 @@
 /**
- * DB2 faults during a run, through the real ibm_db over the stand-in libdb2.so.1 (./db2-standin);
- * the project's DB2 engine injects them: deadlocks, lock timeouts and dropped
- * connections are retried without losing or duplicating a row; a full log shrinks the transaction;
- * what cannot be retried is one clear line; the writer lock keeps a second run out, even when the
- * table has no primary key, and a run that lost its lock stops instead of writing rows twice.
+ * DB2 faults during a run, through the real ibm_db over the stand-in libdb2.so.1 (./db2-standin).
+ * The project's DB2 engine raises them as IBM documents them, each test citing its source:
+ *   - deadlocks and lock timeouts (SQL0911N / SQL0913N) are retried without losing or doubling a row;
+ *   - a full transaction log (SQL0964C, SQLSTATE 57011) comes from log space in bytes, LOGFILSIZ 4 KB
+ *     pages × (LOGPRIMARY + LOGSECOND), filled by log records sized by the rows; the product splits
+ *     the transaction;
+ *   - a COMMIT whose reply is lost (SQL30081N, outcome unknown), rolled back by a client reroute
+ *     (SQL30108N), or never reaching a server that notices the lost connection only later: the run
+ *     decides by reading the warehouse which rows landed;
+ *   - a dropped connection keeps its locks until DB2 notices it is gone: the run waits a bounded time
+ *     for its own writer lock, and otherwise stops in time with one line;
+ * and the writer lock keeps a second run out, even when the table has no primary key.
  */
 import mysql from 'mysql2/promise';
 import { parseConnectionUrl } from '../../lib/connection-url';
@@ -16,6 +23,8 @@ import { cli, MYSQL_SERVER } from '../support/databases';
 import { startStandin, type Standin } from './db2-standin';
 
 const MYSQL_DATABASE = 'test_db2_faults';
+/** Wide rows: the log full of few rows. */
+const WIDE_ROWS = 10;
 const ROWS = 500;
 /** The batch inserts, not the writer lock's bookkeeping. */
 const BATCH_INSERT = /^INSERT INTO "DB2INST1"."SALES_DATA"/;
@@ -51,6 +60,16 @@ async function openWarehouse(): Promise<{ warehouse: Db2Warehouse; table: Wareho
   return { warehouse, table: table! };
 }
 
+/** IBM Db2's defaults: LOGFILSIZ 1000, LOGPRIMARY 3, LOGSECOND 10 (database configuration parameters). */
+const DEFAULT_LOG = { logfilsiz: 1000, logprimary: 3, logsecond: 10 };
+/** The smallest log DB2 accepts: LOGFILSIZ 4 pages, LOGPRIMARY 2, LOGSECOND 0 = 32,768 bytes. */
+const SMALLEST_LOG = { logfilsiz: 4, logprimary: 2, logsecond: 0 };
+
+/** The data after a run, for the test's own (possibly reopened) connection. */
+async function rowids(): Promise<number[]> {
+  return (await db2.query('SELECT rowid FROM SALES_DATA ORDER BY rowid')).map((r) => Number(r.ROWID));
+}
+
 const courseRow = (id: number): Row => [id, id % 100, id * 7, null, id % 5 + 1, null];
 
 beforeAll(async () => {
@@ -61,13 +80,18 @@ beforeAll(async () => {
   await admin.query(`DROP DATABASE IF EXISTS ${MYSQL_DATABASE}; CREATE DATABASE ${MYSQL_DATABASE}; USE ${MYSQL_DATABASE};
     CREATE TABLE sales_data (rowid INT NOT NULL AUTO_INCREMENT PRIMARY KEY, product_id INT NOT NULL, customer_id INT NOT NULL, quantity INT NOT NULL);
     INSERT INTO sales_data (rowid, product_id, customer_id, quantity)
-      WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ${ROWS}) SELECT n, n % 100, n * 7, n % 5 + 1 FROM seq`);
+      WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ${ROWS}) SELECT n, n % 100, n * 7, n % 5 + 1 FROM seq;
+    CREATE TABLE wide_data (id INT NOT NULL PRIMARY KEY, note TEXT NOT NULL);
+    INSERT INTO wide_data (id, note)
+      WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ${WIDE_ROWS}) SELECT n, REPEAT(CHAR(96 + n), IF(n = 5, 40000, 3000)) FROM seq`);
   await admin.end();
   db2 = await ibmdb.open(CONNECT);
 });
 beforeEach(async () => {
   server.clearFaults();
-  server.database('BLUDB').logCapacityRows = null;
+  server.noticeDroppedConnections();
+  if (!db2.connected || (await db2.query('SELECT 1 AS ONE FROM SYSIBM.SYSDUMMY1').catch(() => null)) === null) db2 = await ibmdb.open(CONNECT);
+  server.database('BLUDB').log = { ...DEFAULT_LOG };
   await db2.query('DROP TABLE SALES_DATA').catch(() => undefined);
   // The course's table: no primary key, nothing in it stops a duplicate.
   await db2.query(`CREATE TABLE SALES_DATA (rowid INTEGER NOT NULL, product_id INTEGER NOT NULL, customer_id INTEGER NOT NULL,
@@ -79,10 +103,11 @@ afterAll(async () => {
 });
 
 describe('transient faults are retried, and every row arrives exactly once', () => {
+  // SQL0911N (40001): "The current transaction has been rolled back because of a deadlock or
+  // timeout"; SQL0913N (57033): only the statement failed (IBM Db2 message reference).
   test.each([
     ['a deadlock (40001, transaction rolled back)', { sqlstate: '40001', on: BATCH_INSERT, times: 2 }],
     ['a lock timeout (57033, statement failed)', { sqlstate: '57033', on: BATCH_INSERT }],
-    ['a connection dropped after the commit landed (08001, reply lost)', { sqlstate: '08001', on: 'commit' as const, afterCommit: true }],
   ])('%s', async (_case, fault) => {
     server.failNext(fault);
     const { code, report, stderr } = await run();
@@ -91,13 +116,84 @@ describe('transient faults are retried, and every row arrives exactly once', () 
     expect(report).toMatchObject({ newRows: ROWS, inserted: ROWS, watermarkAfter: ROWS });
     expect(await counts()).toEqual({ N: ROWS, D: ROWS });
   });
+});
 
-  // Through the real ibm_db 4.0.1 a failed SQLEndTran never reaches JS: commitTransaction()'s
-  // promise resolves (UV_AfterEndTransaction reads the return code through the wrong struct), so the
-  // run reported 500 inserted with 400 in the table. The product commits with a COMMIT statement,
-  // whose failure ibm_db reports; the next test pins the binding's behaviour.
-  test('a connection dropped before the commit (08001)', async () => {
-    server.failNext({ sqlstate: '08001', on: 'commit' });
+/**
+ * IBM Db2 documents the transaction log's size as LOGFILSIZ pages of 4 KB (default 1000, range
+ * 4 - 16 777 152; "logfilsiz - Size of log files configuration parameter") times LOGPRIMARY +
+ * LOGSECOND files (defaults 3 and 10; "logsecond - Number of secondary log files": "If more secondary
+ * log files are required than are allowed by this parameter, an error code will be returned to the
+ * application"): SQL0964C "The transaction log for the database is full.", SQLSTATE 57011. Every
+ * log record starts with a 40-byte log manager header ("Log record header", Db2 log records
+ * reference); an insert logs the row as stored, whose size the CREATE TABLE statement's byte counts
+ * give: a course row (4 INTEGERs, a nullable DECIMAL(10,2), a nullable TIMESTAMP) is 34 bytes, about
+ * 94 bytes of log. The active log runs from the oldest open transaction's first log record, so a
+ * transaction that wrote and stays open pins it for everyone.
+ */
+describe('a full transaction log (SQL0964C, 57011), from log space in bytes', () => {
+  test('a batch whose log records outgrow LOGFILSIZ × (LOGPRIMARY + LOGSECOND) is split until each part fits: every row once', async () => {
+    const db = server.database('BLUDB');
+    db.log = { ...SMALLEST_LOG };
+    const fullBefore = db.logFullErrors;
+    // 500 course rows ≈ 47 KB of log in one transaction; the log holds 32 KB.
+    const { code, stdout, stderr } = await cli([...args, '--batch-size', '500']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).tables[0]).toMatchObject({ newRows: ROWS, inserted: ROWS, watermarkAfter: ROWS });
+    expect(db.logFullErrors).toBeGreaterThan(fullBefore);
+    expect(await rowids()).toEqual(Array.from({ length: ROWS }, (_, i) => i + 1));
+  });
+
+  test('the writer lock\'s transaction, open for the whole run, writes no log record, so it pins no log space', async () => {
+    // Five batches of 100 rows (≈ 9.4 KB of log each, 47 KB in all) through a 32 KB log: they fit
+    // one after another only if nothing open since the start of the run holds the log's tail.
+    const db = server.database('BLUDB');
+    db.log = { ...SMALLEST_LOG };
+    const fullBefore = db.logFullErrors;
+    const { code, report } = await run();
+    expect(code).toBe(0);
+    expect(report).toMatchObject({ inserted: ROWS, batches: 5 });
+    expect(db.logFullErrors).toBe(fullBefore);
+    expect(await counts()).toEqual({ N: ROWS, D: ROWS });
+  });
+
+  test('wide rows fill it with few rows; one row bigger than the whole log: exit 1, one line, the rows before it committed once', async () => {
+    // Row 5 holds 40,000 bytes of text, more than the 32 KB log; rows of 3,000 bytes fit ten at a time only in part.
+    await db2.query('DROP TABLE WIDE_DATA').catch(() => undefined);
+    await db2.query('CREATE TABLE WIDE_DATA (id INTEGER NOT NULL, note CLOB(64K) NOT NULL)');
+    const db = server.database('BLUDB');
+    db.log = { ...SMALLEST_LOG };
+    const wide = await cli(['--source', `${MYSQL_SERVER}/${MYSQL_DATABASE}`, '--warehouse', WAREHOUSE, '--table', 'wide_data', '--key', 'id', '--batch-size', '100']);
+    expect(wide.stderr).toBe(
+      'warehouse-sync: loading wide_data into DB2INST1.WIDE_DATA failed: the DB2 transaction log is full even for a single row ' +
+        '(raise LOGFILSIZ / LOGSECOND): SQL0964C The transaction log for the database is full. SQLSTATE=57011\n',
+    );
+    expect(wide.code).toBe(1);
+    // What is committed is a key prefix: the next run (with a bigger log) resumes after it.
+    expect(await db2.query('SELECT id, LENGTH(note) AS L FROM WIDE_DATA ORDER BY id')).toEqual([1, 2, 3, 4].map((id) => ({ ID: id, L: 3000 })));
+    db.log = { ...DEFAULT_LOG };
+    const rest = await cli(['--source', `${MYSQL_SERVER}/${MYSQL_DATABASE}`, '--warehouse', WAREHOUSE, '--table', 'wide_data', '--key', 'id', '--json']);
+    expect(rest.code).toBe(0);
+    expect(JSON.parse(rest.stdout).tables[0]).toMatchObject({ inserted: WIDE_ROWS - 4 });
+    expect(await db2.query('SELECT COUNT(*) AS N, COUNT(DISTINCT id) AS D, SUM(LENGTH(note)) AS B FROM WIDE_DATA')).toEqual([{ N: WIDE_ROWS, D: WIDE_ROWS, B: 9 * 3000 + 40000 }]);
+  });
+});
+
+/**
+ * A COMMIT whose outcome the client cannot know. IBM Db2: SQL30081N "A communication error has been
+ * detected" (08001) ends the connection; the handle then reports CLI0106E "Connection is closed"
+ * (08003, the SQLSTATE tables of the CLI functions); whether the unit of work committed is unknown to
+ * the client (CLI's 08007, "connection failure during transaction"). With automatic client reroute,
+ * SQL30108N (08506) means the connection was re-established and "the transaction has been rolled
+ * back", and the application repeats the work ("Automatic client reroute" for CLI applications, Db2
+ * 11.5). A connection lost in the network is found dead by the server only later (next send, TCP
+ * keepalive; IBM technote "TCP/IP keepalive settings and related DB2 registry variables"): until then
+ * its unit of work stays open with its locks, and then rolls back. The run must tell which rows
+ * landed by reading the warehouse, whatever the order of errors.
+ */
+describe('a COMMIT whose reply is lost, rolled back by a reroute, or never arrived', () => {
+  test('SQL30081N on the COMMIT after it landed (the reply is lost): the run finds the rows there and does not load them again', async () => {
+    server.failNext({ sqlstate: '08001', on: 'commit', afterCommit: true });
     const { code, report, stderr } = await run();
     expect(stderr).toBe('');
     expect(code).toBe(0);
@@ -105,6 +201,52 @@ describe('transient faults are retried, and every row arrives exactly once', () 
     expect(await counts()).toEqual({ N: ROWS, D: ROWS });
   });
 
+  test('SQL30081N on the COMMIT before the server got it, which finds the connection dead 1.5 s later: the rows are loaded again, once', async () => {
+    server.failNext({ sqlstate: '08001', on: 'commit', noticeAfterMs: 1500 });
+    const { code, report, stderr } = await run();
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(report).toMatchObject({ newRows: ROWS, inserted: ROWS, watermarkAfter: ROWS });
+    // The dead connection's rows stay uncommitted until the server notices, then roll back.
+    server.noticeDroppedConnections();
+    expect(await counts()).toEqual({ N: ROWS, D: ROWS });
+  });
+
+  test('the same on a table with a primary key: the retried insert waits for the dead connection\'s key locks, then loads', async () => {
+    await db2.query('DROP TABLE SALES_DATA');
+    await db2.query(`CREATE TABLE SALES_DATA (rowid INTEGER NOT NULL PRIMARY KEY, product_id INTEGER NOT NULL, customer_id INTEGER NOT NULL,
+      price DECIMAL(10,2), quantity INTEGER NOT NULL, timestamp TIMESTAMP)`);
+    server.failNext({ sqlstate: '08001', on: 'commit', noticeAfterMs: 1500 });
+    const started = Date.now();
+    const { code, report, stderr } = await run();
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(report).toMatchObject({ inserted: ROWS, watermarkAfter: ROWS });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
+    expect(await counts()).toEqual({ N: ROWS, D: ROWS });
+  });
+
+  test('SQL30108N on the COMMIT (client reroute: rolled back, connection re-established): the rows are loaded again, once', async () => {
+    server.failNext({ sqlstate: '08506', on: 'commit' });
+    const { code, report, stderr } = await run();
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(report).toMatchObject({ newRows: ROWS, inserted: ROWS, watermarkAfter: ROWS });
+    expect(await counts()).toEqual({ N: ROWS, D: ROWS });
+  });
+
+  test('SQL30108N on the second batch\'s insert, then SQL30081N on its COMMIT after it landed: each row once', async () => {
+    server.failNext({ sqlstate: '08506', on: BATCH_INSERT, skip: 1 });
+    server.failNext({ sqlstate: '08001', on: 'commit', afterCommit: true, skip: 1 });
+    const { code, report } = await run();
+    expect(code).toBe(0);
+    expect(report).toMatchObject({ inserted: ROWS });
+    expect(await counts()).toEqual({ N: ROWS, D: ROWS });
+  });
+
+  // Through the real ibm_db 4.0.1 a failed SQLEndTran never reaches JS: commitTransaction()'s
+  // promise resolves (UV_AfterEndTransaction reads the return code through the wrong struct). The
+  // product commits with a COMMIT statement, whose failure ibm_db reports; these pin the binding.
   test('the binding itself: commitTransaction() resolves although SQLEndTran failed; the handle is dead after (CLI0106E)', async () => {
     const own = await ibmdb.open(CONNECT);
     await own.beginTransaction();
@@ -117,26 +259,60 @@ describe('transient faults are retried, and every row arrives exactly once', () 
     await own.close().catch(() => undefined);
     expect(await counts()).toEqual({ N: 0, D: 0 });
   });
+
+  test('the binding itself: after SQL30108N on a COMMIT statement the same handle works, and the unit of work is gone', async () => {
+    const own = await ibmdb.open(CONNECT);
+    await own.beginTransaction();
+    await own.query('INSERT INTO SALES_DATA (rowid, product_id, customer_id, quantity) VALUES (1, 1, 1, 1)');
+    server.failNext({ sqlstate: '08506', on: 'commit' });
+    await expect(own.query('COMMIT')).rejects.toMatchObject({ sqlstate: '08506', sqlcode: -30108 });
+    expect(await own.query('SELECT COUNT(*) AS N FROM SALES_DATA')).toEqual([{ N: 0 }]);
+    await own.rollbackTransaction();
+    await own.close();
+  });
 });
 
-describe('a full transaction log (57011)', () => {
-  test('shrinks the transaction by halves until it fits; the rows still arrive once, in key order', async () => {
-    server.database('BLUDB').logCapacityRows = 30;
-    const { code, report } = await run();
+/**
+ * A dropped connection's locks: DB2 frees them when it finds the connection gone, which for a
+ * connection lost in the network is its next send or TCP keepalive ("DB2 sets the TCP/IP keepalive
+ * setting on both the client and server by default ... On most platforms the default is 2 hours",
+ * IBM technote "TCP/IP keepalive settings and related DB2 registry variables"; IBM's messaging
+ * engine docs configure keepalive so "the system notices the broken connection in a timely manner
+ * and releases database locks"). The writer lock is such a lock.
+ */
+describe('locks of a dropped connection, freed only once DB2 notices', () => {
+  const secondBatch = { on: BATCH_INSERT, skip: 1 };
+
+  test('the network drops every connection mid-run and DB2 notices 2 s later: the run takes its writer lock back and loads every row once', async () => {
+    server.failNext({ sqlstate: '08001', ...secondBatch, all: true, noticeAfterMs: 2000 });
+    const started = Date.now();
+    const { code, report, stderr } = await run();
+    expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(report).toMatchObject({ inserted: ROWS });
+    expect(report).toMatchObject({ newRows: ROWS, inserted: ROWS, watermarkAfter: ROWS });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+    db2 = await ibmdb.open(CONNECT);
     expect(await counts()).toEqual({ N: ROWS, D: ROWS });
   });
 
-  test('full even for a single row: exit 1, one line naming what to change, nothing of the batch written', async () => {
-    server.database('BLUDB').logCapacityRows = 0;
+  test('DB2 does not notice within the bound: the run stops in time with one line; what it committed is there once', async () => {
+    server.failNext({ sqlstate: '08001', ...secondBatch, all: true, noticeAfterMs: 600_000 });
+    const started = Date.now();
     const { code, stderr } = await run();
+    const elapsed = Date.now() - started;
     expect(stderr).toBe(
-      'warehouse-sync: loading sales_data into DB2INST1.SALES_DATA failed: the DB2 transaction log is full even for a single row ' +
-        '(raise LOGFILSIZ / LOGSECOND): SQL0964C The transaction log for the database is full. SQLSTATE=57011\n',
+      'warehouse-sync: the writer lock of DB2INST1.SALES_DATA was lost and is still held by another connection after 10 s: another run, ' +
+        "or this run's own dropped connection that DB2 has not yet found dead (it frees its locks then); stopped so that rows are not " +
+        'written twice (rerun to continue)\n',
     );
     expect(code).toBe(1);
-    expect(await counts()).toEqual({ N: 0, D: 0 });
+    expect(elapsed).toBeLessThan(20_000);
+    db2 = await ibmdb.open(CONNECT);
+    expect(await rowids()).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    // Once DB2 has noticed, the next run goes on from there.
+    server.noticeDroppedConnections();
+    expect((await run()).report).toMatchObject({ inserted: ROWS - 100 });
+    expect(await counts()).toEqual({ N: ROWS, D: ROWS });
   });
 });
 
@@ -180,7 +356,7 @@ describe('the writer lock', () => {
     expect(await counts()).toEqual({ N: ROWS, D: ROWS });
   });
 
-  test('a run whose lock was lost, and taken by another run, stops before writing', async () => {
+  test('a run whose lock was lost, and taken by another run, waits the bound for it, then stops before writing', async () => {
     const first = await openWarehouse();
     expect(await first.warehouse.lockWriter(first.table, 0)).not.toBeNull();
     await dropAllConnections();
@@ -188,7 +364,10 @@ describe('the writer lock', () => {
     const secondLock = await second.warehouse.lockWriter(second.table, 0);
     expect(secondLock).not.toBeNull();
 
-    const lost = 'the writer lock of DB2INST1.SALES_DATA was lost and another run holds it now; stopped so that rows are not written twice (rerun to continue)';
+    const lost =
+      'the writer lock of DB2INST1.SALES_DATA was lost and is still held by another connection after 10 s: another run, ' +
+      "or this run's own dropped connection that DB2 has not yet found dead (it frees its locks then); stopped so that rows are not " +
+      'written twice (rerun to continue)';
     const reconnecting = await first.warehouse.reconnect().catch((e: unknown) => e);
     expect(reconnecting).toBeInstanceOf(RunError);
     expect((reconnecting as Error).message).toBe(lost);

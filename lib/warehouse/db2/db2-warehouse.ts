@@ -36,6 +36,14 @@ const TRANSIENT_SQLSTATES = new Set(['40001', '57033', '40003']);
 const LOG_FULL = '57011';
 /** CLI messages for a connection that is gone, whatever SQLSTATE the driver attached. */
 const DROPPED_CONNECTION = /SQL30081N|SQL30108N|CLI0106E|CLI0600E|Connection not open|connection is closed/i;
+/**
+ * How long a run waits to take its writer lock back after the lock's connection died. DB2 keeps a
+ * dropped connection's transaction, and with it the lock row's U lock, until it notices that the
+ * connection is gone: at once when the client's socket was closed, when it next sends on it, or when
+ * TCP keepalive gives up (after hours, by default). Waiting a while covers the quick cases; after
+ * that the holder may as well be another run, and the run stops without writing.
+ */
+export const LOCK_RETAKE_WAIT_MS = 10_000;
 /** Rows rendered client-side per fetch when verify cannot hash in SQL. */
 const CLIENT_DIGEST_PAGE = 5_000;
 
@@ -272,19 +280,23 @@ export class Db2Warehouse implements Warehouse {
 
   /**
    * Makes sure this run still holds the table's lock before writing. A lock whose connection died is
-   * taken again without waiting; if another run has it now, this run stops rather than write rows
-   * twice. After such a gap every batch skips keys already present (the other run may have loaded some).
+   * taken again, waiting up to LOCK_RETAKE_WAIT_MS for DB2 to notice the dead connection and free it;
+   * if it is still held then (by another run, or by this run's connection DB2 still thinks alive),
+   * this run stops rather than write rows twice. After such a gap every batch skips keys already
+   * present (another run may have loaded some).
    */
   private async keepLock(held: TableLock): Promise<void> {
     const lost = () =>
       new RunError(
-        `the writer lock of ${held.lock.schema}.${held.lock.table} was lost and another run holds it now; stopped so that rows are not written twice (rerun to continue)`,
+        `the writer lock of ${held.lock.schema}.${held.lock.table} was lost and is still held by another connection after ` +
+          `${LOCK_RETAKE_WAIT_MS / 1000} s: another run, or this run's own dropped connection that DB2 has not yet found dead ` +
+          '(it frees its locks then); stopped so that rows are not written twice (rerun to continue)',
       );
     if (held.lost) throw lost();
     const deps = this.lockDeps();
     if (await lockAlive(deps, held.lock)) return;
     await releaseLock(held.lock);
-    const again = await acquireLock(deps, held.lock.schema, held.lock.table, 0);
+    const again = await acquireLock(deps, held.lock.schema, held.lock.table, LOCK_RETAKE_WAIT_MS);
     if (!again) {
       held.lost = true;
       throw lost();

@@ -42,8 +42,34 @@ interface Transaction {
   updated: Map<TableInfo, Map<number, Val[]>>;
   deleted: Map<TableInfo, Set<number>>;
   locks: Set<string>;
-  rowsLogged: number;
+  /** Log position of this transaction's first log record (null until it writes one): it pins the active log from there on. */
+  firstLsn: number | null;
+  /** Bytes of log records this transaction wrote. */
+  logBytes: number;
 }
+
+/**
+ * The database's transaction log configuration (IBM Db2 database configuration parameters): LOGFILSIZ
+ * in 4 KB pages (default 1000, range 4 to 16 777 152), LOGPRIMARY (default 3) and LOGSECOND (default
+ * 10) files. The active log holds LOGFILSIZ × 4096 × (LOGPRIMARY + LOGSECOND) bytes.
+ */
+export interface LogConfig {
+  logfilsiz: number;
+  logprimary: number;
+  logsecond: number;
+}
+
+/**
+ * Sizes of log records, after IBM's "Log record header" reference (every Db2 log record begins with
+ * a log manager header, 40 bytes for a basic record) and the CREATE TABLE statement's table of byte
+ * counts per column type: an INSERT logs the row as stored, a DELETE the row before, an UPDATE both.
+ * The data manager's own part of a record (record id, lengths, offsets) is taken as 20 bytes.
+ */
+const LOG_RECORD_HEADER = 40;
+const DATA_MANAGER_PART = 20;
+/** A commit or rollback record: a header and a little more. */
+const END_RECORD = LOG_RECORD_HEADER + 8;
+const LOG_PAGE = 4096;
 
 export interface ResultSet {
   columns: string[];
@@ -84,8 +110,14 @@ export class FakeDatabase implements FunctionContext {
   private nextIndexId = 1;
   /** LOCKTIMEOUT database configuration: -1 = wait forever (DB2's default). */
   lockTimeoutSeconds = -1;
-  /** Rows one transaction may write before SQL0964C (log full); null = unlimited. */
-  logCapacityRows: number | null = null;
+  /** The transaction log (see LogConfig); SQL0964C when the active log would outgrow it. */
+  log: LogConfig = { logfilsiz: 1000, logprimary: 3, logsecond: 10 };
+  /** How many statements failed with SQL0964C, for tests that must see the log fill up. */
+  logFullErrors = 0;
+  /** Bytes ever written to the log: the position of the next log record. */
+  private logHead = 0;
+  /** Transactions that have written log records and not ended: the oldest pins the active log. */
+  private readonly logging = new Set<Transaction>();
   hashAvailable = true;
 
   constructor(readonly name: string) {}
@@ -150,14 +182,57 @@ export class FakeDatabase implements FunctionContext {
   }
 
   transaction(session: Session): Transaction {
-    if (!session.tx) session.tx = { inserted: new Map(), updated: new Map(), deleted: new Map(), locks: new Set(), rowsLogged: 0 };
+    if (!session.tx) session.tx = { inserted: new Map(), updated: new Map(), deleted: new Map(), locks: new Set(), firstLsn: null, logBytes: 0 };
     return session.tx;
+  }
+
+  /** The active log's size in bytes: LOGFILSIZ 4 KB pages per file, LOGPRIMARY + LOGSECOND files. */
+  logCapacity(): number {
+    return this.log.logfilsiz * LOG_PAGE * (this.log.logprimary + this.log.logsecond);
+  }
+
+  /**
+   * Bytes of the active log in use: from the first log record of the oldest transaction still open
+   * to the head. Log files before it are free again (circular logging); a transaction that wrote and
+   * stays open keeps all log written after its first record active, other transactions' included.
+   */
+  activeLogBytes(): number {
+    let oldest = this.logHead;
+    for (const tx of this.logging) if (tx.firstLsn !== null && tx.firstLsn < oldest) oldest = tx.firstLsn;
+    return this.logHead - oldest;
+  }
+
+  /**
+   * Writes `bytes` of log records for `session`'s transaction, or fails the statement with SQL0964C
+   * (SQLSTATE 57011) when the active log has no room for them; the transaction stays open and the
+   * application decides (IBM: "Execute a COMMIT or ROLLBACK on receipt of this message").
+   */
+  private writeLog(session: Session, bytes: number): void {
+    const tx = this.transaction(session);
+    const start = tx.firstLsn ?? this.logHead;
+    let oldest = start;
+    for (const other of this.logging) if (other.firstLsn !== null && other.firstLsn < oldest) oldest = other.firstLsn;
+    if (this.logHead + bytes - oldest > this.logCapacity()) {
+      this.logFullErrors++;
+      throw logFull();
+    }
+    tx.firstLsn = start;
+    tx.logBytes += bytes;
+    this.logHead += bytes;
+    this.logging.add(tx);
+  }
+
+  /** The commit or rollback record; it always fits (DB2 reserves space for ending a transaction). */
+  private endLog(tx: Transaction): void {
+    if (tx.firstLsn !== null) this.logHead += END_RECORD;
+    this.logging.delete(tx);
   }
 
   commit(session: Session): void {
     const tx = session.tx;
     session.tx = null;
     if (!tx) return;
+    this.endLog(tx);
     for (const [table, rows] of tx.inserted) for (const [id, row] of rows) table.rows.set(id, row);
     for (const [table, rows] of tx.updated) for (const [id, row] of rows) if (table.rows.has(id)) table.rows.set(id, row);
     for (const [table, ids] of tx.deleted) for (const id of ids) table.rows.delete(id);
@@ -167,7 +242,9 @@ export class FakeDatabase implements FunctionContext {
   rollback(session: Session): void {
     const tx = session.tx;
     session.tx = null;
-    if (tx) this.releaseLocks(session, tx);
+    if (!tx) return;
+    this.endLog(tx);
+    this.releaseLocks(session, tx);
   }
 
   private releaseLocks(session: Session, tx: Transaction): void {
@@ -187,7 +264,8 @@ export class FakeDatabase implements FunctionContext {
     const key = `${table.id}:${rowId}`;
     let holders = this.rowLocks.get(key);
     for (const [holder, held] of holders ?? []) {
-      if (holder === session || holder.closed) continue;
+      // A dropped connection's locks stay until the server notices and rolls its transaction back.
+      if (holder === session) continue;
       const compatible = (held === 'S' && mode !== 'X') || (held === 'U' && mode === 'S');
       if (!compatible) throw new LockWait();
     }
@@ -339,10 +417,9 @@ export class FakeDatabase implements FunctionContext {
         newRows.push(values);
       });
     }
-    const tx = this.transaction(session);
-    if (this.logCapacityRows !== null && tx.rowsLogged + newRows.length > this.logCapacityRows) throw logFull();
     this.checkUnique(session, table, newRows, new Set());
-    tx.rowsLogged += newRows.length;
+    this.writeLog(session, newRows.reduce((sum, row) => sum + rowLogRecord(table, row), 0));
+    const tx = this.transaction(session);
     let inserted = tx.inserted.get(table);
     if (!inserted) tx.inserted.set(table, (inserted = new Map()));
     for (const row of newRows) {
@@ -353,19 +430,25 @@ export class FakeDatabase implements FunctionContext {
     return newRows.length;
   }
 
-  /** Unique indexes see committed rows, this session's changes, and other sessions' uncommitted inserts. */
+  /**
+   * Unique indexes see committed rows and this session's changes: a key among them is SQL0803N. A key
+   * that another transaction inserted and has not ended is locked by it: the statement waits for that
+   * lock (LockWait), and meets a duplicate only if the other transaction commits.
+   */
   private checkUnique(session: Session, table: TableInfo, newRows: Val[][], replacing: Set<number>): void {
     if (table.uniques.length === 0) return;
     for (const index of table.uniques) {
       const seen = new Set<string>();
       for (const [id, row] of this.visibleRows(session, table)) if (!replacing.has(id)) seen.add(indexKey(row, index.columns));
+      const pending = new Set<string>();
       for (const other of this.sessions) {
         if (other === session) continue;
-        for (const [, row] of other.tx?.inserted.get(table) ?? []) seen.add(indexKey(row, index.columns));
+        for (const [, row] of other.tx?.inserted.get(table) ?? []) pending.add(indexKey(row, index.columns));
       }
       for (const row of newRows) {
         const key = indexKey(row, index.columns);
         if (seen.has(key)) throw duplicateKey(index.id, `${table.schema}.${table.name}`);
+        if (pending.has(key)) throw new LockWait();
         seen.add(key);
       }
     }
@@ -395,6 +478,9 @@ export class FakeDatabase implements FunctionContext {
       changed.push([id, row]);
     }
     this.checkUnique(session, table, changed.map(([, row]) => row), new Set(changed.map(([id]) => id)));
+    // An update logs the row before and after.
+    const before = new Map(this.visibleRows(session, table));
+    this.writeLog(session, changed.reduce((sum, [id, row]) => sum + rowLogRecord(table, row) + storedRowBytes(table, before.get(id) ?? row), 0));
     let updated = tx.updated.get(table);
     if (!updated) tx.updated.set(table, (updated = new Map()));
     for (const [id, row] of changed) {
@@ -402,7 +488,6 @@ export class FakeDatabase implements FunctionContext {
       if (own?.has(id)) own.set(id, row);
       else updated.set(id, row);
     }
-    tx.rowsLogged += changed.length;
     return changed.length;
   }
 
@@ -411,6 +496,8 @@ export class FakeDatabase implements FunctionContext {
     const where = statement.where ? this.compile(statement.where, tableScope(table, null), false) : null;
     const targets = this.visibleRows(session, table).filter(([, row]) => !where || isTrue(where({ row, params, session })));
     for (const [id] of targets) this.lockRow(session, table, id);
+    // A delete logs the row it removes.
+    this.writeLog(session, targets.reduce((sum, [, row]) => sum + rowLogRecord(table, row), 0));
     const tx = this.transaction(session);
     let deleted = tx.deleted.get(table);
     if (!deleted) tx.deleted.set(table, (deleted = new Set()));
@@ -781,6 +868,42 @@ function valueKey(v: Val): string {
     return `n${value}e${-s}`;
   }
   return `${v.t}:${String(v.v).replace(/ +$/, '')}`;
+}
+
+/**
+ * A row's size as stored, per IBM's CREATE TABLE "byte counts" of columns by data type: fixed sizes
+ * for numbers and dates, the value's bytes plus 4 for varying-length columns (here the actual
+ * length, not the maximum), a LOB descriptor plus the logged LOB data, one more byte for a nullable
+ * column.
+ */
+function storedRowBytes(table: TableInfo, row: Val[]): number {
+  let bytes = 0;
+  table.columns.forEach((column, i) => {
+    const v = row[i];
+    const t = column.type;
+    const valueBytes = v === null ? 0 : v.t === 'bin' ? v.v.length : v.t === 'str' ? Buffer.byteLength(v.v, 'utf8') : 0;
+    switch (t.base) {
+      case 'SMALLINT': bytes += 2; break;
+      case 'INTEGER': case 'REAL': case 'DATE': bytes += 4; break;
+      case 'BIGINT': case 'DOUBLE': bytes += 8; break;
+      case 'DECIMAL': bytes += Math.floor(t.length / 2) + 1; break;
+      case 'DECFLOAT': bytes += t.length === 16 ? 8 : 16; break;
+      case 'TIME': bytes += 3; break;
+      case 'TIMESTAMP': bytes += 7 + Math.ceil(t.scale / 2); break;
+      case 'BOOLEAN': bytes += 1; break;
+      case 'CHAR': case 'BINARY': bytes += t.length * (t.units === 'CODEUNITS32' ? 4 : 1); break;
+      case 'GRAPHIC': bytes += t.length * 2; break;
+      case 'CLOB': case 'BLOB': case 'DBCLOB': bytes += 72 + valueBytes; break;
+      default: bytes += 4 + valueBytes;
+    }
+    if (column.nullable) bytes += 1;
+  });
+  return bytes;
+}
+
+/** The log record of one inserted or deleted row. */
+function rowLogRecord(table: TableInfo, row: Val[]): number {
+  return LOG_RECORD_HEADER + DATA_MANAGER_PART + storedRowBytes(table, row);
 }
 
 function indexKey(row: Val[], columns: number[]): string {

@@ -54,6 +54,13 @@ export const logFull = () => sqlError('57011', -964, 'SQL0964C  The transaction 
 export const communicationError = (host: string, fn: 'connect' | 'recv') =>
   sqlError('08001', -30081, `SQL30081N  A communication error has been detected. Communication protocol being used: "TCP/IP".  Communication API being used: "SOCKETS".  Location where the error was detected: "${host}".  Communication function detecting the error: "${fn}".  Protocol specific error code(s): "${fn === 'connect' ? '111' : '104'}", "*", "*".`);
 
+/**
+ * SQL30108N (08506): automatic client reroute re-established a failed connection; the transaction
+ * was rolled back and the application repeats it (IBM Db2 11.5, "Automatic client reroute" for CLI).
+ */
+export const clientReroute = (host: string, port: number) =>
+  sqlError('08506', -30108, `SQL30108N  A connection failed in an automatic client reroute environment. The transaction was rolled back. Host name or IP address: "${host}". Service name or port number: "${port}". Reason code: "1". Connection failure code: "2". Underlying error: "*".`);
+
 export const loginRefused = () =>
   sqlError('08001', -30082, 'SQL30082N  Security processing failed with reason "24" ("USERNAME AND/OR PASSWORD INVALID").');
 

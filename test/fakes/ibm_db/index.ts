@@ -47,9 +47,16 @@
  *     (DECIMAL(31,s)), MIN, MAX, CASE, LIKE, IN, BETWEEN; DB2 decimal arithmetic (precision/scale rules,
  *     truncating division) and INTEGER/BIGINT overflow (SQL0802N); functions resolved before any row
  *     is read, so an unknown one fails even on an empty table;
+ *   - the transaction log in bytes (`database.log`: LOGFILSIZ 4 KB pages × (LOGPRIMARY + LOGSECOND)):
+ *     inserts, updates and deletes write log records sized by the rows; the active log runs from the
+ *     oldest open transaction's first record, so one that wrote and stays open pins it for all;
+ *     SQL0964C (57011) when a statement's records do not fit;
+ *   - a unique key another transaction inserted and has not ended: the insert waits for its lock;
  *   - faults on demand (server.failNext): 40001 (transaction rolled back), 57033, 57011 (log full),
- *     08001 (connection dropped, transaction rolled back; optionally after the commit landed), and
- *     `logCapacityRows` for a log that fills up above a number of rows per transaction.
+ *     08001 (SQL30081N, connection dropped; optionally after the commit landed; optionally noticed by
+ *     the server only later, keeping the transaction and its locks until then; optionally every
+ *     connection of the database at once), 08506 (SQL30108N, client reroute: transaction rolled back,
+ *     connection re-established).
  *
  * What it does not check (only a live DB2 can still reveal these):
  *   - the real CLI driver: SSL certificates, the clidriver libraries, code-page conversion between
@@ -57,11 +64,10 @@
  *   - the real optimizer and locking: lock escalation, next-key locks, isolation levels other than
  *     cursor stability with currently committed and the RS/RR lock clauses, deadlock detection
  *     between two waiters (both just time out), row locks taken by SELECT … FOR UPDATE under cursor
- *     stability (ignored), uniqueness against other sessions' uncommitted inserts (reported at once
- *     where DB2 would wait);
- *   - the real transaction log: log space depends on row sizes and configuration (LOGFILSIZ, LOGPRIMARY,
- *     LOGSECOND), and a long-open transaction that has written pins the active log; `logCapacityRows`
- *     only counts the rows of one transaction;
+ *     stability (ignored);
+ *   - the real transaction log's exact record sizes (the fake logs a 40-byte header, 20 bytes of data
+ *     manager fields and the row's stored size per IBM's byte counts), infinite logging, MAX_LOG /
+ *     NUM_LOG_SPAN, log archiving, and the space DB2 reserves for compensation records;
  *   - DDL inside transactions (applied at once, never rolled back), privileges (every user may do all),
  *     catalog columns beyond those listed, views, aliases, sequences, triggers, constraints other than
  *     NOT NULL / PRIMARY KEY / UNIQUE;

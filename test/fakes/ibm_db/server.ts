@@ -3,7 +3,7 @@
  * a test asks it to inject (deadlock, lock timeout, full log, dropped connection).
  */
 import { Session, FakeDatabase as Db2Database } from './engine';
-import { communicationError, databaseNotFound, Db2SqlError, logFull, loginRefused, rolledBack, sqlError, statementTimedOut } from './errors';
+import { clientReroute, communicationError, databaseNotFound, Db2SqlError, logFull, loginRefused, rolledBack, sqlError, statementTimedOut } from './errors';
 
 export interface FakeDb2ServerOptions {
   host?: string;
@@ -16,14 +16,27 @@ export interface FakeDb2ServerOptions {
 }
 
 export interface Fault {
-  /** 40001 (deadlock, transaction rolled back), 57033 (lock timeout, statement only), 57011 (log full), 08001 (connection dropped), or any other. */
+  /**
+   * 40001 (deadlock, transaction rolled back), 57033 (lock timeout, statement only), 57011 (log full),
+   * 08001 (SQL30081N, connection dropped), 08506 (SQL30108N, client reroute: the transaction rolled
+   * back, the connection re-established), or any other.
+   */
   sqlstate: string;
   /** Which statements it hits: a statement kind, 'commit', or a pattern over the SQL; default any statement. */
   on?: 'insert' | 'select' | 'update' | 'commit' | 'any' | RegExp;
   /** How many times; default once. */
   times?: number;
+  /** Statements it matches that pass unharmed before it hits; default 0. */
+  skip?: number;
   /** For a dropped connection on commit: the commit lands first (the reply is what gets lost). */
   afterCommit?: boolean;
+  /**
+   * For a dropped connection: the server notices it only this many ms later (its next send, or TCP
+   * keepalive); until then the connection's transaction stays open and keeps its locks. Default 0.
+   */
+  noticeAfterMs?: number;
+  /** For a dropped connection: the network drops every connection of the database, not only this one. */
+  all?: boolean;
 }
 
 /** Connection-string keywords, as DB2 CLI reads them: case-insensitive, `{…}` for values with `;`. */
@@ -64,7 +77,9 @@ export class FakeDb2Server {
   readonly databases = new Map<string, Db2Database>();
   /** Every connection string a client opened with, for tests of the URL → CLI translation. */
   readonly connectionStrings: string[] = [];
-  private faults: Array<Fault & { remaining: number }> = [];
+  private faults: Array<Fault & { remaining: number; skipping: number }> = [];
+  /** Dropped connections the server has not noticed yet, with the timer that notices each. */
+  private readonly unnoticed = new Map<Session, NodeJS.Timeout>();
 
   constructor(options: FakeDb2ServerOptions = {}) {
     this.host = options.host ?? 'db2.fake.test';
@@ -102,20 +117,50 @@ export class FakeDb2Server {
     return session;
   }
 
-  /** A client closed its connection: DB2 rolls back what it left uncommitted. */
-  disconnect(session: Session): void {
-    session.db.rollback(session);
+  /**
+   * A connection ends: the client can no longer use it at once, and DB2 rolls back what it left
+   * uncommitted once it notices. A client that disconnects, or whose process ends (the socket is
+   * closed), is noticed at once; a connection lost in the network only when the server next sends
+   * on it or TCP keepalive gives up on it (IBM technote "TCP/IP keepalive settings and related DB2
+   * registry variables": probes start after 2 hours idle on most platforms). Until then its
+   * transaction stays open, with its row locks and its place in the active log.
+   */
+  disconnect(session: Session, noticeAfterMs = 0): void {
+    if (session.closed) return;
     session.closed = true;
+    if (noticeAfterMs <= 0) {
+      this.notice(session);
+      return;
+    }
+    const timer = setTimeout(() => this.notice(session), noticeAfterMs);
+    timer.unref();
+    this.unnoticed.set(session, timer);
+  }
+
+  /** The server finds a dropped connection gone: its transaction rolls back, its locks are free. */
+  private notice(session: Session): void {
+    clearTimeout(this.unnoticed.get(session));
+    this.unnoticed.delete(session);
+    session.db.rollback(session);
     session.db.sessions.delete(session);
   }
 
-  /** The network drops every open connection (or those of one database): their transactions roll back. */
-  dropConnections(database?: string): number {
+  /** The server notices every dropped connection now (between tests). */
+  noticeDroppedConnections(): void {
+    for (const session of [...this.unnoticed.keys()]) this.notice(session);
+  }
+
+  /**
+   * The network drops every open connection (or those of one database); the server notices after
+   * `noticeAfterMs` and rolls their transactions back then.
+   */
+  dropConnections(database?: string, noticeAfterMs = 0): number {
     let dropped = 0;
     for (const db of this.databases.values()) {
       if (database && db.name !== database.toUpperCase()) continue;
       for (const session of [...db.sessions]) {
-        this.disconnect(session);
+        if (session.closed) continue;
+        this.disconnect(session, noticeAfterMs);
         dropped++;
       }
     }
@@ -127,7 +172,7 @@ export class FakeDb2Server {
   }
 
   failNext(fault: Fault): void {
-    this.faults.push({ ...fault, remaining: fault.times ?? 1 });
+    this.faults.push({ ...fault, remaining: fault.times ?? 1, skipping: fault.skip ?? 0 });
   }
 
   clearFaults(): void {
@@ -138,12 +183,14 @@ export class FakeDb2Server {
     return communicationError(this.host, 'recv');
   }
 
-  private takeFault(kind: string, sql: string): (Fault & { remaining: number }) | null {
-    const fault = this.faults.find((f) => {
+  private takeFault(kind: string, sql: string): Fault | null {
+    const matches = this.faults.filter((f) => {
       const on = f.on ?? 'any';
       if (on instanceof RegExp) return kind !== 'commit' && on.test(sql);
       return on === kind || (on === 'any' && kind !== 'commit');
     });
+    const fault = matches.find((f) => f.skipping === 0);
+    for (const f of matches) if (f.skipping > 0) f.skipping--;
     if (!fault) return null;
     if (--fault.remaining <= 0) this.faults.splice(this.faults.indexOf(fault), 1);
     return fault;
@@ -152,6 +199,7 @@ export class FakeDb2Server {
   /** Before a statement runs: raises an injected fault, with DB2's side effects. */
   injectFault(session: Session, sql: string): void {
     const kind = /^\s*(\w+)/.exec(sql)?.[1].toLowerCase() ?? 'any';
+    if (kind === 'commit' && !hasWork(session)) return;
     const fault = this.takeFault(kind, sql);
     if (!fault) return;
     // A COMMIT statement meets the same commit faults as SQLEndTran, reply lost after it landed included.
@@ -161,7 +209,7 @@ export class FakeDb2Server {
 
   /** Commits, unless a fault on commit is pending. */
   commitWithFaults(session: Session): void {
-    const fault = this.takeFault('commit', '');
+    const fault = hasWork(session) ? this.takeFault('commit', '') : null;
     if (!fault) {
       session.db.commit(session);
       return;
@@ -179,12 +227,27 @@ export class FakeDb2Server {
         throw statementTimedOut(2);
       case '57011':
         throw logFull();
+      case '08506':
+        // The reroute reconnected underneath; the unit of work is gone, the connection usable.
+        session.db.rollback(session);
+        throw clientReroute(this.host, this.port);
       default:
         if (fault.sqlstate.startsWith('08')) {
-          this.disconnect(session);
+          if (fault.all) this.dropConnections(session.db.name, fault.noticeAfterMs ?? 0);
+          else this.disconnect(session, fault.noticeAfterMs ?? 0);
           throw communicationError(this.host, 'recv');
         }
         throw sqlError(fault.sqlstate, -1, `SQL0001N  Fault injected by the test (SQLSTATE ${fault.sqlstate}).`);
     }
   }
+}
+
+/**
+ * Commit faults hit commits of a unit of work that changed something: ibm_db's commitTransaction()
+ * after the product's COMMIT statement ends an empty one, and a fault there would say nothing about
+ * the batch's outcome.
+ */
+function hasWork(session: Session): boolean {
+  const tx = session.tx;
+  return tx !== null && (tx.firstLsn !== null || tx.inserted.size > 0 || tx.updated.size > 0 || tx.deleted.size > 0);
 }
