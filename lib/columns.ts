@@ -122,7 +122,8 @@ export function unprovenKey(key: Column, uniqueColumns: string[]): string | null
   const unique = uniqueColumns.some((c) => c.toLowerCase() === key.name.toLowerCase());
   if (unique && !key.nullable) return null;
   const what = unique ? 'has a UNIQUE index but is nullable' : key.nullable ? 'is nullable and has no PRIMARY KEY or UNIQUE index of its own' : 'has no PRIMARY KEY or UNIQUE index of its own';
-  const fix = unique ? `make ${key.name} NOT NULL` : `add a PRIMARY KEY or UNIQUE index on ${key.name} alone${key.nullable ? ` and make it NOT NULL` : ''}`;
+  const fix = unique ? `make ${key.name} NOT NULL` : `add a PRIMARY KEY or UNIQUE index on ${key.name} ` +
+    `alone${key.nullable ? ` and make it NOT NULL` : ''}`;
   return `source key ${key.name} ${what}, so rows sharing a key or without one would be lost; ${fix}`;
 }
 
@@ -161,7 +162,8 @@ export function cannotHold(s: Column, w: Column): string | null {
       const scale = Math.max(wScale, st.scale ?? 0);
       if (wt.maxPrecision !== undefined && sInt + scale > wt.maxPrecision) {
         return fix(
-          `it would need DECIMAL(${sInt + scale},${scale}) but DECIMAL holds at most ${wt.maxPrecision} digits in this warehouse; ` +
+          `it would need DECIMAL(${sInt + scale},${scale}) but DECIMAL holds at most ` +
+            `${wt.maxPrecision} digits in this warehouse; ` +
             `narrow the source column to at most ${wt.maxPrecision} digits, or use a decimal floating-point column ` +
             `with at least ${st.precision ?? 65} digits`,
         );
@@ -176,8 +178,10 @@ export function cannotHold(s: Column, w: Column): string | null {
       if (wt.kind !== 'text') return fix('use a character column');
       if (!charsetFits(st.charset ?? 'unicode', wt.charset ?? 'unicode')) {
         return (
-          `source ${s.sqlType} can hold ${CHARSET_NAMES[st.charset ?? 'unicode']} characters, but warehouse ${w.sqlType} stores ` +
-          `${CHARSET_NAMES[wt.charset ?? 'unicode']} only; make the warehouse side UTF-8 (PostgreSQL: a database created with ` +
+          `source ${s.sqlType} can hold ${CHARSET_NAMES[st.charset ?? 'unicode']} characters, ` +
+            `but warehouse ${w.sqlType} stores ` +
+          `${CHARSET_NAMES[wt.charset ?? 'unicode']} only; make the warehouse side UTF-8 ` +
+            `(PostgreSQL: a database created with ` +
           `ENCODING 'UTF8'; MySQL: CHARACTER SET utf8mb4), or the source column CHARACTER SET ascii`
         );
       }
@@ -188,7 +192,8 @@ export function cannotHold(s: Column, w: Column): string | null {
         const need = st.maxBytes ?? (st.maxChars === null ? null : st.maxChars * 4);
         if (need === null || need > wt.maxBytes) {
           return fix(
-            `it holds ${wt.maxBytes} bytes but the source can need ${need ?? 'unbounded'} (4 bytes per utf8mb4 character); ` +
+            `it holds ${wt.maxBytes} bytes but the source can need ${need ?? 'unbounded'} (4 bytes ` +
+              `per utf8mb4 character); ` +
               `make it VARCHAR(${need ?? 32672}) or declare it in CODEUNITS32`,
           );
         }

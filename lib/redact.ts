@@ -17,7 +17,10 @@
 const MIN_SECRET_LENGTH = 3;
 const remembered = new Set<string>();
 
-/** Remembers every password that `text` (a connection URL, DB2 CLI string, or something malformed like one) could hold. */
+/**
+ * Remembers every password that `text` (a connection URL, DB2 CLI string, or something malformed
+ * like one) could hold.
+ */
 export function rememberSecrets(text: string): void {
   for (const candidate of passwordCandidates(text)) {
     for (const spelling of spellings(candidate)) {

@@ -88,11 +88,13 @@ function describeReadError(error: unknown, named: string, region: string | undef
     case 'ResourceNotFoundException':
       return `${named} not found in AWS Secrets Manager${regionHint(region)}; check the name or ARN and the region`;
     case 'AccessDeniedException':
-      return `not allowed to read ${named}: grant secretsmanager:GetSecretValue on it to this role (and kms:Decrypt if it uses a customer-managed key)`;
+      return `not allowed to read ${named}: grant secretsmanager:GetSecretValue on it to this role ` +
+        `(and kms:Decrypt if it uses a customer-managed key)`;
     case 'DecryptionFailure':
       return `${named} could not be decrypted: allow kms:Decrypt on its KMS key`;
     case 'TimeoutError':
-      return `could not reach AWS Secrets Manager to read ${named}${regionHint(region)}: timed out; from a VPC it needs an interface endpoint (secretsmanager) or a NAT gateway`;
+      return `could not reach AWS Secrets Manager to read ${named}${regionHint(region)}: timed out; ` +
+        `from a VPC it needs an interface endpoint (secretsmanager) or a NAT gateway`;
     default: {
       // SDK messages describe the request, never the secret's value.
       const message = error instanceof Error ? error.message.replace(/\s*\n\s*/g, ' ') : String(error);
@@ -105,7 +107,8 @@ function regionHint(region: string | undefined): string {
   return region ? ` (region ${region})` : '';
 }
 
-const SECRET_FORMS = 'store {"url": "mysql://…"} or the RDS form {"engine", "host", "port", "username", "password", "dbname"}';
+const SECRET_FORMS = 'store {"url": "mysql://…"} or the RDS form {"engine", "host", "port", "username", ' +
+  '"password", "dbname"}';
 
 /** A secret's JSON text → connection URL. `named` describes the secret for messages. */
 export function urlFromSecretText(text: string, named: string): string {

@@ -56,7 +56,8 @@ export class StallWatch {
     // Destroying with the error makes the driver reject whatever waits on this connection with it.
     this.socket.destroy(
       new StalledError(
-        `the ${this.describe} stopped answering: nothing came back for ${seconds(this.limitMs)} s while a reply was due ` +
+        `the ${this.describe} stopped answering: nothing came back for ` +
+          `${seconds(this.limitMs)} s while a reply was due ` +
           `(--timeout / SYNC_TIMEOUT_SECONDS); check that server and the network to it, then run again`,
       ),
     );
@@ -96,7 +97,8 @@ export function explainStatementTimeout(error: unknown, describe: string, timeou
       'if statements on tables this large need longer, raise --timeout / SYNC_TIMEOUT_SECONDS';
   } else if (e.code === '55P03' && /lock timeout/.test(e.message)) {
     e.message = `the ${describe} gave up waiting for a table lock that another session holds (a schema change, ` +
-      `VACUUM FULL or LOCK TABLE still running?) after ${seconds(pgLockTimeoutMs(timeoutMs))} s, half of --timeout / SYNC_TIMEOUT_SECONDS`;
+      `VACUUM FULL or LOCK TABLE still running?) after ` +
+        `${seconds(pgLockTimeoutMs(timeoutMs))} s, half of --timeout / SYNC_TIMEOUT_SECONDS`;
   }
   return error;
 }

@@ -16,7 +16,10 @@ export interface TableStatus {
   sourceHighKey: KeyJson;
   /** Rows above the watermark, up to the source's high key: what the next run loads as new. */
   pending: number;
-  /** Present when there are any: rows in the late window below the watermark that the warehouse lacks (the next run loads them). */
+  /**
+   * Present when there are any: rows in the late window below the watermark that the warehouse
+   * lacks (the next run loads them).
+   */
   late?: number;
 }
 

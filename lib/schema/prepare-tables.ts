@@ -69,7 +69,9 @@ export async function prepareWarehouseTables(config: SyncConfig, source: Source,
         else done.push(p.columns[i]);
       } catch (error) {
         if (d.isAlreadyThere(error)) continue;
-        const what = `table ${p.pair.label}: ${p.create ? 'creating the warehouse table' : `adding column ${p.columns[i]}`} failed: ${oneLine(error)}`;
+        const what = `table ${p.pair.label}: ` +
+          `${p.create ? 'creating the warehouse table' : `adding column ${p.columns[i]}`} ` +
+          `failed: ${oneLine(error)}`;
         // Nothing written yet: a refusal like any other; after an earlier statement, a failed run.
         throw executed === 0 ? new SchemaError(what) : new RunError(what);
       }

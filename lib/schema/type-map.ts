@@ -104,11 +104,15 @@ export const TYPE_MAP: readonly TypeRow[] = [
       if (c.precision <= DB2_MAX_DECIMAL) return `DECIMAL(${c.precision},${c.scale})`;
       if (c.precision <= DB2_DECFLOAT_DIGITS) return `DECFLOAT(${DB2_DECFLOAT_DIGITS})`;
       return refuse(
-        `${c.sqlType} can have ${c.precision} digits but DB2's DECIMAL holds at most ${DB2_MAX_DECIMAL} and DECFLOAT(34) ${DB2_DECFLOAT_DIGITS}; ` +
-          `narrow the staging column to DECIMAL(${DB2_DECFLOAT_DIGITS},${Math.min(c.scale, DB2_DECFLOAT_DIGITS)}) or less, or sync this table to a PostgreSQL or MySQL warehouse`,
+        `${c.sqlType} can have ${c.precision} digits but DB2's DECIMAL holds at most ` +
+          `${DB2_MAX_DECIMAL} and DECFLOAT(34) ${DB2_DECFLOAT_DIGITS}; ` +
+          `narrow the staging column to ` +
+            `DECIMAL(${DB2_DECFLOAT_DIGITS},${Math.min(c.scale, DB2_DECFLOAT_DIGITS)}) or less, or ` +
+            `sync this table to a PostgreSQL or MySQL warehouse`,
       );
     },
-    why: 'DB2: DECIMAL up to 31 digits; DECFLOAT(34) holds any value of up to 34 significant digits exactly; beyond 34, refused',
+    why: 'DB2: DECIMAL up to 31 digits; DECFLOAT(34) holds any value of up to 34 significant ' +
+      'digits exactly; beyond 34, refused',
   },
   { mysql: 'FLOAT', matches: isOneOf('float'), postgres: () => 'real', mysqlTarget: () => 'FLOAT', db2: () => 'REAL' },
   { mysql: 'DOUBLE, REAL', matches: isOneOf('double', 'real'), postgres: () => 'double precision', mysqlTarget: () => 'DOUBLE', db2: () => 'DOUBLE' },
@@ -123,7 +127,8 @@ export const TYPE_MAP: readonly TypeRow[] = [
   {
     mysql: 'TIMESTAMP(p)', matches: isOneOf('timestamp'),
     postgres: (c) => `timestamp(${c.fsp})`, mysqlTarget: (c) => fsp('DATETIME', c), db2: (c) => `TIMESTAMP(${c.fsp})`,
-    why: 'values cross as UTC text; MySQL warehouse: DATETIME, because a TIMESTAMP column shifts values by the session time zone and may update itself',
+    why: 'values cross as UTC text; MySQL warehouse: DATETIME, because a TIMESTAMP column ' +
+      'shifts values by the session time zone and may update itself',
   },
   {
     mysql: 'TIME(p)', matches: isOneOf('time'),
@@ -131,8 +136,11 @@ export const TYPE_MAP: readonly TypeRow[] = [
     db2: (c) =>
       c.fsp === 0
         ? 'TIME'
-        : refuse(`${c.sqlType} has ${c.fsp} fractional digits but DB2's TIME has none; make the staging column TIME(0), or sync this table to a PostgreSQL or MySQL warehouse`),
-    why: "PostgreSQL and DB2 TIME hold 00:00:00 to 24:00:00 only: a MySQL TIME value outside that (a duration, negative or over 24 h) is refused with its row's key before it is written; a MySQL warehouse holds them all",
+        : refuse(`${c.sqlType} has ${c.fsp} fractional digits but DB2's TIME has none; make the staging ` +
+          `column TIME(0), or sync this table to a PostgreSQL or MySQL warehouse`),
+    why: "PostgreSQL and DB2 TIME hold 00:00:00 to 24:00:00 only: a MySQL TIME value outside " +
+      "that (a duration, negative or over 24 h) is refused with its row's key before it is " +
+      "written; a MySQL warehouse holds them all",
   },
   {
     mysql: 'CHAR(n)', matches: isOneOf('char'),
@@ -142,7 +150,8 @@ export const TYPE_MAP: readonly TypeRow[] = [
   {
     mysql: 'VARCHAR(n)', matches: isOneOf('varchar'),
     postgres: (c) => `varchar(${c.length})`, mysqlTarget: (c) => `VARCHAR(${c.length}) CHARACTER SET ${mysqlCharset(c)}`, db2: db2Text,
-    why: `DB2: lengths in CODEUNITS32 (characters, as MySQL counts them), so VARCHAR(50) holds 50 emoji; VARCHAR up to ${DB2_MAX_VARCHAR_CODEUNITS32} characters (32,672 bytes), CLOB beyond`,
+    why: `DB2: lengths in CODEUNITS32 (characters, as MySQL counts them), so VARCHAR(50) holds ` +
+      `50 emoji; VARCHAR up to ${DB2_MAX_VARCHAR_CODEUNITS32} characters (32,672 bytes), CLOB beyond`,
   },
   {
     mysql: 'TINYTEXT, TEXT, MEDIUMTEXT, LONGTEXT', matches: isOneOf('tinytext', 'text', 'mediumtext', 'longtext'),
@@ -152,7 +161,8 @@ export const TYPE_MAP: readonly TypeRow[] = [
   {
     mysql: 'ENUM(…), SET(…)', matches: isOneOf('enum', 'set'),
     postgres: (c) => `varchar(${c.length})`, mysqlTarget: (c) => `VARCHAR(${c.length}) CHARACTER SET ${mysqlCharset(c)}`, db2: db2Text,
-    why: "the value's text, as long as the longest value: a member added in staging later still loads (a widened length is refused with the ALTER TABLE to run)",
+    why: "the value's text, as long as the longest value: a member added in staging later still " +
+      "loads (a widened length is refused with the ALTER TABLE to run)",
   },
   { mysql: 'BINARY(n)', matches: isOneOf('binary'), postgres: () => 'bytea', mysqlTarget: (c) => `BINARY(${c.length})`, db2: (c) => db2Binary(c, true) },
   {
@@ -168,8 +178,10 @@ export const TYPE_MAP: readonly TypeRow[] = [
   {
     mysql: 'JSON', matches: isOneOf('json'),
     postgres: () => 'json', mysqlTarget: () => 'JSON',
-    db2: (c) => refuse(`${c.sqlType}: DB2 has no JSON column type and a CLOB is bounded; sync this table to a PostgreSQL or MySQL warehouse, or change the staging column to MEDIUMTEXT`),
-    why: 'PostgreSQL: json, not jsonb, which would reorder keys and drop duplicates (MariaDB stores JSON as LONGTEXT: mapped as text)',
+    db2: (c) => refuse(`${c.sqlType}: DB2 has no JSON column type and a CLOB is bounded; sync this table to a ` +
+      `PostgreSQL or MySQL warehouse, or change the staging column to MEDIUMTEXT`),
+    why: 'PostgreSQL: json, not jsonb, which would reorder keys and drop duplicates (MariaDB ' +
+      'stores JSON as LONGTEXT: mapped as text)',
   },
 ];
 
@@ -201,7 +213,9 @@ export function mapColumnType(dialect: Dialect, column: Column): Mapped {
   const row = TYPE_MAP.find((r) => r.matches(shape));
   if (!row) {
     return {
-      refused: `${column.sqlType} has no lossless ${dialectName(dialect)} type in warehouse-sync; drop the column from the staging table, or change it to a type listed in the README's type mapping`,
+      refused: `${column.sqlType} has no lossless ${dialectName(dialect)} type in warehouse-sync; ` +
+        `drop the column from the staging table, or change it to a type listed in the README's ` +
+        `type mapping`,
     };
   }
   const mapped = (dialect === 'postgres' ? row.postgres : dialect === 'mysql' ? row.mysqlTarget : row.db2)(shape);
@@ -222,7 +236,8 @@ export function typeMapMarkdown(): string {
     return typeof mapped === 'string' ? mapped : 'refused';
   };
   const lines = ['| MySQL | PostgreSQL | MySQL/MariaDB | DB2 | Why |', '|---|---|---|---|---|'];
-  for (const row of TYPE_MAP) lines.push(`| ${row.mysql} | ${cell('postgres', row)} | ${cell('mysql', row)} | ${cell('db2', row)} | ${row.why ?? ''} |`);
+  for (const row of TYPE_MAP) lines.push(`| ${row.mysql} | ${cell('postgres', row)} | ${cell('mysql', row)} | ` +
+    `${cell('db2', row)} | ${row.why ?? ''} |`);
   return lines.join('\n');
 }
 
@@ -234,7 +249,8 @@ const DOC_CELLS: Record<string, Partial<Record<Dialect, string>>> = {
   'TIME(p)': { postgres: 'time(p)', mysql: 'TIME(p)', db2: 'p = 0: TIME; refused otherwise' },
   'CHAR(n)': { postgres: 'varchar(n)', mysql: 'CHAR(n) CHARACTER SET (same)', db2: 'VARCHAR(n CODEUNITS32)' },
   'VARCHAR(n)': { postgres: 'varchar(n)', mysql: 'VARCHAR(n) CHARACTER SET (same)', db2: 'n ≤ 8168: VARCHAR(n CODEUNITS32); CLOB(n CODEUNITS32) beyond' },
-  'TINYTEXT, TEXT, MEDIUMTEXT, LONGTEXT': { postgres: 'text', mysql: 'same', db2: 'VARCHAR(255 CODEUNITS32), CLOB(65535 CODEUNITS32), CLOB(16777215 CODEUNITS32); LONGTEXT refused' },
+  'TINYTEXT, TEXT, MEDIUMTEXT, LONGTEXT': { postgres: 'text', mysql: 'same', db2: 'VARCHAR(255 CODEUNITS32), CLOB(65535 CODEUNITS32), CLOB(16777215 CODEUNITS32); ' +
+    'LONGTEXT refused' },
   'ENUM(…), SET(…)': { postgres: 'varchar(n)', mysql: 'VARCHAR(n)', db2: 'VARCHAR(n CODEUNITS32)' },
   'BINARY(n)': { postgres: 'bytea', mysql: 'BINARY(n)', db2: 'BINARY(n)' },
   'VARBINARY(n)': { postgres: 'bytea', mysql: 'VARBINARY(n)', db2: 'n ≤ 32672: VARBINARY(n); BLOB(n) beyond' },

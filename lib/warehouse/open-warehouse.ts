@@ -1,4 +1,7 @@
-/** Picks the warehouse module by URL; each is loaded only when used (ibm_db is never loaded for PostgreSQL or MySQL). */
+/**
+ * Picks the warehouse module by URL; each is loaded only when used (ibm_db is never loaded for
+ * PostgreSQL or MySQL).
+ */
 import type { ConnectionTarget } from '../connection-url';
 import { ConnectionError, oneLine, SyncError } from '../errors';
 import type { Warehouse } from './warehouse';
@@ -17,7 +20,8 @@ export async function openWarehouse(target: ConnectionTarget): Promise<Warehouse
 function hint(error: unknown): string {
   const e = error as { code?: string; path?: string };
   if (e.code === 'ENOENT' || e.code === 'EACCES') {
-    return ' (a file the URL names, e.g. sslrootcert, sslcert or sslkey, is missing or unreadable: check the path in --warehouse / SYNC_WAREHOUSE_URL)';
+    return ' (a file the URL names, e.g. sslrootcert, sslcert or sslkey, is missing or ' +
+      'unreadable: check the path in --warehouse / SYNC_WAREHOUSE_URL)';
   }
   return ' (check --warehouse / SYNC_WAREHOUSE_URL)';
 }

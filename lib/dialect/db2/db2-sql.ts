@@ -16,9 +16,10 @@
  *
  * Some columns cannot be rendered exactly in SQL: BLOB and long binary (HEX takes at most 16336
  * bytes), CLOB/DBCLOB, DECFLOAT holding more than 31 digits (DECIMAL's limit), REAL/DOUBLE (DB2
- * has no shortest round-trip rendering of a float), and rows whose text could exceed VARCHAR's 32672 bytes. For those, and on DB2 versions without HASH (before 11.5,
- * SQLSTATE 42884), the warehouse fetches the fields and computes the same text and MD5 in Node:
- * exact, only slower. `sqlDigestible` decides.
+ * has no shortest round-trip rendering of a float), and rows whose text could exceed VARCHAR's
+ * 32672 bytes. For those, and on DB2 versions without HASH (before 11.5, SQLSTATE 42884), the
+ * warehouse fetches the fields and computes the same text and MD5 in Node: exact, only slower.
+ * `sqlDigestible` decides.
  */
 import { createHash } from 'crypto';
 import { digestedPairs, FIELD_SEPARATOR, floatText, isLargeField, NULL_TEXT } from '../../canonical';

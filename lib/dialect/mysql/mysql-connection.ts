@@ -62,7 +62,8 @@ export async function openMysql(target: ConnectionTarget, role: Role): Promise<M
   });
   // TIMESTAMP values are rendered in the session zone: UTC makes them the stored instant.
   const zone = "SET time_zone = '+00:00'";
-  await connection.query(`${zone}, ${serverTimeouts(timeoutMs, /mariadb/i.test(core._handshakePacket?.serverVersion ?? ''))}`).catch(async (error: unknown) => {
+  await connection.query(`${zone}, ` +
+    `${serverTimeouts(timeoutMs, /mariadb/i.test(core._handshakePacket?.serverVersion ?? ''))}`).catch(async (error: unknown) => {
     // ER_UNKNOWN_SYSTEM_VARIABLE: a server without one of the limits (MySQL before 5.7.8, some
     // MySQL-compatible services). The client's stall watch still bounds every wait.
     if ((error as { errno?: number }).errno !== 1193) throw error;
@@ -130,7 +131,8 @@ function describeConnectError(error: unknown, target: ConnectionTarget, role: Ro
   switch (e.code) {
     case 'ER_ACCESS_DENIED_ERROR':
     case 'ER_DBACCESS_DENIED_ERROR':
-      return `refused the login for user "${decodeURIComponent(where.username)}" at ${host}: check the user and password in ${flag} / ${envVar}`;
+      return `refused the login for user "${decodeURIComponent(where.username)}" at ${host}: check ` +
+        `the user and password in ${flag} / ${envVar}`;
     case 'ER_BAD_DB_ERROR':
       return `database "${database}" does not exist at ${host}: check the database name in ${flag} / ${envVar}`;
     case 'ECONNREFUSED':
@@ -139,8 +141,10 @@ function describeConnectError(error: unknown, target: ConnectionTarget, role: Ro
     case 'EAI_AGAIN':
       return `host "${where.hostname}" was not found: check the host in ${flag}`;
     case 'ETIMEDOUT':
-      return `at ${host} did not answer within ${seconds(timeoutOf(target))} s (--timeout / SYNC_TIMEOUT_SECONDS): check host, port and firewall`;
+      return `at ${host} did not answer within ${seconds(timeoutOf(target))} s (--timeout / ` +
+        `SYNC_TIMEOUT_SECONDS): check host, port and firewall`;
     default:
-      return `connection to ${host} failed: ${scrub(e.message ?? String(error), [...secrets, passwordOf(target) ?? ''])}`;
+      return `connection to ${host} failed: ` +
+        `${scrub(e.message ?? String(error), [...secrets, passwordOf(target) ?? ''])}`;
   }
 }

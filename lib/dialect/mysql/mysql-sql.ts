@@ -77,7 +77,8 @@ export function floatTextSql(v: string): string {
   const digits = `REPLACE(${mantissa}, '.', '')`;
   const leadingZeros = `(LENGTH(${digits}) - LENGTH(TRIM(LEADING '0' FROM ${digits})))`;
   const point = `(LENGTH(SUBSTRING_INDEX(${mantissa}, '.', 1)) + ${exponent} - ${leadingZeros})`;
-  return `CASE WHEN ${v} = 0 THEN '0' ELSE CONCAT(IF(${v} < 0, '-', ''), TRIM(TRAILING '0' FROM TRIM(LEADING '0' FROM ${digits})), 'e', ${point}) END`;
+  return `CASE WHEN ${v} = 0 THEN '0' ELSE CONCAT(IF(${v} < 0, '-', ''), TRIM(TRAILING '0' FROM ` +
+    `TRIM(LEADING '0' FROM ${digits})), 'e', ${point}) END`;
 }
 
 export const rowChecksumSql = (pairs: ColumnPair[], side: 'source' | 'warehouse') =>
@@ -95,7 +96,8 @@ export function rangeDigestsSql(tableSql: string, keyName: string, pairs: Column
 
 export function rowDigestsSql(tableSql: string, keyName: string, pairs: ColumnPair[], side: 'source' | 'warehouse', range: KeyRange): string {
   const k = ident(keyName);
-  return `SELECT CAST(CAST(${k} AS DECIMAL(65,0)) AS CHAR), MD5(${canonicalRowSql(pairs, side)}) FROM ${tableSql} WHERE ${range.sql(k)}`;
+  return `SELECT CAST(CAST(${k} AS DECIMAL(65,0)) AS CHAR), ` +
+    `MD5(${canonicalRowSql(pairs, side)}) FROM ${tableSql} WHERE ${range.sql(k)}`;
 }
 
 export function toRangeDigests(rows: unknown[][], range: KeyRange, width: bigint): RangeDigest[] {

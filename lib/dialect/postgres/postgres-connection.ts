@@ -99,9 +99,11 @@ function describeConnectError(error: unknown, target: ConnectionTarget): string 
   switch (e.code) {
     case '28P01':
     case '28000':
-      return `refused the login for user "${decodeURIComponent(url.username)}" at ${host}: check the user and password in --warehouse / SYNC_WAREHOUSE_URL`;
+      return `refused the login for user "${decodeURIComponent(url.username)}" at ${host}: check ` +
+        `the user and password in --warehouse / SYNC_WAREHOUSE_URL`;
     case '3D000':
-      return `database "${database}" does not exist at ${host}: check the database name in --warehouse / SYNC_WAREHOUSE_URL`;
+      return `database "${database}" does not exist at ${host}: check the database name in ` +
+        `--warehouse / SYNC_WAREHOUSE_URL`;
     case 'ECONNREFUSED':
       return `at ${host} refused the connection: is PostgreSQL running there? (check host and port in --warehouse)`;
     case 'ENOTFOUND':
@@ -109,7 +111,8 @@ function describeConnectError(error: unknown, target: ConnectionTarget): string 
       return `host "${url.hostname}" was not found: check the host in --warehouse`;
     default:
       if (/connection timeout|timeout expired/i.test(e.message ?? '')) {
-        return `at ${host} did not answer within ${seconds(timeoutOf(target))} s (--timeout / SYNC_TIMEOUT_SECONDS): check host, port and firewall`;
+        return `at ${host} did not answer within ${seconds(timeoutOf(target))} s (--timeout / ` +
+          `SYNC_TIMEOUT_SECONDS): check host, port and firewall`;
       }
       return `connection to ${host} failed: ${scrub(e.message ?? String(error), [passwordOf(target) ?? ''])}`;
   }

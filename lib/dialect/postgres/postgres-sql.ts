@@ -62,7 +62,8 @@ export function floatTextSql(v: string): string {
   const digits = `replace(${mantissa}, '.', '')`;
   const leadingZeros = `(length(${digits}) - length(ltrim(${digits}, '0')))`;
   const point = `(length(split_part(${mantissa}, '.', 1)) + ${exponent} - ${leadingZeros})`;
-  return `(CASE WHEN ${v} = 0 THEN '0' ELSE (CASE WHEN ${v} < 0 THEN '-' ELSE '' END) || rtrim(ltrim(${digits}, '0'), '0') || 'e' || ${point}::text END)`;
+  return `(CASE WHEN ${v} = 0 THEN '0' ELSE (CASE WHEN ${v} < 0 THEN '-' ELSE '' END) || ` +
+    `rtrim(ltrim(${digits}, '0'), '0') || 'e' || ${point}::text END)`;
 }
 
 /** Whether the canonical text has float fields, which need extra_float_digits ≥ 1. */
@@ -74,7 +75,8 @@ export const keyTextSql = (k: string) => `trunc(${k}::numeric)::text`;
 /** Whole-table key statistics (Warehouse.keyStats): totals, then the duplicated keys. */
 export function keyStatsSql(tableSql: string, k: string): [string, string] {
   return [
-    `SELECT count(*)::text, (count(*) - count(${k}))::text, ${keyTextSql(`min(${k})`)}, ${keyTextSql(`max(${k})`)} FROM ${tableSql}`,
+    `SELECT count(*)::text, (count(*) - count(${k}))::text, ${keyTextSql(`min(${k})`)}, ` +
+      `${keyTextSql(`max(${k})`)} FROM ${tableSql}`,
     `SELECT count(*)::text, (coalesce(sum(n), 0) - count(*))::text,
         array_to_string((array_agg(${keyTextSql('k')} ORDER BY k))[1:${KEY_STATS_SAMPLE}], ',')
       FROM (SELECT ${k} AS k, count(*) AS n FROM ${tableSql} WHERE ${k} IS NOT NULL GROUP BY ${k} HAVING count(*) > 1) AS d`,

@@ -15,7 +15,8 @@ export const DB2_DDL: DdlDialect = {
   tableName: (name: TableName) => (name.schema ? `${ident(foldIdentifier(name.schema))}.` : '') + ident(foldIdentifier(name.name)),
   columnName: (name) => ident(name.toUpperCase()),
   quote: ident,
-  createTable: (table, columns, key) => `CREATE TABLE ${table} (\n${columns.map((c) => `  ${column(c)},\n`).join('')}  PRIMARY KEY (${key})\n)`,
+  createTable: (table, columns, key) =>
+    `CREATE TABLE ${table} (\n${columns.map((c) => `  ${column(c)},\n`).join('')}  PRIMARY KEY (${key})\n)`,
   addColumn: (table, c) => `ALTER TABLE ${table} ADD COLUMN ${column(c)}`,
   alterColumnType: (table, c) => `ALTER TABLE ${table} ALTER COLUMN ${c.name} SET DATA TYPE ${c.type}`,
   // 42710: an object with that name exists; 42711: a column with that name exists.

@@ -94,7 +94,8 @@ export function arrayInsert(table: WarehouseTable, columns: Column[], rows: Row[
     if (longest === 0) param.Length = 1;
     params.push(param);
   });
-  const sql = `INSERT INTO ${table.sql} (${columns.map((c) => ident(c.name)).join(', ')}) VALUES (${values.join(', ')})`;
+  const sql = `INSERT INTO ${table.sql} (${columns.map((c) => ident(c.name)).join(', ')}) VALUES ` +
+    `(${values.join(', ')})`;
   return { sql, params };
 }
 

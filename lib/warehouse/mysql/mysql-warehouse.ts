@@ -62,7 +62,8 @@ export class MySqlWarehouse implements Warehouse {
     const names = (rows as string[][]).map((r) => String(r[0]));
     if (names.includes(exact)) return exact;
     if (names.length > 1) {
-      throw new SchemaError(`warehouse name ${written} matches ${names.join(', ')}, which differ only in case; write the one you mean in double quotes`);
+      throw new SchemaError(`warehouse name ${written} matches ${names.join(', ')}, which differ only in case; ` +
+        `write the one you mean in double quotes`);
     }
     return names[0] ?? null;
   }
@@ -109,8 +110,10 @@ export class MySqlWarehouse implements Warehouse {
     if (Number(time) * 1000 < limit) return;
     const doing = command === 'Sleep' ? 'idle' : `running "${info ?? command}"`;
     throw new RunError(
-      `the writer lock on ${table.display} is held by MySQL connection ${id} (${user}@${host}), ${doing} for ${time} s, ` +
-        `longer than a live run would (2 x --timeout + 5 s = ${seconds(limit)} s): a stalled or orphaned session, so runs cannot proceed. ` +
+      `the writer lock on ${table.display} is held by MySQL connection ${id} ` +
+        `(${user}@${host}), ${doing} for ${time} s, ` +
+        `longer than a live run would (2 x --timeout + 5 s = ${seconds(limit)} s): a stalled ` +
+          `or orphaned session, so runs cannot proceed. ` +
         `If no run is still going, end it with KILL ${id}; and run again`,
     );
   }
@@ -126,7 +129,8 @@ export class MySqlWarehouse implements Warehouse {
 
   async listKeys(table: WarehouseTable, key: Column, range: KeyRange, limit?: number): Promise<bigint[]> {
     const k = ident(key.name);
-    const rows = await this.rows(`SELECT CAST(${k} AS CHAR) FROM ${table.sql} WHERE ${range.sql(k)} ORDER BY ${k}${limit ? ` LIMIT ${limit}` : ''}`);
+    const rows = await this.rows(`SELECT CAST(${k} AS CHAR) FROM ${table.sql} WHERE ${range.sql(k)} ORDER BY ` +
+      `${k}${limit ? ` LIMIT ${limit}` : ''}`);
     return rows.map((r) => BigInt(r[0] as string));
   }
 
@@ -174,7 +178,8 @@ export class MySqlWarehouse implements Warehouse {
     for (const name of this.lockNames) {
       const [rows] = await connection.query({ sql: 'SELECT GET_LOCK(?, 0)', values: [name], rowsAsArray: true });
       if (Number((rows as unknown[][])[0][0]) !== 1) {
-        throw new RunError('another run took the writer lock while this run was reconnecting; stopped so that rows are not written twice');
+        throw new RunError('another run took the writer lock while this run was reconnecting; stopped so that ' +
+          'rows are not written twice');
       }
     }
   }

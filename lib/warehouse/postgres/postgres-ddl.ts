@@ -10,7 +10,8 @@ export const POSTGRES_DDL: DdlDialect = {
   tableName: (name: TableName) => (name.schema ? `${ident(foldIdentifier(name.schema))}.` : '') + ident(foldIdentifier(name.name)),
   columnName: (name) => ident(name.toLowerCase()),
   quote: ident,
-  createTable: (table, columns, key) => `CREATE TABLE ${table} (\n${columns.map((c) => `  ${column(c)},\n`).join('')}  PRIMARY KEY (${key})\n)`,
+  createTable: (table, columns, key) =>
+    `CREATE TABLE ${table} (\n${columns.map((c) => `  ${column(c)},\n`).join('')}  PRIMARY KEY (${key})\n)`,
   addColumn: (table, c) => `ALTER TABLE ${table} ADD COLUMN ${column(c)}`,
   alterColumnType: (table, c) => `ALTER TABLE ${table} ALTER COLUMN ${c.name} TYPE ${c.type}`,
   // 42P07 duplicate_table, 42701 duplicate_column; 23505 when two sessions create the same table at

@@ -26,9 +26,9 @@ const MINUS = 0x2d;
 
 /**
  * COPY text (NULL as `\N`, numbers in digits, text escaped, bytea as `\\x` hex) written straight
- * into buffers of about `chunkBytes` (COPY data messages need not end at row boundaries). No per-row strings, no rope of a
- * whole batch to flatten and re-encode: integers are written digit by digit, short ASCII text byte
- * by byte, anything else through Buffer's own UTF-8 writer.
+ * into buffers of about `chunkBytes` (COPY data messages need not end at row boundaries). No
+ * per-row strings, no rope of a whole batch to flatten and re-encode: integers are written digit by
+ * digit, short ASCII text byte by byte, anything else through Buffer's own UTF-8 writer.
  */
 export function* copyTextChunks(rows: Row[], chunkBytes = COPY_CHUNK_BYTES): Generator<Buffer> {
   let buf = Buffer.allocUnsafe(chunkBytes);

@@ -91,7 +91,8 @@ export class PostgresWarehouse implements Warehouse {
     throw new RunError(
       `the writer lock on ${table.display} is held by PostgreSQL session pid ${holder.pid} ` +
         `(${holder.application_name ? `application "${holder.application_name}"` : 'no application name'}${holder.client ? ` from ${holder.client}` : ''}), ` +
-        `${doing} for ${seconds(Number(holder.quiet_ms))} s, longer than a live run would (2 x --timeout + 5 s = ${seconds(limit)} s): ` +
+        `${doing} for ${seconds(Number(holder.quiet_ms))} s, longer than a live run would (2 x ` +
+          `--timeout + 5 s = ${seconds(limit)} s): ` +
         `a stalled or orphaned session, so runs cannot proceed. If no run is still going, end it with ` +
         `SELECT pg_terminate_backend(${holder.pid}); and run again`,
     );
@@ -248,7 +249,8 @@ export class PostgresWarehouse implements Warehouse {
     for (const oid of this.lockedOids) {
       const got = await this.client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_CLASS, oid]);
       if (!got.rows[0].ok) {
-        throw new RunError('another run took the writer lock while this run was reconnecting; stopped so that rows are not written twice');
+        throw new RunError('another run took the writer lock while this run was reconnecting; stopped so that ' +
+          'rows are not written twice');
       }
     }
   }
