@@ -224,9 +224,18 @@ static void drop_result(Handle *s) {
 }
 
 EXPORT SQLRETURN SQLFreeHandle(SQLSMALLINT type, SQLHANDLE h) {
-  (void)type;
   pthread_mutex_lock(&handles_lock);
   Handle *hd = H(h);
+  /* A connection still connected (its SQLDisconnect failed, e.g. 25000 with a unit of work open) is
+     not freed: "Otherwise, the call to SQLFreeHandle() returns SQL_ERROR and the connection remains
+     valid" (Db2 CLI, "Freeing statement resources in CLI applications" / SQLFreeHandle, HY010).
+     ibm_db's close() ignores both failures and forgets the handle, so the session, its transaction
+     and its locks live on in the engine, as on a DB2 server, until the process ends. */
+  if (hd && type == SQL_HANDLE_DBC && hd->fd >= 0 && !hd->dropped) {
+    pthread_mutex_unlock(&handles_lock);
+    set_diag(hd, "HY010", -99999, "[IBM][CLI Driver] CLI0125E  Function sequence error. SQLSTATE=HY010");
+    return SQL_ERROR;
+  }
   if (hd) handles[h] = NULL;
   pthread_mutex_unlock(&handles_lock);
   if (!hd) return SQL_INVALID_HANDLE;

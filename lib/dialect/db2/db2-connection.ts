@@ -184,6 +184,22 @@ export async function quietly(action: () => Promise<unknown>): Promise<void> {
 }
 
 /**
+ * Ends a connection: rolls back whatever unit of work is open, then closes it. IBM's CLI requires
+ * the transaction to end before SQLDisconnect ("SQLEndTran() must be called before calling
+ * SQLDisconnect() if an outstanding transaction exists", Db2 CLI reference, SQLDisconnect; 25000
+ * otherwise) and keeps a connected handle that SQLFreeHandle is asked to free ("the connection
+ * remains valid"). ibm_db's close() ignores both failures and forgets the handle, so a connection
+ * closed inside a unit of work would live on with its locks (for the lock connection: the writer
+ * lock) for as long as the process, e.g. a warm Lambda container. ROLLBACK as a statement is
+ * queued behind any call still in flight on the connection, as close() is; ibm_db runs
+ * rollbackTransaction() at once and never reports its failure.
+ */
+export async function rollBackAndClose(connection: IbmDbConnection): Promise<void> {
+  if (connection.connected) await quietly(() => connection.query('ROLLBACK'));
+  await quietly(() => connection.close());
+}
+
+/**
  * ibm_db rejects with Error objects carrying `sqlstate`/`sqlcode`, or with plain objects
  * ({message, sqlstate, sqlcode}) when the connection is already closed. Either becomes a Db2Error
  * whose message drops the `[IBM][CLI Driver][DB2/LINUXX8664]` prefix, folds lines and hides secrets.

@@ -15,7 +15,7 @@ import {
   sqlDigestible,
 } from '../../dialect/db2/db2-sql';
 import {
-  Db2Endpoint, IbmDbConnection, IbmDbModule, IbmDbRow, loadIbmDb, quietly, toDb2Endpoint, toDb2Error,
+  Db2Endpoint, IbmDbConnection, IbmDbModule, IbmDbRow, loadIbmDb, quietly, rollBackAndClose, toDb2Endpoint, toDb2Error,
 } from '../../dialect/db2/db2-connection';
 import { arrayInsert, MAX_BOUND_BYTES, slicesWithin } from './db2-load';
 import { COLUMNS_SQL, SyscatColumnRow, toColumn } from '../../dialect/db2/db2-introspector';
@@ -243,7 +243,7 @@ export class Db2Warehouse implements Warehouse {
   }
 
   async reconnect(): Promise<void> {
-    await quietly(() => this.connection.close());
+    await rollBackAndClose(this.connection);
     this.connection = await connect(this.driver, this.endpoint);
     for (const held of this.locks.values()) await this.keepLock(held);
   }
@@ -252,7 +252,7 @@ export class Db2Warehouse implements Warehouse {
     const locks = [...this.locks.values()];
     this.locks.clear();
     await Promise.all(locks.map((held) => releaseLock(held.lock)));
-    await quietly(() => this.connection.close());
+    await rollBackAndClose(this.connection);
   }
 
   // ---- internals ----------------------------------------------------------------------------------

@@ -24,7 +24,7 @@
  * admit share locks, so even readers of the lock table do not wait.
  */
 import { Db2Error } from '../../errors';
-import { IbmDbConnection, quietly } from '../../dialect/db2/db2-connection';
+import { IbmDbConnection, quietly, rollBackAndClose } from '../../dialect/db2/db2-connection';
 import { ident } from '../../dialect/db2/db2-sql';
 
 export const LOCK_TABLE = 'WAREHOUSE_SYNC_LOCKS';
@@ -75,9 +75,8 @@ export async function acquireLock(deps: LockDeps, schema: string, table: string,
         [schema, table],
       );
     } catch (error) {
-      await quietly(() => connection.rollbackTransaction());
       if (LOCK_CONFLICT.has(deps.toError(error).sqlstate)) {
-        await quietly(() => connection.close());
+        await rollBackAndClose(connection);
         return null;
       }
       throw error;
@@ -86,15 +85,14 @@ export async function acquireLock(deps: LockDeps, schema: string, table: string,
     if (rows.length !== 1) throw new Error(`the lock row of ${schema}.${table} in ${schema}.${LOCK_TABLE} disappeared; run again`);
     return { schema, table, connection };
   } catch (error) {
-    await quietly(() => connection.close());
+    await rollBackAndClose(connection);
     throw error;
   }
 }
 
 /** Ends the lock transaction (which frees the row; it wrote nothing) and closes the lock's connection. */
 export async function releaseLock(lock: HeldLock): Promise<void> {
-  await quietly(() => lock.connection.rollbackTransaction());
-  await quietly(() => lock.connection.close());
+  await rollBackAndClose(lock.connection);
 }
 
 /** True while the lock's connection, and so its transaction, is alive. */
