@@ -1,6 +1,6 @@
 /** Opening both databases for one command, and naming which one a lost connection was. */
 import type { SyncConfig } from '../config';
-import { ConnectionError, oneLine, RunError, SyncError } from '../errors';
+import { ConnectionError, oneLine, RunError, StalledError, SyncError } from '../errors';
 import { MySqlSource } from '../source/mysql/mysql-source';
 import type { Source } from '../source/source';
 import { openWarehouse } from '../warehouse/open-warehouse';
@@ -47,6 +47,9 @@ export async function withConnections<T>(
  * whether it still answers: if it does, the warehouse is the one that went.
  */
 async function namedConnectionLoss(error: unknown, config: SyncConfig, source: Source, mayHaveWritten: boolean): Promise<unknown> {
+  // A database that stopped answering before anything could be written is as unreachable as one
+  // that refused the connection: a refusal (exit 2), like a connection lost at that point.
+  if (error instanceof StalledError && !mayHaveWritten) return new ConnectionError(`${error.message}; nothing was written`);
   if (error instanceof SyncError) return error;
   const e = error as { fatal?: unknown; code?: unknown; message?: unknown };
   // Only a lost connection: a lock timeout or deadlock (also transient) is its own message already.

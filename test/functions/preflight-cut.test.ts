@@ -1,7 +1,7 @@
 /**
- * A connection cut while tables are checked (after connecting, before any lock or write) is a
- * refusal of the built CLI: exit 2, one line naming the database that went and what to check (not
- * the driver's bare words), nothing written.
+ * A connection cut, or a database that stops answering, while tables are checked (after
+ * connecting, before any lock or write): the built CLI refuses with exit 2 and one line naming the
+ * database that went and what to check, and writes nothing (not exit 1 with the driver's bare words).
  */
 import { cliProcess, createCourseTables, freshDatabases, generateRows, type TestDatabases } from '../support/databases';
 import { TcpProxy } from '../support/tcp-proxy';
@@ -41,3 +41,29 @@ test.each([
     await proxy.stop();
   }
 });
+
+// A database that stops answering at the same point is as unreachable as one cut: the same
+// refusal, exit 2, naming it and the setting that bounded the wait.
+test.each([
+  ['source', 3306, 'information_schema', 'MySQL'],
+  ['warehouse', 5432, 'pg_namespace', 'PostgreSQL'],
+] as const)('the %s stalls during the checks: exit 2, one line naming it, nothing written', async (role, port, statement, product) => {
+  const proxy = await new TcpProxy(port).start();
+  try {
+    proxy.stallWhenSent(statement);
+    const via = `127.0.0.1:${proxy.port}`;
+    const source = role === 'source' ? db.sourceUrl.replace('127.0.0.1:3306', via) : db.sourceUrl;
+    const warehouse = role === 'warehouse' ? db.warehouseUrl.replace('127.0.0.1:5432', via) : db.warehouseUrl;
+    const result = await cliProcess(['run', '--source', source, '--warehouse', warehouse, '--timeout', '1']);
+    expect(proxy.stalls).toBe(1);
+    expect(result.stderr).toBe(
+      `warehouse-sync: the ${role} (${product} at ${via}) stopped answering: nothing came back for 2 s while a reply was due ` +
+        '(--timeout / SYNC_TIMEOUT_SECONDS); check that server and the network to it, then run again; nothing was written\n',
+    );
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(await warehouseRows()).toBe(0);
+  } finally {
+    await proxy.stop();
+  }
+}, 15_000);

@@ -135,16 +135,17 @@ test('the source stalls in the middle of a page: one line naming it, exit 1, who
   expect(keys.count).toBeLessThan(ROWS);
 }, 15_000);
 
-test('verify: the warehouse stalls on its first checksum query: one line naming it, exit 1', async () => {
+// verify writes nothing: a database that stops answering is a refusal, as a cut connection is.
+test('verify: the warehouse stalls on its first checksum query: one line naming it, exit 2', async () => {
   expect((await run(db.sourceUrl, db.warehouseUrl)).code).toBe(0);
   const proxy = await proxyTo(5432);
   proxy.stallWhenSent('md5(');
   const stalled = await cliProcess(['verify', '--source', db.sourceUrl, '--warehouse', pgVia(proxy.port), '--timeout', '1', '--json']);
   expect(proxy.stalls).toBe(1);
-  expect(stalled.code).toBe(1);
+  expect(stalled.code).toBe(2);
   expect(JSON.parse(stalled.stdout)).toMatchObject({ ok: false });
   expect(oneLine(stalled)).toMatch(
-    /^the warehouse \(PostgreSQL at 127\.0\.0\.1:\d+\) stopped answering: nothing came back for 2 s while a reply was due \(--timeout \/ SYNC_TIMEOUT_SECONDS\); check that server and the network to it, then run again$/,
+    /^the warehouse \(PostgreSQL at 127\.0\.0\.1:\d+\) stopped answering: nothing came back for 2 s while a reply was due \(--timeout \/ SYNC_TIMEOUT_SECONDS\); check that server and the network to it, then run again; nothing was written$/,
   );
 }, 15_000);
 

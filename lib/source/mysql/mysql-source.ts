@@ -8,7 +8,7 @@ import type { Connection } from 'mysql2/promise';
 import type { Column, ColumnPair } from '../../columns';
 import type { TableName } from '../../config';
 import { ConnectionTarget, scrub } from '../../connection-url';
-import { RunError } from '../../errors';
+import { RunError, StalledError } from '../../errors';
 import type { KeyRange, RangeDigest } from '../../key-range';
 import type { ChunkSink, KeyStats, Row } from '../../warehouse/warehouse';
 import type { CopyPage, FailingRow, Source, SourceTable } from '../source';
@@ -121,7 +121,7 @@ export class MySqlSource implements Source {
           // 1969/3024 the statement's time limit (a lock wait of 1 s under a 1 s --timeout).
           if (errno === 1205 || errno === 1213 || errno === 1969 || errno === 3024) return { settledTo: rest.low, locking: true };
           if (errno === 1142 || errno === 1044 || errno === 1227) return { settledTo: range.high, locking: false };
-          throw new RunError(`source query failed: ${scrub((error as Error).message, this.secrets)}`);
+          throw this.failed(error);
         }
         await this.query('COMMIT');
         if (rows.length === 0) return { settledTo: range.high, locking: true };
@@ -195,7 +195,7 @@ export class MySqlSource implements Source {
     const done = new Promise<{ rows: number; lastKey: bigint | null }>((resolve, reject) => {
       const command = this.mysql.createQuery(sql, [], (error: Error | null) => {
         finished = true;
-        if (error) return reject(new RunError(`source query failed: ${scrub(error.message, this.secrets)}`));
+        if (error) return reject(this.failed(error));
         if (failure) return reject(failure);
         encoder.flush();
         const last = encoder.lastKey();
@@ -256,7 +256,7 @@ export class MySqlSource implements Source {
       const [result] = await this.connection.query(floats.length ? { sql, rowsAsArray: true, typeCast: floatsAsText } : { sql, rowsAsArray: true });
       rows = result as Row[];
     } catch (error) {
-      throw new RunError(`source query failed: ${scrub((error as Error).message, this.secrets)}`);
+      throw this.failed(error);
     }
     for (const row of rows) {
       for (const [i, text] of floats) if (row[i] !== null) row[i] = text(Number(row[i]));
@@ -318,8 +318,14 @@ export class MySqlSource implements Source {
       const [rows] = await this.connection.query({ sql, rowsAsArray: true });
       return [rows as Row[]];
     } catch (error) {
-      throw new RunError(`source query failed: ${scrub((error as Error).message, this.secrets)}`);
+      throw this.failed(error);
     }
+  }
+
+  /** A failed source statement as one line without secrets; a stall stays a stall (see namedConnectionLoss). */
+  private failed(error: unknown): RunError {
+    const message = `source query failed: ${scrub((error as Error).message, this.secrets)}`;
+    return error instanceof StalledError ? new StalledError(message) : new RunError(message);
   }
 
   async close(detach = false): Promise<void> {
