@@ -20,30 +20,35 @@ const SOURCE = `${MYSQL_SERVER}/${MYSQL_DATABASE}`;
 /** What a shell gets from `scripts/db2-standin.sh start`: ibm_db finds the stand-in as libdb2.so.1. */
 const ENV = { LD_LIBRARY_PATH: path.dirname(STANDIN_LIBRARY) };
 
-/** Every MySQL type the type map gives DB2 a column for; the ones it refuses are in the refusals below. */
+/**
+ * Every MySQL type the type map gives DB2 a column for; the ones it refuses are in the refusals
+ * below. VMAX is the longest VARCHAR DB2 has (8,168 CODEUNITS32 = 32,672 bytes): with it the row is
+ * longer than a 32 KB page's 32,677 bytes, which DB2 takes with extended row size (EXTENDED_ROW_SZ,
+ * ENABLE by default for databases created since 10.5).
+ */
 const EVERY_DB2_TYPE = `CREATE TABLE every (
   id BIGINT UNSIGNED NOT NULL PRIMARY KEY,
   ti TINYINT, tiu TINYINT UNSIGNED, si SMALLINT, siu SMALLINT UNSIGNED, mi MEDIUMINT, miu MEDIUMINT UNSIGNED,
   i INT NOT NULL, iu INT UNSIGNED, bi BIGINT, biu BIGINT UNSIGNED,
   d10 DECIMAL(10,2), d31 DECIMAL(31,5), d34 DECIMAL(34,4),
   f FLOAT, dbl DOUBLE, y YEAR, dd DATE, dt DATETIME(6), dt0 DATETIME, ts TIMESTAMP(3) NULL, t0 TIME,
-  c CHAR(5), vc VARCHAR(50), vbig VARCHAR(10000), tt TINYTEXT, tx TEXT, mt MEDIUMTEXT,
+  c CHAR(5), vc VARCHAR(50), vmax VARCHAR(8168), vbig VARCHAR(10000) CHARACTER SET latin1, tt TINYTEXT, tx TEXT, mt MEDIUMTEXT,
   b BINARY(4), vb VARBINARY(40), tb TINYBLOB, bl BLOB, mb MEDIUMBLOB,
   e ENUM('small','medium','large'), st SET('a','b','c'), bt1 BIT(1), bt12 BIT(12), bt64 BIT(64),
   g INT AS (i * 2) VIRTUAL, gs VARCHAR(60) AS (CONCAT(vc, '!')) STORED
 ) CHARACTER SET utf8mb4`;
 
 const INSERTED = ['id', 'ti', 'tiu', 'si', 'siu', 'mi', 'miu', 'i', 'iu', 'bi', 'biu', 'd10', 'd31', 'd34', 'f', 'dbl', 'y', 'dd', 'dt', 'dt0', 'ts', 't0',
-  'c', 'vc', 'vbig', 'tt', 'tx', 'mt', 'b', 'vb', 'tb', 'bl', 'mb', 'e', 'st', 'bt1', 'bt12', 'bt64'];
+  'c', 'vc', 'vmax', 'vbig', 'tt', 'tx', 'mt', 'b', 'vb', 'tb', 'bl', 'mb', 'e', 'st', 'bt1', 'bt12', 'bt64'];
 const ROWS: unknown[][] = [
   ['18446744073709551615', -128, 255, -32768, 65535, -8388608, 16777215, -2147483648, 4294967295, '-9223372036854775808', '18446744073709551615',
     '-12345678.91', '-12345678901234567890123456.12345', '-123456789012345678901234567890.1234', 1.2345678, -1.7976931348623157e308, 2155,
     '9999-12-31', '9999-12-31 23:59:59.999999', '1000-01-01 00:00:00', '2038-01-19 03:14:07.999', '23:59:59', 'ab😀', '😀 emoji é',
-    'ü'.repeat(10000), 'tiny', 'text\ttab', 'medium', Buffer.from([0, 255, 1, 2]), Buffer.from('deadbeef', 'hex'),
+    '😀'.repeat(8168), 'ü'.repeat(10000), 'tiny', 'text\ttab', 'medium', Buffer.from([0, 255, 1, 2]), Buffer.from('deadbeef', 'hex'),
     Buffer.from([0]), Buffer.from([1, 2]), Buffer.from([3]), 'medium', 'a,c', Buffer.from([1]), Buffer.from([8, 1]), Buffer.from('ffffffffffffffff', 'hex')],
   [1, ...INSERTED.slice(1).map((c) => (c === 'i' ? 0 : null))],
   [2, 0, 0, 0, 0, 0, 0, 5, 0, '0', '0', '0', '0', '0', 0, 0, 1901, '1000-01-01', '1000-01-01 00:00:00', '2000-02-29 12:00:00',
-    '1970-01-01 00:00:01', '00:00:00', '', '', ' ', '', '', '', Buffer.alloc(4), Buffer.alloc(0), Buffer.alloc(0),
+    '1970-01-01 00:00:01', '00:00:00', '', '', '', ' ', '', '', '', Buffer.alloc(4), Buffer.alloc(0), Buffer.alloc(0),
     Buffer.alloc(0), Buffer.alloc(0), 'small', '', Buffer.alloc(1), Buffer.alloc(2), Buffer.alloc(8)],
 ];
 
@@ -54,7 +59,7 @@ const EVERY_DDL = [
   '  "MIU" INTEGER,', '  "I" INTEGER NOT NULL,', '  "IU" BIGINT,', '  "BI" BIGINT,', '  "BIU" DECIMAL(20,0),', '  "D10" DECIMAL(10,2),',
   '  "D31" DECIMAL(31,5),', '  "D34" DECFLOAT(34),', '  "F" REAL,', '  "DBL" DOUBLE,', '  "Y" SMALLINT,', '  "DD" DATE,', '  "DT" TIMESTAMP(6),',
   '  "DT0" TIMESTAMP(0),', '  "TS" TIMESTAMP(3),', '  "T0" TIME,', '  "C" VARCHAR(5 CODEUNITS32),', '  "VC" VARCHAR(50 CODEUNITS32),',
-  '  "VBIG" CLOB(10000 CODEUNITS32),', '  "TT" VARCHAR(255 CODEUNITS32),', '  "TX" CLOB(65535 CODEUNITS32),',
+  '  "VMAX" VARCHAR(8168 CODEUNITS32),', '  "VBIG" CLOB(10000 CODEUNITS32),', '  "TT" VARCHAR(255 CODEUNITS32),', '  "TX" CLOB(65535 CODEUNITS32),',
   '  "MT" CLOB(16777215 CODEUNITS32),', '  "B" BINARY(4),', '  "VB" VARBINARY(40),', '  "TB" BLOB(255),', '  "BL" BLOB(65535),', '  "MB" BLOB(16777215),',
   '  "E" VARCHAR(6 CODEUNITS32),', '  "ST" VARCHAR(5 CODEUNITS32),', '  "BT1" BINARY(1),', '  "BT12" BINARY(2),', '  "BT64" BINARY(8),',
   '  "G" INTEGER,', '  "GS" VARCHAR(60 CODEUNITS32),', '  PRIMARY KEY ("ID")', ')',
@@ -106,7 +111,7 @@ test('ddl prints the DB2 statement without connecting to DB2, and the engine tak
 
   // Pasted as printed (comment line and semicolon included), it creates the table.
   await db2.query(text.stdout);
-  expect(await columnsOf('EVERY')).toHaveLength(40);
+  expect(await columnsOf('EVERY')).toHaveLength(41);
   await db2.query(`INSERT INTO "EVERY" ("ID", "I") VALUES (7, 1)`);
   await expect(db2.query(`INSERT INTO "EVERY" ("ID", "I") VALUES (7, 2)`)).rejects.toMatchObject({ sqlstate: '23505' });
   await expect(db2.query(`INSERT INTO "EVERY" ("ID", "I") VALUES (NULL, 2)`)).rejects.toMatchObject({ sqlstate: '23502' });
@@ -124,7 +129,7 @@ test('run --create-table into an empty DB2 database creates the table ddl prints
     'MIU INTEGER(4) NULL', 'I INTEGER(4) NOT NULL', 'IU BIGINT(8) NULL', 'BI BIGINT(8) NULL', 'BIU DECIMAL(20) NULL', 'D10 DECIMAL(10,2) NULL',
     'D31 DECIMAL(31,5) NULL', 'D34 DECFLOAT(16) NULL', 'F REAL(4) NULL', 'DBL DOUBLE(8) NULL', 'Y SMALLINT(2) NULL', 'DD DATE(4) NULL',
     'DT TIMESTAMP(10,6) NULL', 'DT0 TIMESTAMP(10) NULL', 'TS TIMESTAMP(10,3) NULL', 'T0 TIME(3) NULL', 'C VARCHAR(5) NULL', 'VC VARCHAR(50) NULL',
-    'VBIG CLOB(10000) NULL', 'TT VARCHAR(255) NULL', 'TX CLOB(65535) NULL', 'MT CLOB(16777215) NULL', 'B BINARY(4) NULL',
+    'VMAX VARCHAR(8168) NULL', 'VBIG CLOB(10000) NULL', 'TT VARCHAR(255) NULL', 'TX CLOB(65535) NULL', 'MT CLOB(16777215) NULL', 'B BINARY(4) NULL',
     'VB VARBINARY(40) NULL', 'TB BLOB(255) NULL', 'BL BLOB(65535) NULL', 'MB BLOB(16777215) NULL', 'E VARCHAR(6) NULL', 'ST VARCHAR(5) NULL',
     'BT1 BINARY(1) NULL', 'BT12 BINARY(2) NULL', 'BT64 BINARY(8) NULL', 'G INTEGER(4) NULL', 'GS VARCHAR(60) NULL',
   ]);
@@ -133,12 +138,12 @@ test('run --create-table into an empty DB2 database creates the table ddl prints
   expect(verify.stderr).toBe('');
   expect(JSON.parse(verify.stdout).tables[0]).toMatchObject({ sourceRows: 3, warehouseRows: 3, missing: 0, differing: [], inStep: true });
   expect(verify.code).toBe(0);
-  expect(await db2.query(`SELECT VARCHAR(ID) AS ID, VARCHAR(BIU) AS BIU, VARCHAR(D34) AS D34, VC, C, LENGTH(VBIG) AS VBIG, E, ST,
+  expect(await db2.query(`SELECT VARCHAR(ID) AS ID, VARCHAR(BIU) AS BIU, VARCHAR(D34) AS D34, VC, C, LENGTH(VMAX) AS VMAX, LENGTH(VBIG) AS VBIG, E, ST,
       LOWER(HEX(BT12)) AS BT12, LOWER(HEX(BT64)) AS BT64, G, GS FROM EVERY ORDER BY EVERY.ID`)).toEqual([
-    { ID: '1', BIU: null, D34: null, VC: null, C: null, VBIG: null, E: null, ST: null, BT12: null, BT64: null, G: 0, GS: null },
-    { ID: '2', BIU: '0', D34: '0.0000', VC: '', C: '', VBIG: 1, E: 'small', ST: '', BT12: '0000', BT64: '0000000000000000', G: 10, GS: '!' },
+    { ID: '1', BIU: null, D34: null, VC: null, C: null, VMAX: null, VBIG: null, E: null, ST: null, BT12: null, BT64: null, G: 0, GS: null },
+    { ID: '2', BIU: '0', D34: '0.0000', VC: '', C: '', VMAX: 0, VBIG: 1, E: 'small', ST: '', BT12: '0000', BT64: '0000000000000000', G: 10, GS: '!' },
     { ID: '18446744073709551615', BIU: '18446744073709551615', D34: '-123456789012345678901234567890.1234', VC: '😀 emoji é', C: 'ab😀',
-      VBIG: 20000, E: 'medium', ST: 'a,c', BT12: '0801', BT64: 'ffffffffffffffff', G: -2147483648, GS: '😀 emoji é!' },
+      VMAX: 8168 * 4, VBIG: 20000, E: 'medium', ST: 'a,c', BT12: '0801', BT64: 'ffffffffffffffff', G: -2147483648, GS: '😀 emoji é!' },
   ]);
 
   // A second run finds the table: nothing created, nothing new.
