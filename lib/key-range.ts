@@ -1,3 +1,5 @@
+import type { Column, ColumnPair } from './columns';
+
 /**
  * The keys (low, high] of one table's key column: what the watermark, every page of new rows, the
  * late window and verify's buckets are. Open below, closed above, so that consecutive ranges
@@ -65,4 +67,47 @@ export interface RangeDigest {
 export function bucketDigest(range: KeyRange, width: bigint, bucket: bigint, count: number, checksum: string): RangeDigest {
   const low = range.low! + bucket * width;
   return { low, high: low + width, count, checksum };
+}
+
+/** What verify learns about a table's key column in one pass, beyond its buckets. */
+export interface KeyStats {
+  /** All rows, including those with a NULL key. */
+  rows: number;
+  min: bigint | null;
+  max: bigint | null;
+  nullKeys: number;
+  /** Keys held by more than one row. */
+  duplicateKeys: number;
+  /** Rows beyond the first of each duplicated key: the rows that are doubled. */
+  duplicateRows: number;
+  /** The smallest duplicated keys, ascending, at most KEY_STATS_SAMPLE. */
+  duplicateSample: bigint[];
+}
+
+export const KEY_STATS_SAMPLE = 20;
+
+/**
+ * The reads a source and a warehouse share, over one table (`T`: each side's described table) and
+ * its key column, so that the cycle's checks and verify ask both sides the same questions.
+ */
+export interface KeyReads<T> {
+  /** Largest key in the table (a warehouse's: the watermark); null when the table is empty. */
+  maxKey(table: T, key: Column): Promise<bigint | null>;
+  /** Rows with key in the range. */
+  countKeys(table: T, key: Column, range: KeyRange): Promise<number>;
+  /** Keys in the range, ascending; with `limit`, only the first `limit` of them. */
+  listKeys(table: T, key: Column, range: KeyRange, limit?: number): Promise<bigint[]>;
+  /**
+   * Verification, computed in SQL: rows with key in the range grouped into buckets of `width`
+   * keys (bucket 0 starts just above `range.low`, which must be known), each with its row count and
+   * the sum of its rows' canonical digests (lib/canonical.ts). Only non-empty buckets are returned.
+   */
+  rangeDigests(table: T, key: Column, pairs: ColumnPair[], range: KeyRange, width: bigint): Promise<RangeDigest[]>;
+  /**
+   * Per-row canonical digest (hex MD5) for keys in the range; used only on small ranges that differ.
+   * A key held by several rows maps to all their digests, sorted and comma-joined (canonical.ts addRowDigest).
+   */
+  rowDigests(table: T, key: Column, pairs: ColumnPair[], range: KeyRange): Promise<Map<bigint, string>>;
+  /** Verify: row count, key range, NULL keys and duplicated keys of the whole table, computed in SQL. */
+  keyStats(table: T, key: Column): Promise<KeyStats>;
 }

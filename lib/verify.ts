@@ -18,7 +18,7 @@
 import { rowsIn } from './canonical';
 import type { SyncConfig } from './config';
 import { exitCodeOf, oneLine, RunError } from './errors';
-import { KeyRange } from './key-range';
+import { KeyRange, type KeyStats } from './key-range';
 import type { Source } from './source/source';
 import { collectGarbage, steadyYoungGeneration } from './memory';
 import { withConnections } from './cycle/connections';
@@ -27,7 +27,7 @@ import { planTables, type TablePlan } from './cycle/plan';
 import { keyJson, type KeyJson } from './cycle/report';
 import { settleAbove } from './cycle/settle';
 import { fillBatch } from './cycle/stream';
-import type { KeyStats, Warehouse } from './warehouse/warehouse';
+import type { Warehouse } from './warehouse/warehouse';
 
 export interface TableVerification {
   table: string;

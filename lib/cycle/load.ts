@@ -2,7 +2,8 @@
 import { ValueError } from '../errors';
 import { KeyRange } from '../key-range';
 import { failedCheckMessage, failsCheck, isZeroDateText, valueChecks, ZERO_DATE_FIX } from '../value-checks';
-import type { Row, Warehouse } from '../warehouse/warehouse';
+import type { Warehouse } from '../warehouse/warehouse';
+import type { Row } from '../rows';
 import { keyOf, type TablePlan } from './plan';
 import { recoverOrThrow } from './retry';
 

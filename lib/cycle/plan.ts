@@ -7,7 +7,8 @@ import { ddlDialect } from '../schema/table-ddl';
 import type { Dialect } from '../schema/type-map';
 import type { Source, SourceTable } from '../source/source';
 import { failedCheckMessage, valueChecks } from '../value-checks';
-import type { LoadTarget, Row, Warehouse, WarehouseTable } from '../warehouse/warehouse';
+import type { LoadTarget, Warehouse, WarehouseTable } from '../warehouse/warehouse';
+import type { Row } from '../rows';
 
 /** Everything one table's cycle needs, resolved and checked before anything is written. */
 export interface TablePlan {

@@ -4,9 +4,9 @@
  */
 import type { Column } from '../columns';
 import type { TableName } from '../config';
-import type { KeyRange } from '../key-range';
+import type { KeyRange, KeyReads } from '../key-range';
 import type { ValueCheck } from '../value-checks';
-import type { ChunkSink, KeyReads, Row } from '../warehouse/warehouse';
+import type { ChunkSink, Row } from '../rows';
 
 export interface SourceTable {
   sql: string;

@@ -3,19 +3,10 @@
  * cycle knows only this interface; nothing database-specific lives outside a warehouse's folder and
  * its dialect's (lib/dialect/<db>/: quoting and SQL, connection, catalog).
  */
-import type { Column, ColumnPair } from '../columns';
+import type { Column } from '../columns';
 import type { TableName } from '../config';
-import type { KeyRange, RangeDigest } from '../key-range';
-
-export type { RangeDigest } from '../key-range';
-
-/**
- * One value as it crosses from source to warehouse, losslessly: exact text for DECIMAL, BIGINT and
- * temporal types (temporal in UTC, `YYYY-MM-DD HH:MM:SS[.ffffff]`), JS numbers only where they are
- * exact (integers up to 32 bits, floats), Buffers for binary, null for NULL.
- */
-export type Value = string | number | Buffer | null;
-export type Row = Value[];
+import type { KeyRange, KeyReads } from '../key-range';
+import type { ChunkSink, Row } from '../rows';
 
 export interface WarehouseTable {
   /** Safe, quoted, schema-qualified SQL name for this warehouse. */
@@ -32,39 +23,6 @@ export interface LoadTarget {
   key: Column;
 }
 
-/** What verify learns about a table's key column in one pass, beyond its buckets. */
-export interface KeyStats {
-  /** All rows, including those with a NULL key. */
-  rows: number;
-  min: bigint | null;
-  max: bigint | null;
-  nullKeys: number;
-  /** Keys held by more than one row. */
-  duplicateKeys: number;
-  /** Rows beyond the first of each duplicated key: the rows that are doubled. */
-  duplicateRows: number;
-  /** The smallest duplicated keys, ascending, at most KEY_STATS_SAMPLE. */
-  duplicateSample: bigint[];
-}
-
-export const KEY_STATS_SAMPLE = 20;
-
-/** Where a producer of bytes writes: false from `write` = pause until `onDrain` calls back. */
-export interface ChunkSink {
-  /**
-   * `release`, when given, is called once the chunk's bytes have been handed on (to the socket), so
-   * that the producer may reuse its buffer; never for a chunk that is dropped.
-   */
-  write(chunk: Buffer, release?: (chunk: Buffer) => void): boolean;
-  onDrain(listener: () => void): void;
-}
-
-/**
- * Bytes per chunk a producer writes into a ChunkSink (one CopyData message each for PostgreSQL):
- * large enough to amortise a write, small enough that the server starts early.
- */
-export const COPY_CHUNK_BYTES = 64 * 1024;
-
 /**
  * One batch whose rows arrive as PostgreSQL COPY text (tab-separated, `\N` for NULL, `\\`, `\t`,
  * `\n`, `\r` escaped, bytea as `\\x` hex) while they are still being read, so that they are
@@ -79,32 +37,6 @@ export interface CopyTextBatch extends ChunkSink {
 
 export interface WriterLock {
   release(): Promise<void>;
-}
-
-/**
- * The reads a source and a warehouse share, over one table (`T`: each side's described table) and
- * its key column, so that the cycle's checks and verify ask both sides the same questions.
- */
-export interface KeyReads<T> {
-  /** Largest key in the table (a warehouse's: the watermark); null when the table is empty. */
-  maxKey(table: T, key: Column): Promise<bigint | null>;
-  /** Rows with key in the range. */
-  countKeys(table: T, key: Column, range: KeyRange): Promise<number>;
-  /** Keys in the range, ascending; with `limit`, only the first `limit` of them. */
-  listKeys(table: T, key: Column, range: KeyRange, limit?: number): Promise<bigint[]>;
-  /**
-   * Verification, computed in SQL: rows with key in the range grouped into buckets of `width`
-   * keys (bucket 0 starts just above `range.low`, which must be known), each with its row count and
-   * the sum of its rows' canonical digests (lib/canonical.ts). Only non-empty buckets are returned.
-   */
-  rangeDigests(table: T, key: Column, pairs: ColumnPair[], range: KeyRange, width: bigint): Promise<RangeDigest[]>;
-  /**
-   * Per-row canonical digest (hex MD5) for keys in the range; used only on small ranges that differ.
-   * A key held by several rows maps to all their digests, sorted and comma-joined (canonical.ts addRowDigest).
-   */
-  rowDigests(table: T, key: Column, pairs: ColumnPair[], range: KeyRange): Promise<Map<bigint, string>>;
-  /** Verify: row count, key range, NULL keys and duplicated keys of the whole table, computed in SQL. */
-  keyStats(table: T, key: Column): Promise<KeyStats>;
 }
 
 export interface Warehouse extends KeyReads<WarehouseTable> {

@@ -4,7 +4,7 @@
  */
 import type { Column, ColumnType } from '../../lib/columns';
 import { CopyTextEncoder, fieldModes } from '../../lib/source/mysql/mysql-copy-text';
-import { COPY_CHUNK_BYTES } from '../../lib/warehouse/warehouse';
+import { COPY_CHUNK_BYTES } from '../../lib/rows';
 
 const column = (name: string, type: ColumnType): Column => ({ name, sqlType: type.kind, type, nullable: true, hasDefault: false });
 const COLUMNS = [

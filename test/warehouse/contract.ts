@@ -13,7 +13,8 @@ import { withAlterHints } from '../../lib/schema/prepare-tables';
 import { addColumnsDdl, createTableDdl, ddlDialect } from '../../lib/schema/table-ddl';
 import type { Dialect } from '../../lib/schema/type-map';
 import { openWarehouse } from '../../lib/warehouse/open-warehouse';
-import type { Row, Warehouse, WarehouseTable } from '../../lib/warehouse/warehouse';
+import type { Warehouse, WarehouseTable } from '../../lib/warehouse/warehouse';
+import type { Row } from '../../lib/rows';
 import { MYSQL_SERVER } from '../support/databases';
 
 export type TextKind = 'integer' | 'decimal' | 'text' | 'binary' | 'date' | 'time' | 'timestamp';

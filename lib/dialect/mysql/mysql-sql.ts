@@ -1,8 +1,7 @@
 /** MySQL quoting, the SQL for the canonical row text of lib/canonical.ts, and verify's other queries. */
 import { addRowDigest, digestedPairs, FIELD_SEPARATOR, isLargeField, NULL_TEXT } from '../../canonical';
 import type { ColumnPair } from '../../columns';
-import { bucketDigest, type KeyRange, type RangeDigest } from '../../key-range';
-import { KEY_STATS_SAMPLE, type KeyStats } from '../../warehouse/warehouse';
+import { bucketDigest, KEY_STATS_SAMPLE, type KeyRange, type KeyStats, type RangeDigest } from '../../key-range';
 
 export function ident(name: string): string {
   return '`' + name.replace(/`/g, '``') + '`';

@@ -1,7 +1,7 @@
 /** PostgreSQL quoting, the SQL for the canonical row text of lib/canonical.ts, and verify's other queries. */
 import { digestedPairs, FIELD_SEPARATOR, isLargeField, NULL_TEXT } from '../../canonical';
 import type { ColumnPair } from '../../columns';
-import { KEY_STATS_SAMPLE } from '../../warehouse/warehouse';
+import { KEY_STATS_SAMPLE } from '../../key-range';
 
 export function ident(name: string): string {
   return '"' + name.replace(/"/g, '""') + '"';

@@ -15,7 +15,7 @@ import type { Column } from '../../columns';
 import { ValueError } from '../../errors';
 import { float32Text, float64Text } from '../../float-text';
 import { isZeroDate, ZERO_DATE_FIX } from '../../value-checks';
-import { COPY_CHUNK_BYTES } from '../../warehouse/warehouse';
+import { COPY_CHUNK_BYTES } from '../../rows';
 
 /** How one column's bytes become COPY text. */
 export const enum FieldMode {

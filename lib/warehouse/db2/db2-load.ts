@@ -19,7 +19,8 @@
  *   (the CLI refuses it with HY104): such a column gets the NULL keyword in VALUES instead of a marker.
  */
 import type { Column } from '../../columns';
-import type { Row, Value, WarehouseTable } from '../warehouse';
+import type { WarehouseTable } from '../warehouse';
+import type { Row, Value } from '../../rows';
 import type { IbmDbParam } from '../../dialect/db2/db2-connection';
 import { ident } from '../../dialect/db2/db2-sql';
 

@@ -8,8 +8,9 @@ import type { TableName } from '../../config';
 import type { ConnectionTarget } from '../../connection-url';
 import { ConnectionError, Db2Error, RunError, SchemaError } from '../../errors';
 import { addRowDigest } from '../../canonical';
-import { bucketDigest, KeyRange, type RangeDigest } from '../../key-range';
-import { KEY_STATS_SAMPLE, type KeyStats, type LoadTarget, type Row, type Warehouse, type WarehouseTable, type WriterLock } from '../warehouse';
+import { bucketDigest, KEY_STATS_SAMPLE, KeyRange, type KeyStats, type RangeDigest } from '../../key-range';
+import type { LoadTarget, Warehouse, WarehouseTable, WriterLock } from '../warehouse';
+import type { Row } from '../../rows';
 import {
   canonicalTextFromFields, canonicalTextSql, checksumSql, clientFieldsSql, digestText, foldIdentifier, ident, md5HexSql, normalizeDecimal,
   sqlDigestible,

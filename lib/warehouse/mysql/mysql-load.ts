@@ -2,7 +2,8 @@
  * Rows → multi-row INSERTs: mysql2 expands `VALUES ?` with an array of rows into one statement, so
  * a batch is cut into statements of a bounded size.
  */
-import type { LoadTarget, Row } from '../warehouse';
+import type { LoadTarget } from '../warehouse';
+import type { Row } from '../../rows';
 import { ident } from '../../dialect/mysql/mysql-sql';
 
 /** Bytes of row data per INSERT statement: well inside MariaDB's default 16 MB max_allowed_packet. */

@@ -16,8 +16,9 @@ import {
 import { closeMysql, openMysql } from '../../dialect/mysql/mysql-connection';
 import { COLUMNS_SQL, InformationSchemaColumn, toColumn } from '../../dialect/mysql/mysql-introspector';
 import { seconds, stalledHolderMs, timeoutOf } from '../../time-budget';
-import type { KeyRange, RangeDigest } from '../../key-range';
-import type { KeyStats, LoadTarget, Row, Warehouse, WarehouseTable, WriterLock } from '../warehouse';
+import type { KeyRange, KeyStats, RangeDigest } from '../../key-range';
+import type { LoadTarget, Warehouse, WarehouseTable, WriterLock } from '../warehouse';
+import type { Row } from '../../rows';
 import { byBytes, insertSql, STATEMENT_BYTES } from './mysql-load';
 
 const TRANSIENT_CODES = new Set([

@@ -3,7 +3,7 @@
  * backslash escapes) written straight into chunks, and the query that streams chunks to the server.
  */
 import type { Connection } from 'pg';
-import { COPY_CHUNK_BYTES, type ChunkSink, type Row } from '../warehouse';
+import { COPY_CHUNK_BYTES, type ChunkSink, type Row } from '../../rows';
 
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
 
