@@ -9,7 +9,8 @@ import type { SyncConfig, TableName } from '../../lib/config';
 import { parseConnectionUrl, type ConnectionTarget } from '../../lib/connection-url';
 import type { KeyRange } from '../../lib/key-range';
 import type { CopyPage, Source, SourceTable } from '../../lib/source/source';
-import type { ChunkSink, CopyTextBatch, LoadTarget, Row, Warehouse, WarehouseTable, WriterLock } from '../../lib/warehouse/warehouse';
+import type { ChunkSink, Row } from '../../lib/rows';
+import type { CopyTextBatch, LoadTarget, Warehouse, WarehouseTable, WriterLock } from '../../lib/warehouse/warehouse';
 
 export const ID: Column = { name: 'id', sqlType: 'bigint', type: { kind: 'integer', bits: 64, unsigned: false }, nullable: false, hasDefault: false };
 export const NOTE: Column = {
