@@ -83,6 +83,23 @@ function refusedLine(result: ChildResult): string {
   return result.stderr.trim();
 }
 
+/** Holds the engine's statements that start with `prefix` until `count` of them have arrived (at most 20 s). */
+function collide(prefix: string, count: number): { arrived: () => number; restore: () => void } {
+  const engine = standin.server.database('BLUDB');
+  const execute = engine.execute.bind(engine);
+  let seen = 0;
+  let release: () => void = () => undefined;
+  const all = new Promise<void>((resolve) => (release = resolve));
+  engine.execute = async (session: Session, sql: string, ...rest) => {
+    if (sql.startsWith(prefix)) {
+      if (++seen === count) release();
+      await Promise.race([all, new Promise((r) => setTimeout(r, 20_000))]);
+    }
+    return execute(session, sql, ...rest);
+  };
+  return { arrived: () => seen, restore: () => void (engine.execute = execute) };
+}
+
 beforeAll(async () => {
   standin = await startStandin();
   db2 = await standin.driver.open(standin.connectionString);
@@ -159,31 +176,45 @@ test('two runs creating the same table at once: both CREATE TABLEs reach DB2, on
     INSERT INTO raced SELECT seq, CONCAT('v', seq) FROM seq_1_to_5000`);
   // Made to collide: the engine holds the first CREATE TABLE "RACED" until the second one arrives,
   // so both runs have found no table before either creates it.
-  const engine = standin.server.database('BLUDB');
-  const execute = engine.execute.bind(engine);
-  let creates = 0;
-  let bothArrived: () => void = () => undefined;
-  const arrived = new Promise<void>((resolve) => (bothArrived = resolve));
-  engine.execute = async (session: Session, sql: string, ...rest) => {
-    if (sql.startsWith('CREATE TABLE "RACED"')) {
-      if (++creates === 2) bothArrived();
-      await Promise.race([arrived, new Promise((r) => setTimeout(r, 20_000))]);
-    }
-    return execute(session, sql, ...rest);
-  };
+  const held = collide('CREATE TABLE "RACED"', 2);
   try {
     const args = ['run', ...on('raced', '--create-table', '--batch-size', '500', '--lock-wait', '30', '--json')];
     const runs = await Promise.all([cli(args), cli(args)]);
-    expect(creates).toBe(2);
+    expect(held.arrived()).toBe(2);
     for (const r of runs) expect([r.code, r.stderr]).toEqual([0, '']);
     const reports = runs.map((r) => JSON.parse(r.stdout).tables[0]);
     expect(reports.map((t) => t.inserted).sort((x, y) => x - y)).toEqual([0, 5000]);
     expect(reports.filter((t) => t.createdTable)).toHaveLength(1);
   } finally {
-    engine.execute = execute;
+    held.restore();
   }
   expect(await tableCount('RACED')).toBe(1);
   expect(await db2.query('SELECT COUNT(*) AS N, COUNT(DISTINCT ID) AS D, MIN(ID) AS LO, MAX(ID) AS HI FROM RACED')).toEqual([{ N: 5000, D: 5000, LO: 1, HI: 5000 }]);
+});
+
+test('two runs adding the same column at once: both ADD COLUMNs reach DB2, one gets "duplicate name" and goes on, every row once', async () => {
+  await staging.query(`CREATE TABLE grown (id INT NOT NULL PRIMARY KEY, qty INT NOT NULL);
+    INSERT INTO grown SELECT seq, seq FROM seq_1_to_3`);
+  const first = await cli(['run', ...on('grown', '--create-table')]);
+  expect([first.code, first.stderr]).toEqual([0, '']);
+  await staging.query(`ALTER TABLE grown ADD COLUMN note VARCHAR(20);
+    INSERT INTO grown SELECT seq, seq, CONCAT('n', seq) FROM seq_4_to_2000`);
+  const held = collide('ALTER TABLE "DB2INST1"."GROWN" ADD COLUMN', 2);
+  try {
+    const args = ['run', ...on('grown', '--add-columns', '--batch-size', '500', '--lock-wait', '30', '--json')];
+    const runs = await Promise.all([cli(args), cli(args)]);
+    expect(held.arrived()).toBe(2);
+    for (const r of runs) expect([r.code, r.stderr]).toEqual([0, '']);
+    const reports = runs.map((r) => JSON.parse(r.stdout).tables[0]);
+    expect(reports.map((t) => t.inserted).sort((x, y) => x - y)).toEqual([0, 1997]);
+    expect(reports.map((t) => t.addedColumns ?? []).sort()).toEqual([[], ['note']]);
+  } finally {
+    held.restore();
+  }
+  expect(await columnsOf('GROWN')).toEqual(['ID INTEGER(4) NOT NULL', 'QTY INTEGER(4) NOT NULL', 'NOTE VARCHAR(20) NULL']);
+  expect(await db2.query('SELECT COUNT(*) AS N, COUNT(DISTINCT ID) AS D, COUNT(NOTE) AS NOTES FROM GROWN')).toEqual([{ N: 2000, D: 2000, NOTES: 1997 }]);
+  const verify = await cli(['verify', ...on('grown')]);
+  expect([verify.code, verify.stderr]).toEqual([0, '']);
 });
 
 describe('--add-columns', () => {

@@ -10,14 +10,17 @@
  *     "supports all compatible types"; existing data is scanned and the ALTER fails if a value cannot
  *     be cast (blanks may be cut from strings, a DECIMAL to INTEGER truncates); "Altering a VARCHAR,
  *     VARGRAPHIC, or LOB column to a data type that is sooner in the data type precedence list is not
- *     supported".
+ *     supported". The 10.5 edition of that page shows a VARCHAR(15) column whose values do not fit
+ *     VARCHAR(14) refused with SQL0190N (SQLSTATE 42837): http://www.ibm.com/support/knowledgecenter/
+ *     SSEPGG_10.5.0/com.ibm.db2.luw.admin.dbobj.doc/doc/r0053739.html.
  *   - SQL and XML limits, https://ibm.com/docs/en/db2/11.1?topic=s-sql-xml-limits: CHAR 255 bytes,
  *     VARCHAR 32,672 bytes (8,168 CODEUNITS32), CLOB and BLOB 2,147,483,647 bytes, BINARY 255,
  *     VARBINARY 32,672, GRAPHIC 127 and VARGRAPHIC 16,336 double-byte characters, DECIMAL 31 digits.
  *
  * Not modelled: the table lock ALTER TABLE takes (it applies at once, like the engine's other DDL),
- * the REORG a real DB2 recommends or requires after some type changes (the table stays usable here),
- * row-size limits by table space page size, and the columns that cannot be altered (identity,
+ * the REORG a real DB2 may recommend or require after a type change (the table stays usable here),
+ * row-size limits by table space page size (a database created since 10.5 has EXTENDED_ROW_SZ
+ * enabled, so a row longer than a page is taken), and the columns that cannot be altered (identity,
  * generated, partitioning key, referenced by a view or a materialized query table).
  */
 import { sqlError } from './errors';
