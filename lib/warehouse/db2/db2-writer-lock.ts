@@ -24,7 +24,7 @@
  * admit share locks, so even readers of the lock table do not wait.
  */
 import { Db2Error } from '../../errors';
-import { IbmDbConnection, quietly, rollBackAndClose } from '../../dialect/db2/db2-connection';
+import { IbmDbConnection, rollBackAndClose } from '../../dialect/db2/db2-connection';
 import { ident } from '../../dialect/db2/db2-sql';
 
 export const LOCK_TABLE = 'WAREHOUSE_SYNC_LOCKS';
