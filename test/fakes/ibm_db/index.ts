@@ -38,6 +38,10 @@
  *   - ibm_db binding rules: all-or-no ARRAY parameters, ArraySize rows (only the first without it),
  *     a column's C type fixed by its first non-null element (a string after a number throws), an array
  *     whose first element is a Buffer is ONE LOB (data-at-exec), ints beyond 32 bits bound as doubles;
+ *   - table definitions (table-definition.ts): type lengths within DB2's limits (SQL0604N, 42611);
+ *     ALTER TABLE … ADD [COLUMN] (earlier rows take the default or NULL; a duplicate name SQL0612N,
+ *     NOT NULL without a default SQL0193N) and ALTER [COLUMN] … SET DATA TYPE (compatible types only,
+ *     none sooner in the precedence list from VARCHAR or a LOB, every stored value must fit: SQL0190N);
  *   - SYSCAT.TABLES, SYSCAT.COLUMNS (TYPENAME, LENGTH, SCALE, NULLS, DEFAULT, TYPESTRINGUNITS,
  *     STRINGUNITSLENGTH, CODEPAGE, IDENTITY, GENERATED) and SYSIBM.SYSDUMMY1;
  *   - functions: VARCHAR/CHAR (with DB2's decimal text: '.50', no leading zero), CAST, BIGINT/INTEGER/
