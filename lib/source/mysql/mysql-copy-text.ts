@@ -116,23 +116,17 @@ export class CopyTextEncoder {
     let p = start;
     for (let c = 0; c < n; c++) {
       if (c > 0) out[o++] = TAB;
-      let len = src[p++];
-      if (len === NULL_FIELD) {
+      // A length below 251 is its one byte, read here: most fields are that short.
+      let len = src[p];
+      if (len < NULL_FIELD) p++;
+      else {
+        len = fieldLength(src, p);
+        p = fieldStart;
+      }
+      if (len < 0) {
         out[o++] = BACKSLASH;
         out[o++] = 0x4e; // N
         continue;
-      }
-      if (len > NULL_FIELD) {
-        if (len === 0xfc) {
-          len = src[p] | (src[p + 1] << 8);
-          p += 2;
-        } else if (len === 0xfd) {
-          len = src[p] | (src[p + 1] << 8) | (src[p + 2] << 16);
-          p += 3;
-        } else {
-          len = src.readUInt32LE(p) + src.readUInt32LE(p + 4) * 2 ** 32;
-          p += 8;
-        }
       }
       const fieldEnd = p + len;
       const mode = modes[c];
@@ -218,28 +212,45 @@ function withinDay(src: Buffer, p: number, end: number): boolean {
   return true;
 }
 
+/** Where the field whose length fieldLength read last starts (kept here: no object per field). */
+let fieldStart = 0;
+
+/**
+ * The length of the field at `src[p]` in a text-protocol row packet, -1 for NULL: a length-encoded
+ * integer, one byte up to 250, else 0xfc, 0xfd or 0xfe and the length in 2, 3 or 8 bytes. The
+ * field's bytes start at `fieldStart`.
+ */
+function fieldLength(src: Buffer, p: number): number {
+  const first = src[p];
+  if (first < NULL_FIELD) {
+    fieldStart = p + 1;
+    return first;
+  }
+  if (first === NULL_FIELD) {
+    fieldStart = p + 1;
+    return -1;
+  }
+  if (first === 0xfc) {
+    fieldStart = p + 3;
+    return src[p + 1] | (src[p + 2] << 8);
+  }
+  if (first === 0xfd) {
+    fieldStart = p + 4;
+    return src[p + 1] | (src[p + 2] << 8) | (src[p + 3] << 16);
+  }
+  fieldStart = p + 9;
+  return src.readUInt32LE(p + 1) + src.readUInt32LE(p + 5) * 2 ** 32;
+}
+
 /** A row's fields as slices (null for NULL): the slow path, for messages and the last key. */
 function fieldsOf(src: Buffer, start: number, end: number): (Buffer | null)[] {
   const fields: (Buffer | null)[] = [];
   let p = start;
   while (p < end) {
-    let len = src[p++];
-    if (len === NULL_FIELD) {
-      fields.push(null);
-      continue;
-    }
-    if (len === 0xfc) {
-      len = src.readUInt16LE(p);
-      p += 2;
-    } else if (len === 0xfd) {
-      len = src.readUIntLE(p, 3);
-      p += 3;
-    } else if (len === 0xfe) {
-      len = Number(src.readBigUInt64LE(p));
-      p += 8;
-    }
-    fields.push(src.subarray(p, p + len));
-    p += len;
+    const len = fieldLength(src, p);
+    p = fieldStart;
+    fields.push(len < 0 ? null : src.subarray(p, p + len));
+    if (len > 0) p += len;
   }
   return fields;
 }

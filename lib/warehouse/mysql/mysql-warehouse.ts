@@ -19,6 +19,7 @@ import { seconds, stalledHolderMs, timeoutOf } from '../../time-budget';
 import type { KeyRange, KeyStats, RangeDigest } from '../../key-range';
 import type { LoadTarget, Warehouse, WarehouseTable, WriterLock } from '../warehouse';
 import type { Row } from '../../rows';
+import { retakeWriterLocks } from '../writer-lock';
 import { byBytes, insertSql, STATEMENT_BYTES } from './mysql-load';
 
 const TRANSIENT_CODES = new Set([
@@ -176,13 +177,10 @@ export class MySqlWarehouse implements Warehouse {
     const { connection } = await openMysql(this.target, 'warehouse');
     this.connection = connection;
     await connection.query(STRICT_SESSION);
-    for (const name of this.lockNames) {
+    await retakeWriterLocks(this.lockNames, async (name) => {
       const [rows] = await connection.query({ sql: 'SELECT GET_LOCK(?, 0)', values: [name], rowsAsArray: true });
-      if (Number((rows as unknown[][])[0][0]) !== 1) {
-        throw new RunError('another run took the writer lock while this run was reconnecting; stopped so that ' +
-          'rows are not written twice');
-      }
-    }
+      return Number((rows as unknown[][])[0][0]) === 1;
+    });
   }
 
   async close(detach = false): Promise<void> {

@@ -12,6 +12,7 @@ import { addRowDigest } from '../../canonical';
 import { bucketDigest, type KeyRange, type KeyStats, type RangeDigest } from '../../key-range';
 import type { CopyTextBatch, LoadTarget, Warehouse, WarehouseTable, WriterLock } from '../warehouse';
 import type { Row } from '../../rows';
+import { retakeWriterLocks } from '../writer-lock';
 import { CopyIn, writeRows } from './postgres-load';
 import { canonicalRowSql, hasFloatFields, ident, keyStatsSql, keyTextSql } from '../../dialect/postgres/postgres-sql';
 import { closePostgres, openPostgres } from '../../dialect/postgres/postgres-connection';
@@ -247,13 +248,10 @@ export class PostgresWarehouse implements Warehouse {
     old.on('error', () => undefined);
     await old.end().catch(() => undefined);
     this.client = await openPostgres(this.target);
-    for (const oid of this.lockedOids) {
+    await retakeWriterLocks(this.lockedOids, async (oid) => {
       const got = await this.client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_CLASS, oid]);
-      if (!got.rows[0].ok) {
-        throw new RunError('another run took the writer lock while this run was reconnecting; stopped so that ' +
-          'rows are not written twice');
-      }
-    }
+      return got.rows[0].ok;
+    });
   }
 
   async close(detach = false): Promise<void> {
