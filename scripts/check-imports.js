@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 /**
- * Fails on any import cycle among the modules of lib/ and functions/: static imports and
- * re-exports, `import type` included (a type-only cycle still ties two modules' shapes together),
- * dynamic import() and require(). Imports are read with TypeScript's own pre-processor, so strings
- * and comments that merely look like imports are not counted.
+ * Fails on any import cycle among the modules of lib/ and functions/, and on an import that crosses
+ * the dialect boundaries: the source and the dialects import nothing from lib/warehouse/, a dialect
+ * nothing from lib/source/, and no database's modules import another database's.
  *
- *   node scripts/check-cycles.js [dir …]    (default: lib functions)
+ * Imports counted: static imports and re-exports, `import type` included (a type-only cycle still
+ * ties two modules' shapes together), dynamic import() and require(). They are read with
+ * TypeScript's own pre-processor, so strings and comments that merely look like imports are not.
+ *
+ *   node scripts/check-imports.js [dir …]    (default: lib functions)
  */
 const fs = require('fs');
 const path = require('path');
@@ -102,11 +105,33 @@ function loopThrough(component) {
 }
 
 const rel = (f) => path.relative(root, f);
-if (components.length) {
-  for (const component of components) {
-    console.error(`import cycle: ${loopThrough(component).map(rel).join(' → ')}`);
-    if (component.length > 2) console.error(`  (modules in this cycle: ${component.map(rel).sort().join(', ')})`);
+
+/** Why `from` may not import `to`, or null. Paths relative to the root, with `/`. */
+function boundary(from, to) {
+  const role = (p) => /^lib\/(source|warehouse|dialect)\//.exec(p)?.[1] ?? null;
+  const database = (p) => /^lib\/(?:source|warehouse|dialect)\/([^/]+)\//.exec(p)?.[1] ?? null;
+  if (role(from) === 'source' && role(to) === 'warehouse') return 'nothing flows from a warehouse into the source';
+  if (role(from) === 'dialect' && (role(to) === 'warehouse' || role(to) === 'source')) {
+    return 'a dialect is shared by the source and the warehouses and depends on neither';
   }
-  process.exit(1);
+  const a = database(from);
+  const b = database(to);
+  if (a && b && a !== b) return "one database's modules do not import another's";
+  return null;
 }
-console.log(`no import cycles among ${files.length} modules of ${dirs.join(', ')}`);
+
+const crossings = [];
+for (const [from, targets] of edges) {
+  for (const to of targets) {
+    const why = boundary(rel(from).split(path.sep).join('/'), rel(to).split(path.sep).join('/'));
+    if (why) crossings.push(`import across a boundary: ${rel(from)} → ${rel(to)} (${why})`);
+  }
+}
+
+for (const component of components) {
+  console.error(`import cycle: ${loopThrough(component).map(rel).join(' → ')}`);
+  if (component.length > 2) console.error(`  (modules in this cycle: ${component.map(rel).sort().join(', ')})`);
+}
+for (const crossing of crossings) console.error(crossing);
+if (components.length || crossings.length) process.exit(1);
+console.log(`no import cycles or boundary crossings among ${files.length} modules of ${dirs.join(', ')}`);
