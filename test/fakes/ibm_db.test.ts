@@ -255,6 +255,33 @@ describe('transactions and locks', () => {
     expect(await conn.query('SELECT v FROM t')).toEqual([{ V: 'free' }]);
     other = (await ibmdb.open(CONNECT)) as unknown as FakeIbmDbConnection;
   });
+
+  test('a connection lost in the network keeps its locks until the server notices; a key it inserted makes an insert wait', async () => {
+    await other.beginTransaction();
+    await other.query("UPDATE t SET v = 'held' WHERE id = 1");
+    await other.query("INSERT INTO t VALUES (2, 'two')");
+    server.failNext({ sqlstate: '08001', on: /^SELECT 1/, noticeAfterMs: 60_000 });
+    expect(await sqlstateOf(other.query('SELECT 1 FROM SYSIBM.SYSDUMMY1'))).toMatchObject({ sqlstate: '08001', sqlcode: -30081 });
+    await conn.query('SET CURRENT LOCK TIMEOUT NOT WAIT');
+    expect(await sqlstateOf(conn.query("UPDATE t SET v = 'mine' WHERE id = 1"))).toMatchObject({ sqlstate: '40001', sqlcode: -911 });
+    expect(await sqlstateOf(conn.query("INSERT INTO t VALUES (2, 'again')"))).toMatchObject({ sqlstate: '40001', sqlcode: -911 });
+    await conn.query('SET CURRENT LOCK TIMEOUT 5');
+    const waiting = conn.query("INSERT INTO t VALUES (2, 'again')");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    server.noticeDroppedConnections();
+    await waiting;
+    expect(await conn.query('SELECT id, v FROM t ORDER BY id')).toEqual([{ ID: 1, V: 'one' }, { ID: 2, V: 'again' }]);
+    other = (await ibmdb.open(CONNECT)) as unknown as FakeIbmDbConnection;
+  });
+
+  test('SQL30108N (client reroute): the unit of work is rolled back, the connection stays usable', async () => {
+    await other.beginTransaction();
+    await other.query("INSERT INTO t VALUES (2, 'two')");
+    server.failNext({ sqlstate: '08506', on: 'commit' });
+    expect(await sqlstateOf(other.query('COMMIT'))).toMatchObject({ sqlstate: '08506', sqlcode: -30108 });
+    expect(await other.query('SELECT COUNT(*) AS N FROM t')).toEqual([{ N: 1 }]);
+    await other.rollbackTransaction();
+  });
 });
 
 describe('faults on demand', () => {

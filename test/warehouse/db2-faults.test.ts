@@ -11,6 +11,16 @@
  *   - a dropped connection keeps its locks until DB2 notices it is gone: the run waits a bounded time
  *     for its own writer lock, and otherwise stops in time with one line;
  * and the writer lock keeps a second run out, even when the table has no primary key.
+ *
+ * IBM sources:
+ *   logfilsiz: https://www.ibm.com/support/knowledgecenter/ja/SSEPGG_11.1.0/com.ibm.db2.luw.admin.config.doc/doc/r0000239.html
+ *   logsecond: https://www.ibm.com/docs/en/SSCJDQ/com.ibm.db2.luw.admin.config.doc/doc/r0000241.html
+ *   log record header: https://ibm.com/support/knowledgecenter/SSEPGG_11.1.0/com.ibm.db2.luw.apdv.api.doc/doc/r0024864.html
+ *   client reroute for CLI (SQL30108N, rolled back; SQL30081N when it cannot reconnect):
+ *     https://www.ibm.com/support/knowledgecenter/ja/SSEPGG_11.5.0/com.ibm.db2.luw.apdv.cli.doc/doc/c0056174.html
+ *     https://www.ibm.com/support/knowledgecenter/ru/SSEPGG_11.1.0/com.ibm.db2.luw.admin.ha.doc/doc/r0011978.html
+ *   TCP/IP keepalive and dropped connections: http://www-01.ibm.com/support/docview.wss?uid=swg21231084,
+ *     https://www.ibm.com/docs/en/sig-and-i/10.0.2?topic=tasks-configuring-tcp-keepalive-settings
  */
 import mysql from 'mysql2/promise';
 import { parseConnectionUrl } from '../../lib/connection-url';
