@@ -55,7 +55,10 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo =
   }
 }
 
-/** The one line on stderr (and with --json, the JSON report on stdout) for a run that did not happen; returns the exit code. */
+/**
+ * The one line on stderr (and with --json, the JSON report on stdout) for a run that did not
+ * happen; returns the exit code.
+ */
 function printFailure(io: CliIo, json: boolean, failure: Failure): number {
   if (json) io.stdout(JSON.stringify({ ok: false, tables: [], error: failure.message }) + '\n');
   io.stderr(`warehouse-sync: ${failure.message}\n`);

@@ -31,7 +31,10 @@ export const ALARM_FEED_KEYS = [
   'maxTriggers', 'lifecycleEvent', 'triggerName', 'authKey',
 ];
 
-/** Epoch ms after which no batch starts: the activation's deadline (`__OW_DEADLINE`) minus the margin, and --max-seconds if sooner. */
+/**
+ * Epoch ms after which no batch starts: the activation's deadline (`__OW_DEADLINE`) minus the
+ * margin, and --max-seconds if sooner.
+ */
 export function activationDeadline(now: number, owDeadline: string | undefined, maxSeconds: number | null): number | null {
   return runLimits(now, maxSeconds, platformDeadline({ __OW_DEADLINE: owDeadline })).deadline;
 }
@@ -60,7 +63,8 @@ function optionsFromParams(params: Params, codeEngine: boolean): SyncOptions {
   const options = optionsFromJson(Object.fromEntries(Object.entries(params).filter(([k]) => !isPlatformKey(k))));
   if (codeEngine && (options.source !== undefined || options.warehouse !== undefined)) {
     // A function's URL can be public: a request must not point it at other hosts.
-    throw new ConfigError(['"source" and "warehouse" cannot be set by a request; give the function SYNC_SOURCE_URL and SYNC_WAREHOUSE_URL (--env-from-secret)']);
+    throw new ConfigError(['"source" and "warehouse" cannot be set by a request; give the function ' +
+      'SYNC_SOURCE_URL and SYNC_WAREHOUSE_URL (--env-from-secret)']);
   }
   return options;
 }

@@ -196,7 +196,10 @@ export function resolveConfig(given: SyncOptions, env: NodeJS.ProcessEnv = {}): 
   };
 }
 
-/** A connection URL that AWS Secrets Manager may hold instead: the variable naming the secret, and the one it stands for. */
+/**
+ * A connection URL that AWS Secrets Manager may hold instead: the variable naming the secret, and
+ * the one it stands for.
+ */
 export interface SecretVariable {
   idVariable: string;
   urlVariable: string;

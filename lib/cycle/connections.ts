@@ -11,8 +11,8 @@ export async function withConnections<T>(
   config: SyncConfig, work: (source: Source, warehouse: Warehouse) => Promise<T>, detach = false,
 ): Promise<T> {
   // Both connections at once: their handshakes are most of a small run's fixed cost. The warehouse
-  // is dialled first: its server starts a session (~5 ms for PostgreSQL's new backend) while mysql2
-  // initialises (~8 ms), which would otherwise come first, as both load on the one JS thread.
+  // is dialled first: its server starts a session (PostgreSQL forks a new backend) while mysql2
+  // initialises, which would otherwise come first, as both load on the one JS thread.
   // Settled at once: a warehouse that fails before the yield below (no DB2 driver, a missing
   // sslrootcert, a closed port) would otherwise be a rejection nobody handles yet, which kills the process.
   const warehouseOpening = settled(openWarehouse(config.warehouse));
@@ -58,7 +58,8 @@ async function namedConnectionLoss(error: unknown, config: SyncConfig, source: S
   if (!lost) return error;
   const sourceAnswers = await source.answers();
   const [role, target] = sourceAnswers ? ['warehouse', config.warehouse] : ['source', config.source];
-  const what = `lost the connection to the ${role} (${target.redacted}): ${oneLine(error)}; check that it is up and reachable from here ` +
+  const what = `lost the connection to the ${role} (${target.redacted}): ${oneLine(error)}; check ` +
+    `that it is up and reachable from here ` +
     `(a restart, a network cut or a proxy's idle timeout ends sessions), then run again`;
   return mayHaveWritten ? new RunError(`${what}: whole batches already committed stay`) : new ConnectionError(`${what}; nothing was written`);
 }

@@ -59,7 +59,8 @@ function checkRows(plan: TablePlan, rows: Row[]): void {
   for (const check of valueChecks(plan.pairs)) {
     for (const row of rows) {
       if (failsCheck(check.kind, row[check.index])) {
-        throw new ValueError(`table ${plan.pair.label}: ${failedCheckMessage(check, plan.sourceKey.name, String(keyOf(row, plan.keyIndex)), row[check.index])}`);
+        throw new ValueError(`table ${plan.pair.label}: ` +
+          `${failedCheckMessage(check, plan.sourceKey.name, String(keyOf(row, plan.keyIndex)), row[check.index])}`);
       }
     }
   }
@@ -68,7 +69,8 @@ function checkRows(plan: TablePlan, rows: Row[]): void {
       const v = row[i];
       if (typeof v === 'string' && isZeroDateText(v)) {
         throw new ValueError(
-          `table ${plan.pair.label}: row ${plan.sourceKey.name}=${keyOf(row, plan.keyIndex)} has the MySQL zero date "${v}" in column ` +
+          `table ${plan.pair.label}: row ${plan.sourceKey.name}=${keyOf(row, plan.keyIndex)} has ` +
+            `the MySQL zero date "${v}" in column ` +
             `${plan.sourceColumns[i].name}, ${ZERO_DATE_FIX}`,
         );
       }

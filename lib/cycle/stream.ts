@@ -61,7 +61,8 @@ export async function* streamedBatches(
         // whether its commit landed, so the report counts exactly what this run inserted.
         if ((await warehouse.countKeys(plan.warehouse, plan.target.key, rest.upTo(lastKey))) === rows) loaded(rows, lastKey);
         throw new RunError(
-          `after reconnecting, ${plan.warehouse.display} ends at key ${committed} where this run expected ${rest.low} or ${lastKey}; stopped (run verify)`,
+          `after reconnecting, ${plan.warehouse.display} ends at key ${committed} where this run ` +
+            `expected ${rest.low} or ${lastKey}; stopped (run verify)`,
         );
       }
       if (committed === rest.low) return read(rest);

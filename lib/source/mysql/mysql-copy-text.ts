@@ -156,7 +156,8 @@ export class CopyTextEncoder {
           this.refuse(src, start, end, c, `the MySQL zero date "${src.toString('latin1', p, fieldEnd)}"`, ZERO_DATE_FIX);
         }
         if (mode === FieldMode.Time && !withinDay(src, p, fieldEnd)) {
-          this.refuse(src, start, end, c, `the TIME "${src.toString('latin1', p, fieldEnd)}"`, `which PostgreSQL's time cannot hold (00:00:00 to 24:00:00); fix that row in staging, or use a MySQL warehouse for it`);
+          this.refuse(src, start, end, c, `the TIME "${src.toString('latin1', p, fieldEnd)}"`, `which PostgreSQL's time cannot hold (00:00:00 to 24:00:00); fix that row in staging, ` +
+            `or use a MySQL warehouse for it`);
         }
         if (len > 24) {
           src.copy(out, o, p, fieldEnd);
@@ -197,7 +198,8 @@ export class CopyTextEncoder {
 
   private refuse(src: Buffer, start: number, end: number, column: number, what: string, why: string): never {
     const fields = fieldsOf(src, start, end);
-    throw new ValueError(`row ${this.columns[this.keyIndex].name}=${fields[this.keyIndex]} has ${what} in column ${this.columns[column].name}, ${why}`);
+    throw new ValueError(`row ${this.columns[this.keyIndex].name}=${fields[this.keyIndex]} has ${what} in ` +
+      `column ${this.columns[column].name}, ${why}`);
   }
 }
 

@@ -79,7 +79,8 @@ export class MySqlSource implements Source {
 
   async listKeys(table: SourceTable, key: Column, range: KeyRange, limit?: number): Promise<bigint[]> {
     const k = ident(key.name);
-    const [rows] = await this.query(`SELECT ${k} FROM ${table.sql} WHERE ${range.sql(k)} ORDER BY ${k}${limit ? ` LIMIT ${limit}` : ''}`);
+    const [rows] = await this.query(`SELECT ${k} FROM ${table.sql} WHERE ${range.sql(k)} ORDER BY ` +
+      `${k}${limit ? ` LIMIT ${limit}` : ''}`);
     return rows.map((r) => BigInt(r[0] as string | number));
   }
 
@@ -111,7 +112,8 @@ export class MySqlSource implements Source {
           // The row `chunkRows` on ends the chunk; the rows before it are locked (and so waited
           // for) on the way, as InnoDB locks each row it hands to the server, OFFSET or not.
           [rows] = (await this.connection.query({
-            sql: `SELECT ${k} FROM ${table.sql} WHERE ${rest.sql(k)} ORDER BY ${k} LIMIT 1 OFFSET ${chunkRows - 1} LOCK IN SHARE MODE`,
+            sql: `SELECT ${k} FROM ${table.sql} WHERE ${rest.sql(k)} ORDER BY ${k} LIMIT 1 OFFSET ` +
+              `${chunkRows - 1} LOCK IN SHARE MODE`,
             rowsAsArray: true,
           })) as unknown as [Row[]];
         } catch (error) {
@@ -240,7 +242,8 @@ export class MySqlSource implements Source {
 
   async rowsByKeys(table: SourceTable, columns: Column[], key: Column, keys: bigint[]): Promise<Row[]> {
     if (keys.length === 0) return [];
-    return this.readRows(`SELECT ${selectList(columns)} FROM ${table.sql} WHERE ${ident(key.name)} IN (${keys.join(',')}) ORDER BY ${ident(key.name)}`, columns);
+    return this.readRows(`SELECT ${selectList(columns)} FROM ${table.sql} WHERE ${ident(key.name)} IN ` +
+      `(${keys.join(',')}) ORDER BY ${ident(key.name)}`, columns);
   }
 
   /**
@@ -358,7 +361,8 @@ function floatsAsText(field: { type: string; string(): string | null }, next: ()
 
 /** One keyset page: keys in `range`, at most `limit` rows, in key order. */
 function pageSql(table: SourceTable, columns: Column[], key: Column, range: KeyRange, limit: number): string {
-  return `SELECT ${selectList(columns)} FROM ${table.sql} WHERE ${range.sql(ident(key.name))} ORDER BY ${ident(key.name)} LIMIT ${limit}`;
+  return `SELECT ${selectList(columns)} FROM ${table.sql} WHERE ${range.sql(ident(key.name))} ` +
+    `ORDER BY ${ident(key.name)} LIMIT ${limit}`;
 }
 
 function toKey(value: unknown): bigint | null {
