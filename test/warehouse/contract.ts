@@ -279,6 +279,48 @@ export function warehouseContract(target: ContractTarget): void {
           ['1', '10', 'x', null], ['2', '9000000000', 'y'.repeat(40), 'extra ☃'],
         ]);
       });
+
+      // A staging column changed from `before` to `after`; the warehouse column made for `before`
+      // holds `value`. Every problem the preflight then reports comes with an ALTER TABLE, which the
+      // warehouse takes, keeping the value; afterwards the column holds the new source type.
+      test.each([
+        ['INT', 'BIGINT', '2147483647', 'integer', '2147483647'],
+        ['TINYINT', 'INT UNSIGNED', '5', 'integer', '5'],
+        ['BIGINT', 'BIGINT UNSIGNED', '9223372036854775807', 'integer', '9223372036854775807'],
+        ['DECIMAL(10,2)', 'DECIMAL(20,4)', '12345678.91', 'decimal', '12345678.9100'],
+        ['DECIMAL(10,2)', 'DECIMAL(34,2)', '-12345678.91', 'decimal', '-12345678.91'],
+        ['VARCHAR(5)', 'VARCHAR(200)', 'ab☃ ', 'text', 'ab☃ '],
+        ['VARCHAR(5)', 'TEXT', 'ab☃', 'text', 'ab☃'],
+        ['VARCHAR(100)', 'VARCHAR(9000)', 'é'.repeat(100), 'text', 'é'.repeat(100)],
+        ['CHAR(5)', 'VARCHAR(300)', 'ab', 'text', 'ab'],
+        ["ENUM('a','b')", "ENUM('a','b','longer')", 'b', 'text', 'b'],
+        ['TEXT', 'MEDIUMTEXT', 'some text', 'text', 'some text'],
+        ['VARBINARY(4)', 'VARBINARY(64)', Buffer.from('00ff', 'hex'), 'binary', '00ff'],
+        ['BLOB', 'MEDIUMBLOB', Buffer.from('01', 'hex'), 'binary', '01'],
+        ['DATETIME', 'DATETIME(6)', '2024-01-02 03:04:05', 'timestamp', '2024-01-02 03:04:05.000000'],
+      ] as const)('widened %s → %s: the ALTER TABLE printed runs here and keeps the value', async (before, after, value, kind, text) => {
+        await admin.query(`DROP TABLE IF EXISTS contract_widen; CREATE TABLE contract_widen (id INT NOT NULL PRIMARY KEY, v ${before}) CHARACTER SET utf8mb4`);
+        await admin.query('INSERT INTO contract_widen VALUES (1, ?)', [value]);
+        await target.dropTable('contract_widen');
+        const warehouse = await open();
+        const d = await ddlDialect(warehouse.kind as Dialect);
+        const old = await source.describeTable(table('contract_widen'));
+        await warehouse.executeDdl(createTableDdl(d, 'contract_widen', table('contract_widen'), old!.columns, 'id').statements[0]);
+        const made = await describeOrFail(warehouse, 'contract_widen');
+        await warehouse.load({ table: made, columns: made.columns, key: made.columns[0] }, [['1', value]]);
+
+        await admin.query(`ALTER TABLE contract_widen MODIFY v ${after}`);
+        const widened = await source.describeTable(table('contract_widen'));
+        const problems = withAlterHints(d, made, matchColumns(widened!.columns, made.columns, 'id'));
+        for (const problem of problems) {
+          const alter = /; to widen it run: (.+)$/.exec(problem)?.[1];
+          expect([problem, alter]).toEqual([problem, expect.any(String)]);
+          await warehouse.executeDdl(alter!);
+        }
+        const now = await describeOrFail(warehouse, 'contract_widen');
+        expect(matchColumns(widened!.columns, now.columns, 'id').problems).toEqual([]);
+        expect(await target.readText('contract_widen', 'id', [['id', 'integer'], ['v', kind]])).toEqual([['1', text]]);
+      });
     });
 
     describe('watermark and keys', () => {
