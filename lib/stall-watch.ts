@@ -110,3 +110,18 @@ export function explainStatementTimeout(error: unknown, describe: string, timeou
 export function pgLockTimeoutMs(timeoutMs: number): number {
   return Math.ceil(timeoutMs / 2);
 }
+
+let abandonedCalls = 0;
+
+/**
+ * A driver call given up on while its native thread still waits for a reply (ibm_db runs each call
+ * on a libuv worker that blocks in the CLI until the server answers or its ReceiveTimeout ends it).
+ * Counted for tests and diagnostics.
+ */
+export function noteAbandonedCall(): void {
+  abandonedCalls++;
+}
+
+export function abandonedCallCount(): number {
+  return abandonedCalls;
+}

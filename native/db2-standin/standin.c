@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/syscall.h>
 #include "cli.h"
 
@@ -301,6 +302,15 @@ EXPORT SQLRETURN SQLDriverConnect(SQLHDBC c, SQLHWND w, SQLCHAR *in, SQLSMALLINT
   addr.sin_family = AF_INET;
   addr.sin_port = htons((uint16_t)atoi(port[0] ? port : "50000"));
   int fd = socket(AF_INET, SOCK_STREAM, 0);
+  /* ConnectTimeout bounds the connect ("the time in seconds to wait for a reply when trying to
+     establish a connection", then SQL30081N); ReceiveTimeout bounds each wait for a reply on the
+     established connection (then SQL30081N and the connection is gone). 0 or absent: wait for ever,
+     the CLI's default. Both are Db2 CLI/ODBC configuration keywords. */
+  char seconds[32];
+  keyword(conn, "ConnectTimeout", seconds, sizeof seconds);
+  if (fd >= 0 && atoi(seconds) > 0) { struct timeval tv = { atoi(seconds), 0 }; setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv); }
+  keyword(conn, "ReceiveTimeout", seconds, sizeof seconds);
+  if (fd >= 0 && atoi(seconds) > 0) { struct timeval tv = { atoi(seconds), 0 }; setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv); }
   /* The stand-in serves 127.0.0.1 only; any other host is a host with no DB2 listening. */
   dbc->dropped = 0;
   if (fd < 0 || inet_pton(AF_INET, host, &addr.sin_addr) != 1 || strcmp(host, "127.0.0.1") != 0 ||

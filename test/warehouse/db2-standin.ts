@@ -27,6 +27,8 @@ export interface Standin {
   driver: IbmDbModule;
   /** Every SQLExecute / SQLExecDirect the engine received, in order (an array insert is one). */
   executions: Execution[];
+  /** After `after` such statements, a connection that sends SQL matching `sql` is never answered again (a stalled server or network). */
+  stallOn(sql: RegExp, after?: number): void;
   stop(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export async function startStandin(): Promise<Standin> {
     connectionString: `DATABASE=BLUDB;HOSTNAME=127.0.0.1;PORT=${served.port};PROTOCOL=TCPIP;UID=db2inst1;PWD=db2-secret;`,
     driver,
     executions: served.executions,
+    stallOn: served.stallOn,
     stop: served.stop,
   };
 }

@@ -6,6 +6,7 @@
  */
 import { ConnectionTarget, isDb2CliString, passwordOf, scrub } from '../../connection-url';
 import { Db2Error, DriverMissingError } from '../../errors';
+import { noteAbandonedCall } from '../../stall-watch';
 import { DB2_URL_KEYWORDS, JDBC_SSL_PARAMETERS } from './db2-keywords';
 
 /** One bound parameter in ibm_db's object form (APIDocumentation.md, "bindingParameters"). */
@@ -181,6 +182,63 @@ export async function quietly(action: () => Promise<unknown>): Promise<void> {
   } catch {
     // The connection is gone or the transaction already ended: nothing left to undo.
   }
+}
+
+/**
+ * A connection whose every call ends within a time limit. ibm_db runs each call on a libuv worker
+ * that blocks in IBM's CLI until the server answers, and the CLI's own timeouts cover the connect
+ * (ConnectTimeout) and lock waits (CURRENT LOCK TIMEOUT) but not a server or network that stops
+ * answering mid-statement: the run would hang until the platform kills it. A call that outlives
+ * its limit is given up on with one line naming the server; the connection is then unusable (its
+ * calls queue behind the stuck one), so later calls fail at once and close() does not wait.
+ */
+export interface GuardedConnection extends IbmDbConnection {
+  /** query() allowed `extraMs` beyond the limit: a statement that waits for a lock on purpose. */
+  queryWaiting(extraMs: number, sql: string, params?: IbmDbValue[]): Promise<IbmDbRow[]>;
+}
+
+/**
+ * `call()`, or a rejection with `timedOut()` once `ms` have passed without its answer; the call's
+ * own thread is then abandoned (noteAbandonedCall), as ibm_db cannot cancel it.
+ */
+export function boundedCall<T>(ms: number, call: () => Promise<T>, timedOut: () => Error): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      noteAbandonedCall();
+      reject(timedOut());
+    }, ms);
+    const settle = (done: () => void) => {
+      clearTimeout(timer);
+      done();
+    };
+    let started: Promise<T>;
+    try {
+      started = call();
+    } catch (error) {
+      settle(() => reject(error));
+      return;
+    }
+    started.then((value) => settle(() => resolve(value)), (error: unknown) => settle(() => reject(error)));
+  });
+}
+
+export function guarded(raw: IbmDbConnection, limitMs: number, stalled: (limitMs: number) => Error): GuardedConnection {
+  let stuck: Error | null = null;
+  const within = <T>(ms: number, call: () => Promise<T>): Promise<T> =>
+    stuck ? Promise.reject(stuck) : boundedCall(ms, call, () => (stuck = stalled(ms)));
+  return {
+    get connected() {
+      return raw.connected && stuck === null;
+    },
+    query: (query, params) => within(limitMs, () => raw.query(query, params)),
+    queryWaiting: (extraMs, sql, params) => within(limitMs + extraMs, () => raw.query(sql, params)),
+    prepare: (sql) => within(limitMs, () => raw.prepare(sql)),
+    beginTransaction: () => within(limitMs, () => raw.beginTransaction()),
+    commitTransaction: () => within(limitMs, () => raw.commitTransaction()),
+    rollbackTransaction: () => within(limitMs, () => raw.rollbackTransaction()),
+    // A stuck connection cannot be closed (close() queues behind the stuck call): left to the process's end.
+    close: () => (stuck ? Promise.resolve(true) : within(limitMs, () => raw.close())),
+  };
 }
 
 /**

@@ -6,7 +6,7 @@
 import type { Column, ColumnPair } from '../../columns';
 import type { TableName } from '../../config';
 import type { ConnectionTarget } from '../../connection-url';
-import { ConnectionError, Db2Error, RunError, SchemaError } from '../../errors';
+import { ConnectionError, Db2Error, RunError, SchemaError, StalledError } from '../../errors';
 import { addRowDigest } from '../../canonical';
 import { bucketDigest, KEY_STATS_SAMPLE, KeyRange, type KeyStats, type RangeDigest } from '../../key-range';
 import type { LoadTarget, Warehouse, WarehouseTable, WriterLock } from '../warehouse';
@@ -16,10 +16,11 @@ import {
   sqlDigestible,
 } from '../../dialect/db2/db2-sql';
 import {
-  Db2Endpoint, IbmDbConnection, IbmDbModule, IbmDbRow, loadIbmDb, quietly, rollBackAndClose, toDb2Endpoint, toDb2Error,
+  Db2Endpoint, IbmDbConnection, IbmDbModule, IbmDbRow, boundedCall, guarded, GuardedConnection, loadIbmDb, quietly, rollBackAndClose, toDb2Endpoint, toDb2Error,
 } from '../../dialect/db2/db2-connection';
 import { arrayInsert, MAX_BOUND_BYTES, slicesWithin } from './db2-load';
 import { COLUMNS_SQL, SyscatColumnRow, toColumn } from '../../dialect/db2/db2-introspector';
+import { seconds as secondsText, stallLimitMs, timeoutOf } from '../../time-budget';
 import { acquireLock, createLockTableSql, HeldLock, LockDeps, lockAlive, LOCK_TABLE, releaseLock } from './db2-writer-lock';
 
 /**
@@ -31,8 +32,20 @@ import { acquireLock, createLockTableSql, HeldLock, LockDeps, lockAlive, LOCK_TA
 export const MAX_TRANSACTION_BYTES = 4 * 1024 * 1024;
 export const MAX_TRANSACTION_ROWS = 20_000;
 
-/** Deadlock / lock timeout (SQL0911N, SQL0913N), statement completion unknown after a comm failure. */
-const TRANSIENT_SQLSTATES = new Set(['40001', '57033', '40003']);
+/**
+ * Faults after which a batch is retried on a fresh connection: the unit of work was rolled back, so
+ * nothing of it stayed, or its outcome is unknown and the cycle looks up which keys landed. From IBM's
+ * "SQLSTATE messages" (Db2 11.5): class 40, Transaction Rollback (40001 SQL0911N deadlock or lock
+ * timeout, 40003 statement completion unknown, …) and class 08, Connection Exception (08001 SQL30081N,
+ * 08003 CLI0106E, 08007 transaction resolution unknown, 08506 SQL30108N: client reroute re-established
+ * the connection and rolled the transaction back, "the application must re-execute" it, IBM "Automatic
+ * client reroute"); 57033 SQL0913N, deadlock or timeout of the statement alone; 55032 SQL1224N, the
+ * agent was terminated or forced off (a failover without client reroute); 57014 SQL0952N, processing
+ * cancelled (an interrupt, or a workload-management threshold). The product sets no server-side
+ * statement timeout, so a 57014 is never its own.
+ */
+const TRANSIENT_SQLSTATE_CLASSES = ['40', '08'];
+const TRANSIENT_SQLSTATES = new Set(['57033', '55032', '57014']);
 /** SQL0964C: the transaction log is full. */
 const LOG_FULL = '57011';
 /** CLI messages for a connection that is gone, whatever SQLSTATE the driver attached. */
@@ -86,13 +99,15 @@ export class Db2Warehouse implements Warehouse {
   private constructor(
     private readonly driver: IbmDbModule,
     private readonly endpoint: Db2Endpoint,
+    private readonly timeoutMs: number,
     private connection: IbmDbConnection,
   ) {}
 
   static async open(target: ConnectionTarget): Promise<Db2Warehouse> {
     const driver = loadIbmDb();
     const endpoint = toDb2Endpoint(target);
-    return new Db2Warehouse(driver, endpoint, await connect(driver, endpoint));
+    const timeoutMs = timeoutOf(target);
+    return new Db2Warehouse(driver, endpoint, timeoutMs, await connectForData(driver, endpoint, timeoutMs));
   }
 
   async describeTable(name: TableName): Promise<Db2Table | null> {
@@ -240,12 +255,12 @@ export class Db2Warehouse implements Warehouse {
   isTransient(error: unknown): boolean {
     if (error instanceof RunError) return false;
     const e = toDb2Error(error, this.endpoint.secrets);
-    return TRANSIENT_SQLSTATES.has(e.sqlstate) || e.sqlstate.startsWith('08') || DROPPED_CONNECTION.test(e.message);
+    return TRANSIENT_SQLSTATES.has(e.sqlstate) || TRANSIENT_SQLSTATE_CLASSES.includes(e.sqlstate.slice(0, 2)) || DROPPED_CONNECTION.test(e.message);
   }
 
   async reconnect(): Promise<void> {
     await rollBackAndClose(this.connection);
-    this.connection = await connect(this.driver, this.endpoint);
+    this.connection = await connectForData(this.driver, this.endpoint, this.timeoutMs);
     for (const held of this.locks.values()) await this.keepLock(held);
   }
 
@@ -265,8 +280,8 @@ export class Db2Warehouse implements Warehouse {
 
   private lockDeps(): LockDeps {
     return {
-      open: () => connect(this.driver, this.endpoint),
-      run: (connection, sql, params) => runOn(connection, sql, params, this.endpoint.secrets),
+      open: () => connect(this.driver, this.endpoint, this.timeoutMs),
+      run: (connection, sql, params, waitMs) => runOn(connection, sql, params, this.endpoint.secrets, waitMs),
       toError: (error) => toDb2Error(error, this.endpoint.secrets),
     };
   }
@@ -339,6 +354,7 @@ export class Db2Warehouse implements Warehouse {
       await this.commit(connection);
     } catch (error) {
       await quietly(() => connection.rollbackTransaction());
+      if (error instanceof StalledError) throw error;
       throw this.describeLoadError(error);
     }
   }
@@ -417,20 +433,64 @@ export class Db2Warehouse implements Warehouse {
   }
 }
 
-async function runOn(connection: IbmDbConnection, sql: string, params: Array<string | number> | undefined, secrets: string[]): Promise<IbmDbRow[]> {
+async function runOn(
+  connection: IbmDbConnection, sql: string, params: Array<string | number> | undefined, secrets: string[], waitMs = 0,
+): Promise<IbmDbRow[]> {
   try {
-    return await connection.query(sql, params);
+    return waitMs > 0 && 'queryWaiting' in connection
+      ? await (connection as GuardedConnection).queryWaiting(waitMs, sql, params)
+      : await connection.query(sql, params);
   } catch (error) {
+    if (error instanceof StalledError) throw error;
     throw toDb2Error(error, secrets);
   }
 }
 
-async function connect(driver: IbmDbModule, endpoint: Db2Endpoint): Promise<IbmDbConnection> {
+/**
+ * Opens a connection bounded by --timeout: the CLI's ConnectTimeout keyword and login timeout
+ * (whole seconds, unless the URL gives ConnectTimeout itself), a timer in case the CLI's own does not
+ * end the wait, and every later call guarded (guarded(): the stall limit of lib/time-budget.ts).
+ */
+async function connect(driver: IbmDbModule, endpoint: Db2Endpoint, timeoutMs: number): Promise<GuardedConnection> {
+  const where = `${endpoint.host}:${endpoint.port}`;
+  const seconds = Math.max(1, Math.min(32767, Math.ceil(timeoutMs / 1000)));
+  // ReceiveTimeout just past the stall limit: the guard below reports first, and the CLI then ends
+  // the call it gave up on (SQL30081N), so no worker thread stays blocked and the process can exit.
+  const receiveSeconds = Math.min(32767, Math.ceil(stallLimitMs(timeoutMs) / 1000) + 1);
+  let connectionString = endpoint.connectionString;
+  if (!/(^|;)\s*ConnectTimeout\s*=/i.test(connectionString)) connectionString += `ConnectTimeout=${seconds};`;
+  if (!/(^|;)\s*ReceiveTimeout\s*=/i.test(connectionString)) connectionString += `ReceiveTimeout=${receiveSeconds};`;
+  let raw: IbmDbConnection;
   try {
-    return await driver.open(endpoint.connectionString, { connectTimeout: 15 });
+    raw = await boundedCall(timeoutMs, () => driver.open(connectionString, { connectTimeout: seconds }), () =>
+      new ConnectionError(`warehouse at ${where} did not answer within ${secondsText(timeoutMs)} s (--timeout / SYNC_TIMEOUT_SECONDS): check host, port and firewall`));
   } catch (error) {
+    if (error instanceof ConnectionError) throw error;
     throw new ConnectionError(`warehouse ${describeConnectError(toDb2Error(error, endpoint.secrets), endpoint)}`);
   }
+  return guarded(raw, stallLimitMs(timeoutMs), (ms) =>
+    new StalledError(
+      `the warehouse (DB2 at ${where}) did not answer within ${secondsText(ms)} s (--timeout / SYNC_TIMEOUT_SECONDS): it stopped answering, ` +
+        'or a statement ran longer than that; check that server and the network to it (or raise --timeout), then run again',
+    ));
+}
+
+/**
+ * The data connection: its lock waits end after --timeout (CURRENT LOCK TIMEOUT, whole seconds).
+ * It would otherwise inherit the database's LOCKTIMEOUT, -1 by default ("wait indefinitely", IBM Db2
+ * locktimeout configuration parameter), and an insert blocked by another application's lock would
+ * wait until the platform kills the run. A lock timeout is SQL0911N reason 68 (40001, the unit of
+ * work rolled back): transient, so the batch is retried and, if the lock stays, the run ends with one line.
+ */
+async function connectForData(driver: IbmDbModule, endpoint: Db2Endpoint, timeoutMs: number): Promise<GuardedConnection> {
+  const connection = await connect(driver, endpoint, timeoutMs);
+  try {
+    await runOn(connection, `SET CURRENT LOCK TIMEOUT ${Math.max(1, Math.min(32767, Math.ceil(timeoutMs / 1000)))}`, undefined, endpoint.secrets);
+  } catch (error) {
+    await rollBackAndClose(connection);
+    throw error;
+  }
+  return connection;
 }
 
 function describeConnectError(error: Db2Error, endpoint: Db2Endpoint): string {

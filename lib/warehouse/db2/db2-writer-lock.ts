@@ -41,7 +41,8 @@ export interface HeldLock {
 export interface LockDeps {
   open(): Promise<IbmDbConnection>;
   /** Runs SQL and turns driver errors into Db2Errors. */
-  run(connection: IbmDbConnection, sql: string, params?: Array<string | number>): Promise<Array<Record<string, unknown>>>;
+  /** `waitMs`: how long the statement may wait for a lock on purpose, beyond the connection's time limit. */
+  run(connection: IbmDbConnection, sql: string, params?: Array<string | number>, waitMs?: number): Promise<Array<Record<string, unknown>>>;
   toError(error: unknown): Db2Error;
 }
 
@@ -73,6 +74,7 @@ export async function acquireLock(deps: LockDeps, schema: string, table: string,
         connection,
         `SELECT TABLE_NAME AS LOCKED FROM ${lockTableSql(schema)} WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? WITH RS USE AND KEEP UPDATE LOCKS`,
         [schema, table],
+        seconds * 1000,
       );
     } catch (error) {
       if (LOCK_CONFLICT.has(deps.toError(error).sqlstate)) {

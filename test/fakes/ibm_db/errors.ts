@@ -61,6 +61,13 @@ export const communicationError = (host: string, fn: 'connect' | 'recv') =>
 export const clientReroute = (host: string, port: number) =>
   sqlError('08506', -30108, `SQL30108N  A connection failed in an automatic client reroute environment. The transaction was rolled back. Host name or IP address: "${host}". Service name or port number: "${port}". Reason code: "1". Connection failure code: "2". Underlying error: "*".`);
 
+/** SQL1224N: the agent serving the connection was terminated (FORCE APPLICATION, a failover without client reroute). */
+export const agentTerminated = () =>
+  sqlError('55032', -1224, 'SQL1224N  The database manager is not able to accept new requests, has terminated all requests in progress, or has terminated the specified request because of an error or a forced interrupt.');
+
+/** SQL0952N: processing cancelled (an interrupt, or a workload-management threshold that stops the activity). */
+export const interrupted = () => sqlError('57014', -952, 'SQL0952N  Processing was cancelled due to an interrupt.');
+
 export const loginRefused = () =>
   sqlError('08001', -30082, 'SQL30082N  Security processing failed with reason "24" ("USERNAME AND/OR PASSWORD INVALID").');
 

@@ -3,7 +3,7 @@
  * a test asks it to inject (deadlock, lock timeout, full log, dropped connection).
  */
 import { Session, FakeDatabase as Db2Database } from './engine';
-import { clientReroute, communicationError, databaseNotFound, Db2SqlError, logFull, loginRefused, rolledBack, sqlError, statementTimedOut } from './errors';
+import { agentTerminated, clientReroute, interrupted, communicationError, databaseNotFound, Db2SqlError, logFull, loginRefused, rolledBack, sqlError, statementTimedOut } from './errors';
 
 export interface FakeDb2ServerOptions {
   host?: string;
@@ -227,6 +227,12 @@ export class FakeDb2Server {
         throw statementTimedOut(2);
       case '57011':
         throw logFull();
+      case '55032':
+        // The agent is gone, and with it the connection and its unit of work.
+        this.disconnect(session, fault.noticeAfterMs ?? 0);
+        throw agentTerminated();
+      case '57014':
+        throw interrupted();
       case '08506':
         // The reroute reconnected underneath; the unit of work is gone, the connection usable.
         session.db.rollback(session);

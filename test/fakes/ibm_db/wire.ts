@@ -194,8 +194,12 @@ class WireSession {
  */
 export async function serveWire(
   make: (port: number) => FakeDb2Server, port = 0,
-): Promise<{ port: number; server: FakeDb2Server; executions: Execution[]; stop: () => Promise<void> }> {
+): Promise<{ port: number; server: FakeDb2Server; executions: Execution[]; stallOn: (sql: RegExp, after?: number) => void; stop: () => Promise<void> }> {
   let server: FakeDb2Server | null = null;
+  // A server or network that stops answering: a connection that sends matching SQL gets no reply,
+  // then or ever, and nothing is closed (its session lives on, as behind a black-holed route).
+  let stallPattern: RegExp | null = null;
+  let stallAfter = 0;
   const executions: Execution[] = [];
   const sockets = new Set<net.Socket>();
   const tcp = net.createServer((socket) => {
@@ -203,12 +207,15 @@ export async function serveWire(
     const wire = new WireSession(server as FakeDb2Server, executions);
     let pending = Buffer.alloc(0);
     let queue = Promise.resolve();
+    let stalled = false;
     socket.on('data', (chunk) => {
       pending = Buffer.concat([pending, chunk]);
       while (pending.length >= 4 && pending.length >= 4 + pending.readUInt32BE(0)) {
         const body = pending.subarray(4, 4 + pending.readUInt32BE(0)).toString('utf8');
         pending = pending.subarray(4 + pending.readUInt32BE(0));
         const req = JSON.parse(body) as Request;
+        if (req.op === 'exec' && stallPattern?.test(req.sql) && stallAfter-- <= 0) stalled = true;
+        if (stalled) continue;
         queue = queue.then(async () => { const reply = await wire.handle(req); if (!socket.destroyed) socket.write(reply.frame()); });
       }
     });
@@ -224,6 +231,10 @@ export async function serveWire(
         port: address.port,
         server,
         executions,
+        stallOn: (sql, after = 0) => {
+          stallPattern = sql;
+          stallAfter = after;
+        },
         stop: () => new Promise<void>((done) => { for (const s of sockets) s.destroy(); tcp.close(() => done()); }),
       });
     });
