@@ -63,10 +63,12 @@ export async function ensureSourceTable(rows: number, log: (line: string) => voi
     const chunk = 1_000_000;
     for (let low = 1; low <= rows; low += chunk) {
       const high = Math.min(rows, low + chunk - 1);
-      await conn.query(`INSERT INTO \`${table}\` (${SOURCE_COLUMNS.join(', ')}) SELECT ${ROW_SQL} FROM seq_${low}_to_${high}`);
+      await conn.query(`INSERT INTO \`${table}\` (${SOURCE_COLUMNS.join(', ')}) SELECT ${ROW_SQL} FROM ` +
+        `seq_${low}_to_${high}`);
     }
     await conn.query(`ANALYZE TABLE \`${table}\``);
-    log(`generated ${SOURCE_DB}.${table} (${rows.toLocaleString('en')} rows) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    log(`generated ${SOURCE_DB}.${table} (${rows.toLocaleString('en')} rows) in ` +
+      `${((Date.now() - started) / 1000).toFixed(1)} s`);
     return table;
   } finally {
     await conn.end();
@@ -77,7 +79,8 @@ export async function sourceFingerprint(table: string, upTo: number): Promise<Fi
   const conn = await mysql.createConnection({ uri: `${MYSQL_SERVER}/${SOURCE_DB}`, supportBigNumbers: true, bigNumberStrings: true });
   try {
     const [rows] = await conn.query(
-      `SELECT COUNT(*) AS n, COALESCE(MAX(rowid), 0) AS m, CAST(COALESCE(SUM(${MIX_SQL}), 0) AS CHAR) AS s FROM \`${table}\` WHERE rowid <= ${upTo}`,
+      `SELECT COUNT(*) AS n, COALESCE(MAX(rowid), 0) AS m, CAST(COALESCE(SUM(${MIX_SQL}), 0) ` +
+        `AS CHAR) AS s FROM \`${table}\` WHERE rowid <= ${upTo}`,
     );
     const { n, m, s } = (rows as Array<{ n: string; m: string; s: string }>)[0];
     return { count: Number(n), maxKey: Number(m), sum: s };

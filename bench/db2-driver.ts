@@ -40,7 +40,10 @@ interface CaseSpec {
   check(query: (sql: string) => Promise<Array<Record<string, unknown>>>): Promise<void>;
 }
 
-/** `db2_text_<rows>`: the course's four columns plus `note`, a 1 MiB text every LONG_EVERY rows, short text otherwise. */
+/**
+ * `db2_text_<rows>`: the course's four columns plus `note`, a 1 MiB text every LONG_EVERY rows,
+ * short text otherwise.
+ */
 async function ensureLongTextTable(rows: number, log: (line: string) => void): Promise<string> {
   const table = `db2_text_${rows}`;
   const conn = await mysql.createConnection({ uri: `${MYSQL_SERVER}/${SOURCE_DB}` });
@@ -56,7 +59,9 @@ async function ensureLongTextTable(rows: number, log: (line: string) => void): P
     // The long value sits in the middle of each default batch of 10,000 rows.
     await conn.query(`INSERT INTO \`${table}\` SELECT seq, 5000 + (seq * 7919) % 4000, 1 + (seq * 104729) % 99991, 1 + (seq * 31) % 5,
       IF(seq % ${LONG_EVERY} = ${LONG_EVERY / 2}, REPEAT('0123456789abcdef', ${LONG_BYTES / 16}), CONCAT('note ', seq)) FROM seq_1_to_${rows}`);
-    log(`generated ${SOURCE_DB}.${table} (${rows.toLocaleString('en')} rows, one ${LONG_BYTES / 1024 / 1024} MiB text per ${LONG_EVERY.toLocaleString('en')}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    log(`generated ${SOURCE_DB}.${table} (${rows.toLocaleString('en')} rows, one ` +
+      `${LONG_BYTES / 1024 / 1024} MiB text per ${LONG_EVERY.toLocaleString('en')}) in ` +
+      `${((Date.now() - started) / 1000).toFixed(1)} s`);
     return table;
   } finally {
     await conn.end();
@@ -100,7 +105,9 @@ export async function db2DriverBench(rounds: number, env: NodeJS.ProcessEnv, log
     {
       name: `${ROWS.toLocaleString('en')} rows of the course's shape`,
       sourceTable: course,
-      ddl: 'CREATE TABLE SALES_DATA (ROWID INTEGER NOT NULL, PRODUCT_ID INTEGER NOT NULL, CUSTOMER_ID INTEGER NOT NULL, PRICE DECIMAL(10,2), QUANTITY INTEGER NOT NULL, "TIMESTAMP" TIMESTAMP)',
+      ddl: 'CREATE TABLE SALES_DATA (ROWID INTEGER NOT NULL, PRODUCT_ID INTEGER NOT NULL, ' +
+        'CUSTOMER_ID INTEGER NOT NULL, PRICE DECIMAL(10,2), QUANTITY INTEGER NOT NULL, ' +
+        '"TIMESTAMP" TIMESTAMP)',
       check: async (query) => {
         const [r] = await query('SELECT COUNT(*) AS N, MAX(ROWID) AS HI, SUM(QUANTITY) AS Q, COUNT(PRICE) AS P FROM SALES_DATA');
         if (Number(r.N) !== ROWS || Number(r.HI) !== ROWS || Number(r.Q) !== quantities || Number(r.P) !== 0) throw new Error(`SALES_DATA holds ${JSON.stringify(r)}`);
@@ -109,9 +116,11 @@ export async function db2DriverBench(rounds: number, env: NodeJS.ProcessEnv, log
     {
       name: `${ROWS.toLocaleString('en')} rows with one 1 MiB text per ${LONG_EVERY.toLocaleString('en')} rows`,
       sourceTable: longText,
-      ddl: 'CREATE TABLE SALES_DATA (ROWID INTEGER NOT NULL, PRODUCT_ID INTEGER NOT NULL, CUSTOMER_ID INTEGER NOT NULL, QUANTITY INTEGER NOT NULL, NOTE CLOB(16M))',
+      ddl: 'CREATE TABLE SALES_DATA (ROWID INTEGER NOT NULL, PRODUCT_ID INTEGER NOT NULL, ' +
+        'CUSTOMER_ID INTEGER NOT NULL, QUANTITY INTEGER NOT NULL, NOTE CLOB(16M))',
       check: async (query) => {
-        const [r] = await query(`SELECT COUNT(*) AS N, MAX(ROWID) AS HI, SUM(QUANTITY) AS Q, SUM(CASE WHEN LENGTH(NOTE) = ${LONG_BYTES} THEN 1 ELSE 0 END) AS L FROM SALES_DATA`);
+        const [r] = await query(`SELECT COUNT(*) AS N, MAX(ROWID) AS HI, SUM(QUANTITY) AS Q, SUM(CASE WHEN ` +
+          `LENGTH(NOTE) = ${LONG_BYTES} THEN 1 ELSE 0 END) AS L FROM SALES_DATA`);
         if (Number(r.N) !== ROWS || Number(r.HI) !== ROWS || Number(r.Q) !== quantities || Number(r.L) !== ROWS / LONG_EVERY) throw new Error(`SALES_DATA holds ${JSON.stringify(r)}`);
       },
     },
@@ -137,7 +146,8 @@ export async function db2DriverBench(rounds: number, env: NodeJS.ProcessEnv, log
             arrayExecutes: inserts.filter((e) => e.sets > 1).length, rowExecutes: inserts.filter((e) => e.sets <= 1).length,
           };
           results[i].runs.push(run);
-          log(`db2 round ${round + 1}/${rounds} ${spec.name}: CPU ${run.cpuSeconds.toFixed(2)} s, peak RSS ${run.peakRssMiB.toFixed(1)} MB, ${run.arrayExecutes} array executes`);
+          log(`db2 round ${round + 1}/${rounds} ${spec.name}: CPU ${run.cpuSeconds.toFixed(2)} s, ` +
+            `peak RSS ${run.peakRssMiB.toFixed(1)} MB, ${run.arrayExecutes} array executes`);
         } finally {
           await admin.close();
         }
@@ -150,12 +160,14 @@ export async function db2DriverBench(rounds: number, env: NodeJS.ProcessEnv, log
 }
 
 const range = (values: number[], digits: number, unit: string) =>
-  `${median(values).toFixed(digits)} ${unit} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
+  `${median(values).toFixed(digits)} ${unit} ` +
+    `(${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
 
 /** The results as a Markdown table, one row per case. */
 export function db2DriverTable(cases: Db2DriverCase[]): string[] {
   return [
-    '| DB2 load, real ibm_db → stand-in | Rows | CLI CPU time, median (min–max) | CLI peak RSS, median (min–max) | Inserts per run |',
+    '| DB2 load, real ibm_db → stand-in | Rows | CLI CPU time, median (min–max) | CLI peak ' +
+      'RSS, median (min–max) | Inserts per run |',
     '| --- | ---: | ---: | ---: | ---: |',
     ...cases.map((c) => {
       const executes = c.runs[0];
@@ -173,6 +185,16 @@ export function db2DriverVerdicts(cases: Db2DriverCase[]): string[] {
 }
 
 export const DB2_DRIVER_NOTES = [
-  'DB2 rows: the built CLI (`node dist/cli.js run … --warehouse db2://…@127.0.0.1:PORT/BLUDB --json`, default options) in its own process, loading through ibm_db 4.0.1\'s JavaScript and its prebuilt Linux binding into the project\'s stand-in libdb2.so.1 (LD_LIBRARY_PATH), which forwards each CLI call over TCP to the project\'s DB2 engine running in the bench process. Each run starts a fresh engine with an empty SALES_DATA and checks the loaded rows afterwards (count, max key, sum of quantity; for the long-text table the number of 1 MiB values).',
-  'CPU time is user + system time of the CLI process (GNU time), which includes reading the rows from MariaDB and everything ibm_db does on the client; the engine\'s work happens in the bench process and is not counted. Peak RSS is GNU time\'s max RSS of the CLI process. No wall time is given: the stand-in is not DB2, so nothing here says how fast a DB2 server loads these rows.',
+  'DB2 rows: the built CLI (`node dist/cli.js run … --warehouse ' +
+    'db2://…@127.0.0.1:PORT/BLUDB --json`, default options) in its own process, loading ' +
+    'through ibm_db 4.0.1\'s JavaScript and its prebuilt Linux binding into the project\'s ' +
+    'stand-in libdb2.so.1 (LD_LIBRARY_PATH), which forwards each CLI call over TCP to the ' +
+    'project\'s DB2 engine running in the bench process. Each run starts a fresh engine ' +
+    'with an empty SALES_DATA and checks the loaded rows afterwards (count, max key, sum ' +
+    'of quantity; for the long-text table the number of 1 MiB values).',
+  'CPU time is user + system time of the CLI process (GNU time), which includes reading ' +
+    'the rows from MariaDB and everything ibm_db does on the client; the engine\'s work ' +
+    'happens in the bench process and is not counted. Peak RSS is GNU time\'s max RSS of ' +
+    'the CLI process. No wall time is given: the stand-in is not DB2, so nothing here says ' +
+    'how fast a DB2 server loads these rows.',
 ];

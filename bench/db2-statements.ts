@@ -93,7 +93,8 @@ export async function db2StatementsPer10k(log: (line: string) => void): Promise<
     const counting = { ...ibmDb, open: async (cs: string, options?: object) => countingConnection(await ibmDb.open(cs, options as never)) };
 
     const admin = await ibmDb.open(`DATABASE=BLUDB;HOSTNAME=${server.host};PORT=${server.port};PROTOCOL=TCPIP;UID=db2inst1;PWD=db2-secret;`);
-    await admin.query('CREATE TABLE SALES_DATA (ROWID INTEGER NOT NULL, PRODUCT_ID INTEGER NOT NULL, CUSTOMER_ID INTEGER NOT NULL, PRICE INTEGER, QUANTITY INTEGER NOT NULL, "TIMESTAMP" TIMESTAMP)');
+    await admin.query('CREATE TABLE SALES_DATA (ROWID INTEGER NOT NULL, PRODUCT_ID INTEGER NOT NULL, ' +
+      'CUSTOMER_ID INTEGER NOT NULL, PRICE INTEGER, QUANTITY INTEGER NOT NULL, "TIMESTAMP" TIMESTAMP)');
     await admin.close();
 
     const prototype = warehouse.Db2Warehouse.prototype as unknown as { load: (...args: unknown[]) => Promise<void> };
@@ -124,9 +125,12 @@ export async function db2StatementsPer10k(log: (line: string) => void): Promise<
     const list = (m: Map<string, number>) => [...m.entries()].map(([k, n]) => `${n} ${k}`).join(', ');
     const kinds = list(counts.byKind);
     return (
-      `DB2 on the fake ibm_db, ${t.inserted.toLocaleString('en')} rows in ${t.batches} batch${t.batches === 1 ? '' : 'es'}: ` +
-      `${counts.inLoad} driver calls while loading (${list(counts.inLoadByKind)}; ${counts.perRowExecutes} per-row executes), ` +
-      `${counts.all} in the whole run (${kinds}) — per 10,000 rows: ${((counts.inLoad * ROWS) / Math.max(1, t.inserted)).toFixed(1)} while loading`
+      `DB2 on the fake ibm_db, ${t.inserted.toLocaleString('en')} rows in ${t.batches} ` +
+        `batch${t.batches === 1 ? '' : 'es'}: ` +
+      `${counts.inLoad} driver calls while loading (${list(counts.inLoadByKind)}; ` +
+        `${counts.perRowExecutes} per-row executes), ` +
+      `${counts.all} in the whole run (${kinds}) — per 10,000 rows: ` +
+        `${((counts.inLoad * ROWS) / Math.max(1, t.inserted)).toFixed(1)} while loading`
     );
   } catch (error) {
     return `DB2 statements per 10,000 rows: the fake run failed (${firstLine(error)}); hook: bench/db2-statements.ts`;

@@ -129,12 +129,14 @@ export function verdicts(summaries: Summary[], memory: MemoryResult[] | null): s
     const target = SCENARIOS[name].target;
     if (!cli || cli.ratio === null || target === null) continue;
     const met = cli.ratio <= target;
-    out.push(`${SCENARIOS[name].title}: ${fmtRatio(cli.ratio)} (target ${SCENARIOS[name].targetText}): ${met ? 'met' : 'NOT met'}`);
+    out.push(`${SCENARIOS[name].title}: ${fmtRatio(cli.ratio)} (target ` +
+      `${SCENARIOS[name].targetText}): ${met ? 'met' : 'NOT met'}`);
     const reading = summaries.find((s) => s.line.scenario === name && s.line.isWatermarkLimit);
     if (reading) {
       const ratio = cli.seconds / reading.seconds;
       out.push(
-        `${SCENARIOS[name].title}, against the limit that reads its own watermark (${fmtTime(reading.seconds)}): ${fmtRatio(ratio)} ` +
+        `${SCENARIOS[name].title}, against the limit that reads its own watermark ` +
+          `(${fmtTime(reading.seconds)}): ${fmtRatio(ratio)} ` +
           `(same target): ${ratio <= target ? 'met' : 'NOT met'}`,
       );
     }
@@ -142,13 +144,16 @@ export function verdicts(summaries: Summary[], memory: MemoryResult[] | null): s
   const cliRss = summaries.filter((s) => s.line.contender === CLI_NAME).map((s) => s.rssMax);
   if (cliRss.length) {
     const peak = Math.max(...cliRss);
-    out.push(`Client peak RSS, CLI, all scenarios: ${fmtMiB(peak)} (target ≤ 100 MB): ${peak <= 100 ? 'met' : 'NOT met'}`);
+    out.push(`Client peak RSS, CLI, all scenarios: ${fmtMiB(peak)} (target ≤ 100 MB): ` +
+      `${peak <= 100 ? 'met' : 'NOT met'}`);
   }
   if (memory && memory.length === 2) {
     const [a, b] = memory.map((m) => median(m.runs.map((r) => r.peakRssMiB)));
     const change = (b - a) / a;
     out.push(
-      `Peak RSS at ${fmtInt(memory[0].rows)} vs ${fmtInt(memory[1].rows)} rows: ${fmtMiB(a)} vs ${fmtMiB(b)} (${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)}%, target within 10%): ${Math.abs(change) <= 0.1 && Math.max(a, b) <= 100 ? 'met' : 'NOT met'}`,
+      `Peak RSS at ${fmtInt(memory[0].rows)} vs ${fmtInt(memory[1].rows)} rows: ${fmtMiB(a)} ` +
+        `vs ${fmtMiB(b)} (${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)}%, target ` +
+        `within 10%): ${Math.abs(change) <= 0.1 && Math.max(a, b) <= 100 ? 'met' : 'NOT met'}`,
     );
   }
   return out;
@@ -157,7 +162,10 @@ export function verdicts(summaries: Summary[], memory: MemoryResult[] | null): s
 export const CLI_NAME = 'warehouse-sync CLI';
 export const WATERMARK_LIMIT_NAME = 'bulk-copy limit reading the watermark (psql max(rowid); mariadb | psql \\copy)';
 
-/** `db2`: the DB2 driver table (bench/db2-driver.ts) as Markdown lines, `db2Verdicts` its target lines; empty when not measured. */
+/**
+ * `db2`: the DB2 driver table (bench/db2-driver.ts) as Markdown lines, `db2Verdicts` its target
+ * lines; empty when not measured.
+ */
 export function markdown(
   summaries: Summary[], context: Context, memory: MemoryResult[] | null, extra: string[], db2: string[] = [], db2Verdicts: string[] = [],
 ): string {
@@ -185,7 +193,8 @@ export function markdown(
     `# warehouse-sync benchmark, ${context.date}`,
     '',
     `${fmtInt(context.rows)} rows of the course's shape (MariaDB \`bench_source\` → PostgreSQL \`bench_warehouse\`), ` +
-      `median of ${context.runs} interleaved rounds; every ratio is against the bulk-copy limit measured in the same rounds.`,
+      `median of ${context.runs} interleaved rounds; every ratio is against the bulk-copy ` +
+        `limit measured in the same rounds.`,
     '',
     `- Machine: ${context.machine}`,
     `- Versions: ${context.versions}`,
@@ -234,13 +243,16 @@ export function svgChart(summaries: Summary[], title: string): string {
       const met = target !== null && bar.line.contender === CLI_NAME ? ratio <= target : null;
       const fill = bar.line.contender === CLI_NAME ? (met ? '#2e7d32' : '#c62828') : '#90a4ae';
       parts.push(`<text x="${left - 6}" y="${y + 12}" text-anchor="end">${escapeXml(bar.line.contender)}</text>`);
-      parts.push(`<rect x="${left}" y="${y}" width="${Math.max(1, x(ratio) - left).toFixed(1)}" height="${barH}" fill="${fill}"/>`);
+      parts.push(`<rect x="${left}" y="${y}" width="${Math.max(1, x(ratio) - left).toFixed(1)}" ` +
+        `height="${barH}" fill="${fill}"/>`);
       parts.push(`<text x="${(x(ratio) + 4).toFixed(1)}" y="${y + 12}">${fmtRatio(ratio)}</text>`);
       y += barH + 4;
     }
     if (target !== null) {
-      parts.push(`<line x1="${x(target).toFixed(1)}" y1="${top - 3}" x2="${x(target).toFixed(1)}" y2="${y}" stroke="#000" stroke-dasharray="3,2"/>`);
-      parts.push(`<text x="${(x(target) + 3).toFixed(1)}" y="${top - 5}" font-size="10">target ${fmtRatio(target)}</text>`);
+      parts.push(`<line x1="${x(target).toFixed(1)}" y1="${top - 3}" x2="${x(target).toFixed(1)}" ` +
+        `y2="${y}" stroke="#000" stroke-dasharray="3,2"/>`);
+      parts.push(`<text x="${(x(target) + 3).toFixed(1)}" y="${top - 5}" font-size="10">target ` +
+        `${fmtRatio(target)}</text>`);
     }
     y += 14;
   }
@@ -251,14 +263,17 @@ export function svgChart(summaries: Summary[], title: string): string {
   }
   const height = axisY + 34;
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" ` +
+      `viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
     `<text x="8" y="20" font-size="14" font-weight="bold">${escapeXml(title)}</text>`,
-    `<text x="8" y="36" font-size="10">time ÷ the limit's time in the same rounds (median), log scale; lower is better; dashed: the target</text>`,
+    `<text x="8" y="36" font-size="10">time ÷ the limit's time in the same rounds ` +
+      `(median), log scale; lower is better; dashed: the target</text>`,
     // grid first so that bars draw over it
     ...parts.filter((p) => p.includes('stroke="#ddd"')),
     ...parts.filter((p) => !p.includes('stroke="#ddd"')),
-    `<text x="${left + plot / 2}" y="${height - 6}" text-anchor="middle" font-size="10">green: target met · red: not met · grey: other contenders</text>`,
+    `<text x="${left + plot / 2}" y="${height - 6}" text-anchor="middle" ` +
+      `font-size="10">green: target met · red: not met · grey: other contenders</text>`,
     '</svg>',
     '',
   ].join('\n');

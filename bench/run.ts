@@ -137,7 +137,8 @@ function rotate<T>(items: T[], by: number): T[] {
 
 function sameRows(got: Fingerprint & { nullPrices: number }, want: Fingerprint, what: string): void {
   if (got.count !== want.count || got.maxKey !== want.maxKey || got.sum !== want.sum || got.nullPrices !== want.count) {
-    throw new Error(`${what}: warehouse holds ${JSON.stringify(got)}, expected ${JSON.stringify({ ...want, nullPrices: want.count })}`);
+    throw new Error(`${what}: warehouse holds ${JSON.stringify(got)}, expected ` +
+      `${JSON.stringify({ ...want, nullPrices: want.count })}`);
   }
 }
 
@@ -168,7 +169,8 @@ async function db2Only(o: Options, env: NodeJS.ProcessEnv, started: Date): Promi
     `Median of ${db2Rounds(o)} runs per case.`,
     '',
     `- Machine: ${machine()}`,
-    `- Versions: Node ${process.version}, MariaDB ${await mysqlVersion()}, ibm_db ${ibmDbVersion()} (prebuilt binding) over the project's stand-in libdb2.so.1`,
+    `- Versions: Node ${process.version}, MariaDB ${await mysqlVersion()}, ibm_db ` +
+      `${ibmDbVersion()} (prebuilt binding) over the project's stand-in libdb2.so.1`,
     `- Command: \`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\``,
     '',
     ...table,
@@ -207,7 +209,8 @@ async function main(): Promise<void> {
   }
   const loadAtStart = os.loadavg();
   const N = o.rows;
-  log(`${N.toLocaleString('en')} rows, ${o.runs} rounds, scenarios ${o.only.join(', ')}${o.cliArgs.length ? `, CLI args ${o.cliArgs.join(' ')}` : ''}`);
+  log(`${N.toLocaleString('en')} rows, ${o.runs} rounds, scenarios ` +
+    `${o.only.join(', ')}${o.cliArgs.length ? `, CLI args ${o.cliArgs.join(' ')}` : ''}`);
 
   const fullTable = await ensureSourceTable(N, log);
   const incrementalTable = await ensureSourceTable(N + INCREMENT, log);
@@ -294,7 +297,8 @@ async function main(): Promise<void> {
         await scenario.check(`${name}, ${c.name}, round ${round + 1}`, c.measuredRows);
         const run: Run = { seconds: m.seconds, peakRssMiB: m.peakRssMiB };
         lines.find((l) => l.scenario === name && l.contender === c.name)!.runs.push(run);
-        log(`round ${round + 1}/${o.runs} ${name.padEnd(11)} ${c.name.padEnd(40)} ${m.seconds.toFixed(3)} s  ${m.peakRssMiB.toFixed(0)} MB`);
+        log(`round ${round + 1}/${o.runs} ${name.padEnd(11)} ${c.name.padEnd(40)} ` +
+          `${m.seconds.toFixed(3)} s  ${m.peakRssMiB.toFixed(0)} MB`);
       }
     }
   }
@@ -314,7 +318,8 @@ async function main(): Promise<void> {
         const m = await cli(table, env, o.cliArgs);
         sameRows(await state.fingerprint(), want, `memory ${rows} rows`);
         memory[i].runs.push({ seconds: m.seconds, peakRssMiB: m.peakRssMiB });
-        log(`memory round ${round + 1}/${memoryRuns} ${rows.toLocaleString('en')} rows ${m.seconds.toFixed(2)} s ${m.peakRssMiB.toFixed(1)} MB`);
+        log(`memory round ${round + 1}/${memoryRuns} ${rows.toLocaleString('en')} rows ` +
+          `${m.seconds.toFixed(2)} s ${m.peakRssMiB.toFixed(1)} MB`);
       }
     }
     await state.resetTo(N);
@@ -337,30 +342,63 @@ async function main(): Promise<void> {
   process.stdout.write(`\n${table}\n\n${db2Section.map((l) => `${l}\n`).join('')}\n${checks.join('\n')}\n${extra.map((e) => `${e}\n`).join('')}`);
   if (memory) {
     for (const m of memory) {
-      process.stdout.write(`memory: ${m.rows.toLocaleString('en')} rows: peak RSS median ${median(m.runs.map((r) => r.peakRssMiB)).toFixed(1)} MB\n`);
+      process.stdout.write(`memory: ${m.rows.toLocaleString('en')} rows: peak RSS median ` +
+        `${median(m.runs.map((r) => r.peakRssMiB)).toFixed(1)} MB\n`);
     }
   }
 
   const stamp = started.toISOString().replace(/:\d\d\.\d+Z$/, 'Z').replace('T', ' ');
   const base = `${started.toISOString().slice(0, 10)}-${N >= 1_000_000 && N % 1_000_000 === 0 ? `${N / 1_000_000}M` : N}${o.index ? '-indexed' : ''}${o.quick ? '-quick' : ''}`;
   const notes = [
-    'Each round runs every contender once per scenario, in an order rotated per round; before each timed run the warehouse table is reset (untimed), vacuumed and checkpointed, and after it the loaded rows are checked (count, max key, checksum over all columns, NULL price/timestamp).',
-    'Warm-up, untimed: one load by the limit pipeline (fills both servers\' caches), then one full load by the CLI, its first run after the build, which writes V8\'s code cache that later runs of the CLI read (dist/.v8-cache/; about 40 ms more, once per build).',
-    'Times are wall-clock from spawning the client to its exit, through `bash -c` for every contender; peak RSS is GNU time\'s max RSS of each client process (summed for the two processes of the pipeline).',
-    `The limit pipeline: \`mariadb --batch --quick --skip-column-names -e "SELECT rowid, product_id, customer_id, quantity FROM … WHERE rowid > W ORDER BY rowid" | psql -c "\\copy sales_data (…) FROM STDIN WITH (NULL 'NULL')"\`, told the watermark W for free. For incremental and nothing-new the bench also times the same pipeline finding W itself, as any incremental copy must: \`W=$(psql -X -A -t -c "SELECT COALESCE(max(rowid), 0) FROM sales_data")\` first (on the course's table, without an index, a scan of the whole table), its RSS not counted. mariadb --batch prints NULL as the word NULL and cannot print \`\\N\` (it escapes backslashes); the table's columns are all integers, so reading the word NULL as NULL is exact.`,
-    'The CLI: `node dist/cli.js run --source … --warehouse … --table sales_N:sales_data --json`' + (o.cliArgs.length ? ` plus ${o.cliArgs.join(' ')}` : ' with default options') + ' (the bundle `npm run bench` builds first; `npx warehouse-sync` runs the same file). It reads the watermark from the warehouse table (' + (o.index ? 'through the index on rowid that --index adds' : 'no index on rowid, like the course: each run scans the whole table for the watermark, and counts the late-row window in its last blocks') + '), re-checks the late-row window, then streams each keyset page of the source into one COPY transaction (100,000 rows by default).',
-    'The peer: a Node script streaming one mysql2 query into one pg-copy-streams COPY in one transaction, told the watermark like the limit: no paging, no batches, no late-row or lock logic (bench/stream-peer.ts).',
-    `Row by row (course style): fetchall, then one INSERT per row in one transaction (Node, pg, mysql2)${cap(N) ? `; full load measured on the first ${o.baselineCap.toLocaleString('en')} rows and its time scaled to ${N.toLocaleString('en')} rows (fetchall memory grows with N: its RSS here is for the capped load)` : ''}.`,
+    'Each round runs every contender once per scenario, in an order rotated per round; ' +
+      'before each timed run the warehouse table is reset (untimed), vacuumed and ' +
+      'checkpointed, and after it the loaded rows are checked (count, max key, checksum over ' +
+      'all columns, NULL price/timestamp).',
+    'Warm-up, untimed: one load by the limit pipeline (fills both servers\' caches), then ' +
+      'one full load by the CLI, its first run after the build, which writes V8\'s code ' +
+      'cache that later runs of the CLI read (dist/.v8-cache/; about 40 ms more, once per build).',
+    'Times are wall-clock from spawning the client to its exit, through `bash -c` for ' +
+      'every contender; peak RSS is GNU time\'s max RSS of each client process (summed for ' +
+      'the two processes of the pipeline).',
+    `The limit pipeline: \`mariadb --batch --quick --skip-column-names -e "SELECT rowid, ` +
+      `product_id, customer_id, quantity FROM … WHERE rowid > W ORDER BY rowid" | psql -c ` +
+      `"\\copy sales_data (…) FROM STDIN WITH (NULL 'NULL')"\`, told the watermark W for ` +
+      `free. For incremental and nothing-new the bench also times the same pipeline finding ` +
+      `W itself, as any incremental copy must: \`W=$(psql -X -A -t -c "SELECT ` +
+      `COALESCE(max(rowid), 0) FROM sales_data")\` first (on the course's table, without an ` +
+      `index, a scan of the whole table), its RSS not counted. mariadb --batch prints NULL ` +
+      `as the word NULL and cannot print \`\\N\` (it escapes backslashes); the table's ` +
+      `columns are all integers, so reading the word NULL as NULL is exact.`,
+    'The CLI: `node dist/cli.js run --source … --warehouse … --table sales_N:sales_data --json`' + (o.cliArgs.length ? ` plus ${o.cliArgs.join(' ')}` : ' with default options') + ' (the bundle `npm run bench` builds first; `npx warehouse-sync` runs the same file). ' +
+      'It reads the watermark from the warehouse table (' + (o.index ? 'through the index on rowid that --index adds' : 'no index on rowid, like the course: each run scans the whole table for the watermark, ' +
+      'and counts the late-row window in its last blocks') + '), re-checks the late-row window, then streams each keyset page of the source into ' +
+      'one COPY transaction (100,000 rows by default).',
+    'The peer: a Node script streaming one mysql2 query into one pg-copy-streams COPY in ' +
+      'one transaction, told the watermark like the limit: no paging, no batches, no ' +
+      'late-row or lock logic (bench/stream-peer.ts).',
+    `Row by row (course style): fetchall, then one INSERT per row in one transaction ` +
+      `(Node, pg, ` +
+      `mysql2)${cap(N) ? `; full load measured on the first ${o.baselineCap.toLocaleString('en')} rows and its time scaled to ${N.toLocaleString('en')} rows (fetchall memory grows with N: its RSS here is for the capped load)` : ''}.`,
     removed.length
-      ? `The environment sets ${removed.join(', ')}; the bench removes ${removed.length > 1 ? 'them' : 'it'} for the Node clients (they connect without TLS). With it a bare \`node -e 0\` takes ${(nodeCost! * 1000).toFixed(0)} ms here, without it ${(nodeCostClean * 1000).toFixed(0)} ms. Pass --keep-env to keep ${removed.length > 1 ? 'them' : 'it'}.`
-      : `A bare \`node -e 0\` takes ${(nodeCostClean * 1000).toFixed(0)} ms here (part of every Node contender's time).`,
+      ? `The environment sets ${removed.join(', ')}; the bench removes ` +
+        `${removed.length > 1 ? 'them' : 'it'} for the Node clients (they connect without ` +
+        `TLS). With it a bare \`node -e 0\` takes ${(nodeCost! * 1000).toFixed(0)} ms here, ` +
+        `without it ${(nodeCostClean * 1000).toFixed(0)} ms. Pass --keep-env to keep ` +
+        `${removed.length > 1 ? 'them' : 'it'}.`
+      : `A bare \`node -e 0\` takes ${(nodeCostClean * 1000).toFixed(0)} ms here (part of ` +
+        `every Node contender's time).`,
     ...(db2Cases.length ? DB2_DRIVER_NOTES : []),
-    `Load average (1, 5, 15 min) when the bench started: ${loadAtStart.map((l) => l.toFixed(2)).join(', ')}; when it ended: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}. Other work on the machine shows up as spread: the per-round ratios pair each run with the limit's run in the same round.`,
+    `Load average (1, 5, 15 min) when the bench started: ` +
+      `${loadAtStart.map((l) => l.toFixed(2)).join(', ')}; when it ended: ` +
+      `${os.loadavg().map((l) => l.toFixed(2)).join(', ')}. Other work on the machine shows ` +
+      `up as spread: the per-round ratios pair each run with the limit's run in the same round.`,
   ];
   const context = {
     date: stamp,
     machine: machine(),
-    versions: `Node ${process.version}, ${await mysqlVersion().then((v) => `MariaDB ${v}`)}, PostgreSQL ${pgVersion}; clients: ${clientVersion('mariadb', ['--version'])}; ${clientVersion('psql', ['--version'])}`,
+    versions: `Node ${process.version}, ${await mysqlVersion().then((v) => `MariaDB ${v}`)}, ` +
+      `PostgreSQL ${pgVersion}; clients: ${clientVersion('mariadb', ['--version'])}; ` +
+      `${clientVersion('psql', ['--version'])}`,
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
     rows: N,
     runs: o.runs,
@@ -371,7 +409,8 @@ async function main(): Promise<void> {
     const dir = path.join(ROOT, 'bench', 'results');
     fs.mkdirSync(dir, { recursive: true });
     const md = markdown(summaries, context, memory, extra, db2Section, db2Cases.length ? db2DriverVerdicts(db2Cases) : []);
-    const svg = svgChart(summaries, `warehouse-sync vs the bulk-copy limit, ${N.toLocaleString('en')} rows, ${stamp.slice(0, 10)}`);
+    const svg = svgChart(summaries, `warehouse-sync vs the bulk-copy limit, ${N.toLocaleString('en')} rows, ` +
+      `${stamp.slice(0, 10)}`);
     fs.writeFileSync(path.join(dir, `${base}.md`), md);
     fs.writeFileSync(path.join(dir, `${base}.svg`), svg);
     log(`wrote bench/results/${base}.md and bench/results/${base}.svg`);

@@ -73,7 +73,8 @@ export async function loadWarehouse(serverUrl: string, database: string, options
     if (exists.rows[0].t !== null) return false;
     await client.query('BEGIN');
     await client.query(WAREHOUSE_DDL(table));
-    const stream = client.query(copyFrom(`COPY ${table} (rowid, product_id, customer_id, price, quantity, "timestamp") FROM STDIN WITH (FORMAT csv)`));
+    const stream = client.query(copyFrom(`COPY ${table} (rowid, product_id, customer_id, price, quantity, "timestamp") FROM ` +
+      `STDIN WITH (FORMAT csv)`));
     await new Promise<void>((resolve, reject) => {
       stream.on('error', reject);
       stream.on('finish', resolve);

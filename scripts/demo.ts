@@ -27,7 +27,8 @@ main().then(
     process.exitCode = code;
   },
   (error) => {
-    console.error(`demo: ${error instanceof Error ? error.message : error} (are the databases running? try: bash scripts/ensure-databases.sh)`);
+    console.error(`demo: ${error instanceof Error ? error.message : error} (are the databases running? ` +
+      `try: bash scripts/ensure-databases.sh)`);
     process.exitCode = 2;
   },
 );
