@@ -43,7 +43,8 @@ describe('connecting', () => {
     expect(error.message).toContain(`[IBM][CLI Driver][DB2/LINUXX8664] ${text}`);
   });
 
-  test('SSL on the SSL port, braces around a password with a semicolon, CurrentSchema as the default schema', async () => {
+  test('SSL on the SSL port, braces around a password with a semicolon, CurrentSchema as the ' +
+    'default schema', async () => {
     const secret = new FakeDb2Server({ users: { app: 'pa;ss' } });
     const db = (await createFakeIbmDb(secret).open('DATABASE=BLUDB;HOSTNAME=db2.fake.test;PORT=50001;PROTOCOL=TCPIP;UID=app;PWD={pa;ss};SECURITY=SSL;CurrentSchema=SALES;')) as unknown as FakeIbmDbConnection;
     expect(await db.query('SELECT CURRENT SCHEMA AS S, CURRENT SERVER AS D FROM SYSIBM.SYSDUMMY1')).toEqual([{ S: 'SALES', D: 'BLUDB' }]);
@@ -61,7 +62,8 @@ describe('identifiers, types and the catalog', () => {
   test('unquoted names fold to upper case; quoted names keep their case', async () => {
     await conn.query('CREATE TABLE sales_data (rowid INTEGER NOT NULL, "Mixed" VARCHAR(10))');
     await conn.query('CREATE TABLE "lower_case" (id INTEGER)');
-    expect(await conn.query("SELECT TABNAME, COLNAME, COLNO FROM SYSCAT.COLUMNS WHERE TABSCHEMA = 'DB2INST1' ORDER BY TABNAME, COLNO")).toEqual([
+    expect(await conn.query("SELECT TABNAME, COLNAME, COLNO FROM SYSCAT.COLUMNS WHERE TABSCHEMA = 'DB2INST1' ORDER " +
+      "BY TABNAME, COLNO")).toEqual([
       { TABNAME: 'SALES_DATA', COLNAME: 'ROWID', COLNO: 0 },
       { TABNAME: 'SALES_DATA', COLNAME: 'Mixed', COLNO: 1 },
       { TABNAME: 'lower_case', COLNAME: 'ID', COLNO: 0 },
@@ -90,9 +92,12 @@ describe('identifiers, types and the catalog', () => {
     ]);
   });
 
-  test('results come back as ibm_db returns them: BIGINT as a string, DECIMAL as a double, binary as a Buffer', async () => {
-    await conn.query('CREATE TABLE t (i INTEGER, b BIGINT, d DECIMAL(31,2), v VARCHAR(5), c CHAR(3), x VARBINARY(4), ts TIMESTAMP, dt DATE)');
-    await conn.query("INSERT INTO t VALUES (1, 9007199254740993, 12345678901234567890.25, 'a', 'b', X'00FF', '2024-02-29 23:59:59.5', '2024-02-29')");
+  test('results come back as ibm_db returns them: BIGINT as a string, DECIMAL as a double, ' +
+    'binary as a Buffer', async () => {
+    await conn.query('CREATE TABLE t (i INTEGER, b BIGINT, d DECIMAL(31,2), v VARCHAR(5), c CHAR(3), x ' +
+      'VARBINARY(4), ts TIMESTAMP, dt DATE)');
+    await conn.query("INSERT INTO t VALUES (1, 9007199254740993, 12345678901234567890.25, 'a', 'b', " +
+      "X'00FF', '2024-02-29 23:59:59.5', '2024-02-29')");
     expect(await conn.query('SELECT * FROM t')).toEqual([
       { I: 1, B: '9007199254740993', D: 12345678901234567000, V: 'a', C: 'b  ', X: Buffer.from([0, 255]), TS: '2024-02-29 23:59:59.500000', DT: '2024-02-29' },
     ]);
@@ -124,9 +129,12 @@ describe('what DB2 refuses', () => {
     expect(await conn.query('SELECT COUNT(*) AS N FROM t')).toEqual([{ N: 0 }]);
   });
 
-  test('what DB2 accepts: UTF-8 within the byte limit, extra fraction digits truncated, trailing blanks cut', async () => {
-    await conn.query("INSERT INTO t (id, txt, u, d, ts, tm) VALUES (1, 'ab   ', '😀😀😀😀😀', 1.239, '2023-02-28 01:02:03.123999', '24:00:00')");
-    expect(await conn.query("SELECT txt || '|' AS TXT, u, VARCHAR(d) AS D, VARCHAR_FORMAT(ts, 'YYYY-MM-DD HH24:MI:SS.FF6') AS TS, CHAR(tm, JIS) AS TM FROM t")).toEqual([
+  test('what DB2 accepts: UTF-8 within the byte limit, extra fraction digits truncated, ' +
+    'trailing blanks cut', async () => {
+    await conn.query("INSERT INTO t (id, txt, u, d, ts, tm) VALUES (1, 'ab   ', '😀😀😀😀😀', 1.239, '2023-02-28 " +
+      "01:02:03.123999', '24:00:00')");
+    expect(await conn.query("SELECT txt || '|' AS TXT, u, VARCHAR(d) AS D, VARCHAR_FORMAT(ts, 'YYYY-MM-DD " +
+      "HH24:MI:SS.FF6') AS TS, CHAR(tm, JIS) AS TM FROM t")).toEqual([
       { TXT: 'ab   |', U: '😀😀😀😀😀', D: '1.23', TS: '2023-02-28 01:02:03.123000', TM: '24:00:00' },
     ]);
   });
@@ -205,7 +213,8 @@ describe('transactions and locks', () => {
     expect(await other.query('SELECT id FROM t ORDER BY id')).toEqual([{ ID: 1 }, { ID: 2 }]);
   });
 
-  test('an updated row is locked until commit: NOT WAIT fails at once with SQL0911N reason 68; readers are not blocked', async () => {
+  test('an updated row is locked until commit: NOT WAIT fails at once with SQL0911N reason ' +
+    '68; readers are not blocked', async () => {
     await conn.beginTransaction();
     await conn.query("UPDATE t SET v = 'mine' WHERE id = 1");
     await other.query('SET CURRENT LOCK TIMEOUT NOT WAIT');
@@ -219,7 +228,8 @@ describe('transactions and locks', () => {
     expect(await other.query('SELECT v FROM t')).toEqual([{ V: 'mine' }]);
   });
 
-  test('WITH RS USE AND KEEP UPDATE LOCKS holds a U lock to the end of the transaction: U excludes U, admits S and plain reads', async () => {
+  test('WITH RS USE AND KEEP UPDATE LOCKS holds a U lock to the end of the transaction: U ' +
+    'excludes U, admits S and plain reads', async () => {
     const keep = 'SELECT id FROM t WHERE id = 1 WITH RS USE AND KEEP UPDATE LOCKS';
     await conn.beginTransaction();
     expect(await conn.query(keep)).toEqual([{ ID: 1 }]);
@@ -256,7 +266,8 @@ describe('transactions and locks', () => {
     other = (await ibmdb.open(CONNECT)) as unknown as FakeIbmDbConnection;
   });
 
-  test('a connection lost in the network keeps its locks until the server notices; a key it inserted makes an insert wait', async () => {
+  test('a connection lost in the network keeps its locks until the server notices; a key it ' +
+    'inserted makes an insert wait', async () => {
     await other.beginTransaction();
     await other.query("UPDATE t SET v = 'held' WHERE id = 1");
     await other.query("INSERT INTO t VALUES (2, 'two')");
@@ -306,14 +317,16 @@ describe('faults on demand', () => {
   // from the oldest open transaction's first log record. Here LOGFILSIZ 4 and LOGPRIMARY 2 (their
   // minimums), no secondary logs: 32,768 bytes. A row of t (a nullable INTEGER) is stored in 5 bytes
   // and logged with a 40-byte header and 20 bytes of record fields: 65 bytes, so 504 rows fit.
-  test('a full log (57011) when the log records of the open transactions outgrow LOGFILSIZ × (LOGPRIMARY + LOGSECOND)', async () => {
+  test('a full log (57011) when the log records of the open transactions outgrow LOGFILSIZ × ' +
+    '(LOGPRIMARY + LOGSECOND)', async () => {
     const db = server.database('BLUDB');
     db.log = { logfilsiz: 4, logprimary: 2, logsecond: 0 };
     expect(db.logCapacity()).toBe(32_768);
     const rows = (n: number) => ({ sql: 'INSERT INTO t VALUES (?)', params: [{ ParamType: 'ARRAY', Data: Array.from({ length: n }, (_, i) => String(i)) }], ArraySize: n });
     const full = await sqlstateOf(conn.query(rows(505)));
     expect(full).toMatchObject({ sqlstate: '57011', sqlcode: -964 });
-    expect(full.message).toBe('[IBM][CLI Driver][DB2/LINUXX8664] SQL0964C  The transaction log for the database is full.  SQLSTATE=57011\n');
+    expect(full.message).toBe('[IBM][CLI Driver][DB2/LINUXX8664] SQL0964C  The transaction log for the database is ' +
+      'full.  SQLSTATE=57011\n');
     await conn.query(rows(504));
     expect(await conn.query('SELECT COUNT(*) AS N FROM t')).toEqual([{ N: 504 }]);
     expect(db.activeLogBytes()).toBe(0);
@@ -330,7 +343,8 @@ describe('faults on demand', () => {
     await other.close();
   });
 
-  test('a dropped connection (08001) rolls back, then reports CLI0106E; a commit can land before the reply is lost', async () => {
+  test('a dropped connection (08001) rolls back, then reports CLI0106E; a commit can land ' +
+    'before the reply is lost', async () => {
     await conn.beginTransaction();
     await conn.query('INSERT INTO t VALUES (1)');
     server.failNext({ sqlstate: '08001', on: 'commit', afterCommit: true });

@@ -132,7 +132,8 @@ export class FakeDatabase {
         throw rolledBack(68);
       }
       if (error instanceof Db2SqlError) throw error;
-      throw sqlError('58004', -901, `SQL0901N  The SQL statement or command failed because of a database system error. (Reason "${(error as Error).message}".)`);
+      throw sqlError('58004', -901, `SQL0901N  The SQL statement or command failed because of a database system error. ` +
+        `(Reason "${(error as Error).message}".)`);
     }
   }
 
@@ -162,7 +163,8 @@ export class FakeDatabase {
       return await session.db.execute(session, sql, paramSets, true);
     } catch (error) {
       if (error instanceof Db2SqlError) throw error;
-      throw sqlError('58004', -901, `SQL0901N  The SQL statement or command failed because of a database system error. (Reason "${(error as Error).message}".)`);
+      throw sqlError('58004', -901, `SQL0901N  The SQL statement or command failed because of a database system error. ` +
+        `(Reason "${(error as Error).message}".)`);
     }
   }
 
@@ -453,13 +455,15 @@ export function bindParams(raw: unknown[], arraySize: number | undefined): Val[]
   const arrays = params.filter((p) => p.kind === 'array');
   if (arrays.length === 0) return params.length ? [params.map((p) => (p as { value: Val }).value)] : [];
   if (arrays.length !== params.length) {
-    throw new Error('[fake ibm_db] with an ARRAY parameter, every parameter must be an ARRAY of the same size (APIDocumentation.md, bindingParameters)');
+    throw new Error('[fake ibm_db] with an ARRAY parameter, every parameter must be an ARRAY of the same ' +
+      'size (APIDocumentation.md, bindingParameters)');
   }
   // Without ArraySize the CLI's PARAMSET_SIZE stays 1: only the first element of each array is used.
   const size = arraySize && arraySize > 0 ? arraySize : 1;
   for (const p of arrays) {
     if ((p as { values: Val[] }).values.length < size) {
-      throw new Error(`[fake ibm_db] an ARRAY parameter has fewer than ArraySize (${size}) elements; the real driver would read past its buffer`);
+      throw new Error(`[fake ibm_db] an ARRAY parameter has fewer than ArraySize (${size}) elements; the ` +
+        `real driver would read past its buffer`);
     }
   }
   const sets: Val[][] = [];
@@ -469,7 +473,10 @@ export function bindParams(raw: unknown[], arraySize: number | undefined): Val[]
 
 // ---- results, as src/odbc.cpp GetColumnValue converts them -------------------------------------------
 
-/** INTEGER/SMALLINT → number, BIGINT → string, DECIMAL/DECFLOAT/DOUBLE → number (a double!), dates and times → strings, binary → Buffer. */
+/**
+ * INTEGER/SMALLINT → number, BIGINT → string, DECIMAL/DECFLOAT/DOUBLE → number (a double!), dates
+ * and times → strings, binary → Buffer.
+ */
 export function toJs(val: Val): JsValue {
   if (val === null) return null;
   switch (val.t) {

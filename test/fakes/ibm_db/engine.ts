@@ -42,7 +42,10 @@ interface Transaction {
   updated: Map<TableInfo, Map<number, Val[]>>;
   deleted: Map<TableInfo, Set<number>>;
   locks: Set<string>;
-  /** Log position of this transaction's first log record (null until it writes one): it pins the active log from there on. */
+  /**
+   * Log position of this transaction's first log record (null until it writes one): it pins the
+   * active log from there on.
+   */
   firstLsn: number | null;
   /** Bytes of log records this transaction wrote. */
   logBytes: number;
@@ -138,7 +141,8 @@ export class FakeDatabase implements FunctionContext {
     const schema = name.schema ?? session.schema;
     const key = `${schema}.${name.name}`;
     if (this.tables.has(key) || CATALOG_SCHEMAS.has(schema)) {
-      throw sqlError('42710', -601, `SQL0601N  The name of the object to be created is identical to the existing name "${key}" of type "TABLE".`);
+      throw sqlError('42710', -601, `SQL0601N  The name of the object to be created is identical to the existing name ` +
+        `"${key}" of type "TABLE".`);
     }
     for (const c of columns) checkColumnType(c.name, c.type);
     const infos: ColumnInfo[] = columns.map((c) => ({
@@ -154,7 +158,8 @@ export class FakeDatabase implements FunctionContext {
       const indexes = primaryKey.map(indexOf);
       for (const i of indexes) {
         if (infos[i].nullable) {
-          throw sqlError('42831', -542, `SQL0542N  The column named "${infos[i].name}" cannot be a column of a primary key or unique key constraint because it can contain null values.`);
+          throw sqlError('42831', -542, `SQL0542N  The column named "${infos[i].name}" cannot be a column of a primary key or ` +
+            `unique key constraint because it can contain null values.`);
         }
       }
       table.uniques.push({ id: this.nextIndexId++, name: `SQL_PK_${table.id}`, columns: indexes });
@@ -300,7 +305,9 @@ export class FakeDatabase implements FunctionContext {
     const { statement, paramCount } = parseStatement(sql);
     for (const set of params) {
       if (set.length !== paramCount) {
-        throw sqlError('07004', -313, 'SQL0313N  The number of variables in the EXECUTE statement, the number of variables in the OPEN statement, or the number of arguments in an OPEN statement for a parameterized cursor is not equal to the number of values required.');
+        throw sqlError('07004', -313, 'SQL0313N  The number of variables in the EXECUTE statement, the number of variables ' +
+          'in the OPEN statement, or the number of arguments in an OPEN statement for a ' +
+          'parameterized cursor is not equal to the number of values required.');
       }
     }
     const paramSets = params.length > 0 ? params : [[]];
@@ -339,7 +346,8 @@ export class FakeDatabase implements FunctionContext {
           const seen = new Set<string>();
           for (const [, row] of table.rows) {
             const key = indexKey(row, columns);
-            if (seen.has(key)) throw sqlError('23515', -603, `SQL0603N  A unique index cannot be created because the table contains data that would result in duplicate index entries.`);
+            if (seen.has(key)) throw sqlError('23515', -603, `SQL0603N  A unique index cannot be created because the table contains data that would ` +
+              `result in duplicate index entries.`);
             seen.add(key);
           }
           table.uniques.push(index);
@@ -350,7 +358,8 @@ export class FakeDatabase implements FunctionContext {
         // Schemas also come into being implicitly with their first table, as with DB2's IMPLICIT_SCHEMA.
         const exists = this.schemas.has(statement.schema) || [...this.tables.values()].some((t) => t.schema === statement.schema);
         if (exists || CATALOG_SCHEMAS.has(statement.schema)) {
-          throw sqlError('42710', -601, `SQL0601N  The name of the object to be created is identical to the existing name "${statement.schema}" of type "SCHEMA".`);
+          throw sqlError('42710', -601, `SQL0601N  The name of the object to be created is identical to the existing name ` +
+            `"${statement.schema}" of type "SCHEMA".`);
         }
         this.schemas.add(statement.schema);
         return;
@@ -362,7 +371,8 @@ export class FakeDatabase implements FunctionContext {
       }
       case 'setLockTimeout':
         if (statement.seconds !== null && (statement.seconds < -1 || statement.seconds > 32767)) {
-          throw sqlError('428B7', -171, 'SQL0171N  The data type, length or value of the argument for the parameter in position "1" of routine "SET CURRENT LOCK TIMEOUT" is incorrect.');
+          throw sqlError('428B7', -171, 'SQL0171N  The data type, length or value of the argument for the parameter in ' +
+            'position "1" of routine "SET CURRENT LOCK TIMEOUT" is incorrect.');
         }
         session.lockTimeout = statement.seconds;
         return;
@@ -392,7 +402,8 @@ export class FakeDatabase implements FunctionContext {
     const scope = emptyScope();
     const compiled = statement.rows.map((row) => {
       if (row.length !== targets.length) {
-        throw sqlError('42802', -117, 'SQL0117N  The number of values assigned is not the same as the number of specified or implied columns or variables.');
+        throw sqlError('42802', -117, 'SQL0117N  The number of values assigned is not the same as the number of specified or ' +
+          'implied columns or variables.');
       }
       return row.map((e) => this.compile(e, scope, false));
     });
@@ -584,7 +595,8 @@ export class FakeDatabase implements FunctionContext {
   }
 
   private fromRows(session: Session, from: FromItem | null, params: Val[]): { scope: Scope; rows: Val[][]; table?: TableInfo; ids: number[] } {
-    if (from === null) throw sqlError('42601', -104, 'SQL0104N  An unexpected token "<end-of-statement>" was found following "SELECT".  Expected tokens may include:  "FROM".');
+    if (from === null) throw sqlError('42601', -104, 'SQL0104N  An unexpected token "<end-of-statement>" was found following "SELECT".  ' +
+      'Expected tokens may include:  "FROM".');
     if (from.k === 'sub') {
       const result = this.select(session, from.select, params);
       return { scope: { columns: result.columns, qualifier: from.alias }, rows: result.rows, ids: [] };
@@ -643,7 +655,10 @@ export class FakeDatabase implements FunctionContext {
       case 'col': {
         const i = resolveColumn(scope, expr.qualifier, expr.name);
         if (grouped && !groupBy.some((g) => g.k === 'col' && resolveColumn(scope, g.qualifier, g.name) === i)) {
-          throw sqlError('42803', -119, `SQL0119N  An expression starting with "${expr.name}" specified in a SELECT clause, HAVING clause, or ORDER BY clause is not specified in the GROUP BY clause or it is in a SELECT clause, HAVING clause, or ORDER BY clause with a column function and no GROUP BY clause is specified.`);
+          throw sqlError('42803', -119, `SQL0119N  An expression starting with "${expr.name}" specified in a SELECT clause, ` +
+            `HAVING clause, or ORDER BY clause is not specified in the GROUP BY clause or it is in ` +
+            `a SELECT clause, HAVING clause, or ORDER BY clause with a column function and no ` +
+            `GROUP BY clause is specified.`);
         }
         return (ctx) => ctx.row[i];
       }

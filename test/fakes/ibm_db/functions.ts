@@ -83,7 +83,8 @@ export function arithmetic(op: string, a: Val, b: Val): Val {
       // DB2: precision 31, scale 31 - p1 + s1 - s2; the quotient is truncated.
       p = MAX_DECIMAL;
       s = MAX_DECIMAL - x.p + x.s - y.s;
-      if (s < 0) throw sqlError('42911', -419, 'SQL0419N  A decimal divide operation is not valid because the result would have a negative scale.');
+      if (s < 0) throw sqlError('42911', -419, 'SQL0419N  A decimal divide operation is not valid because the result would have a ' +
+        'negative scale.');
       if (y.v === 0n) throw divisionByZero();
       v = (x.v * pow10(s - x.s + y.s)) / y.v;
     }
@@ -239,7 +240,8 @@ export function callFunction(name: string, args: Arg[], context: FunctionContext
       if (first === null) return null;
       const algorithm = name === 'HASH' ? Number(values[1] && values[1].t === 'int' ? values[1].v : 0n) : { HASH_MD5: 0, HASH_SHA1: 1, HASH_SHA256: 2 }[name];
       const hash = ['md5', 'sha1', 'sha256', 'sha512'][algorithm ?? -1];
-      if (!hash) throw sqlError('42815', -171, `SQL0171N  The statement was not processed because the data type, length or value of the argument for the parameter in position "2" of routine "${name}" is incorrect.`);
+      if (!hash) throw sqlError('42815', -171, `SQL0171N  The statement was not processed because the data type, length or value of ` +
+        `the argument for the parameter in position "2" of routine "${name}" is incorrect.`);
       return { t: 'bin', v: createHash(hash).update(bytesOf(first)).digest() };
     }
     case 'LOWER':
@@ -366,7 +368,8 @@ function formatTimestamp(val: NonNull, format: string): string {
     } else if ("-./,':; ".includes(format[i])) {
       out += format[i++];
     } else {
-      throw sqlError('22007', -20448, `SQL20448N  "${format}" cannot be interpreted using format string "${format}" for the VARCHAR_FORMAT function.`);
+      throw sqlError('22007', -20448, `SQL20448N  "${format}" cannot be interpreted using format string "${format}" for the ` +
+        `VARCHAR_FORMAT function.`);
     }
   }
   return out;

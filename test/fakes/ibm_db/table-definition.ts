@@ -38,17 +38,21 @@ const MAX_LENGTH: Partial<Record<BaseType, number>> = {
 };
 
 const invalidAttribute = (item: string) =>
-  sqlError('42611', -604, `SQL0604N  The length, precision, or scale attribute for column, distinct type, structured type, array type, attribute of structured type, routine, cast target type, type mapping, or global variable "${item}" is not valid.`);
+  sqlError('42611', -604, `SQL0604N  The length, precision, or scale attribute for column, distinct type, ` +
+    `structured type, array type, attribute of structured type, routine, cast target type, ` +
+    `type mapping, or global variable "${item}" is not valid.`);
 
 const incompatibleColumn = (table: TableInfo, column: string) =>
-  sqlError('42837', -190, `SQL0190N  ALTER TABLE "${table.schema}.${table.name}" specified attributes for column "${column}" that are not compatible with the existing column.`);
+  sqlError('42837', -190, `SQL0190N  ALTER TABLE "${table.schema}.${table.name}" specified attributes for column ` +
+    `"${column}" that are not compatible with the existing column.`);
 
 /** SQL0604N unless DB2 can declare a column of `type` (lengths within the limits above, in the column's units). */
 export function checkColumnType(name: string, type: SqlType): void {
   const max = MAX_LENGTH[type.base];
   if (max !== undefined) {
     const graphic = type.base === 'GRAPHIC' || type.base === 'VARGRAPHIC' || type.base === 'DBCLOB';
-    // The limit is in bytes (double-byte characters for graphic types); a length in code units takes 4 bytes (2 for graphic) each.
+    // The limit is in bytes (double-byte characters for graphic types); a length in code units
+    // takes 4 bytes (2 for graphic) each.
     const perUnit = type.units === 'CODEUNITS32' ? (graphic ? 2 : 4) : type.units === 'CODEUNITS16' && !graphic ? 2 : 1;
     if (type.length < 1 || type.length * perUnit > max) throw invalidAttribute(name);
   }
@@ -79,7 +83,9 @@ function addColumn(db: FakeDatabase, session: Session, table: TableInfo, column:
   // Existing rows take the column's default, so a NOT NULL column needs one that is not NULL.
   const defaultsToNull = column.defaultValue !== null ? column.defaultValue.k === 'lit' && column.defaultValue.val === null : column.defaultText === null;
   if (column.notNull && defaultsToNull) {
-    throw sqlError('42601', -193, `SQL0193N  In an ALTER TABLE, ALTER NICKNAME or ALTER VIEW statement, the column "${column.name}" has been specified as NOT NULL and either the DEFAULT clause was not specified or was specified as DEFAULT NULL.`);
+    throw sqlError('42601', -193, `SQL0193N  In an ALTER TABLE, ALTER NICKNAME or ALTER VIEW statement, the column ` +
+      `"${column.name}" has been specified as NOT NULL and either the DEFAULT clause was not ` +
+      `specified or was specified as DEFAULT NULL.`);
   }
   let value: Val = null;
   if (column.defaultValue) value = assign(db.compile(column.defaultValue, { columns: [], qualifier: null }, false)({ row: [], params: [], session }), column.type, false);
@@ -118,7 +124,8 @@ function bytesOf(type: SqlType): number {
 
 function setDataType(db: FakeDatabase, table: TableInfo, name: string, type: SqlType): void {
   const index = table.columns.findIndex((c) => c.name === name);
-  if (index < 0) throw sqlError('42703', -205, `SQL0205N  Column, attribute, or period "${name}" is not defined in "${table.schema}.${table.name}".`);
+  if (index < 0) throw sqlError('42703', -205, `SQL0205N  Column, attribute, or period "${name}" is not defined in ` +
+    `"${table.schema}.${table.name}".`);
   checkColumnType(name, type);
   const column = table.columns[index];
   if (!alterable(column.type, type)) throw incompatibleColumn(table, name);

@@ -132,7 +132,8 @@ export function asExact(val: Val, fn: string): { v: bigint; s: number } {
       return parsed;
     }
     default:
-      throw sqlError('42884', -440, `SQL0440N  No authorized routine named "${fn}" of type "FUNCTION" having compatible arguments was found.`);
+      throw sqlError('42884', -440, `SQL0440N  No authorized routine named "${fn}" of type "FUNCTION" having compatible ` +
+        `arguments was found.`);
   }
 }
 
@@ -313,7 +314,8 @@ export function toTimestamp(val: Val, p: number): Val {
 }
 
 export function incompatible(target: string): Db2SqlError {
-  return sqlError('42821', -408, `SQL0408N  A value is not compatible with the data type of its assignment target. Target name is "${target}".`);
+  return sqlError('42821', -408, `SQL0408N  A value is not compatible with the data type of its assignment target. ` +
+    `Target name is "${target}".`);
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -375,7 +377,8 @@ export function convertNumberOrDatetime(val: Exclude<Val, null>, type: SqlType):
 
 function tooLong(fromParameter: boolean, shown: string): Db2SqlError {
   return fromParameter
-    ? sqlError('22001', -302, 'SQL0302N  The value of a host variable in the EXECUTE or OPEN statement is out of range for its corresponding use.')
+    ? sqlError('22001', -302, 'SQL0302N  The value of a host variable in the EXECUTE or OPEN statement is out of ' +
+      'range for its corresponding use.')
     : sqlError('22001', -433, `SQL0433N  Value "${shown.slice(0, 40)}" is too long.`);
 }
 
