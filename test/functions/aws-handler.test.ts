@@ -23,7 +23,8 @@ afterEach(() => {
 describe('invoked by the schedule, the console and aws lambda invoke', () => {
   beforeAll(resetCourseData);
 
-  test('the scheduler event (the options themselves) syncs the course rows and returns the CLI --json report', async () => {
+  test('the scheduler event (the options themselves) syncs the course rows and returns the ' +
+    'CLI --json report', async () => {
     const report = await withEnv(env, () => handler(event('scheduler.json'), plenty));
     expect(report).toEqual({
       ok: true,
@@ -70,7 +71,9 @@ describe('translating events', () => {
 
   test.each([
     [{ key1: 'value1', key2: 'value2', key3: 'value3' },
-      'unknown option "key1" (known: command, source, warehouse, tables, key, batchSize, maxSeconds, dryRun, json, repair, lateWindow, lockWaitSeconds, timeoutSeconds, progress, createTable, addColumns); unknown option "key2"'],
+      'unknown option "key1" (known: command, source, warehouse, tables, key, batchSize, ' +
+        'maxSeconds, dryRun, json, repair, lateWindow, lockWaitSeconds, timeoutSeconds, ' +
+        'progress, createTable, addColumns); unknown option "key2"'],
     [{ 'detail-type': 'Scheduled Event', detail: {}, tables: ['a'] }, 'an EventBridge event carries its options in "detail"; move "tables" there'],
     [[{ tables: ['a'] }], 'the event must be a JSON object of options, e.g. {"tables": ["sales_data"]}, got an array'],
     ['sales_data', 'the event must be a JSON object of options, e.g. {"tables": ["sales_data"]}, got string'],
@@ -113,7 +116,8 @@ describe('the deadline', () => {
     expect(safetyMargin(3_000)).toBe(750);
   });
 
-  test('a deadline shorter than the work stops between batches with more: true; the next invocation finishes; nothing lost or doubled', async () => {
+  test('a deadline shorter than the work stops between batches with more: true; the next ' +
+    'invocation finishes; nothing lost or doubled', async () => {
     // Lambda's clock, asked once at the start (20 s left: a margin of 5 s) and then before each
     // batch, one second less each time: batches start while more than 5 s remain, 14 of them.
     let remaining = 21_000;

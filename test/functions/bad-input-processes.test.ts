@@ -49,7 +49,8 @@ describe('dist/cli.js', () => {
     expect(await warehouseRows()).toBe(0);
   });
 
-  test('generated corpus: passwords with @ : / % # ? ; and spaces in every URL shape never reach stdout or stderr', async () => {
+  test('generated corpus: passwords with @ : / % # ? ; and spaces in every URL shape never ' +
+    'reach stdout or stderr', async () => {
     const cases = corpusPasswords()
       .filter((p) => /^Xy.Secret9$|^a@b/.test(p))
       .flatMap((password) => corpusUrls(password).filter((u) => !u.startsWith('db2')).slice(0, 8).map((url) => ({ password, url })));
@@ -132,11 +133,13 @@ describe('dist/openwhisk-main.js behind /init and /run', () => {
     child.kill();
   });
 
-  test('the last resort: a rejection nobody handles mid-activation is {error} in one redacted line, and the process lives on', async () => {
+  test('the last resort: a rejection nobody handles mid-activation is {error} in one redacted ' +
+    'line, and the process lives on', async () => {
     const warm = port;
     const stray = await startAction({ STRAY_REJECTION_MS: '300' });
     try {
-      // The source does not answer (a black-holed address): the activation is still waiting when the stray rejection comes.
+      // The source does not answer (a black-holed address): the activation is still waiting when
+      // the stray rejection comes.
       const { status, body } = await post('/run', { value: { source: 'mysql://root@10.255.255.1:3306/x', warehouse: db.warehouseUrl, timeoutSeconds: 5 }, activation_id: 'a0' });
       expect({ status, body }).toEqual({ status: 200, body: { error: 'unexpected error: stray failure for mysql://root:***@10.0.0.5/x' } });
       expect(stray.child.exitCode).toBeNull();
@@ -147,7 +150,8 @@ describe('dist/openwhisk-main.js behind /init and /run', () => {
     }
   });
 
-  test('each bad input is a 200 with {error} in one line, the process lives on, no password in its logs, nothing written', async () => {
+  test('each bad input is a 200 with {error} in one line, the process lives on, no password ' +
+    'in its logs, nothing written', async () => {
     for (const c of badWarehouses(DB)) {
       const params = { source: db.sourceUrl, warehouse: c.url, tables: [c.table ?? 'sales_data'] };
       const { status, body } = await post('/run', { value: params, activation_id: 'a1', namespace: 'guest', action_name: 'sync', deadline: String(Date.now() + 60_000) });

@@ -73,7 +73,7 @@ test('compiles: a try whose body retries the sync action twice and whose handler
 
 /** Evaluates an action's code as the Node.js runtime does for a single-file action. */
 function load(code: string): Action {
-  // eslint-disable-next-line no-new-func, @typescript-eslint/no-implied-eval -- the OpenWhisk runtime evaluates a single-file action this way
+  // eslint-disable-next-line no-new-func, @typescript-eslint/no-implied-eval -- as the OpenWhisk runtime does
   return new Function('require', `${code}\nreturn main`)(require) as Action;
 }
 

@@ -34,7 +34,8 @@ test('a run that fails in its third batch reports the 300 rows it found and the 
       'New rows inserted into production datawarehouse = 200\n',
   );
   expect(result.stderr).toBe(
-    'warehouse-sync: table t: row rowid=250 has the MySQL zero date "0000-00-00" in column d, which the warehouse cannot hold; fix that row in staging (e.g. set it to NULL)\n',
+    'warehouse-sync: table t: row rowid=250 has the MySQL zero date "0000-00-00" in column ' +
+      'd, which the warehouse cannot hold; fix that row in staging (e.g. set it to NULL)\n',
   );
   expect(Number((await db.pg.query('SELECT count(*) AS n FROM t')).rows[0].n)).toBe(200);
 });
@@ -49,7 +50,8 @@ test('when the failure also kept the rows from being counted, the report never s
   );
 });
 
-test('a run stopped by a warehouse key it did not write still counts the batch whose commit reply was lost', async () => {
+test('a run stopped by a warehouse key it did not write still counts the batch whose commit ' +
+  'reply was lost', async () => {
   // The second batch's COMMIT lands but its reply is lost; while the run reconnects, another writer
   // adds key 999999, so the warehouse's largest key no longer says where this run's batches end.
   const proxy = await new TcpProxy(5432).start();
@@ -65,7 +67,8 @@ test('a run stopped by a warehouse key it did not write still counts the batch w
     watching = false;
     await foreignRow;
     expect(proxy.commitRepliesLost).toBe(1);
-    expect(result.stderr).toBe('warehouse-sync: after reconnecting, public.m ends at key 999999 where this run expected 1000 or 2000; stopped (run verify)\n');
+    expect(result.stderr).toBe('warehouse-sync: after reconnecting, public.m ends at key 999999 where this run ' +
+      'expected 1000 or 2000; stopped (run verify)\n');
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout).tables[0]).toMatchObject({ watermarkBefore: null, watermarkAfter: 2000, newRows: 3000, inserted: 2000, batches: 2 });
     const keys = await db.pg.query('SELECT count(*)::int AS n, max(rowid) FILTER (WHERE rowid < 999999) AS last FROM m');

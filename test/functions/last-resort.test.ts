@@ -12,7 +12,8 @@ import { UnexpectedError } from '../../lib/last-resort';
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..', '..');
 
-test('a rejection nobody handles while the work runs ends it as an UnexpectedError; the platform\'s listeners are put back', async () => {
+test('a rejection nobody handles while the work runs ends it as an UnexpectedError; the ' +
+  'platform\'s listeners are put back', async () => {
   // In a process of its own: Jest handles unhandled rejections itself.
   const script = `
     const { withLastResort } = require('./lib/last-resort.ts');

@@ -52,7 +52,8 @@ test('a run writes one structured line and one EMF line per table, each a single
   expect(JSON.parse(lines[1])).toMatchObject({ requestId: 'r-1', Table: 'sales_data', RowsInserted: 1503, PendingRows: 150 });
 });
 
-test('a table whose cycle failed still gets its line and metrics (its committed batches count); the run error gets one', () => {
+test('a table whose cycle failed still gets its line and metrics (its committed batches ' +
+  'count); the run error gets one', () => {
   const { log, lines } = collect({ metrics: true });
   const failed = { ...table, more: false, error: 'loading sales_data failed: connection reset' };
   log.hooks.log!({ event: 'run-failed', error: failed.error });
@@ -76,7 +77,8 @@ test('no metrics for dry runs, skipped tables, or where metrics are off (OpenWhi
 
 test('passwords are removed from anything logged', () => {
   const { log, lines } = collect();
-  log.failure(new Error('cannot reach mysql://etl:Pa55word@db.internal:3306/sales and DATABASE=BLUDB;UID=u;PWD=db2secret;'));
+  log.failure(new Error('cannot reach mysql://etl:Pa55word@db.internal:3306/sales and ' +
+    'DATABASE=BLUDB;UID=u;PWD=db2secret;'));
   expect(lines).toHaveLength(1);
   expect(lines[0]).not.toMatch(/Pa55word|db2secret/);
   expect(JSON.parse(lines[0]).error).toBe('cannot reach mysql://etl:***@db.internal:3306/sales and DATABASE=BLUDB;UID=u;PWD=***;');

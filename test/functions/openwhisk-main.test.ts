@@ -48,7 +48,8 @@ test('loaded as a single-file action, an alarm firing syncs the course rows and 
   expect(logs.some((l) => l.includes('"_aws"'))).toBe(false); // no CloudWatch metrics off AWS
 });
 
-test('loaded as a zipped action, with the platform\'s and the alarm feed\'s keys in its params, finds nothing new', async () => {
+test('loaded as a zipped action, with the platform\'s and the alarm feed\'s keys in its ' +
+  'params, finds nothing new', async () => {
   const params = {
     ...defaults, ...alarmPayload,
     cron: '*/15 * * * *', trigger_payload: JSON.stringify(alarmPayload), startDate: '2025-01-01T00:00:00.000Z',
@@ -61,7 +62,9 @@ test('loaded as a zipped action, with the platform\'s and the alarm feed\'s keys
 test('a bad parameter returns {error} naming it', async () => {
   const { result } = await activate('plain', { ...defaults, tables: ['sales_data'], batchsize: 500 });
   expect(result).toEqual({
-    error: 'unknown option "batchsize" (known: command, source, warehouse, tables, key, batchSize, maxSeconds, dryRun, json, repair, lateWindow, lockWaitSeconds, timeoutSeconds, progress, createTable, addColumns)',
+    error: 'unknown option "batchsize" (known: command, source, warehouse, tables, key, ' +
+      'batchSize, maxSeconds, dryRun, json, repair, lateWindow, lockWaitSeconds, ' +
+      'timeoutSeconds, progress, createTable, addColumns)',
   });
 });
 
@@ -96,7 +99,8 @@ describe('as a Code Engine function (URLs from its environment, options from the
     const { result } = await activate('zip', { ...request, source: 'mysql://root@10.0.0.5:3306/x' }, urls);
     expect(result).toEqual({
       statusCode: 400, headers: json,
-      body: { error: '"source" and "warehouse" cannot be set by a request; give the function SYNC_SOURCE_URL and SYNC_WAREHOUSE_URL (--env-from-secret)' },
+      body: { error: '"source" and "warehouse" cannot be set by a request; give the function ' +
+        'SYNC_SOURCE_URL and SYNC_WAREHOUSE_URL (--env-from-secret)' },
     });
   });
 });

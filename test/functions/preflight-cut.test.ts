@@ -57,8 +57,10 @@ test.each([
     const result = await cliProcess(['run', '--source', source, '--warehouse', warehouse, '--timeout', '1']);
     expect(proxy.stalls).toBe(1);
     expect(result.stderr).toBe(
-      `warehouse-sync: the ${role} (${product} at ${via}) stopped answering: nothing came back for 2 s while a reply was due ` +
-        '(--timeout / SYNC_TIMEOUT_SECONDS); check that server and the network to it, then run again; nothing was written\n',
+      `warehouse-sync: the ${role} (${product} at ${via}) stopped answering: nothing came ` +
+        `back for 2 s while a reply was due ` +
+        '(--timeout / SYNC_TIMEOUT_SECONDS); check that server and the network to it, then run ' +
+          'again; nothing was written\n',
     );
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');

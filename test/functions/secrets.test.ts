@@ -101,14 +101,16 @@ describe('refusals: exit-2-style errors with an exact message and no secret valu
     const notFound = new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret.", $metadata: {} });
     const error = await refusal({ [SOURCE_ID]: JSON.stringify({ url: SOURCE_URL }), [WAREHOUSE_ID]: notFound });
     expect(error.message).toBe(
-      `secret "${WAREHOUSE_ID}" (SYNC_WAREHOUSE_SECRET_ID) not found in AWS Secrets Manager (region eu-west-1); check the name or ARN and the region`,
+      `secret "${WAREHOUSE_ID}" (SYNC_WAREHOUSE_SECRET_ID) not found in AWS Secrets Manager ` +
+        `(region eu-west-1); check the name or ARN and the region`,
     );
   });
 
   test('malformed JSON, without quoting it', async () => {
     const error = await refusal({ [SOURCE_ID]: MALFORMED, [WAREHOUSE_ID]: rdsWarehouse });
     expect(error.message).toBe(
-      `secret "${SOURCE_ID}" (SYNC_SOURCE_SECRET_ID) is not valid JSON; store {"url": "mysql://…"} or the RDS form {"engine", "host", "port", "username", "password", "dbname"}`,
+      `secret "${SOURCE_ID}" (SYNC_SOURCE_SECRET_ID) is not valid JSON; store {"url": ` +
+        `"mysql://…"} or the RDS form {"engine", "host", "port", "username", "password", "dbname"}`,
     );
   });
 
@@ -118,18 +120,23 @@ describe('refusals: exit-2-style errors with an exact message and no secret valu
       [WAREHOUSE_ID]: JSON.stringify({ url: 42 }),
     });
     expect(error.message).toBe(
-      `2 configuration problems: secret "${SOURCE_ID}" (SYNC_SOURCE_SECRET_ID) lacks dbname; store {"url": "mysql://…"} or the RDS form ` +
-      `{"engine", "host", "port", "username", "password", "dbname"}; secret "${WAREHOUSE_ID}" (SYNC_WAREHOUSE_SECRET_ID) has a "url" that is not a non-empty string`,
+      `2 configuration problems: secret "${SOURCE_ID}" (SYNC_SOURCE_SECRET_ID) lacks dbname; ` +
+        `store {"url": "mysql://…"} or the RDS form ` +
+      `{"engine", "host", "port", "username", "password", "dbname"}; secret ` +
+        `"${WAREHOUSE_ID}" (SYNC_WAREHOUSE_SECRET_ID) has a "url" that is not a non-empty string`,
     );
   });
 
   test('Secrets Manager out of reach (a VPC without a route to it)', async () => {
-    const timeout = Object.assign(new Error('the request socket did not establish a connection with the server within the configured timeout of 5000 ms.'), { name: 'TimeoutError' });
+    const timeout = Object.assign(new Error('the request socket did not establish a connection with the server within the ' +
+      'configured timeout of 5000 ms.'), { name: 'TimeoutError' });
     const error = await refusal({ [SOURCE_ID]: timeout, [WAREHOUSE_ID]: timeout });
     expect(error.message).toBe(
-      `2 configuration problems: could not reach AWS Secrets Manager to read secret "${SOURCE_ID}" (SYNC_SOURCE_SECRET_ID) (region eu-west-1): timed out; ` +
+      `2 configuration problems: could not reach AWS Secrets Manager to read secret ` +
+        `"${SOURCE_ID}" (SYNC_SOURCE_SECRET_ID) (region eu-west-1): timed out; ` +
       'from a VPC it needs an interface endpoint (secretsmanager) or a NAT gateway; ' +
-      `could not reach AWS Secrets Manager to read secret "${WAREHOUSE_ID}" (SYNC_WAREHOUSE_SECRET_ID) (region eu-west-1): timed out; ` +
+      `could not reach AWS Secrets Manager to read secret "${WAREHOUSE_ID}" ` +
+        `(SYNC_WAREHOUSE_SECRET_ID) (region eu-west-1): timed out; ` +
       'from a VPC it needs an interface endpoint (secretsmanager) or a NAT gateway',
     );
   });

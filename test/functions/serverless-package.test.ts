@@ -32,7 +32,8 @@ beforeAll(async () => {
   artifact = path.join(out, 'warehouse-sync.zip');
 });
 
-test('the function: Node.js 22 on x86_64, the bundle\'s handler, 600 s, 1024 MB, one at a time, no layer for PostgreSQL', () => {
+test('the function: Node.js 22 on x86_64, the bundle\'s handler, 600 s, 1024 MB, one at a ' +
+  'time, no layer for PostgreSQL', () => {
   expect(resources.SyncLambdaFunction.Properties).toMatchObject({
     Runtime: 'nodejs22.x',
     Architectures: ['x86_64'],
@@ -143,8 +144,10 @@ describe('the packaged handler under a Lambda-like runtime', () => {
     taskRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-task-'));
     await run('unzip', ['-q', artifact, '-d', taskRoot]);
     db = await freshDatabases(DB);
-    await db.pg.query('CREATE TABLE sales_data (rowid INTEGER, product_id INTEGER, customer_id INTEGER, quantity INTEGER)');
-    await db.mysql.query('CREATE TABLE sales_data (rowid INT NOT NULL PRIMARY KEY, product_id INT, customer_id INT, quantity INT)');
+    await db.pg.query('CREATE TABLE sales_data (rowid INTEGER, product_id INTEGER, customer_id INTEGER, ' +
+      'quantity INTEGER)');
+    await db.mysql.query('CREATE TABLE sales_data (rowid INT NOT NULL PRIMARY KEY, product_id INT, customer_id ' +
+      'INT, quantity INT)');
     await db.mysql.query('INSERT INTO sales_data VALUES (1, 1, 1, 1), (2, 2, 2, 2)');
   });
   afterAll(() => db.close());
@@ -166,8 +169,10 @@ describe('the packaged handler under a Lambda-like runtime', () => {
     expect(Number((await db.pg.query('SELECT count(*) AS n FROM sales_data')).rows[0].n)).toBe(0);
   });
 
-  test('the last resort: a rejection nobody handles mid-invocation is a SyncFailed with one redacted line, not Runtime.ExitError', async () => {
-    // The source does not answer (a black-holed address), so the invocation is still waiting when the stray rejection comes.
+  test('the last resort: a rejection nobody handles mid-invocation is a SyncFailed with one ' +
+    'redacted line, not Runtime.ExitError', async () => {
+    // The source does not answer (a black-holed address), so the invocation is still waiting when
+    // the stray rejection comes.
     const { stdout, result } = await invoke(
       { source: 'mysql://root@10.255.255.1:3306/x', warehouse: db.warehouseUrl, tables: ['sales_data'], timeoutSeconds: 5 },
       { STRAY_REJECTION_MS: '300' },

@@ -56,7 +56,8 @@ test('a batch that committed but whose COMMIT reply was lost: counted as loaded,
   expect(await warehouseKeys(db)).toEqual({ count: ROWS, distinct: ROWS, min: 1, max: ROWS });
 });
 
-test('with the warehouse gone for good: 5 attempts with backoff, then exit 1, one clear line, only whole batches', async () => {
+test('with the warehouse gone for good: 5 attempts with backoff, then exit 1, one clear ' +
+  'line, only whole batches', async () => {
   proxy.cutAfter(600_000, { thenRefuse: true });
   const started = Date.now();
   const result = await cli(args());
@@ -85,7 +86,8 @@ test('with the warehouse gone for good: 5 attempts with backoff, then exit 1, on
   expect(await warehouseKeys(db)).toEqual({ count: ROWS, distinct: ROWS, min: 1, max: ROWS });
 });
 
-test('the source connection cut in the middle of a page: exit 1, one line, only whole batches; the next run completes exactly', async () => {
+test('the source connection cut in the middle of a page: exit 1, one line, only whole ' +
+  'batches; the next run completes exactly', async () => {
   const source = await new TcpProxy(3306).start();
   try {
     // A 10,000-row page of course rows is ~250 KB from MySQL: 600 KB in is inside the third page.

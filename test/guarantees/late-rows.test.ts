@@ -37,7 +37,8 @@ const range = (from: number, to: number) => Array.from({ length: to - from + 1 }
 async function runIsWaitingForWriter(): Promise<void> {
   for (let i = 0; i < 200; i++) {
     const [rows] = await db.mysql.query(
-      "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID() AND INFO LIKE '%LOCK IN SHARE MODE%'", [DB],
+      "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> " +
+        "CONNECTION_ID() AND INFO LIKE '%LOCK IN SHARE MODE%'", [DB],
     );
     if (Number((rows as Array<{ n: number }>)[0].n) > 0) return;
     await new Promise((r) => setTimeout(r, 50));
@@ -55,7 +56,8 @@ async function holdOneRowOpen(): Promise<mysql.Connection> {
 
 // A window counted in keys cannot follow a write rate. Key 11 stays uncommitted while
 // 20 rows (four times the window) commit above it: the run must wait for it, not pass it.
-test('a run waits for a transaction holding a key below its high key, however many rows commit after it (built CLI)', async () => {
+test('a run waits for a transaction holding a key below its high key, however many rows ' +
+  'commit after it (built CLI)', async () => {
   const slow = await holdOneRowOpen();
   try {
     await generateRows(db, 12, 31);
@@ -79,7 +81,8 @@ test('a run waits for a transaction holding a key below its high key, however ma
   expect(await keysIn('warehouse')).toEqual(range(1, 32));
 });
 
-test('a transaction open past the wait stops the run below its key; the next run loads it and the rows above (built CLI)', async () => {
+test('a transaction open past the wait stops the run below its key; the next run loads it ' +
+  'and the rows above (built CLI)', async () => {
   const slow = await holdOneRowOpen();
   try {
     await generateRows(db, 12, 31);
@@ -88,14 +91,16 @@ test('a transaction open past the wait stops the run below its key; the next run
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).tables[0]).toMatchObject({
       watermarkBefore: 10, watermarkAfter: 10, newRows: 20, inserted: 0, repaired: 0, more: true,
-      heldBack: 'a source transaction keeps rows above key 10 uncommitted; the run stopped below them (waited 1 s), run again to continue',
+      heldBack: 'a source transaction keeps rows above key 10 uncommitted; the run stopped below them ' +
+        '(waited 1 s), run again to continue',
     });
     const human = await cliProcess([...args.filter((a) => a !== '--json'), '--late-window', '5', '--timeout', '1']);
     expect(human.stdout).toBe([
       'Last row id on production datawarehouse = 10',
       'New rows on staging datawarehouse = 20',
       'New rows inserted into production datawarehouse = 0',
-      'Stopped at row id 10: a source transaction keeps rows above key 10 uncommitted; the run stopped below them (waited 1 s), run again to continue',
+      'Stopped at row id 10: a source transaction keeps rows above key 10 uncommitted; the ' +
+        'run stopped below them (waited 1 s), run again to continue',
       '',
     ].join('\n'));
     expect(await keysIn('warehouse')).toEqual(range(1, 10));
@@ -111,7 +116,8 @@ test('a transaction open past the wait stops the run below its key; the next run
 
 // The soak's finding: verify --repair loaded the rows above the watermark past key 11 while its
 // transaction was open, so the watermark jumped over it and no later run (window 5) looked there.
-test('verify --repair does not move the watermark past a source key whose transaction is still open (built CLI)', async () => {
+test('verify --repair does not move the watermark past a source key whose transaction is ' +
+  'still open (built CLI)', async () => {
   const slow = await holdOneRowOpen();
   try {
     await generateRows(db, 12, 31);
@@ -119,7 +125,8 @@ test('verify --repair does not move the watermark past a source key whose transa
     expect(repair.code).toBe(1);
     const verified = JSON.parse(repair.stdout).tables[0];
     expect(verified).toMatchObject({ missing: 20, repaired: 0 });
-    expect(verified.repairSkipped).toBe('a source transaction keeps rows above key 10 uncommitted; they are left for the next run or repair');
+    expect(verified.repairSkipped).toBe('a source transaction keeps rows above key 10 uncommitted; they are left for the next ' +
+      'run or repair');
     expect(await keysIn('warehouse')).toEqual(range(1, 10));
     await slow.query('COMMIT');
   } finally {
@@ -140,7 +147,8 @@ test('verify --repair below the watermark and up to a settled high key loads eve
 
 // The window compares keys, not counts: a row deleted in staging and a late row in the window
 // leave the counts equal, and a count alone would lose the late row.
-test.each([['without'], ['with']])('a delete in staging does not hide a late row in the window (%s an index on the warehouse key; built CLI)', async (index) => {
+test.each([['without'], ['with']])('a delete in staging does not hide a late row in the window (%s an index on the ' +
+  'warehouse key; built CLI)', async (index) => {
   if (index === 'with') await db.pg.query('CREATE INDEX ON sales_data (rowid)');
   await generateRows(db, 20, 30);
   expect(await report()).toMatchObject({ inserted: 11 });
@@ -162,11 +170,13 @@ test.each([['without'], ['with']])('a delete in staging does not hide a late row
 test('late rows are compared and loaded a page at a time: 25,000 late rows in a sparse window, each once', async () => {
   // Even keys 12..100,010 synced; then the odd ones arrive late (explicit keys, as a backfill would).
   await db.mysql.query(
-    `INSERT INTO sales_data (rowid, product_id, customer_id, quantity) SELECT seq, 1, 1, 1 FROM seq_12_to_100010_step_2`,
+    `INSERT INTO sales_data (rowid, product_id, customer_id, quantity) SELECT seq, 1, 1, 1 ` +
+      `FROM seq_12_to_100010_step_2`,
   );
   expect(await report()).toMatchObject({ inserted: 50_000 });
   await db.mysql.query(
-    `INSERT INTO sales_data (rowid, product_id, customer_id, quantity) SELECT seq, 2, 2, 2 FROM seq_50011_to_100009_step_2`,
+    `INSERT INTO sales_data (rowid, product_id, customer_id, quantity) SELECT seq, 2, 2, 2 ` +
+      `FROM seq_50011_to_100009_step_2`,
   );
   const result = await cliProcess([...args, '--late-window', '50000']);
   expect(result.code).toBe(0);
@@ -195,7 +205,8 @@ test('a late row outside the window is left to verify --repair, which finds and 
 test('--dry-run counts late rows without loading them', async () => {
   await db.mysql.query('INSERT INTO sales_data (rowid, product_id, customer_id, quantity) VALUES (20, 1, 1, 1)');
   expect(await report()).toMatchObject({ inserted: 1 });
-  await db.mysql.query('INSERT INTO sales_data (rowid, product_id, customer_id, quantity) VALUES (15, 1, 1, 1), (16, 1, 1, 1)');
+  await db.mysql.query('INSERT INTO sales_data (rowid, product_id, customer_id, quantity) VALUES (15, 1, 1, ' +
+    '1), (16, 1, 1, 1)');
   expect(await report(['--dry-run'])).toMatchObject({ repaired: 2, inserted: 0, dryRun: true });
   expect(await warehouseKeys(db)).toEqual({ count: 11, distinct: 11, min: 1, max: 20 });
 });

@@ -70,7 +70,8 @@ async function runPausedMidLoad(extra: string[] = []): Promise<{ run: Promise<Ch
   return { run, proxy, committed };
 }
 
-test('a run started while another is mid-load is skipped (exit 0) and writes nothing; each key exactly once', async () => {
+test('a run started while another is mid-load is skipped (exit 0) and writes nothing; each ' +
+  'key exactly once', async () => {
   const first = await runPausedMidLoad();
   const second = await cliProcess(args());
   // The first run, paused, could not have finished meanwhile: the two overlapped.
@@ -97,13 +98,15 @@ test('while another session holds the writer lock, a run is skipped (exit 0) and
   expect(await warehouseKeys(db)).toEqual({ count: ROWS, distinct: ROWS, min: 1, max: ROWS });
 });
 
-test('with --lock-wait, a run started while another is mid-load waits for the lock, then finds nothing new', async () => {
+test('with --lock-wait, a run started while another is mid-load waits for the lock, then ' +
+  'finds nothing new', async () => {
   const first = await runPausedMidLoad();
   const waiting = cliProcess([...args(), '--lock-wait', '120']);
   // The second run is seen polling for the lock while the first, paused, holds it mid-load.
   for (let i = 0; ; i++) {
     const r = await db.pg.query(
-      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'warehouse-sync' AND query LIKE '%pg_try_advisory_lock%'`,
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND ` +
+        `application_name = 'warehouse-sync' AND query LIKE '%pg_try_advisory_lock%'`,
       [DB],
     );
     if (r.rows[0].n === 1) break;
@@ -167,7 +170,8 @@ test('SIGKILL while a batch is in flight leaves whole batches; the next run comp
   // A batch whose rows and COMMIT were all sent before the kill still commits, whole, once the
   // server has run them; one cut short is rolled back. Count after the dead session has ended.
   for (let waited = 0; ; waited += 10) {
-    const sessions = await watcher.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'warehouse-sync'", [DB]);
+    const sessions = await watcher.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND " +
+      "application_name = 'warehouse-sync'", [DB]);
     if (sessions.rows[0].n === 0) break;
     if (waited > 10_000) throw new Error('the killed run\'s warehouse session did not end within 10 s');
     await new Promise((r) => setTimeout(r, 10));

@@ -26,13 +26,15 @@ test('a budget that runs out after three batches stops there with more=true; the
   expect(await warehouseKeys(db)).toEqual({ count: 10_000, distinct: 10_000, min: 1, max: 10_000 });
 });
 
-test('--max-seconds already spent: nothing written, more=true, exit 0, and the human output says to run again', async () => {
+test('--max-seconds already spent: nothing written, more=true, exit 0, and the human output ' +
+  'says to run again', async () => {
   await generateRows(db, 10_001, 10_500);
   const result = await cli(['--source', db.sourceUrl, '--warehouse', db.warehouseUrl, '--max-seconds', '0.001']);
   expect(result.code).toBe(0);
   expect(result.stdout).toBe(
     'Last row id on production datawarehouse = 10000\nNew rows on staging datawarehouse = 500\n' +
-      'New rows inserted into production datawarehouse = 0\nTime budget reached: stopped at row id 10000; run again to continue\n',
+      'New rows inserted into production datawarehouse = 0\nTime budget reached: stopped at ' +
+        'row id 10000; run again to continue\n',
   );
   expect(await warehouseKeys(db)).toEqual({ count: 10_000, distinct: 10_000, min: 1, max: 10_000 });
 });

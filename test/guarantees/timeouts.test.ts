@@ -33,7 +33,8 @@ beforeAll(async () => {
   await admin.end();
   mysqlWarehouse = await mysql.createConnection({ uri: `${MYSQL_SERVER}/${MYSQL_WH}` });
   for (const table of ['sales_data', 'sales_data2']) {
-    await mysqlWarehouse.query(`CREATE TABLE ${table} (rowid INT NOT NULL, product_id INT, customer_id INT, quantity INT, price DECIMAL(8,2), timestamp DATETIME)`);
+    await mysqlWarehouse.query(`CREATE TABLE ${table} (rowid INT NOT NULL, product_id INT, customer_id INT, quantity ` +
+      `INT, price DECIMAL(8,2), timestamp DATETIME)`);
   }
 });
 afterAll(async () => {
@@ -65,7 +66,8 @@ function oneLine(result: ChildResult): string {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-test('the warehouse stalls in the middle of a batch: one line naming it, exit 1, whole batches; the orphan left in COPY is reported, not skipped', async () => {
+test('the warehouse stalls in the middle of a batch: one line naming it, exit 1, whole ' +
+  'batches; the orphan left in COPY is reported, not skipped', async () => {
   const proxy = await proxyTo(5432);
   // A 5,000-row batch is ~95 KB of COPY text: 150 KB in is inside the second batch.
   proxy.stallAfter(150_000);
@@ -87,7 +89,8 @@ test('the warehouse stalls in the middle of a batch: one line naming it, exit 1,
   // Behind the stalled proxy the backend is still in COPY, waiting for its client, holding the
   // writer lock: no server timeout ends that. Young, it may be a live run: skipped, exit 0.
   const holder = await db.pg.query(
-    "SELECT pid, wait_event FROM pg_stat_activity WHERE datname = $1 AND application_name = 'warehouse-sync' AND query LIKE 'BEGIN; COPY%'", [DB],
+    "SELECT pid, wait_event FROM pg_stat_activity WHERE datname = $1 AND application_name " +
+      "= 'warehouse-sync' AND query LIKE 'BEGIN; COPY%'", [DB],
   );
   expect(holder.rows).toEqual([{ pid: expect.any(Number), wait_event: 'ClientRead' }]);
   const pid = holder.rows[0].pid as number;
@@ -102,8 +105,10 @@ test('the warehouse stalls in the middle of a batch: one line naming it, exit 1,
   expect(JSON.parse(old.stdout)).toMatchObject({ ok: false, tables: [{ skipped: false, inserted: 0 }] });
   expect(oneLine(old)).toMatch(
     new RegExp(
-      `^the writer lock on public\\.sales_data is held by PostgreSQL session pid ${pid} \\(application "warehouse-sync" from 127\\.0\\.0\\.1\\), ` +
-        `running "BEGIN; COPY "public"\\."sales_data" .*" and waiting for its client for \\d+(\\.\\d)? s, longer than a live run would ` +
+      `^the writer lock on public\\.sales_data is held by PostgreSQL session pid ${pid} ` +
+        `\\(application "warehouse-sync" from 127\\.0\\.0\\.1\\), ` +
+        `running "BEGIN; COPY "public"\\."sales_data" .*" and waiting for its client for ` +
+          `\\d+(\\.\\d)? s, longer than a live run would ` +
         `\\(2 x --timeout \\+ 5 s = 7 s\\): a stalled or orphaned session, so runs cannot proceed\\. ` +
         `If no run is still going, end it with SELECT pg_terminate_backend\\(${pid}\\); and run again$`,
     ),
@@ -149,7 +154,8 @@ test('verify: the warehouse stalls on its first checksum query: one line naming 
   );
 }, 15_000);
 
-test('a statement longer than --timeout is cancelled by the server, and the line names the setting to raise', async () => {
+test('a statement longer than --timeout is cancelled by the server, and the line names the ' +
+  'setting to raise', async () => {
   // Views that take 3 s to read, whatever is asked of them.
   await db.pg.query('CREATE VIEW slow_sales AS SELECT s.* FROM sales_data s, pg_sleep(3)');
   await mysqlWarehouse.query('CREATE VIEW slow_sales AS SELECT s.* FROM sales_data s, (SELECT SLEEP(3) AS z) t');
@@ -178,7 +184,8 @@ test('a statement stuck behind another session\'s table lock is reported as that
     expect(blocked.code).toBe(1);
     expect(oneLine(blocked)).toBe(
       'the warehouse (PostgreSQL at 127.0.0.1:5432) gave up waiting for a table lock that another session holds ' +
-        '(a schema change, VACUUM FULL or LOCK TABLE still running?) after 1 s, half of --timeout / SYNC_TIMEOUT_SECONDS',
+        '(a schema change, VACUUM FULL or LOCK TABLE still running?) after 1 s, half of ' +
+          '--timeout / SYNC_TIMEOUT_SECONDS',
     );
   } finally {
     await locker.end();
@@ -257,7 +264,8 @@ describe('sessions left holding a writer lock, after the stalled-holder threshol
   let pgLocksWhileYoung: number;
   const pgLocks = async () =>
     (await db.pg.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = $1)", [DB],
+      "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND " +
+        "database = (SELECT oid FROM pg_database WHERE datname = $1)", [DB],
     )).rows[0].n;
 
   beforeAll(async () => {
@@ -283,7 +291,8 @@ describe('sessions left holding a writer lock, after the stalled-holder threshol
     await quietWarehouse.close();
   });
 
-  test('a MySQL warehouse stalls in the middle of an INSERT: one line, exit 1; the server ends the orphan itself, and the next run finishes exactly', async () => {
+  test('a MySQL warehouse stalls in the middle of an INSERT: one line, exit 1; the server ' +
+    'ends the orphan itself, and the next run finishes exactly', async () => {
     expect(stalledInsert.code).toBe(1);
     expect(oneLine(stalledInsert)).toMatch(
       /^the warehouse \(MySQL at 127\.0\.0\.1:\d+\) stopped answering: nothing came back for 2 s while a reply was due \(--timeout \/ SYNC_TIMEOUT_SECONDS\); check that server and the network to it, then run again$/,
@@ -299,15 +308,18 @@ describe('sessions left holding a writer lock, after the stalled-holder threshol
     expect(await mysqlKeys('sales_data')).toEqual([ROWS, ROWS]);
   }, 20_000);
 
-  test('a MySQL session idle on the writer lock: skipped while young; older than any run, reported with the KILL that ends it', async () => {
+  test('a MySQL session idle on the writer lock: skipped while young; older than any run, ' +
+    'reported with the KILL that ends it', async () => {
     expect(youngIdleHolder.code).toBe(0);
     expect(JSON.parse(youngIdleHolder.stdout)).toMatchObject({ ok: true, tables: [{ skipped: true, inserted: 0 }] });
     const old = await run(db.sourceUrl, mysqlVia(3306, MYSQL_WH), '--table', 'sales_data:sales_data2');
     expect(old.code).toBe(1);
     expect(oneLine(old)).toMatch(
       new RegExp(
-        `^the writer lock on ${MYSQL_WH}\\.sales_data2 is held by MySQL connection ${idleHolderId} \\(root@(localhost|127\\.0\\.0\\.1):\\d+\\), idle for \\d+ s, ` +
-          `longer than a live run would \\(2 x --timeout \\+ 5 s = 7 s\\): a stalled or orphaned session, so runs cannot proceed\\. ` +
+        `^the writer lock on ${MYSQL_WH}\\.sales_data2 is held by MySQL connection ` +
+          `${idleHolderId} \\(root@(localhost|127\\.0\\.0\\.1):\\d+\\), idle for \\d+ s, ` +
+          `longer than a live run would \\(2 x --timeout \\+ 5 s = 7 s\\): a stalled or orphaned ` +
+            `session, so runs cannot proceed\\. ` +
           `If no run is still going, end it with KILL ${idleHolderId}; and run again$`,
       ),
     );

@@ -78,7 +78,8 @@ test('the MySQL source digests the rows to the expected text', async () => {
 
 test('the source\'s key statistics count NULL keys and doubled rows too', async () => {
   await db.mysql.query('CREATE TABLE loose (id BIGINT NULL, v INT)');
-  await db.mysql.query('INSERT INTO loose VALUES (-9223372036854775808, 1), (2, 1), (2, 2), (2, 3), (5, 1), (NULL, 1), (NULL, 2)');
+  await db.mysql.query('INSERT INTO loose VALUES (-9223372036854775808, 1), (2, 1), (2, 2), (2, 3), (5, 1), ' +
+    '(NULL, 1), (NULL, 2)');
   const loose = (await source.describeTable({ schema: null, name: 'loose' }))!;
   expect(await source.keyStats(loose, loose.columns[0])).toEqual({
     rows: 7, min: -9223372036854775808n, max: 5n, nullKeys: 2, duplicateKeys: 1, duplicateRows: 2, duplicateSample: [2n],

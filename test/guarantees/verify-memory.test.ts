@@ -36,6 +36,7 @@ test('one row in three missing: repaired by key in under 100 MB', async () => {
   const result = await repair('scattered');
   expect(JSON.parse(result.stdout).tables[0]).toMatchObject({ missing: 50_000, repaired: 50_000, inStep: true });
   expect(await warehouseKeys(db, 'scattered')).toEqual({ count: 150_000, distinct: 150_000, min: 1, max: 150_000 });
-  console.log(`verify --repair of 50,000 scattered missing rows: peak RSS ${(result.peakRssBytes! / MB).toFixed(1)} MB`);
+  console.log(`verify --repair of 50,000 scattered missing rows: peak RSS ` +
+    `${(result.peakRssBytes! / MB).toFixed(1)} MB`);
   expect(result.peakRssBytes).toBeLessThan(100 * MB);
 });

@@ -60,7 +60,8 @@ async function waitForLockWaiters(n: number): Promise<number> {
 }
 
 async function keys(table: string): Promise<{ count: number; distinct: number; min: number; max: number }> {
-  const r = await db.pg.query(`SELECT count(*)::int AS count, count(DISTINCT rowid)::int AS distinct, min(rowid) AS min, max(rowid) AS max FROM ${table}`);
+  const r = await db.pg.query(`SELECT count(*)::int AS count, count(DISTINCT rowid)::int AS distinct, min(rowid) AS ` +
+    `min, max(rowid) AS max FROM ${table}`);
   return r.rows[0];
 }
 

@@ -21,7 +21,8 @@ beforeAll(async () => {
 afterAll(() => db.close());
 
 test('a deleted range and a changed row are found; --repair restores the range only', async () => {
-  await db.pg.query('DELETE FROM sales_data WHERE rowid BETWEEN 1000 AND 1999 OR rowid BETWEEN 30000 AND 30010 OR rowid = 45000');
+  await db.pg.query('DELETE FROM sales_data WHERE rowid BETWEEN 1000 AND 1999 OR rowid BETWEEN 30000 AND ' +
+    '30010 OR rowid = 45000');
   await db.pg.query('UPDATE sales_data SET quantity = quantity + 1 WHERE rowid = 4242');
   // Warehouse-only columns are not compared: filling price changes nothing for verify.
   await db.pg.query('UPDATE sales_data SET price = 99 WHERE rowid = 777');
@@ -89,7 +90,8 @@ describe('duplicates and NULL keys', () => {
 
   test('rows with a NULL key are counted on the warehouse side', async () => {
     await db.pg.query(`ALTER TABLE ${table} ALTER COLUMN rowid DROP NOT NULL`);
-    await db.pg.query(`INSERT INTO ${table} (rowid, product_id, customer_id, quantity) VALUES (NULL, 1, 1, 1), (NULL, 2, 2, 2)`);
+    await db.pg.query(`INSERT INTO ${table} (rowid, product_id, customer_id, quantity) VALUES (NULL, 1, 1, ` +
+      `1), (NULL, 2, 2, 2)`);
     const found = await cli(['verify', '--json', ...dupArgs()]);
     expect(JSON.parse(found.stdout).tables[0]).toEqual({
       table: 'dupes', sourceRows: 1000, warehouseRows: 1005, missing: 0, missingRanges: [], differing: [], extra: 0,
@@ -194,14 +196,16 @@ describe('keys and values that are easy to compare wrongly', () => {
   test('a LONGTEXT value above the source\'s max_allowed_packet, the same on both sides, is in step', async () => {
     const [[{ packet }]] = (await db.mysql.query('SELECT @@max_allowed_packet AS packet')) as unknown as [[{ packet: number }]];
     const chars = Math.ceil((Number(packet) + 1024) / 2);
-    await db.mysql.query('CREATE TABLE long_values (rowid INT NOT NULL PRIMARY KEY, body LONGTEXT CHARACTER SET utf8mb4 NOT NULL)');
+    await db.mysql.query('CREATE TABLE long_values (rowid INT NOT NULL PRIMARY KEY, body LONGTEXT CHARACTER SET ' +
+      'utf8mb4 NOT NULL)');
     await db.pg.query('CREATE TABLE long_values (rowid integer NOT NULL, body text NOT NULL)');
     // No SQL statement can carry the value (the packet limit); LOAD DATA streams it.
     const loader = await mysql.createConnection({
       uri: `${MYSQL_SERVER}/${db.name}`,
       infileStreamFactory: () => Readable.from(inPieces(Buffer.from(`1\t${'é'.repeat(chars)}\n2\tshort\n`))),
     });
-    await loader.query("LOAD DATA LOCAL INFILE 'long_values.tsv' INTO TABLE long_values CHARACTER SET utf8mb4 (rowid, body)");
+    await loader.query("LOAD DATA LOCAL INFILE 'long_values.tsv' INTO TABLE long_values CHARACTER SET utf8mb4 " +
+      "(rowid, body)");
     await loader.end();
     await db.pg.query(`INSERT INTO long_values VALUES (1, repeat('é', ${chars})), (2, 'short')`);
     expect(await verifyJson('long_values')).toMatchObject({ code: 0, table: { sourceRows: 2, differing: [], inStep: true } });
