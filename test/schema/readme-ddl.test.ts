@@ -51,7 +51,8 @@ describe('each statement runs as printed', () => {
     await pg.connect();
     try {
       await pg.query(printed[0]);
-      expect((await pg.query(`SELECT count(*)::int AS n FROM pg_index WHERE indrelid = 'sales_data'::regclass AND indisprimary`)).rows).toEqual([{ n: 1 }]);
+      expect((await pg.query(`SELECT count(*)::int AS n FROM pg_index WHERE indrelid = 'sales_data'::regclass AND ` +
+        `indisprimary`)).rows).toEqual([{ n: 1 }]);
     } finally {
       await pg.end();
       const cleanup = new Client({ connectionString: `${POSTGRES_SERVER}/postgres` });
@@ -66,7 +67,8 @@ describe('each statement runs as printed', () => {
     try {
       await admin.query(`DROP DATABASE IF EXISTS ${DB}_wh; CREATE DATABASE ${DB}_wh; USE ${DB}_wh`);
       await admin.query(printed[1]);
-      const [rows] = await admin.query(`SELECT COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = '${DB}_wh' AND INDEX_NAME = 'PRIMARY'`);
+      const [rows] = await admin.query(`SELECT COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = '${DB}_wh' ` +
+        `AND INDEX_NAME = 'PRIMARY'`);
       expect(rows).toEqual([{ COLUMN_NAME: 'rowid' }]);
     } finally {
       await admin.query(`DROP DATABASE IF EXISTS ${DB}_wh`);
@@ -79,7 +81,8 @@ describe('each statement runs as printed', () => {
     const db2 = await standin.driver.open(standin.connectionString);
     try {
       await db2.query(printed[2]);
-      expect(await db2.query("SELECT COLNAME, TYPENAME, NULLS FROM SYSCAT.COLUMNS WHERE TABNAME = 'SALES_DATA' ORDER BY COLNO")).toEqual(
+      expect(await db2.query("SELECT COLNAME, TYPENAME, NULLS FROM SYSCAT.COLUMNS WHERE TABNAME = 'SALES_DATA' " +
+        "ORDER BY COLNO")).toEqual(
         ['ROWID', 'PRODUCT_ID', 'CUSTOMER_ID', 'QUANTITY'].map((c) => ({ COLNAME: c, TYPENAME: 'INTEGER', NULLS: 'N' })),
       );
       await db2.query('INSERT INTO SALES_DATA VALUES (1, 1, 1, 1)');

@@ -61,7 +61,8 @@ beforeAll(async () => {
     amount DECIMAL(12,2) NULL
   ) ENGINE=InnoDB`);
   // No key on the warehouse side, like the course's: a doubled row stays visible as two rows.
-  await db.pg.query(`CREATE TABLE ${TABLE} (id bigint NOT NULL, writer integer NOT NULL, seq integer NOT NULL, note varchar(40) NOT NULL, amount numeric(12,2))`);
+  await db.pg.query(`CREATE TABLE ${TABLE} (id bigint NOT NULL, writer integer NOT NULL, seq integer NOT ` +
+    `NULL, note varchar(40) NOT NULL, amount numeric(12,2))`);
 });
 afterAll(() => db.close());
 
@@ -187,14 +188,16 @@ type KeyTexts = Map<string, string[]>;
 
 async function sourceRows(): Promise<KeyTexts> {
   const [rows] = await db.mysql.query(
-    `SELECT CAST(id AS CHAR) AS id, CONCAT_WS('|', writer, seq, HEX(note), COALESCE(CAST(amount AS CHAR), 'NULL')) AS t FROM ${TABLE}`,
+    `SELECT CAST(id AS CHAR) AS id, CONCAT_WS('|', writer, seq, HEX(note), ` +
+      `COALESCE(CAST(amount AS CHAR), 'NULL')) AS t FROM ${TABLE}`,
   );
   return group(rows as { id: string; t: string }[]);
 }
 
 async function warehouseRows(): Promise<KeyTexts> {
   const r = await db.pg.query(
-    `SELECT id::text AS id, concat_ws('|', writer, seq, upper(encode(convert_to(note, 'UTF8'), 'hex')), coalesce(amount::text, 'NULL')) AS t FROM ${TABLE}`,
+    `SELECT id::text AS id, concat_ws('|', writer, seq, upper(encode(convert_to(note, ` +
+      `'UTF8'), 'hex')), coalesce(amount::text, 'NULL')) AS t FROM ${TABLE}`,
   );
   return group(r.rows);
 }
@@ -209,7 +212,8 @@ function group(rows: { id: string; t: string }[]): KeyTexts {
   return m;
 }
 
-test('soak: writers, overlapping runs and repairs, SIGKILLs and cut connections: 0 lost, 0 doubled, 0 changed', async () => {
+test('soak: writers, overlapping runs and repairs, SIGKILLs and cut connections: 0 lost, 0 ' +
+  'doubled, 0 changed', async () => {
   const started = Date.now();
   const warehouseProxy = await new TcpProxy(5432).start();
   const sourceProxy = await new TcpProxy(3306).start();

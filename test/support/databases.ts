@@ -109,11 +109,15 @@ export function cliProcess(
 
 /** Course-shaped tables: staging (4 columns, rowid PK) and warehouse (6 columns, no key, like the course's). */
 export async function createCourseTables(db: TestDatabases, table = 'sales_data'): Promise<void> {
-  await db.mysql.query(`CREATE TABLE ${table} (rowid INT NOT NULL AUTO_INCREMENT PRIMARY KEY, product_id INT NOT NULL, customer_id INT NOT NULL, quantity INT NOT NULL)`);
+  await db.mysql.query(`CREATE TABLE ${table} (rowid INT NOT NULL AUTO_INCREMENT PRIMARY KEY, product_id INT ` +
+    `NOT NULL, customer_id INT NOT NULL, quantity INT NOT NULL)`);
   await db.pg.query(WAREHOUSE_DDL(table));
 }
 
-/** Inserts rows with keys from..to (inclusive), values derived from the key, generated in SQL (MariaDB's sequence engine). */
+/**
+ * Inserts rows with keys from..to (inclusive), values derived from the key, generated in SQL
+ * (MariaDB's sequence engine).
+ */
 export async function generateRows(db: TestDatabases, from: number, to: number, table = 'sales_data'): Promise<void> {
   await db.mysql.query(
     `INSERT INTO ${table} (rowid, product_id, customer_id, quantity)
@@ -122,6 +126,7 @@ export async function generateRows(db: TestDatabases, from: number, to: number, 
 }
 
 export async function warehouseKeys(db: TestDatabases, table = 'sales_data'): Promise<{ count: number; distinct: number; min: number | null; max: number | null }> {
-  const r = await db.pg.query(`SELECT count(*)::int AS count, count(DISTINCT rowid)::int AS distinct, min(rowid) AS min, max(rowid) AS max FROM ${table}`);
+  const r = await db.pg.query(`SELECT count(*)::int AS count, count(DISTINCT rowid)::int AS distinct, min(rowid) AS ` +
+    `min, max(rowid) AS max FROM ${table}`);
   return r.rows[0];
 }

@@ -1,4 +1,7 @@
-/** Passwords and URL shapes for the redaction tests (unit: test/unit/connection-url.test.ts; built processes: test/functions/bad-input-processes.test.ts). */
+/**
+ * Passwords and URL shapes for the redaction tests (unit: test/unit/connection-url.test.ts; built
+ * processes: test/functions/bad-input-processes.test.ts).
+ */
 
 /**
  * The corpus: passwords holding each of @ : / % # ? ; and a space (alone, in pairs, all at once,

@@ -32,7 +32,8 @@ test('--dry-run reports the new rows and writes nothing', async () => {
   const { code, stdout } = await cli(['run', '--dry-run', ...args]);
   expect(code).toBe(0);
   expect(stdout).toBe(
-    'Last row id on production datawarehouse = 12289\nNew rows on staging datawarehouse = 1650\nDry run: nothing inserted\n',
+    'Last row id on production datawarehouse = 12289\nNew rows on staging datawarehouse = ' +
+      '1650\nDry run: nothing inserted\n',
   );
   const count = await db.pg.query('SELECT count(*)::int AS n FROM sales_data');
   expect(count.rows[0].n).toBe(12186);
@@ -50,8 +51,10 @@ test('one run prints the course lines and loads exactly the 1650 new rows', asyn
   const totals = await db.pg.query('SELECT count(*)::int AS n, count(DISTINCT rowid)::int AS d, max(rowid) AS hi FROM sales_data');
   expect(totals.rows[0]).toEqual({ n: 13836, d: 13836, hi: 13939 });
 
-  const [source] = (await db.mysql.query({ sql: 'SELECT rowid, product_id, customer_id, quantity FROM sales_data WHERE rowid > 12289 ORDER BY rowid', rowsAsArray: true })) as unknown as [number[][]];
-  const loaded = await db.pg.query({ text: 'SELECT rowid, product_id, customer_id, quantity, price, "timestamp" FROM sales_data WHERE rowid > 12289 ORDER BY rowid', rowMode: 'array' });
+  const [source] = (await db.mysql.query({ sql: 'SELECT rowid, product_id, customer_id, quantity FROM sales_data WHERE rowid > 12289 ' +
+    'ORDER BY rowid', rowsAsArray: true })) as unknown as [number[][]];
+  const loaded = await db.pg.query({ text: 'SELECT rowid, product_id, customer_id, quantity, price, "timestamp" FROM sales_data ' +
+    'WHERE rowid > 12289 ORDER BY rowid', rowMode: 'array' });
   expect(loaded.rows.length).toBe(1650);
   expect(loaded.rows.map((r) => r.slice(0, 4))).toEqual(source);
   expect(loaded.rows.every((r) => r[4] === null && r[5] === null)).toBe(true);
@@ -64,7 +67,8 @@ test('a second run right after finds nothing new', async () => {
   const { code, stdout } = await cli(['run', ...args]);
   expect(code).toBe(0);
   expect(stdout).toBe(
-    'Last row id on production datawarehouse = 13939\nNew rows on staging datawarehouse = 0\nNew rows inserted into production datawarehouse = 0\n',
+    'Last row id on production datawarehouse = 13939\nNew rows on staging datawarehouse = ' +
+      '0\nNew rows inserted into production datawarehouse = 0\n',
   );
   const count = await db.pg.query('SELECT count(*)::int AS n FROM sales_data');
   expect(count.rows[0].n).toBe(13836);

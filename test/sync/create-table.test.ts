@@ -62,7 +62,8 @@ describe.each([
   ['PostgreSQL', () => db.warehouseUrl],
   ['MariaDB', () => mysqlWarehouseUrl],
 ])('into an empty %s warehouse', (_name, url) => {
-  test('run --create-table creates the table with the ddl statements, loads every row, and verify exits 0', async () => {
+  test('run --create-table creates the table with the ddl statements, loads every row, and ' +
+    'verify exits 0', async () => {
     const ddl = await cliProcess(['ddl', ...on(url(), '--table', 'every', '--key', 'id', '--json')]);
     expect(ddl.code).toBe(0);
     const statements: string[] = JSON.parse(ddl.stdout).tables[0].statements;
@@ -90,7 +91,9 @@ test('PostgreSQL: the created table has the key as its primary key and the value
   const pk = await db.pg.query(`SELECT a.attname, a.attnotnull FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
     WHERE i.indrelid = 'every'::regclass AND i.indisprimary`);
   expect(pk.rows).toEqual([{ attname: 'id', attnotnull: true }]);
-  const got = await db.pg.query(`SELECT id::text, biu::text, d65::text, f::text, t6::text, e, st, g, gs, encode(b, 'hex') AS b, j::text, encode(bt12, 'hex') AS bt12, encode(bt64, 'hex') AS bt64 FROM every ORDER BY every.id`);
+  const got = await db.pg.query(`SELECT id::text, biu::text, d65::text, f::text, t6::text, e, st, g, gs, encode(b, ` +
+    `'hex') AS b, j::text, encode(bt12, 'hex') AS bt12, encode(bt64, 'hex') AS bt64 FROM ` +
+    `every ORDER BY every.id`);
   expect(got.rows).toEqual([
     { id: '1', biu: null, d65: null, f: null, t6: null, e: null, st: null, g: 0, gs: null, b: null, j: null, bt12: null, bt64: null },
     { id: '2', biu: '0', d65: '0.000000000000000000000000000000', f: '0', t6: '00:00:00.5', e: 'small', st: '', g: 10, gs: '!', b: '00000000', j: '[]', bt12: '0000', bt64: '0000000000000000' },
@@ -150,18 +153,22 @@ describe('refusals: exit 2, one line, nothing written', () => {
   test('a column with no lossless type: the table is not created, even beside a table that could be', async () => {
     await db.mysql.query(`CREATE TABLE fine (id INT NOT NULL PRIMARY KEY)`);
     expect(await refusedLine(on(db.warehouseUrl, '--table', 'fine', '--table', 'with_point', '--key', 'id', '--create-table'))).toBe(
-      "warehouse-sync: table with_point: column place point has no lossless PostgreSQL type in warehouse-sync; drop the column from the staging table, or change it to a type listed in the README's type mapping",
+      "warehouse-sync: table with_point: column place point has no lossless PostgreSQL type " +
+        "in warehouse-sync; drop the column from the staging table, or change it to a type " +
+        "listed in the README's type mapping",
     );
     const tables = await db.pg.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname IN ('fine', 'with_point')`);
     expect(tables.rows).toEqual([{ n: 0 }]);
   });
 
   test('a refusal after the table was created (a value, an encoding) drops the table this run created', async () => {
-    await db.mysql.query(`CREATE TABLE long_time (id INT NOT NULL PRIMARY KEY, t TIME, note VARCHAR(10)) CHARACTER SET utf8mb4`);
+    await db.mysql.query(`CREATE TABLE long_time (id INT NOT NULL PRIMARY KEY, t TIME, note VARCHAR(10)) ` +
+      `CHARACTER SET utf8mb4`);
     await db.mysql.query(`INSERT INTO long_time VALUES (1, '-01:00:00', 'x')`);
     const line = await refusedLine(on(db.warehouseUrl, '--table', 'long_time', '--key', 'id', '--create-table'));
     expect(line).toBe(
-      'warehouse-sync: table long_time: row id=1 has the TIME "-01:00:00" in column t, which warehouse column t time(0) without time zone ' +
+      'warehouse-sync: table long_time: row id=1 has the TIME "-01:00:00" in column t, which ' +
+        'warehouse column t time(0) without time zone ' +
         'cannot hold (00:00:00 to 24:00:00); fix that row in staging, or use a MySQL warehouse for it',
     );
     const latin1 = `${DB}_latin1`;
@@ -170,8 +177,10 @@ describe('refusals: exit 2, one line, nothing written', () => {
     try {
       const latin1Url = `${db.warehouseUrl.replace(/[^/]+$/, latin1)}`;
       expect(await refusedLine(on(latin1Url, '--table', 'long_time:notes', '--key', 'id', '--create-table'))).toBe(
-        "warehouse-sync: table long_time:notes: column note: source varchar(10) can hold any Unicode characters, but warehouse character varying(10) " +
-          "stores ISO 8859-1 (PostgreSQL LATIN1) only; make the warehouse side UTF-8 (PostgreSQL: a database created with ENCODING 'UTF8'; " +
+        "warehouse-sync: table long_time:notes: column note: source varchar(10) can hold any " +
+          "Unicode characters, but warehouse character varying(10) " +
+          "stores ISO 8859-1 (PostgreSQL LATIN1) only; make the warehouse side UTF-8 " +
+            "(PostgreSQL: a database created with ENCODING 'UTF8'; " +
           'MySQL: CHARACTER SET utf8mb4), or the source column CHARACTER SET ascii',
       );
       const other = new Client({ connectionString: latin1Url });
@@ -186,7 +195,8 @@ describe('refusals: exit 2, one line, nothing written', () => {
 
   test('DB2: DECIMAL beyond 34 digits, refused by ddl without connecting', async () => {
     const line =
-      'warehouse-sync: table wide_decimal: column amount decimal(40,10) can have 40 digits but DB2\'s DECIMAL holds at most 31 and DECFLOAT(34) 34; ' +
+      'warehouse-sync: table wide_decimal: column amount decimal(40,10) can have 40 digits ' +
+        'but DB2\'s DECIMAL holds at most 31 and DECFLOAT(34) 34; ' +
       'narrow the staging column to DECIMAL(34,10) or less, or sync this table to a PostgreSQL or MySQL warehouse';
     expect(await refusedLine(['ddl', ...on('db2://u@127.0.0.1:1/NOWHERE', '--table', 'wide_decimal', '--key', 'id')])).toBe(line);
   });
@@ -215,7 +225,8 @@ test('two runs creating the same table at once: one table, every row once', asyn
   const pgRuns = Promise.all([cliProcess(args(db.warehouseUrl)), cliProcess(args(db.warehouseUrl))]);
   for (let waiting = 0; waiting < 2; ) {
     await new Promise((r) => setTimeout(r, 50));
-    const blocked = await db.pg.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'CREATE TABLE "raced"%' AND wait_event_type = 'Lock'`);
+    const blocked = await db.pg.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'CREATE TABLE ` +
+      `"raced"%' AND wait_event_type = 'Lock'`);
     waiting = blocked.rows[0].n;
   }
   await blocker.query('ROLLBACK');
@@ -237,7 +248,8 @@ describe('--add-columns', () => {
     await db.mysql.query(`INSERT INTO drift VALUES (3, 30, 'third ☃')`);
   });
 
-  test('without the flag the column is only reported; with it the column is added before loading, and verify exits 0', async () => {
+  test('without the flag the column is only reported; with it the column is added before ' +
+    'loading, and verify exits 0', async () => {
     const dry = await cliProcess(['run', ...on(db.warehouseUrl, '--table', 'drift', '--key', 'id', '--dry-run', '--json')]);
     expect(JSON.parse(dry.stdout).tables[0]).toMatchObject({ sourceOnlyColumns: ['note'] });
 
@@ -253,14 +265,16 @@ describe('--add-columns', () => {
     ]);
     const rows = await db.pg.query('SELECT id, qty, note FROM drift ORDER BY id');
     expect(rows.rows).toEqual([{ id: 1, qty: 10, note: null }, { id: 2, qty: 20, note: null }, { id: 3, qty: 30, note: 'third ☃' }]);
-    const column = await db.pg.query(`SELECT format_type(atttypid, atttypmod) AS type, attnotnull FROM pg_attribute WHERE attrelid = 'drift'::regclass AND attname = 'note'`);
+    const column = await db.pg.query(`SELECT format_type(atttypid, atttypmod) AS type, attnotnull FROM pg_attribute WHERE ` +
+      `attrelid = 'drift'::regclass AND attname = 'note'`);
     expect(column.rows).toEqual([{ type: 'character varying(50)', attnotnull: false }]);
     const verify = await cliProcess(['verify', ...on(db.warehouseUrl, '--table', 'drift', '--key', 'id', '--json')]);
     expect(verify.code).toBe(0);
     expect(JSON.parse(verify.stdout).tables[0]).toMatchObject({ sourceRows: 3, warehouseRows: 3, differing: [], inStep: true });
   });
 
-  test('a column added in staging with a DEFAULT: rows loaded before hold NULL in the warehouse, and verify names them', async () => {
+  test('a column added in staging with a DEFAULT: rows loaded before hold NULL in the ' +
+    'warehouse, and verify names them', async () => {
     await db.mysql.query(`ALTER TABLE drift ADD COLUMN region VARCHAR(10) NOT NULL DEFAULT 'eu'`);
     const run = await cliProcess(['run', ...on(db.warehouseUrl, '--table', 'drift', '--key', 'id', '--add-columns', '--json')]);
     expect(run.code).toBe(0);
@@ -271,7 +285,8 @@ describe('--add-columns', () => {
     await db.pg.query(`UPDATE drift SET region = 'eu'`);
   });
 
-  test('a staging column that widened is refused before writing, with the ALTER TABLE to run; after it, the run goes on', async () => {
+  test('a staging column that widened is refused before writing, with the ALTER TABLE to run; ' +
+    'after it, the run goes on', async () => {
     await db.mysql.query(`ALTER TABLE drift MODIFY COLUMN note VARCHAR(200)`);
     await db.mysql.query(`INSERT INTO drift (id, qty, note) VALUES (4, 40, REPEAT('x', 200))`);
     const alter = 'ALTER TABLE "public"."drift" ALTER COLUMN "note" TYPE varchar(200)';
@@ -279,7 +294,8 @@ describe('--add-columns', () => {
       const refused = await cliProcess(['run', ...on(db.warehouseUrl, '--table', 'drift', '--key', 'id', ...flags)]);
       expect([refused.code, refused.stdout]).toEqual([2, '']);
       expect(refused.stderr).toBe(
-        'warehouse-sync: table drift: column note: source varchar(200) does not fit warehouse character varying(50); make it at least 200 characters long; ' +
+        'warehouse-sync: table drift: column note: source varchar(200) does not fit warehouse ' +
+          'character varying(50); make it at least 200 characters long; ' +
           `to widen it run: ${alter}\n`,
       );
     }
@@ -289,14 +305,18 @@ describe('--add-columns', () => {
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).tables[0]).toMatchObject({ inserted: 1 });
   });
-  test('a new column with no lossless type is refused with one line, and the other new column is not added either', async () => {
+  test('a new column with no lossless type is refused with one line, and the other new column ' +
+    'is not added either', async () => {
     await db.mysql.query(`ALTER TABLE drift ADD COLUMN memo VARCHAR(5), ADD COLUMN place POINT`);
     const refused = await cliProcess(['run', ...on(db.warehouseUrl, '--table', 'drift', '--key', 'id', '--add-columns')]);
     expect([refused.code, refused.stdout]).toEqual([2, '']);
     expect(refused.stderr).toBe(
-      "warehouse-sync: table drift: column place cannot be added: point has no lossless PostgreSQL type in warehouse-sync; drop the column from the staging table, or change it to a type listed in the README's type mapping\n",
+      "warehouse-sync: table drift: column place cannot be added: point has no lossless " +
+        "PostgreSQL type in warehouse-sync; drop the column from the staging table, or change " +
+        "it to a type listed in the README's type mapping\n",
     );
-    const columns = await db.pg.query(`SELECT attname FROM pg_attribute WHERE attrelid = 'drift'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`);
+    const columns = await db.pg.query(`SELECT attname FROM pg_attribute WHERE attrelid = 'drift'::regclass AND attnum > 0 ` +
+      `AND NOT attisdropped ORDER BY attnum`);
     expect(columns.rows.map((r) => r.attname)).toEqual(['id', 'qty', 'note', 'region']);
   });
 });

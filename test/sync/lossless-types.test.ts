@@ -114,7 +114,9 @@ describe('FLOAT and DOUBLE cross as their stored binary value, on every path', (
 
   beforeAll(async () => {
     await db.mysql.query('CREATE TABLE floats (id INT NOT NULL PRIMARY KEY, f FLOAT, d DOUBLE, fd FLOAT)');
-    await db.mysql.query(`INSERT INTO floats VALUES ${FLOATS.map((f, i) => `(${i + 1}, ${f}, ${/e/.test(DOUBLES[i]) ? DOUBLES[i] : `${DOUBLES[i]}e0`}, ${f})`).join(', ')}, (99, NULL, NULL, NULL)`);
+    await db.mysql.query(`INSERT INTO floats VALUES ` +
+      `${FLOATS.map((f, i) => `(${i + 1}, ${f}, ${/e/.test(DOUBLES[i]) ? DOUBLES[i] : `${DOUBLES[i]}e0`}, ${f})`).join(', ')}, ` +
+      `(99, NULL, NULL, NULL)`);
     // fd: a FLOAT into double precision, which holds the float's shortest text exactly as a double.
     await db.pg.query('CREATE TABLE floats (id integer NOT NULL, f real, d double precision, fd double precision)');
     await db.mysql.query(`DROP DATABASE IF EXISTS ${WAREHOUSE_DB}; CREATE DATABASE ${WAREHOUSE_DB}`);
@@ -126,10 +128,12 @@ describe('FLOAT and DOUBLE cross as their stored binary value, on every path', (
   const args = (warehouse: string, ...more: string[]) => ['--source', db.sourceUrl, '--warehouse', warehouse, '--table', 'floats', '--key', 'id', '--json', ...more];
   /** The warehouse's values widened to double, each read back exactly (shortest round-trip text). */
   const inPostgres = async () =>
-    (await db.pg.query("SET extra_float_digits = 1; SELECT id, f::float8::text AS f, d::text AS d, fd::float4::float8::text AS fd FROM floats WHERE id < 99 ORDER BY id")) as unknown as [unknown, { rows: Array<Record<string, string>> }];
+    (await db.pg.query("SET extra_float_digits = 1; SELECT id, f::float8::text AS f, d::text AS d, " +
+      "fd::float4::float8::text AS fd FROM floats WHERE id < 99 ORDER BY id")) as unknown as [unknown, { rows: Array<Record<string, string>> }];
   const asNumbers = (rows: Array<Record<string, string | number>>) => rows.map((r) => [Number(r.id), Number(r.f), Number(r.d), Number(r.fd)]);
 
-  test('PostgreSQL: streamed by run, the shortest text of the 4-byte float in a real column and in a double precision one', async () => {
+  test('PostgreSQL: streamed by run, the shortest text of the 4-byte float in a real column ' +
+    'and in a double precision one', async () => {
     await db.pg.query('TRUNCATE floats');
     const run = await cliProcess(args(db.warehouseUrl));
     expect([run.code, run.stderr]).toEqual([0, '']);
@@ -155,7 +159,8 @@ describe('FLOAT and DOUBLE cross as their stored binary value, on every path', (
   test('a MySQL warehouse: read in pages as values', async () => {
     const run = await cliProcess(args(mysqlWarehouse));
     expect([run.code, run.stderr]).toEqual([0, '']);
-    const [rows] = await db.mysql.query(`SELECT id, CAST(f AS DOUBLE) AS f, CAST(d AS CHAR) AS d, CAST(CAST(fd AS FLOAT) AS DOUBLE) AS fd FROM ${WAREHOUSE_DB}.floats WHERE id < 99 ORDER BY id`);
+    const [rows] = await db.mysql.query(`SELECT id, CAST(f AS DOUBLE) AS f, CAST(d AS CHAR) AS d, CAST(CAST(fd AS FLOAT) AS ` +
+      `DOUBLE) AS fd FROM ${WAREHOUSE_DB}.floats WHERE id < 99 ORDER BY id`);
     expect(asNumbers(rows as Array<Record<string, string>>)).toEqual(EXPECTED);
     const [text] = await db.mysql.query(`SELECT CAST(fd AS CHAR) AS fd FROM ${WAREHOUSE_DB}.floats WHERE id IN (1, 2) ORDER BY id`);
     expect((text as Array<{ fd: string }>).map((r) => r.fd)).toEqual(['16777216', '1.2345678']);

@@ -30,7 +30,8 @@ test('250,000 rows in 25 batches: every key once, committed in key order, flat m
     if (r[0] !== i + 1) inOrder = false;
   });
   expect(inOrder).toBe(true);
-  const sample = await db.pg.query('SELECT rowid, product_id, customer_id, quantity FROM sales_data WHERE rowid IN (1, 123457, 250000) ORDER BY rowid');
+  const sample = await db.pg.query('SELECT rowid, product_id, customer_id, quantity FROM sales_data WHERE rowid IN (1, ' +
+    '123457, 250000) ORDER BY rowid');
   expect(sample.rows).toEqual([
     { rowid: 1, product_id: 1, customer_id: 7, quantity: 2 },
     { rowid: 123457, product_id: 3457, customer_id: 64199, quantity: 3 },

@@ -13,12 +13,16 @@ beforeAll(async () => {
   await createCourseTables(db);
   await generateRows(db, 1, 100);
   await db.pg.query('INSERT INTO sales_data (rowid, product_id, customer_id, quantity) VALUES (1, 1, 1, 1)');
-  await db.mysql.query(`CREATE TABLE notes (rowid INT PRIMARY KEY, note VARCHAR(50) NOT NULL, amount DECIMAL(10,2) NOT NULL)`);
+  await db.mysql.query(`CREATE TABLE notes (rowid INT PRIMARY KEY, note VARCHAR(50) NOT NULL, amount ` +
+    `DECIMAL(10,2) NOT NULL)`);
   await db.mysql.query(`INSERT INTO notes VALUES (1, 'a note longer than five', 12345678.90)`);
   await db.mysql.query(`CREATE TABLE no_key (id INT PRIMARY KEY, v INT)`);
-  await db.pg.query(`CREATE TABLE notes_narrow (rowid int NOT NULL, note varchar(5) NOT NULL, amount numeric(10,2) NOT NULL)`);
-  await db.pg.query(`CREATE TABLE notes_small_decimal (rowid int NOT NULL, note varchar(50) NOT NULL, amount numeric(5,2) NOT NULL)`);
-  await db.pg.query(`CREATE TABLE notes_required (rowid int NOT NULL, note varchar(50) NOT NULL, amount numeric(10,2) NOT NULL, region text NOT NULL)`);
+  await db.pg.query(`CREATE TABLE notes_narrow (rowid int NOT NULL, note varchar(5) NOT NULL, amount ` +
+    `numeric(10,2) NOT NULL)`);
+  await db.pg.query(`CREATE TABLE notes_small_decimal (rowid int NOT NULL, note varchar(50) NOT NULL, ` +
+    `amount numeric(5,2) NOT NULL)`);
+  await db.pg.query(`CREATE TABLE notes_required (rowid int NOT NULL, note varchar(50) NOT NULL, amount ` +
+    `numeric(10,2) NOT NULL, region text NOT NULL)`);
   await db.pg.query(`CREATE TABLE no_key (id int, v int)`);
 });
 afterAll(() => db.close());
@@ -43,34 +47,41 @@ async function snapshot(): Promise<unknown> {
 
 test('a URL that is not a URL', async () => {
   expect(await refused(['--source', 'localhost:3306/sales'])).toBe(
-    'warehouse-sync: source URL scheme "localhost:" is not supported (use mysql://, postgres:// or db2://) (set --source or SYNC_SOURCE_URL)',
+    'warehouse-sync: source URL scheme "localhost:" is not supported (use mysql://, ' +
+      'postgres:// or db2://) (set --source or SYNC_SOURCE_URL)',
   );
   expect(await refused(['--warehouse', 'nonsense'])).toBe(
     // Never quoted: a malformed URL may hold a password anywhere.
-    'warehouse-sync: warehouse URL is not a URL: it must start with a scheme such as mysql:// (expected e.g. mysql://user@host:3306/db, with :password after the user; the value is not shown, as it may hold a password) (set --warehouse or SYNC_WAREHOUSE_URL)',
+    'warehouse-sync: warehouse URL is not a URL: it must start with a scheme such as ' +
+      'mysql:// (expected e.g. mysql://user@host:3306/db, with :password after the user; the ' +
+      'value is not shown, as it may hold a password) (set --warehouse or SYNC_WAREHOUSE_URL)',
   );
 });
 
 test('a wrong password, which is never echoed', async () => {
   const message = await refused(['--source', `mysql://root:Sup3rSecret@127.0.0.1:3306/${DB}`]);
   expect(message).toBe(
-    'warehouse-sync: source refused the login for user "root" at 127.0.0.1:3306: check the user and password in --source / SYNC_SOURCE_URL',
+    'warehouse-sync: source refused the login for user "root" at 127.0.0.1:3306: check the ' +
+      'user and password in --source / SYNC_SOURCE_URL',
   );
   expect(message).not.toContain('Sup3rSecret');
 });
 
 test('an unknown database, on either side', async () => {
   expect(await refused(['--source', `${MYSQL_SERVER}/no_such_db`])).toBe(
-    'warehouse-sync: source database "no_such_db" does not exist at 127.0.0.1:3306: check the database name in --source / SYNC_SOURCE_URL',
+    'warehouse-sync: source database "no_such_db" does not exist at 127.0.0.1:3306: check ' +
+      'the database name in --source / SYNC_SOURCE_URL',
   );
   expect(await refused(['--warehouse', `${POSTGRES_SERVER}/no_such_db`])).toBe(
-    'warehouse-sync: warehouse database "no_such_db" does not exist at 127.0.0.1:5432: check the database name in --warehouse / SYNC_WAREHOUSE_URL',
+    'warehouse-sync: warehouse database "no_such_db" does not exist at 127.0.0.1:5432: ' +
+      'check the database name in --warehouse / SYNC_WAREHOUSE_URL',
   );
 });
 
 test('a database nobody listens for', async () => {
   expect(await refused(['--warehouse', `postgres://root@127.0.0.1:1/${DB}`])).toBe(
-    'warehouse-sync: warehouse at 127.0.0.1:1 refused the connection: is PostgreSQL running there? (check host and port in --warehouse)',
+    'warehouse-sync: warehouse at 127.0.0.1:1 refused the connection: is PostgreSQL ' +
+      'running there? (check host and port in --warehouse)',
   );
 });
 
@@ -93,30 +104,35 @@ test('a missing key column', async () => {
 
 test('a NOT NULL warehouse column with no default and no source column', async () => {
   expect(await refused(['--table', 'notes:notes_required'])).toBe(
-    'warehouse-sync: table notes:notes_required: warehouse column region text is NOT NULL without a default and has no source column ' +
+    'warehouse-sync: table notes:notes_required: warehouse column region text is NOT NULL ' +
+      'without a default and has no source column ' +
       '(make it nullable, give it a default, or add region to the source)',
   );
 });
 
 test('a warehouse column too narrow: VARCHAR(5) for VARCHAR(50)', async () => {
   expect(await refused(['--table', 'notes:notes_narrow'])).toBe(
-    'warehouse-sync: table notes:notes_narrow: column note: source varchar(50) does not fit warehouse character varying(5); make it at least 50 characters long; ' +
+    'warehouse-sync: table notes:notes_narrow: column note: source varchar(50) does not ' +
+      'fit warehouse character varying(5); make it at least 50 characters long; ' +
       'to widen it run: ALTER TABLE "public"."notes_narrow" ALTER COLUMN "note" TYPE varchar(50)',
   );
 });
 
 test('a warehouse column too narrow: DECIMAL(5,2) for DECIMAL(10,2)', async () => {
   expect(await refused(['--table', 'notes:notes_small_decimal'])).toBe(
-    'warehouse-sync: table notes:notes_small_decimal: column amount: source decimal(10,2) does not fit warehouse numeric(5,2); use DECIMAL(10,2) or wider; ' +
+    'warehouse-sync: table notes:notes_small_decimal: column amount: source decimal(10,2) ' +
+      'does not fit warehouse numeric(5,2); use DECIMAL(10,2) or wider; ' +
       'to widen it run: ALTER TABLE "public"."notes_small_decimal" ALTER COLUMN "amount" TYPE numeric(10,2)',
   );
 });
 
 test('every problem of a table is reported at once, and nothing of the good table is written either', async () => {
   expect(await refused(['--table', 'sales_data', '--table', 'notes:notes_narrow', '--table', 'notes:notes_small_decimal'])).toBe(
-    'warehouse-sync: table notes:notes_narrow: column note: source varchar(50) does not fit warehouse character varying(5); make it at least 50 characters long; ' +
+    'warehouse-sync: table notes:notes_narrow: column note: source varchar(50) does not ' +
+      'fit warehouse character varying(5); make it at least 50 characters long; ' +
       'to widen it run: ALTER TABLE "public"."notes_narrow" ALTER COLUMN "note" TYPE varchar(50); ' +
-      'table notes:notes_small_decimal: column amount: source decimal(10,2) does not fit warehouse numeric(5,2); use DECIMAL(10,2) or wider; ' +
+      'table notes:notes_small_decimal: column amount: source decimal(10,2) does not fit ' +
+        'warehouse numeric(5,2); use DECIMAL(10,2) or wider; ' +
       'to widen it run: ALTER TABLE "public"."notes_small_decimal" ALTER COLUMN "amount" TYPE numeric(10,2)',
   );
 });
@@ -126,7 +142,8 @@ test('bad options are all reported together', async () => {
     'warehouse-sync: unknown argument "--frobnicate" (see --help)',
   );
   expect(await refused(['--batch-size', '0', '--max-seconds', 'soon'])).toBe(
-    'warehouse-sync: 2 configuration problems: --batch-size must be a number from 1 to 100000, got "0"; --max-seconds must be a number from 0.001 to 604800, got "soon"',
+    'warehouse-sync: 2 configuration problems: --batch-size must be a number from 1 to ' +
+      '100000, got "0"; --max-seconds must be a number from 0.001 to 604800, got "soon"',
   );
 });
 
@@ -159,7 +176,8 @@ describe('the key and the values, before anything is written (built CLI)', () =>
       CREATE TABLE emoji (rowid INT PRIMARY KEY, note VARCHAR(50) CHARACTER SET utf8mb4 NULL) CHARACTER SET utf8mb4;
       INSERT INTO emoji VALUES (1, 'café'), (2, 'party 🎉')`);
     for (const t of ['dup_keys', 'null_keys', 'pair_keys', 'unique_keys']) await db.pg.query(`CREATE TABLE ${t} (rowid integer, v integer)`);
-    await db.pg.query('CREATE TABLE times (rowid integer NOT NULL, t time); CREATE TABLE times_ok (rowid integer NOT NULL, t time)');
+    await db.pg.query('CREATE TABLE times (rowid integer NOT NULL, t time); CREATE TABLE times_ok (rowid ' +
+      'integer NOT NULL, t time)');
     await db.pg.query('CREATE TABLE nuls (rowid integer NOT NULL, note text, other varchar(50))');
     await db.pg.query('CREATE TABLE floats_bent (rowid integer NOT NULL, f numeric(20,10), d real)');
     const admin = new Client({ connectionString: `${POSTGRES_SERVER}/postgres` });
@@ -189,7 +207,8 @@ describe('the key and the values, before anything is written (built CLI)', () =>
 
   test('a key with repeated values (1,2,2,3,3,4) is refused, by run and by verify --repair', async () => {
     const message =
-      'warehouse-sync: table dup_keys: source key rowid has no PRIMARY KEY or UNIQUE index of its own, so rows sharing a key or without one ' +
+      'warehouse-sync: table dup_keys: source key rowid has no PRIMARY KEY or UNIQUE index ' +
+        'of its own, so rows sharing a key or without one ' +
       'would be lost; add a PRIMARY KEY or UNIQUE index on rowid alone';
     expect(await refusedBuilt(['--table', 'dup_keys'], 'dup_keys')).toBe(message);
     expect(await refusedBuilt(['verify', '--repair', '--table', 'dup_keys'], 'dup_keys')).toBe(message);
@@ -203,7 +222,8 @@ describe('the key and the values, before anything is written (built CLI)', () =>
 
   test('a nullable key, even with a UNIQUE index, is refused', async () => {
     expect(await refusedBuilt(['--table', 'null_keys'], 'null_keys')).toBe(
-      'warehouse-sync: table null_keys: source key rowid has a UNIQUE index but is nullable, so rows sharing a key or without one would be lost; make rowid NOT NULL',
+      'warehouse-sync: table null_keys: source key rowid has a UNIQUE index but is nullable, ' +
+        'so rows sharing a key or without one would be lost; make rowid NOT NULL',
     );
   });
 
@@ -218,7 +238,8 @@ describe('the key and the values, before anything is written (built CLI)', () =>
 
   test('a TIME outside 00:00:00..24:00:00 for a PostgreSQL time column: the first such row is named', async () => {
     expect(await refusedBuilt(['--table', 'times'], 'times')).toBe(
-      'warehouse-sync: table times: row rowid=4 has the TIME "-01:00:00" in column t, which warehouse column t time without time zone ' +
+      'warehouse-sync: table times: row rowid=4 has the TIME "-01:00:00" in column t, which ' +
+        'warehouse column t time without time zone ' +
         'cannot hold (00:00:00 to 24:00:00); fix that row in staging, or use a MySQL warehouse for it',
     );
     await db.mysql.query("UPDATE times SET t = '01:00:00' WHERE rowid = 4");
@@ -234,21 +255,26 @@ describe('the key and the values, before anything is written (built CLI)', () =>
 
   test('a NUL character in text for PostgreSQL: the first such row and its column are named', async () => {
     expect(await refusedBuilt(['--table', 'nuls'], 'nuls')).toBe(
-      'warehouse-sync: table nuls: row rowid=3 has a NUL character (U+0000) in column other, which warehouse column other character varying(50) ' +
+      'warehouse-sync: table nuls: row rowid=3 has a NUL character (U+0000) in column other, ' +
+        'which warehouse column other character varying(50) ' +
         'cannot hold; remove it in staging',
     );
   });
 
   test('a FLOAT into numeric and a DOUBLE into real would bend: refused, every column named', async () => {
     const message = await refusedBuilt(['--table', 'floats_bent'], 'floats_bent');
-    expect(message).toContain('warehouse-sync: table floats_bent: column f: source float does not fit warehouse numeric(20,10); use REAL or DOUBLE');
+    expect(message).toContain('warehouse-sync: table floats_bent: column f: source float does not fit warehouse ' +
+      'numeric(20,10); use REAL or DOUBLE');
     expect(message).toContain('table floats_bent: column d: source double does not fit warehouse real; use DOUBLE');
   });
 
-  test('utf8mb4 text into a LATIN1 PostgreSQL database is refused before the first row, whatever the rows hold', async () => {
+  test('utf8mb4 text into a LATIN1 PostgreSQL database is refused before the first row, ' +
+    'whatever the rows hold', async () => {
     expect(await refusedBuilt(['--table', 'emoji'], 'emoji', latin1, `${POSTGRES_SERVER}/${LATIN1_DB}`)).toContain(
-      'warehouse-sync: table emoji: column note: source varchar(50) can hold any Unicode characters, but warehouse character varying(50) ' +
-        "stores ISO 8859-1 (PostgreSQL LATIN1) only; make the warehouse side UTF-8 (PostgreSQL: a database created with ENCODING 'UTF8'; " +
+      'warehouse-sync: table emoji: column note: source varchar(50) can hold any Unicode ' +
+        'characters, but warehouse character varying(50) ' +
+        "stores ISO 8859-1 (PostgreSQL LATIN1) only; make the warehouse side UTF-8 " +
+          "(PostgreSQL: a database created with ENCODING 'UTF8'; " +
         'MySQL: CHARACTER SET utf8mb4), or the source column CHARACTER SET ascii',
     );
   });

@@ -16,8 +16,10 @@ afterAll(() => db.close());
 const sync = (table: string, extra: string[] = []) =>
   cliProcess(['--source', db.sourceUrl, '--warehouse', db.warehouseUrl, '--table', table, '--key', 'id', '--json', ...extra]);
 
-test('values of 98,002 characters (over 64 KiB in UTF-8) and 70,000 bytes arrive exactly, through batches of 2 rows', async () => {
-  await db.mysql.query(`CREATE TABLE big (id INT NOT NULL PRIMARY KEY, note MEDIUMTEXT CHARACTER SET utf8mb4, raw MEDIUMBLOB) CHARACTER SET utf8mb4`);
+test('values of 98,002 characters (over 64 KiB in UTF-8) and 70,000 bytes arrive exactly, ' +
+  'through batches of 2 rows', async () => {
+  await db.mysql.query(`CREATE TABLE big (id INT NOT NULL PRIMARY KEY, note MEDIUMTEXT CHARACTER SET utf8mb4, ` +
+    `raw MEDIUMBLOB) CHARACTER SET utf8mb4`);
   await db.pg.query('CREATE TABLE big (id integer NOT NULL, note text, raw bytea)');
   const rows: Array<[number, string | null, Buffer | null]> = [];
   for (let id = 1; id <= 7; id++) {
@@ -35,14 +37,16 @@ test('values of 98,002 characters (over 64 KiB in UTF-8) and 70,000 bytes arrive
   expect(Math.max(...rows.map(([, note]) => note?.length ?? 0))).toBe(98_002);
 });
 
-test('a MySQL zero date in the third batch: the two batches before it stay, nothing of its own is written', async () => {
+test('a MySQL zero date in the third batch: the two batches before it stay, nothing of its ' +
+  'own is written', async () => {
   await db.mysql.query(`SET SESSION sql_mode = ''; CREATE TABLE zeroes (id BIGINT NOT NULL PRIMARY KEY, dt DATETIME);
     INSERT INTO zeroes VALUES (1, '2024-01-01 00:00:00'), (2, NULL), (3, '2024-01-03 00:00:00'), (4, '2024-01-04 00:00:00'),
       (5, '2024-01-05 00:00:00'), (6, '0000-00-00 00:00:00'), (7, '2024-01-07 00:00:00')`);
   await db.pg.query('CREATE TABLE zeroes (id bigint NOT NULL, dt timestamp)');
   const run = await sync('zeroes', ['--batch-size', '2']);
   expect(run.stderr).toBe(
-    'warehouse-sync: table zeroes: row id=6 has the MySQL zero date "0000-00-00 00:00:00" in column dt, which the warehouse ' +
+    'warehouse-sync: table zeroes: row id=6 has the MySQL zero date "0000-00-00 00:00:00" ' +
+      'in column dt, which the warehouse ' +
       'cannot hold; fix that row in staging (e.g. set it to NULL)\n',
   );
   expect(run.code).toBe(1);
@@ -61,7 +65,8 @@ test('a value PostgreSQL rejects stops the run with its message and leaves only 
   await db.pg.query('CREATE TABLE narrow (id integer NOT NULL, n integer CHECK (n > 0))');
   const run = await sync('narrow', ['--batch-size', '2']);
   expect(run.stderr).toBe(
-    'warehouse-sync: loading narrow into public.narrow failed: new row for relation "narrow" violates check constraint "narrow_n_check"\n',
+    'warehouse-sync: loading narrow into public.narrow failed: new row for relation ' +
+      '"narrow" violates check constraint "narrow_n_check"\n',
   );
   expect(run.code).toBe(1);
   expect((await db.pg.query('SELECT id FROM narrow ORDER BY id')).rows).toEqual([{ id: 1 }, { id: 2 }]);
