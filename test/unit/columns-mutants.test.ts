@@ -45,7 +45,8 @@ test.each([
   ['decimal(31,2) into DB2 decimal(30,1)', dec(31, 2), dec(30, 1, 31), 'source s does not fit warehouse w; use DECIMAL(31,2) or wider'],
   [
     'decimal(32,2) into DB2 decimal(31,2)', dec(32, 2), dec(31, 2, 31),
-    'source s does not fit warehouse w; it would need DECIMAL(32,2) but DECIMAL holds at most 31 digits in this warehouse; ' +
+    'source s does not fit warehouse w; it would need DECIMAL(32,2) but DECIMAL holds at ' +
+      'most 31 digits in this warehouse; ' +
       'narrow the source column to at most 31 digits, or use a decimal floating-point column with at least 32 digits',
   ],
   ['decimal into text', dec(5, 1), text(null), 'source s does not fit warehouse w; use DECIMAL(5,1)'],
@@ -56,10 +57,13 @@ test.each([
   ['varchar(10) into varchar(9)', text(10, 40), text(9), 'source s does not fit warehouse w; make it at least 10 characters long'],
   ['text into varchar(10)', text(null, null), text(10), 'source s does not fit warehouse w; make it at least unbounded characters long'],
   ['varchar(10) into 40 bytes', text(10, 40), text(null, 40), null],
-  ['varchar(10) into 39 bytes', text(10, 40), text(null, 39), 'source s does not fit warehouse w; it holds 39 bytes but the source can need 40 (4 bytes per utf8mb4 character); make it VARCHAR(40) or declare it in CODEUNITS32'],
+  ['varchar(10) into 39 bytes', text(10, 40), text(null, 39), 'source s does not fit warehouse w; it holds 39 bytes but the source can need 40 (4 ' +
+    'bytes per utf8mb4 character); make it VARCHAR(40) or declare it in CODEUNITS32'],
   ['varchar(10), bytes unknown, into 40 bytes', text(10, null), text(null, 40), null],
-  ['varchar(10), bytes unknown, into 39 bytes', text(10, null), text(null, 39), 'source s does not fit warehouse w; it holds 39 bytes but the source can need 40 (4 bytes per utf8mb4 character); make it VARCHAR(40) or declare it in CODEUNITS32'],
-  ['text into bytes', text(null, null), text(null, 100), 'source s does not fit warehouse w; it holds 100 bytes but the source can need unbounded (4 bytes per utf8mb4 character); make it VARCHAR(32672) or declare it in CODEUNITS32'],
+  ['varchar(10), bytes unknown, into 39 bytes', text(10, null), text(null, 39), 'source s does not fit warehouse w; it holds 39 bytes but the source can need 40 (4 ' +
+    'bytes per utf8mb4 character); make it VARCHAR(40) or declare it in CODEUNITS32'],
+  ['text into bytes', text(null, null), text(null, 100), 'source s does not fit warehouse w; it holds 100 bytes but the source can need ' +
+    'unbounded (4 bytes per utf8mb4 character); make it VARCHAR(32672) or declare it in CODEUNITS32'],
   ['text into json', text(null), { kind: 'json' } as ColumnType, 'source s does not fit warehouse w; use a character column'],
   ['text into integer', text(null), int(32), 'source s does not fit warehouse w; use a character column'],
   // binary: the same length fits, one less does not
@@ -84,7 +88,8 @@ test.each([
   ['json into text', { kind: 'json' } as ColumnType, text(null, null), null],
   ['json into varchar(100)', { kind: 'json' } as ColumnType, text(100), 'source s does not fit warehouse w; use JSON/JSONB or an unbounded text column'],
   ['json into 100 bytes', { kind: 'json' } as ColumnType, text(null, 100), 'source s does not fit warehouse w; use JSON/JSONB or an unbounded text column'],
-  ['other', { kind: 'other' } as ColumnType, text(null), 'source type s is not supported by warehouse-sync; leave the column out of the warehouse table'],
+  ['other', { kind: 'other' } as ColumnType, text(null), 'source type s is not supported by warehouse-sync; leave the column out of the ' +
+    'warehouse table'],
 ])('%s', (_name, source, warehouse, expected) => {
   expect(fits(source as ColumnType, warehouse as ColumnType)).toBe(expected);
 });
@@ -95,7 +100,8 @@ test('a NOT NULL source fits a nullable or NOT NULL warehouse column; a nullable
   expect(cannotHold(col('c', 'int', int(32), true), col('c', 'int', int(32), true))).toBeNull();
 });
 
-test('warehouse-only columns: nullable or defaulted pass, NOT NULL without default refused; key problems come first', () => {
+test('warehouse-only columns: nullable or defaulted pass, NOT NULL without default refused; ' +
+  'key problems come first', () => {
   const key = col('id', 'int', int(32), false);
   const ok = matchColumns([key], [col('ID', 'int', int(32), false), col('a', 'int', int(32), true, false), col('b', 'int', int(32), false, true)], 'id');
   expect(ok.problems).toEqual([]);
@@ -103,7 +109,8 @@ test('warehouse-only columns: nullable or defaulted pass, NOT NULL without defau
   expect(bad.problems).toEqual([
     'key column id is not in the warehouse table (add it, or set --key)',
     'column x: source bigint does not fit warehouse int; widen it to BIGINT',
-    'warehouse column must INTEGER is NOT NULL without a default and has no source column (make it nullable, give it a default, or add must to the source)',
+    'warehouse column must INTEGER is NOT NULL without a default and has no source column ' +
+      '(make it nullable, give it a default, or add must to the source)',
   ]);
   expect(matchColumns([col('a', 'int', int(32))], [col('a', 'int', int(32))], 'Id').problems).toEqual(['key column Id is not in the source table (set --key)']);
   // A warehouse column matched once is not matched again by a second source column of the same name in another case.

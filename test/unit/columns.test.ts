@@ -17,7 +17,9 @@ test.each([
   ['decimal(10,2) into decimal(10,3)', col('a', 'decimal(10,2)', dec(10, 2)), col('a', 'numeric(10,3)', dec(10, 3)), 'source decimal(10,2) does not fit warehouse numeric(10,3); use DECIMAL(11,3) or wider'],
   ['decimal(10,4) into decimal(10,2)', col('a', 'decimal(10,4)', dec(10, 4)), col('a', 'numeric(10,2)', dec(10, 2)), 'source decimal(10,4) does not fit warehouse numeric(10,2); use DECIMAL(10,4) or wider'],
   ['decimal into float', col('a', 'decimal(10,2)', dec(10, 2)), col('a', 'double precision', { kind: 'float', bits: 64 }), 'source decimal(10,2) does not fit warehouse double precision; use DECIMAL(10,2)'],
-  ['varchar(50) into bytes 50', col('a', 'varchar(50)', text(50, 200)), col('A', 'VARCHAR(50)', text(null, 50)), 'source varchar(50) does not fit warehouse VARCHAR(50); it holds 50 bytes but the source can need 200 (4 bytes per utf8mb4 character); make it VARCHAR(200) or declare it in CODEUNITS32'],
+  ['varchar(50) into bytes 50', col('a', 'varchar(50)', text(50, 200)), col('A', 'VARCHAR(50)', text(null, 50)), 'source varchar(50) does not fit warehouse VARCHAR(50); it holds 50 bytes but the ' +
+    'source can need 200 (4 bytes per utf8mb4 character); make it VARCHAR(200) or declare ' +
+    'it in CODEUNITS32'],
   ['varchar(50) into bytes 200', col('a', 'varchar(50)', text(50, 200)), col('A', 'VARCHAR(200)', text(null, 200)), null],
   ['varchar(50) into text', col('a', 'varchar(50)', text(50, 200)), col('a', 'text', text(null)), null],
   ['datetime(6) into timestamp(3)', col('a', 'datetime(6)', { kind: 'timestamp', fsp: 6 }), col('a', 'timestamp(3)', { kind: 'timestamp', fsp: 3 }), 'source datetime(6) does not fit warehouse timestamp(3); use TIMESTAMP(6) or finer'],
@@ -64,8 +66,10 @@ describe('character sets: what the warehouse encoding can store', () => {
   const chars = (charset: Charset | undefined): ColumnType => ({ kind: 'text', maxChars: null, maxBytes: null, charset });
   const NAMES = { unicode: 'any Unicode', latin1: 'ISO 8859-1 (PostgreSQL LATIN1)', cp1252: 'Windows-1252 (MySQL latin1, PostgreSQL WIN1252)', other: 'some non-Unicode' };
   const refusal = (source: keyof typeof NAMES, warehouse: keyof typeof NAMES) =>
-    `source varchar(20) can hold ${NAMES[source]} characters, but warehouse text stores ${NAMES[warehouse]} only; make the warehouse side UTF-8 ` +
-    `(PostgreSQL: a database created with ENCODING 'UTF8'; MySQL: CHARACTER SET utf8mb4), or the source column CHARACTER SET ascii`;
+    `source varchar(20) can hold ${NAMES[source]} characters, but warehouse text stores ` +
+      `${NAMES[warehouse]} only; make the warehouse side UTF-8 ` +
+    `(PostgreSQL: a database created with ENCODING 'UTF8'; MySQL: CHARACTER SET utf8mb4), ` +
+      `or the source column CHARACTER SET ascii`;
   test.each<[string, Charset | undefined, Charset | undefined, string | null]>([
     ['utf8mb4 into UTF8', 'unicode', 'unicode', null],
     ['utf8mb4 into LATIN1', 'unicode', 'latin1', refusal('unicode', 'latin1')],
@@ -95,18 +99,21 @@ describe('a proven key: PRIMARY KEY or UNIQUE index on the key alone, NOT NULL',
   });
   test('no unique index of its own', () => {
     expect(unprovenKey(col('rowid', 'int', int(32), false), ['other'])).toBe(
-      'source key rowid has no PRIMARY KEY or UNIQUE index of its own, so rows sharing a key or without one would be lost; add a PRIMARY KEY or UNIQUE index on rowid alone',
+      'source key rowid has no PRIMARY KEY or UNIQUE index of its own, so rows sharing a key ' +
+        'or without one would be lost; add a PRIMARY KEY or UNIQUE index on rowid alone',
     );
   });
   test('nullable and without a unique index', () => {
     expect(unprovenKey(col('rowid', 'int', int(32), true), [])).toBe(
-      'source key rowid is nullable and has no PRIMARY KEY or UNIQUE index of its own, so rows sharing a key or without one would be lost; ' +
+      'source key rowid is nullable and has no PRIMARY KEY or UNIQUE index of its own, so ' +
+        'rows sharing a key or without one would be lost; ' +
         'add a PRIMARY KEY or UNIQUE index on rowid alone and make it NOT NULL',
     );
   });
   test('unique but nullable', () => {
     expect(unprovenKey(col('rowid', 'int', int(32), true), ['rowid'])).toBe(
-      'source key rowid has a UNIQUE index but is nullable, so rows sharing a key or without one would be lost; make rowid NOT NULL',
+      'source key rowid has a UNIQUE index but is nullable, so rows sharing a key or without ' +
+        'one would be lost; make rowid NOT NULL',
     );
   });
 });

@@ -2,7 +2,8 @@
 import { platformFromEnv, resolveConfig, secretRequests } from '../../lib/config';
 import { ConfigError } from '../../lib/errors';
 
-test('the platform\'s variables: OpenWhisk\'s activation id and deadline, AWS\'s region; empty or malformed ones are absent', () => {
+test('the platform\'s variables: OpenWhisk\'s activation id and deadline, AWS\'s region; ' +
+  'empty or malformed ones are absent', () => {
   expect(platformFromEnv({ __OW_ACTIVATION_ID: 'a1b2', __OW_DEADLINE: '1700000060000', AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'us-east-1' }))
     .toEqual({ activationId: 'a1b2', activationDeadline: 1_700_000_060_000, awsRegion: 'eu-west-1' });
   expect(platformFromEnv({ AWS_DEFAULT_REGION: 'us-east-1' }).awsRegion).toBe('us-east-1');
@@ -20,7 +21,8 @@ test('secrets asked for: each *_SECRET_ID that is set; a URL and a secret for on
     SYNC_SOURCE_SECRET_ID: 's', SYNC_SOURCE_URL: 'mysql://u@h/d', SYNC_WAREHOUSE_SECRET_ID: 'w', SYNC_WAREHOUSE_URL: 'postgres://u@h/d',
   });
   expect(both).toThrow(ConfigError);
-  expect(both).toThrow('2 configuration problems: both SYNC_SOURCE_URL and SYNC_SOURCE_SECRET_ID are set; keep one; both SYNC_WAREHOUSE_URL and SYNC_WAREHOUSE_SECRET_ID are set; keep one');
+  expect(both).toThrow('2 configuration problems: both SYNC_SOURCE_URL and SYNC_SOURCE_SECRET_ID are set; ' +
+    'keep one; both SYNC_WAREHOUSE_URL and SYNC_WAREHOUSE_SECRET_ID are set; keep one');
 });
 
 test('SYNC_LOG=json asks for the structured log lines; nothing else does', () => {

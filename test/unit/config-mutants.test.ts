@@ -92,7 +92,8 @@ test('tables: names, quoted names, schemas; empty, malformed and duplicated list
   expect(resolveConfig({ key: '_Id$9' }).key).toBe('_Id$9');
 });
 
-test('argv: the command only first, --flag=value for value flags only, repeated --table, every unknown argument named', () => {
+test('argv: the command only first, --flag=value for value flags only, repeated --table, ' +
+  'every unknown argument named', () => {
   expect(optionsFromArgv(['verify', '--table', 'a', '--table=b', '--lock-wait=5', '--json', '--no-progress']).options).toEqual({
     command: 'verify', tables: ['a', 'b'], lockWaitSeconds: '5', json: true, progress: false,
   });

@@ -11,7 +11,8 @@ test('defaults are the local course setup', () => {
   expect(config.warehouse.kind).toBe('postgres');
 });
 
-test('batches default to 100,000 rows on PostgreSQL, which streams them, and 10,000 where a batch is held in memory', () => {
+test('batches default to 100,000 rows on PostgreSQL, which streams them, and 10,000 where a ' +
+  'batch is held in memory', () => {
   expect(resolveConfig({ warehouse: 'postgres://u@h/db' }).batchSize).toBe(100_000);
   expect(resolveConfig({ warehouse: 'db2://u:p@h:50001/BLUDB' }).batchSize).toBe(10_000);
   expect(resolveConfig({ warehouse: 'mysql://u@h/db' }).batchSize).toBe(10_000);
@@ -69,7 +70,8 @@ test('--help is recognised even next to bad flags', () => {
   expect(() => resolveConfig(optionsFromArgv(['--repair']).options)).toThrow('--repair only applies to the verify command');
 });
 
-test('a password in an argument is remembered before any problem is reported, so a message that echoes it hides it', () => {
+test('a password in an argument is remembered before any problem is reported, so a message ' +
+  'that echoes it hides it', () => {
   // A URL given without its flag comes back in "unknown argument"; a password with a space defeats any shape rule.
   let message = '';
   try {
@@ -83,8 +85,12 @@ test('a password in an argument is remembered before any problem is reported, so
 test('the URL problems of both roles are reported together, none quoting the URL', () => {
   expect(() => resolveConfig({ source: 'mysql//root:S3cr3tPW@h/db', warehouse: 'postgres://root:ab%zzS3cr3t@h:5432/w' })).toThrow(
     new ConfigError([
-      'source URL is not a URL: a ":" is missing after "mysql" (write mysql://…) (expected e.g. mysql://user@host:3306/db, with :password after the user; the value is not shown, as it may hold a password) (set --source or SYNC_SOURCE_URL)',
-      'warehouse URL\'s password has a "%" that does not start a valid escape: write a literal % as %25 (and @ : / ? # as %40 %3A %2F %3F %23) (set --warehouse or SYNC_WAREHOUSE_URL)',
+      'source URL is not a URL: a ":" is missing after "mysql" (write mysql://…) (expected ' +
+        'e.g. mysql://user@host:3306/db, with :password after the user; the value is not ' +
+        'shown, as it may hold a password) (set --source or SYNC_SOURCE_URL)',
+      'warehouse URL\'s password has a "%" that does not start a valid escape: write a ' +
+        'literal % as %25 (and @ : / ? # as %40 %3A %2F %3F %23) (set --warehouse or ' +
+        'SYNC_WAREHOUSE_URL)',
     ]),
   );
 });

@@ -30,7 +30,8 @@ test('a DB2 CLI string starts with KEY= and names DATABASE or HOSTNAME', () => {
   expect(target('DATABASE=BLUDB;HOSTNAME=h;PWD=abc').kind).toBe('db2');
 });
 
-test('scrub removes secrets of three characters or more, every occurrence; shorter ones would eat ordinary text', () => {
+test('scrub removes secrets of three characters or more, every occurrence; shorter ones ' +
+  'would eat ordinary text', () => {
   expect(scrub('ab and abc and abc', ['ab', 'abc'])).toBe('ab and *** and ***');
   expect(scrub('no secret here', [])).toBe('no secret here');
 });

@@ -34,23 +34,30 @@ test('URLs are recognised by scheme', () => {
   expect(parseConnectionUrl('postgresql://root@127.0.0.1/warehouse', 'warehouse')).toMatchObject({ kind: 'postgres' });
   expect(parseConnectionUrl('db2://u:p@h:50001/BLUDB?security=SSL', 'warehouse')).toMatchObject({ kind: 'db2', redacted: 'db2://u:***@h:50001/BLUDB?security=SSL' });
   expect(parseConnectionUrl('mysql://root@127.0.0.1:3306', 'source')).toBe(
-    'source URL names no database: "mysql://root@127.0.0.1:3306" (add /DBNAME after host:port; a # or ? in the password must be written %23 or %3F)',
+    'source URL names no database: "mysql://root@127.0.0.1:3306" (add /DBNAME after ' +
+      'host:port; a # or ? in the password must be written %23 or %3F)',
   );
   expect(parseConnectionUrl('oracle://u@h/db', 'warehouse')).toBe('warehouse URL scheme "oracle:" is not supported (use mysql://, postgres:// or db2://)');
 });
 
 test('malformed URLs are described, never quoted', () => {
   expect(parseConnectionUrl('mysql//root:S3cr3tPW@host/db', 'warehouse')).toBe(
-    'warehouse URL is not a URL: a ":" is missing after "mysql" (write mysql://…) (expected e.g. mysql://user@host:3306/db, with :password after the user; the value is not shown, as it may hold a password)',
+    'warehouse URL is not a URL: a ":" is missing after "mysql" (write mysql://…) ' +
+      '(expected e.g. mysql://user@host:3306/db, with :password after the user; the value is ' +
+      'not shown, as it may hold a password)',
   );
   expect(parseConnectionUrl('postgres:root:S3cr3tPW@host/db', 'warehouse')).toBe(
-    'warehouse URL has no host: write "//" after "postgres:", then user, password, host, port and database (e.g. mysql://user@host:3306/db, with :password after the user; the value is not shown, as it may hold a password)',
+    'warehouse URL has no host: write "//" after "postgres:", then user, password, host, ' +
+      'port and database (e.g. mysql://user@host:3306/db, with :password after the user; the ' +
+      'value is not shown, as it may hold a password)',
   );
   expect(parseConnectionUrl('mysql:/root:S3cr3tPW@host/db', 'source')).toMatch(/^source URL has no host: write "\/\/" after "mysql:"/);
 });
 
-test('a "%" that starts no valid escape in the password, user or database is refused (not "URI malformed" later)', () => {
-  const refusal = (part: string) => `warehouse URL's ${part} has a "%" that does not start a valid escape: write a literal % as %25 (and @ : / ? # as %40 %3A %2F %3F %23)`;
+test('a "%" that starts no valid escape in the password, user or database is refused (not ' +
+  '"URI malformed" later)', () => {
+  const refusal = (part: string) => `warehouse URL's ${part} has a "%" that does not start a valid escape: write a literal ` +
+    `% as %25 (and @ : / ? # as %40 %3A %2F %3F %23)`;
   expect(parseConnectionUrl('postgres://root:ab%zzSecret9@h:5432/w', 'warehouse')).toBe(refusal('password'));
   expect(parseConnectionUrl('postgres://root:ab%ffSecret9@h:5432/w', 'warehouse')).toBe(refusal('password')); // valid hex, not UTF-8
   expect(parseConnectionUrl('postgres://ro%2root@h:5432/w', 'warehouse')).toBe(refusal('user name'));
@@ -58,7 +65,8 @@ test('a "%" that starts no valid escape in the password, user or database is ref
   expect(parseConnectionUrl('postgres://root:ab%25Secret9@h:5432/w', 'warehouse')).toMatchObject({ kind: 'postgres', redacted: 'postgres://root:***@h:5432/w' });
 });
 
-test('generated corpus: no password survives parsing, the problem line, the redacted URL or a message quoting the input', () => {
+test('generated corpus: no password survives parsing, the problem line, the redacted URL or ' +
+  'a message quoting the input', () => {
   let cases = 0;
   for (const password of corpusPasswords()) {
     for (const url of corpusUrls(password)) {
@@ -78,7 +86,8 @@ test('generated corpus: no password survives parsing, the problem line, the reda
   expect(cases).toBeGreaterThan(1500);
 });
 
-test('a PWD already masked as a remembered password keeps the rest of the message; an unknown one is masked to the next ;', () => {
+test('a PWD already masked as a remembered password keeps the rest of the message; an ' +
+  'unknown one is masked to the next ;', () => {
   rememberSecrets('db2://u:hunter2@h:50000/DB');
   expect(redact('login for PWD=hunter2 failed SQLSTATE=08001')).toBe('login for PWD=*** failed SQLSTATE=08001');
   expect(redact('login for PWD=other secret failed')).toBe('login for PWD=***');

@@ -94,7 +94,8 @@ describe('the report', () => {
     expect(outcome.result.report.exitCode).toBe(0);
   });
 
-  test('an error thrown by the command: one redacted line, its own exit code, a log line; the config stays known', async () => {
+  test('an error thrown by the command: one redacted line, its own exit code, a log line; the ' +
+    'config stays known', async () => {
     const { log, lines } = logLines();
     const thrown = new ConnectionError('warehouse postgres://dw:Dw-Pw-9@dw.internal/warehouse refused:\n  too many connections');
     const outcome = await invoke(invocation({ log, command: async () => { throw thrown; } }));
@@ -107,7 +108,8 @@ describe('the report', () => {
     expect(plain.failure).toEqual({ message: 'x is undefined', exitCode: 1 });
   });
 
-  test('a report that carries an error: the failure is its line, redacted; the log ends with the failed table', async () => {
+  test('a report that carries an error: the failure is its line, redacted; the log ends with ' +
+    'the failed table', async () => {
     const { log, lines } = logLines();
     const error = 'table sales_data: mysql://etl:Src-Pw-41@db.internal went away';
     const { command } = runReturning({ ok: false, tables: [table({ error })], error, exitCode: 2 });
@@ -120,7 +122,8 @@ describe('the report', () => {
   test('a refused config: the problems in one line, exit 2, logged by a function, not run', async () => {
     const { log, lines } = logLines();
     const run = runReturning();
-    const message = '2 configuration problems: --batch-size must be a number from 1 to 100000, got "0"; --late-window must be a number from 0 to 10000000, got "-1"';
+    const message = '2 configuration problems: --batch-size must be a number from 1 to 100000, got "0"; ' +
+      '--late-window must be a number from 0 to 10000000, got "-1"';
     const outcome = await invoke(invocation({ log, options: () => ({ batchSize: 0, lateWindow: -1 }), command: run.command }));
     expect(outcome.failure).toEqual({ message, exitCode: 2 });
     expect(outcome.config).toBeUndefined();
@@ -178,7 +181,8 @@ describe('the deadline leaves the margin', () => {
   });
 });
 
-test('progress: told of each batch through the command\'s hooks and finished after it, before the log ends', async () => {
+test('progress: told of each batch through the command\'s hooks and finished after it, ' +
+  'before the log ends', async () => {
   const seen: string[] = [];
   const { log } = logLines();
   jest.spyOn(log, 'end').mockImplementation(() => seen.push('log end'));

@@ -44,13 +44,15 @@ function encode(rows: Buffer[][]): { text: string; chunks: Buffer[]; encoder: Co
   return { text: Buffer.concat(chunks).toString('utf8'), chunks, encoder };
 }
 
-test('numbers and temporal text are copied as they are, NULL becomes \\N, text is escaped, binary becomes bytea hex', () => {
+test('numbers and temporal text are copied as they are, NULL becomes \\N, text is escaped, ' +
+  'binary becomes bytea hex', () => {
   const { text, encoder } = encode([
     [field('1'), field('-99999999999999999999.9999999999'), field('2021-03-14 02:30:00.000001'), field('tab\there, back\\slash, new\nline, cr\rend 😀'), field(Buffer.from([0, 255, 16]))],
     [field('18446744073709551615'), field(null), field(null), field(''), field(Buffer.alloc(0))],
   ]);
   expect(text).toBe(
-    '1\t-99999999999999999999.9999999999\t2021-03-14 02:30:00.000001\ttab\\there, back\\\\slash, new\\nline, cr\\rend 😀\t\\\\x00ff10\n' +
+    '1\t-99999999999999999999.9999999999\t2021-03-14 02:30:00.000001\ttab\\there, ' +
+      'back\\\\slash, new\\nline, cr\\rend 😀\t\\\\x00ff10\n' +
       '18446744073709551615\t\\N\t\\N\t\t\\\\x\n',
   );
   expect(encoder.rows).toBe(2);
@@ -84,7 +86,8 @@ test.each([['0000-00-00 00:00:00'], ['2024-00-10 00:00:00'], ['2024-01-00 00:00:
   'the zero date %s is refused with the row key and column named',
   (zero) => {
     expect(() => encode([[field('41'), field(null), field(zero), field(null), field(null)]])).toThrow(
-      `row id=41 has the MySQL zero date "${zero}" in column at, which the warehouse cannot hold; fix that row in staging (e.g. set it to NULL)`,
+      `row id=41 has the MySQL zero date "${zero}" in column at, which the warehouse cannot ` +
+        `hold; fix that row in staging (e.g. set it to NULL)`,
     );
   },
 );
@@ -151,7 +154,8 @@ describe('floats, TIME and NUL (values read as the source selects them: floats a
 
   test.each([['-01:00:00'], ['100:00:00'], ['24:00:01'], ['-00:00:00.5'], ['838:59:59']])('the TIME %s is refused with the row key and column named', (time) => {
     expect(() => encodeTyped([['7', null, null, time, null]])).toThrow(
-      `row id=7 has the TIME "${time}" in column tm, which PostgreSQL's time cannot hold (00:00:00 to 24:00:00); fix that row in staging, or use a MySQL warehouse for it`,
+      `row id=7 has the TIME "${time}" in column tm, which PostgreSQL's time cannot hold ` +
+        `(00:00:00 to 24:00:00); fix that row in staging, or use a MySQL warehouse for it`,
     );
   });
 

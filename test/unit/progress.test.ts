@@ -13,7 +13,8 @@ test('draws nothing for a short run', () => {
   expect(writes).toEqual([]);
 });
 
-test('draws a bar with the share of the key range, rows, rate and time left once the run is long, and ends the line', () => {
+test('draws a bar with the share of the key range, rows, rate and time left once the run is ' +
+  'long, and ends the line', () => {
   const { writes, stream } = fakeStream();
   const bar = new ProgressBar(stream, 0);
   bar.update('sales_data', 50_000, 0.25);

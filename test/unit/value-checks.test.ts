@@ -53,10 +53,12 @@ test('messages name the row, the column on both sides and the fix', () => {
     pair(mysqlTime, col('T', 'time without time zone', { kind: 'time', fsp: 0, day: true })),
   ]);
   expect(failedCheckMessage(nul, 'rowid', '42', 'a\u0000')).toBe(
-    'row rowid=42 has a NUL character (U+0000) in column note, which warehouse column NOTE character varying(20) cannot hold; remove it in staging',
+    'row rowid=42 has a NUL character (U+0000) in column note, which warehouse column NOTE ' +
+      'character varying(20) cannot hold; remove it in staging',
   );
   expect(failedCheckMessage(time, 'rowid', '-7', '-01:00:00')).toBe(
-    'row rowid=-7 has the TIME "-01:00:00" in column t, which warehouse column T time without time zone cannot hold (00:00:00 to 24:00:00); ' +
+    'row rowid=-7 has the TIME "-01:00:00" in column t, which warehouse column T time ' +
+      'without time zone cannot hold (00:00:00 to 24:00:00); ' +
       'fix that row in staging, or use a MySQL warehouse for it',
   );
 });

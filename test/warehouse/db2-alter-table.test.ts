@@ -35,7 +35,8 @@ async function fresh(name: string, ddl: string): Promise<void> {
 }
 
 const columnsOf = async (table: string) =>
-  db2.query(`SELECT COLNAME, TYPENAME, LENGTH, SCALE, TYPESTRINGUNITS, STRINGUNITSLENGTH, NULLS FROM SYSCAT.COLUMNS WHERE TABNAME = '${table}' ORDER BY COLNO`);
+  db2.query(`SELECT COLNAME, TYPENAME, LENGTH, SCALE, TYPESTRINGUNITS, STRINGUNITSLENGTH, NULLS ` +
+    `FROM SYSCAT.COLUMNS WHERE TABNAME = '${table}' ORDER BY COLNO`);
 
 describe('type lengths DB2 accepts (SQL and XML limits)', () => {
   test.each([
@@ -77,8 +78,10 @@ describe('ALTER TABLE … ADD COLUMN', () => {
     expect(await failure(`INSERT INTO T_ADD (ID, NOTE) VALUES (4, '${'x'.repeat(51)}')`)).toMatchObject({ sqlstate: '22001' });
   });
 
-  test('without the word COLUMN, several clauses in one statement, and NOT NULL WITH DEFAULT filling earlier rows', async () => {
-    await db2.query("ALTER TABLE T_ADD ADD QTY INTEGER ADD COLUMN REGION VARCHAR(4) NOT NULL DEFAULT 'eu' ADD FLAG SMALLINT NOT NULL WITH DEFAULT");
+  test('without the word COLUMN, several clauses in one statement, and NOT NULL WITH DEFAULT ' +
+    'filling earlier rows', async () => {
+    await db2.query("ALTER TABLE T_ADD ADD QTY INTEGER ADD COLUMN REGION VARCHAR(4) NOT NULL DEFAULT 'eu' " +
+      "ADD FLAG SMALLINT NOT NULL WITH DEFAULT");
     expect(await db2.query('SELECT ID, QTY, REGION, FLAG FROM T_ADD ORDER BY ID')).toEqual([
       { ID: 1, QTY: null, REGION: 'eu', FLAG: 0 }, { ID: 2, QTY: null, REGION: 'eu', FLAG: 0 },
     ]);
@@ -97,7 +100,8 @@ describe('ALTER TABLE … ADD COLUMN', () => {
     expect(await db2.query('SELECT ID, EXTRA FROM T_ADD ORDER BY ID')).toEqual([{ ID: 1, EXTRA: null }, { ID: 2, EXTRA: null }, { ID: 5, EXTRA: null }]);
   });
 
-  test('a column that exists is SQL0612N (42711); NOT NULL without a default is SQL0193N; the table stays as it was', async () => {
+  test('a column that exists is SQL0612N (42711); NOT NULL without a default is SQL0193N; the ' +
+    'table stays as it was', async () => {
     const duplicate = await failure('ALTER TABLE T_ADD ADD COLUMN NAME INTEGER');
     expect(duplicate).toMatchObject({ sqlstate: '42711', sqlcode: -612 });
     expect(duplicate.message).toContain('SQL0612N  "NAME" is a duplicate name.');
@@ -125,11 +129,15 @@ describe('ALTER TABLE … ALTER COLUMN … SET DATA TYPE', () => {
       (2, NULL, NULL, NULL, NULL, NULL, NULL, NULL)`);
   });
 
-  test('widening keeps every value and the column\'s nullability: VARCHAR longer, INTEGER to BIGINT, DECIMAL wider, VARCHAR to CLOB', async () => {
-    await db2.query('ALTER TABLE T_SET ALTER COLUMN V SET DATA TYPE VARCHAR(200 CODEUNITS32) ALTER COLUMN N SET DATA TYPE BIGINT');
-    await db2.query('ALTER TABLE T_SET ALTER COLUMN D SET DATA TYPE DECIMAL(20,4) ALTER B SET DATA TYPE VARBINARY(100) ALTER COLUMN T SET DATA TYPE TIMESTAMP(6)');
+  test('widening keeps every value and the column\'s nullability: VARCHAR longer, INTEGER to ' +
+    'BIGINT, DECIMAL wider, VARCHAR to CLOB', async () => {
+    await db2.query('ALTER TABLE T_SET ALTER COLUMN V SET DATA TYPE VARCHAR(200 CODEUNITS32) ALTER COLUMN ' +
+      'N SET DATA TYPE BIGINT');
+    await db2.query('ALTER TABLE T_SET ALTER COLUMN D SET DATA TYPE DECIMAL(20,4) ALTER B SET DATA TYPE ' +
+      'VARBINARY(100) ALTER COLUMN T SET DATA TYPE TIMESTAMP(6)');
     await db2.query('INSERT INTO T_SET (ID, V, N) VALUES (3, ?, 9223372036854775807)', [`${'☃'.repeat(200)}`]);
-    expect(await db2.query('SELECT ID, V, VARCHAR(N) AS N, VARCHAR(D) AS D, HEX(B) AS B, VARCHAR(T) AS T FROM T_SET ORDER BY ID')).toEqual([
+    expect(await db2.query('SELECT ID, V, VARCHAR(N) AS N, VARCHAR(D) AS D, HEX(B) AS B, VARCHAR(T) AS T FROM ' +
+      'T_SET ORDER BY ID')).toEqual([
       { ID: 1, V: 'fifty ☃', N: '2147483647', D: '12345678.9100', B: '0102', T: '2024-01-02-03.04.05.678000' },
       { ID: 2, V: null, N: null, D: null, B: null, T: null },
       { ID: 3, V: '☃'.repeat(200), N: '9223372036854775807', D: null, B: null, T: null },
@@ -142,18 +150,22 @@ describe('ALTER TABLE … ALTER COLUMN … SET DATA TYPE', () => {
     expect(await db2.query('SELECT V FROM T_SET WHERE ID = 1')).toEqual([{ V: 'fifty ☃' }]);
   });
 
-  test('a narrower type is taken only when every stored value fits it; otherwise SQL0190N and nothing changes', async () => {
-    await db2.query('ALTER TABLE T_SET ALTER COLUMN V SET DATA TYPE VARCHAR(7 CODEUNITS32) ALTER COLUMN N SET DATA TYPE DECIMAL(10,0)');
+  test('a narrower type is taken only when every stored value fits it; otherwise SQL0190N and ' +
+    'nothing changes', async () => {
+    await db2.query('ALTER TABLE T_SET ALTER COLUMN V SET DATA TYPE VARCHAR(7 CODEUNITS32) ALTER COLUMN N ' +
+      'SET DATA TYPE DECIMAL(10,0)');
     expect(await db2.query('SELECT V, VARCHAR(N) AS N FROM T_SET WHERE ID = 1')).toEqual([{ V: 'fifty ☃', N: '2147483647' }]);
     for (const [column, type] of [['V', 'VARCHAR(6 CODEUNITS32)'], ['V', 'VARCHAR(8)'], ['N', 'SMALLINT'], ['D', 'DECIMAL(9,2)']]) {
       const refused = await failure(`ALTER TABLE T_SET ALTER COLUMN ${column} SET DATA TYPE ${type}`);
       expect(refused).toMatchObject({ sqlstate: '42837', sqlcode: -190 });
-      expect(refused.message).toContain(`SQL0190N  ALTER TABLE "DB2INST1.T_SET" specified attributes for column "${column}" that are not compatible with the existing column.`);
+      expect(refused.message).toContain(`SQL0190N  ALTER TABLE "DB2INST1.T_SET" specified attributes for column "${column}" ` +
+        `that are not compatible with the existing column.`);
     }
     expect(await db2.query('SELECT V, VARCHAR(N) AS N, VARCHAR(D) AS D FROM T_SET WHERE ID = 1')).toEqual([{ V: 'fifty ☃', N: '2147483647', D: '12345678.91' }]);
   });
 
-  test('DB2\'s rules: no type sooner in the precedence list from VARCHAR or a LOB, no LOB shrinking, no change of family', async () => {
+  test('DB2\'s rules: no type sooner in the precedence list from VARCHAR or a LOB, no LOB ' +
+    'shrinking, no change of family', async () => {
     for (const [column, type] of [
       ['V', 'CHAR(50 CODEUNITS32)'], ['C', 'VARCHAR(1000 CODEUNITS32)'], ['C', 'CLOB(10 CODEUNITS32)'], ['B', 'BINARY(8)'],
       ['N', 'VARCHAR(20)'], ['V', 'INTEGER'], ['B', 'VARCHAR(8)'], ['DT', 'TIME'], ['T', 'INTEGER'],

@@ -28,7 +28,8 @@ afterAll(async () => {
 const open = () => standin.server.openConnections();
 const rows = async () => (await db2.query('SELECT COUNT(*) AS N FROM T_CLOSE'))[0].N;
 
-test('the binding itself: close() inside a unit of work resolves, and the session with its transaction lives on', async () => {
+test('the binding itself: close() inside a unit of work resolves, and the session with its ' +
+  'transaction lives on', async () => {
   const before = open();
   const own = await standin.driver.open(standin.connectionString);
   await own.beginTransaction();
@@ -45,7 +46,8 @@ test('the binding itself: close() inside a unit of work resolves, and the sessio
   expect(await rows()).toBe(0);
 });
 
-test('a warehouse closed while its data connection is inside a unit of work rolls it back and ends every session, the writer lock\'s too', async () => {
+test('a warehouse closed while its data connection is inside a unit of work rolls it back ' +
+  'and ends every session, the writer lock\'s too', async () => {
   const before = open();
   const target = parseConnectionUrl(standin.url, 'warehouse');
   if (typeof target === 'string') throw new Error(target);

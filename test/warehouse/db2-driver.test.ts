@@ -28,8 +28,10 @@ function ibmDbInstalled(): boolean {
   }
 }
 
-const INSTALL = 'set IBM_DB_HOME to an installed IBM clidriver and run `npm install-scripts approve ibm_db && npm rebuild ibm_db`, ' +
-  'or run `npm install-scripts approve ibm_db && npm install ibm_db` on a machine that can download IBM\'s driver (see the README, "IBM DB2 as the warehouse")';
+const INSTALL = 'set IBM_DB_HOME to an installed IBM clidriver and run `npm install-scripts approve ' +
+  'ibm_db && npm rebuild ibm_db`, ' +
+  'or run `npm install-scripts approve ibm_db && npm install ibm_db` on a machine that ' +
+    'can download IBM\'s driver (see the README, "IBM DB2 as the warehouse")';
 
 describe('without the DB2 driver', () => {
   beforeAll(() => useIbmDbDriver(null));
@@ -43,8 +45,11 @@ describe('without the DB2 driver', () => {
     const missing = !ibmDbInstalled()
       ? 'DB2 driver missing: the npm package ibm_db is not installed (it is an optional dependency); '
       : fs.existsSync(path.join(path.dirname(require.resolve('ibm_db/package.json')), 'build', 'Release', 'odbc_bindings.node'))
-        ? 'DB2 driver missing: the IBM clidriver library libdb2.so.1 could not be loaded (clidriver not installed, or IBM_DB_HOME / LD_LIBRARY_PATH not pointing at it; on AWS Lambda add the layer built by scripts/build-ibm-db-layer.sh); '
-        : 'DB2 driver missing: ibm_db is installed but its native part (odbc_bindings.node, built against IBM\'s clidriver by its install script) is not; ';
+        ? 'DB2 driver missing: the IBM clidriver library libdb2.so.1 could not be loaded ' +
+          '(clidriver not installed, or IBM_DB_HOME / LD_LIBRARY_PATH not pointing at it; on AWS ' +
+          'Lambda add the layer built by scripts/build-ibm-db-layer.sh); '
+        : 'DB2 driver missing: ibm_db is installed but its native part (odbc_bindings.node, ' +
+          'built against IBM\'s clidriver by its install script) is not; ';
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(`warehouse-sync: ${missing}${INSTALL}\n`);
     expect(run.code).toBe(2);
@@ -103,11 +108,16 @@ describe('connecting to DB2 (the fake server checks host, port, SSL and login)',
 
   test.each([
     ['a wrong password', 'db2://db2inst1:wrong-secret@db2.fake.test:50000/BLUDB',
-      'warehouse-sync: warehouse refused the login for user "db2inst1" at db2.fake.test:50000 (SQL30082N): check the user and password in --warehouse / SYNC_WAREHOUSE_URL\n'],
+      'warehouse-sync: warehouse refused the login for user "db2inst1" at ' +
+        'db2.fake.test:50000 (SQL30082N): check the user and password in --warehouse / ' +
+        'SYNC_WAREHOUSE_URL\n'],
     ['SSL against the plain port', 'db2://db2inst1:wrong-secret@db2.fake.test:50000/BLUDB?security=SSL',
-      'warehouse-sync: warehouse at db2.fake.test:50000 could not be reached (SQL30081N): check host and port in --warehouse, and add ?security=SSL for an SSL port (Db2 on Cloud: 50001 or the port it shows)\n'],
+      'warehouse-sync: warehouse at db2.fake.test:50000 could not be reached (SQL30081N): ' +
+        'check host and port in --warehouse, and add ?security=SSL for an SSL port (Db2 on ' +
+        'Cloud: 50001 or the port it shows)\n'],
     ['an unknown database', 'db2://db2inst1:db2-secret@db2.fake.test:50000/NODB',
-      'warehouse-sync: warehouse database "NODB" was not found at db2.fake.test:50000 (SQL30061N): check the database name in --warehouse (Db2 on Cloud: BLUDB)\n'],
+      'warehouse-sync: warehouse database "NODB" was not found at db2.fake.test:50000 ' +
+        '(SQL30061N): check the database name in --warehouse (Db2 on Cloud: BLUDB)\n'],
   ])('%s: exit 2, one line naming what to fix, no password', async (_case, url, message) => {
     const run = await cli(['--source', SOURCE, '--warehouse', url]);
     expect(run.stderr).toBe(message);

@@ -13,9 +13,11 @@
  * and the writer lock keeps a second run out, even when the table has no primary key.
  *
  * IBM sources:
- *   logfilsiz: https://www.ibm.com/support/knowledgecenter/ja/SSEPGG_11.1.0/com.ibm.db2.luw.admin.config.doc/doc/r0000239.html
+ * logfilsiz:
+ * https://www.ibm.com/support/knowledgecenter/ja/SSEPGG_11.1.0/com.ibm.db2.luw.admin.config.doc/doc/r0000239.html
  *   logsecond: https://www.ibm.com/docs/en/SSCJDQ/com.ibm.db2.luw.admin.config.doc/doc/r0000241.html
- *   log record header: https://ibm.com/support/knowledgecenter/SSEPGG_11.1.0/com.ibm.db2.luw.apdv.api.doc/doc/r0024864.html
+ * log record header:
+ * https://ibm.com/support/knowledgecenter/SSEPGG_11.1.0/com.ibm.db2.luw.apdv.api.doc/doc/r0024864.html
  *   client reroute for CLI (SQL30108N, rolled back; SQL30081N when it cannot reconnect):
  *     https://www.ibm.com/support/knowledgecenter/ja/SSEPGG_11.5.0/com.ibm.db2.luw.apdv.cli.doc/doc/c0056174.html
  *     https://www.ibm.com/support/knowledgecenter/ru/SSEPGG_11.1.0/com.ibm.db2.luw.admin.ha.doc/doc/r0011978.html
@@ -142,7 +144,8 @@ describe('transient faults are retried, and every row arrives exactly once', () 
  * transaction that wrote and stays open pins it for everyone.
  */
 describe('a full transaction log (SQL0964C, 57011), from log space in bytes', () => {
-  test('a batch whose log records outgrow LOGFILSIZ × (LOGPRIMARY + LOGSECOND) is split until each part fits: every row once', async () => {
+  test('a batch whose log records outgrow LOGFILSIZ × (LOGPRIMARY + LOGSECOND) is split until ' +
+    'each part fits: every row once', async () => {
     const db = server.database('BLUDB');
     db.log = { ...SMALLEST_LOG };
     const fullBefore = db.logFullErrors;
@@ -155,7 +158,8 @@ describe('a full transaction log (SQL0964C, 57011), from log space in bytes', ()
     expect(await rowids()).toEqual(Array.from({ length: ROWS }, (_, i) => i + 1));
   });
 
-  test('the writer lock\'s transaction, open for the whole run, writes no log record, so it pins no log space', async () => {
+  test('the writer lock\'s transaction, open for the whole run, writes no log record, so it ' +
+    'pins no log space', async () => {
     // Five batches of 100 rows (≈ 9.4 KB of log each, 47 KB in all) through a 32 KB log: they fit
     // one after another only if nothing open since the start of the run holds the log's tail.
     const db = server.database('BLUDB');
@@ -168,7 +172,8 @@ describe('a full transaction log (SQL0964C, 57011), from log space in bytes', ()
     expect(await counts()).toEqual({ N: ROWS, D: ROWS });
   });
 
-  test('wide rows fill it with few rows; one row bigger than the whole log: exit 1, one line, the rows before it committed once', async () => {
+  test('wide rows fill it with few rows; one row bigger than the whole log: exit 1, one line, ' +
+    'the rows before it committed once', async () => {
     // Row 5 holds 40,000 bytes of text, more than the 32 KB log; rows of 3,000 bytes fit ten at a time only in part.
     await db2.query('DROP TABLE WIDE_DATA').catch(() => undefined);
     await db2.query('CREATE TABLE WIDE_DATA (id INTEGER NOT NULL, note CLOB(64K) NOT NULL)');
@@ -176,7 +181,8 @@ describe('a full transaction log (SQL0964C, 57011), from log space in bytes', ()
     db.log = { ...SMALLEST_LOG };
     const wide = await cli(['--source', `${MYSQL_SERVER}/${MYSQL_DATABASE}`, '--warehouse', WAREHOUSE, '--table', 'wide_data', '--key', 'id', '--batch-size', '100']);
     expect(wide.stderr).toBe(
-      'warehouse-sync: loading wide_data into DB2INST1.WIDE_DATA failed: the DB2 transaction log is full even for a single row ' +
+      'warehouse-sync: loading wide_data into DB2INST1.WIDE_DATA failed: the DB2 transaction ' +
+        'log is full even for a single row ' +
         '(raise LOGFILSIZ / LOGSECOND): SQL0964C The transaction log for the database is full. SQLSTATE=57011\n',
     );
     expect(wide.code).toBe(1);
@@ -203,7 +209,8 @@ describe('a full transaction log (SQL0964C, 57011), from log space in bytes', ()
  * landed by reading the warehouse, whatever the order of errors.
  */
 describe('a COMMIT whose reply is lost, rolled back by a reroute, or never arrived', () => {
-  test('SQL30081N on the COMMIT after it landed (the reply is lost): the run finds the rows there and does not load them again', async () => {
+  test('SQL30081N on the COMMIT after it landed (the reply is lost): the run finds the rows ' +
+    'there and does not load them again', async () => {
     server.failNext({ sqlstate: '08001', on: 'commit', afterCommit: true });
     const { code, report, stderr } = await run();
     expect(stderr).toBe('');
@@ -212,7 +219,8 @@ describe('a COMMIT whose reply is lost, rolled back by a reroute, or never arriv
     expect(await counts()).toEqual({ N: ROWS, D: ROWS });
   });
 
-  test('SQL30081N on the COMMIT before the server got it, which finds the connection dead 1.5 s later: the rows are loaded again, once', async () => {
+  test('SQL30081N on the COMMIT before the server got it, which finds the connection dead 1.5 ' +
+    's later: the rows are loaded again, once', async () => {
     server.failNext({ sqlstate: '08001', on: 'commit', noticeAfterMs: 1500 });
     const { code, report, stderr } = await run();
     expect(stderr).toBe('');
@@ -223,7 +231,8 @@ describe('a COMMIT whose reply is lost, rolled back by a reroute, or never arriv
     expect(await counts()).toEqual({ N: ROWS, D: ROWS });
   });
 
-  test('the same on a table with a primary key: the retried insert waits for the dead connection\'s key locks, then loads', async () => {
+  test('the same on a table with a primary key: the retried insert waits for the dead ' +
+    'connection\'s key locks, then loads', async () => {
     await db2.query('DROP TABLE SALES_DATA');
     await db2.query(`CREATE TABLE SALES_DATA (rowid INTEGER NOT NULL PRIMARY KEY, product_id INTEGER NOT NULL, customer_id INTEGER NOT NULL,
       price DECIMAL(10,2), quantity INTEGER NOT NULL, timestamp TIMESTAMP)`);
@@ -237,7 +246,8 @@ describe('a COMMIT whose reply is lost, rolled back by a reroute, or never arriv
     expect(await counts()).toEqual({ N: ROWS, D: ROWS });
   });
 
-  test('SQL30108N on the COMMIT (client reroute: rolled back, connection re-established): the rows are loaded again, once', async () => {
+  test('SQL30108N on the COMMIT (client reroute: rolled back, connection re-established): the ' +
+    'rows are loaded again, once', async () => {
     server.failNext({ sqlstate: '08506', on: 'commit' });
     const { code, report, stderr } = await run();
     expect(stderr).toBe('');
@@ -246,7 +256,8 @@ describe('a COMMIT whose reply is lost, rolled back by a reroute, or never arriv
     expect(await counts()).toEqual({ N: ROWS, D: ROWS });
   });
 
-  test('SQL30108N on the second batch\'s insert, then SQL30081N on its COMMIT after it landed: each row once', async () => {
+  test('SQL30108N on the second batch\'s insert, then SQL30081N on its COMMIT after it ' +
+    'landed: each row once', async () => {
     server.failNext({ sqlstate: '08506', on: BATCH_INSERT, skip: 1 });
     server.failNext({ sqlstate: '08001', on: 'commit', afterCommit: true, skip: 1 });
     const { code, report } = await run();
@@ -258,7 +269,8 @@ describe('a COMMIT whose reply is lost, rolled back by a reroute, or never arriv
   // Through the real ibm_db 4.0.1 a failed SQLEndTran never reaches JS: commitTransaction()'s
   // promise resolves (UV_AfterEndTransaction reads the return code through the wrong struct). The
   // product commits with a COMMIT statement, whose failure ibm_db reports; these pin the binding.
-  test('the binding itself: commitTransaction() resolves although SQLEndTran failed; the handle is dead after (CLI0106E)', async () => {
+  test('the binding itself: commitTransaction() resolves although SQLEndTran failed; the ' +
+    'handle is dead after (CLI0106E)', async () => {
     const own = await ibmdb.open(CONNECT);
     await own.beginTransaction();
     await own.query('INSERT INTO SALES_DATA (rowid, product_id, customer_id, quantity) VALUES (1, 1, 1, 1)');
@@ -271,7 +283,8 @@ describe('a COMMIT whose reply is lost, rolled back by a reroute, or never arriv
     expect(await counts()).toEqual({ N: 0, D: 0 });
   });
 
-  test('the binding itself: after SQL30108N on a COMMIT statement the same handle works, and the unit of work is gone', async () => {
+  test('the binding itself: after SQL30108N on a COMMIT statement the same handle works, and ' +
+    'the unit of work is gone', async () => {
     const own = await ibmdb.open(CONNECT);
     await own.beginTransaction();
     await own.query('INSERT INTO SALES_DATA (rowid, product_id, customer_id, quantity) VALUES (1, 1, 1, 1)');
@@ -294,7 +307,8 @@ describe('a COMMIT whose reply is lost, rolled back by a reroute, or never arriv
 describe('locks of a dropped connection, freed only once DB2 notices', () => {
   const secondBatch = { on: BATCH_INSERT, skip: 1 };
 
-  test('the network drops every connection mid-run and DB2 notices 2 s later: the run takes its writer lock back and loads every row once', async () => {
+  test('the network drops every connection mid-run and DB2 notices 2 s later: the run takes ' +
+    'its writer lock back and loads every row once', async () => {
     server.failNext({ sqlstate: '08001', ...secondBatch, all: true, noticeAfterMs: 2000 });
     const started = Date.now();
     const { code, report, stderr } = await run();
@@ -306,14 +320,17 @@ describe('locks of a dropped connection, freed only once DB2 notices', () => {
     expect(await counts()).toEqual({ N: ROWS, D: ROWS });
   });
 
-  test('DB2 does not notice within the bound: the run stops in time with one line; what it committed is there once', async () => {
+  test('DB2 does not notice within the bound: the run stops in time with one line; what it ' +
+    'committed is there once', async () => {
     server.failNext({ sqlstate: '08001', ...secondBatch, all: true, noticeAfterMs: 600_000 });
     const started = Date.now();
     const { code, stderr } = await run();
     const elapsed = Date.now() - started;
     expect(stderr).toBe(
-      'warehouse-sync: the writer lock of DB2INST1.SALES_DATA was lost and is still held by another connection after 10 s: another run, ' +
-        "or this run's own dropped connection that DB2 has not yet found dead (it frees its locks then); stopped so that rows are not " +
+      'warehouse-sync: the writer lock of DB2INST1.SALES_DATA was lost and is still held by ' +
+        'another connection after 10 s: another run, ' +
+        "or this run's own dropped connection that DB2 has not yet found dead (it frees its " +
+          "locks then); stopped so that rows are not " +
         'written twice (rerun to continue)\n',
     );
     expect(code).toBe(1);
@@ -349,9 +366,12 @@ describe('the writer lock', () => {
     server.failNext({ sqlstate: '42501', on: /^CREATE TABLE/ });
     const refused = await cli(args.filter((a) => a !== '--json'));
     expect(refused.stderr).toBe(
-      'warehouse-sync: cannot set up the writer lock table DB2INST1.WAREHOUSE_SYNC_LOCKS (SQL0001N Fault injected by the test ' +
-        '(SQLSTATE 42501). SQLSTATE=42501); create it once as a user who may: CREATE TABLE "DB2INST1"."WAREHOUSE_SYNC_LOCKS" ' +
-        '(TABLE_SCHEMA VARCHAR(128) NOT NULL, TABLE_NAME VARCHAR(128) NOT NULL, PRIMARY KEY (TABLE_SCHEMA, TABLE_NAME)) ORGANIZE BY ROW, ' +
+      'warehouse-sync: cannot set up the writer lock table DB2INST1.WAREHOUSE_SYNC_LOCKS ' +
+        '(SQL0001N Fault injected by the test ' +
+        '(SQLSTATE 42501). SQLSTATE=42501); create it once as a user who may: CREATE TABLE ' +
+          '"DB2INST1"."WAREHOUSE_SYNC_LOCKS" ' +
+        '(TABLE_SCHEMA VARCHAR(128) NOT NULL, TABLE_NAME VARCHAR(128) NOT NULL, PRIMARY KEY ' +
+          '(TABLE_SCHEMA, TABLE_NAME)) ORGANIZE BY ROW, ' +
         'and GRANT SELECT, INSERT on it to the sync user\n',
     );
     expect(refused.code).toBe(2);
@@ -367,7 +387,8 @@ describe('the writer lock', () => {
     expect(await counts()).toEqual({ N: ROWS, D: ROWS });
   });
 
-  test('a run whose lock was lost, and taken by another run, waits the bound for it, then stops before writing', async () => {
+  test('a run whose lock was lost, and taken by another run, waits the bound for it, then ' +
+    'stops before writing', async () => {
     const first = await openWarehouse();
     expect(await first.warehouse.lockWriter(first.table, 0)).not.toBeNull();
     await dropAllConnections();
@@ -376,8 +397,10 @@ describe('the writer lock', () => {
     expect(secondLock).not.toBeNull();
 
     const lost =
-      'the writer lock of DB2INST1.SALES_DATA was lost and is still held by another connection after 10 s: another run, ' +
-      "or this run's own dropped connection that DB2 has not yet found dead (it frees its locks then); stopped so that rows are not " +
+      'the writer lock of DB2INST1.SALES_DATA was lost and is still held by another ' +
+        'connection after 10 s: another run, ' +
+      "or this run's own dropped connection that DB2 has not yet found dead (it frees its " +
+        "locks then); stopped so that rows are not " +
       'written twice (rerun to continue)';
     const reconnecting = await first.warehouse.reconnect().catch((e: unknown) => e);
     expect(reconnecting).toBeInstanceOf(RunError);

@@ -20,7 +20,8 @@ beforeAll(async () => {
   standin = await startStandin();
   db2 = await standin.driver.open(standin.connectionString);
   source = await mysql.createConnection({ uri: `${MYSQL_SERVER}/mysql`, multipleStatements: true });
-  await source.query(`DROP DATABASE IF EXISTS ${MYSQL_DATABASE}; CREATE DATABASE ${MYSQL_DATABASE} CHARACTER SET utf8mb4; USE ${MYSQL_DATABASE}`);
+  await source.query(`DROP DATABASE IF EXISTS ${MYSQL_DATABASE}; CREATE DATABASE ${MYSQL_DATABASE} ` +
+    `CHARACTER SET utf8mb4; USE ${MYSQL_DATABASE}`);
 });
 afterAll(async () => {
   await source?.end();
@@ -31,14 +32,17 @@ afterAll(async () => {
 const args = (table: string, ...more: string[]) => ['--source', `${MYSQL_SERVER}/${MYSQL_DATABASE}`, '--warehouse', standin.url, '--table', table, '--key', 'id', ...more];
 const inserts = (table: string) => standin.executions.filter((e) => e.sql.startsWith(`INSERT INTO "DB2INST1"."${table}"`));
 
-test('20,000 rows with one 100 kB value load in a CLI process under 200 MB peak RSS (ibm_db sizes every row of an array by its longest value)', async () => {
+test('20,000 rows with one 100 kB value load in a CLI process under 200 MB peak RSS (ibm_db ' +
+  'sizes every row of an array by its longest value)', async () => {
   const big = 'abcdefghij'.repeat(10_000);
   await source.query(`CREATE TABLE t_wide (id INT NOT NULL PRIMARY KEY, product_id INT NOT NULL, quantity INT NOT NULL, note MEDIUMTEXT NULL);
     INSERT INTO t_wide SELECT seq, seq % 1000, seq % 5 + 1, IF(seq = 10000, REPEAT('abcdefghij', 10000), CONCAT('note ', seq)) FROM seq_1_to_20000`);
-  await db2.query('CREATE TABLE T_WIDE (ID INTEGER NOT NULL PRIMARY KEY, PRODUCT_ID INTEGER NOT NULL, QUANTITY INTEGER NOT NULL, NOTE CLOB(16M))');
+  await db2.query('CREATE TABLE T_WIDE (ID INTEGER NOT NULL PRIMARY KEY, PRODUCT_ID INTEGER NOT NULL, ' +
+    'QUANTITY INTEGER NOT NULL, NOTE CLOB(16M))');
   const env = { LD_LIBRARY_PATH: path.dirname(require.resolve('../../build/db2-standin/libdb2.so.1')) };
   const run = await cliProcess(['run', ...args('t_wide', '--batch-size', '20000')], env);
-  console.log(`20,000 rows with one 100 kB value: peak RSS ${(run.peakRssBytes! / MB).toFixed(1)} MB, ${inserts('T_WIDE').length} array executes`);
+  console.log(`20,000 rows with one 100 kB value: peak RSS ${(run.peakRssBytes! / MB).toFixed(1)} ` +
+    `MB, ${inserts('T_WIDE').length} array executes`);
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
   expect(run.peakRssBytes).toBeLessThan(200 * MB);
@@ -58,7 +62,8 @@ test('a table with a BINARY(16) column loads with one array execute per slice, b
       CASE seq WHEN 1 THEN REPEAT(X'00', 16) WHEN 2 THEN CONCAT(X'41', REPEAT(X'00', 15)) WHEN 3 THEN REPEAT(X'FF', 16) ELSE UNHEX(MD5(seq)) END,
       CASE WHEN seq = 4 THEN X'' WHEN seq % 3 = 0 THEN NULL ELSE UNHEX(SHA1(seq)) END,
       CONCAT('n', seq) FROM seq_1_to_3000`);
-  await db2.query('CREATE TABLE T_BIN (ID INTEGER NOT NULL PRIMARY KEY, UID BINARY(16) NOT NULL, TAG VARBINARY(20), NAME VARCHAR(40) NOT NULL)');
+  await db2.query('CREATE TABLE T_BIN (ID INTEGER NOT NULL PRIMARY KEY, UID BINARY(16) NOT NULL, TAG ' +
+    'VARBINARY(20), NAME VARCHAR(40) NOT NULL)');
   const before = standin.executions.length;
   const run = await cli(['run', ...args('t_bin', '--batch-size', '1000')]);
   expect(run.stderr).toBe('');
@@ -76,15 +81,18 @@ test('a table with a BINARY(16) column loads with one array execute per slice, b
   expect(verify.code).toBe(0);
 });
 
-test('a column that is NULL in every row of a slice loads (ibm_db binds such an array with column size 0)', async () => {
+test('a column that is NULL in every row of a slice loads (ibm_db binds such an array with ' +
+  'column size 0)', async () => {
   await source.query(`CREATE TABLE t_nulls (id INT NOT NULL PRIMARY KEY, note VARCHAR(20) NULL, data VARBINARY(8) NULL, n INT NULL, d DATE NULL);
     INSERT INTO t_nulls SELECT seq, IF(seq > 2000, CONCAT('x', seq), NULL), NULL, IF(seq = 2500, 7, NULL), NULL FROM seq_1_to_3000`);
-  await db2.query('CREATE TABLE T_NULLS (ID INTEGER NOT NULL PRIMARY KEY, NOTE VARCHAR(80), DATA VARBINARY(8), N INTEGER, D DATE)');
+  await db2.query('CREATE TABLE T_NULLS (ID INTEGER NOT NULL PRIMARY KEY, NOTE VARCHAR(80), DATA ' +
+    'VARBINARY(8), N INTEGER, D DATE)');
   const run = await cli(['run', ...args('t_nulls', '--batch-size', '1000')]);
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
   expect(inserts('T_NULLS').map((e) => e.sets)).toEqual([1000, 1000, 1000]);
-  expect(await db2.query('SELECT COUNT(*) AS N, COUNT(NOTE) AS NOTES, COUNT(DATA) AS DATAS, COUNT(N) AS NS, COUNT(D) AS DS, MIN(NOTE) AS LO, MAX(N) AS HI FROM T_NULLS')).toEqual([
+  expect(await db2.query('SELECT COUNT(*) AS N, COUNT(NOTE) AS NOTES, COUNT(DATA) AS DATAS, COUNT(N) AS NS, ' +
+    'COUNT(D) AS DS, MIN(NOTE) AS LO, MAX(N) AS HI FROM T_NULLS')).toEqual([
     { N: 3000, NOTES: 1000, DATAS: 0, NS: 1, DS: 0, LO: 'x2001', HI: 7 },
   ]);
   expect(await db2.query('SELECT ID, NOTE, N FROM T_NULLS WHERE ID IN (2000, 2001, 2500) ORDER BY ID')).toEqual([

@@ -105,7 +105,8 @@ test('every value arrives exactly, with the process in a time zone far from UTC'
   expect(await db2.query(READ_BACK)).toEqual(ROWS.map((r) => r.expected));
 });
 
-test('verify agrees on every value (a BLOB and a 34-digit DECFLOAT cannot be rendered in DB2 SQL: digested in Node from fetched fields)', async () => {
+test('verify agrees on every value (a BLOB and a 34-digit DECFLOAT cannot be rendered in ' +
+  'DB2 SQL: digested in Node from fetched fields)', async () => {
   const run = await sync('types', ['verify', '--json']);
   expect(run.stderr).toBe('');
   expect(JSON.parse(run.stdout).tables[0]).toMatchObject({ sourceRows: 4, warehouseRows: 4, missing: 0, differing: [], extra: 0, inStep: true });
@@ -126,14 +127,18 @@ test('verify still agrees on a DB2 without HASH (before 11.5), and still finds a
   }
 });
 
-test('DECIMAL(65,30) into DECIMAL(31,10) is refused before anything is written, naming the column and DB2\'s limit', async () => {
-  await staging.query("CREATE TABLE wide (id BIGINT NOT NULL PRIMARY KEY, d65 DECIMAL(65,30)); INSERT INTO wide VALUES (1, '1.5')");
+test('DECIMAL(65,30) into DECIMAL(31,10) is refused before anything is written, naming the ' +
+  'column and DB2\'s limit', async () => {
+  await staging.query("CREATE TABLE wide (id BIGINT NOT NULL PRIMARY KEY, d65 DECIMAL(65,30)); INSERT INTO " +
+    "wide VALUES (1, '1.5')");
   await db2.query('CREATE TABLE wide (id BIGINT NOT NULL, d65 DECIMAL(31,10))');
   const run = await sync('wide');
   expect(run.stdout).toBe('');
   expect(run.stderr).toBe(
-    'warehouse-sync: table wide: column d65: source decimal(65,30) does not fit warehouse DECIMAL(31,10); it would need ' +
-      'DECIMAL(65,30) but DECIMAL holds at most 31 digits in this warehouse; narrow the source column to at most 31 digits, ' +
+    'warehouse-sync: table wide: column d65: source decimal(65,30) does not fit warehouse ' +
+      'DECIMAL(31,10); it would need ' +
+      'DECIMAL(65,30) but DECIMAL holds at most 31 digits in this warehouse; narrow the ' +
+        'source column to at most 31 digits, ' +
       'or use a decimal floating-point column with at least 65 digits\n',
   );
   expect(run.code).toBe(2);
@@ -145,7 +150,8 @@ test('a utf8mb4 VARCHAR(50) into a DB2 VARCHAR(50), which counts bytes, is refus
   await db2.query('CREATE TABLE names (id BIGINT NOT NULL, name VARCHAR(50))');
   const run = await sync('names');
   expect(run.stderr).toBe(
-    'warehouse-sync: table names: column name: source varchar(50) does not fit warehouse VARCHAR(50); it holds 50 bytes but the ' +
+    'warehouse-sync: table names: column name: source varchar(50) does not fit warehouse ' +
+      'VARCHAR(50); it holds 50 bytes but the ' +
       'source can need 200 (4 bytes per utf8mb4 character); make it VARCHAR(200) or declare it in CODEUNITS32; ' +
       'to widen it run: ALTER TABLE "DB2INST1"."NAMES" ALTER COLUMN "NAME" SET DATA TYPE VARCHAR(50 CODEUNITS32)\n',
   );
@@ -158,7 +164,8 @@ test('a MySQL zero date is refused with the row\'s key named, and nothing of its
   await db2.query('CREATE TABLE zeroes (id BIGINT NOT NULL, dt TIMESTAMP(0))');
   const run = await sync('zeroes');
   expect(run.stderr).toBe(
-    'warehouse-sync: table zeroes: row id=2 has the MySQL zero date "0000-00-00 00:00:00" in column dt, which the warehouse ' +
+    'warehouse-sync: table zeroes: row id=2 has the MySQL zero date "0000-00-00 00:00:00" ' +
+      'in column dt, which the warehouse ' +
       'cannot hold; fix that row in staging (e.g. set it to NULL)\n',
   );
   expect(run.code).toBe(1);

@@ -1,5 +1,6 @@
 /**
- * The DB2 side of the warehouse contract, shared by the real ibm_db over the stand-in (db2-real.contract.test.ts) and a live
+ * The DB2 side of the warehouse contract, shared by the real ibm_db over the stand-in
+ * (db2-real.contract.test.ts) and a live
  * DB2 (db2-live.contract.test.ts): the same DDL, read-back SQL and expectations, through whichever
  * ibm_db is given.
  */
@@ -102,13 +103,15 @@ export function db2Target(options: Db2TargetOptions): ContractTarget {
       {
         label: 'VARCHAR(5) cannot take a VARCHAR(50) source',
         sourceType: 'VARCHAR(50)', warehouseType: 'VARCHAR(5)',
-        problem: 'column val: source varchar(50) does not fit warehouse VARCHAR(5); it holds 5 bytes but the source can need 200 ' +
+        problem: 'column val: source varchar(50) does not fit warehouse VARCHAR(5); it holds 5 bytes ' +
+          'but the source can need 200 ' +
           '(4 bytes per utf8mb4 character); make it VARCHAR(200) or declare it in CODEUNITS32',
       },
       {
         label: 'VARCHAR(50) counts bytes: it cannot take a utf8mb4 VARCHAR(50)',
         sourceType: 'VARCHAR(50)', warehouseType: 'VARCHAR(50)',
-        problem: 'column val: source varchar(50) does not fit warehouse VARCHAR(50); it holds 50 bytes but the source can need 200 ' +
+        problem: 'column val: source varchar(50) does not fit warehouse VARCHAR(50); it holds 50 bytes ' +
+          'but the source can need 200 ' +
           '(4 bytes per utf8mb4 character); make it VARCHAR(200) or declare it in CODEUNITS32',
       },
       { label: 'VARCHAR(50 CODEUNITS32) takes a utf8mb4 VARCHAR(50)', sourceType: 'VARCHAR(50)', warehouseType: 'VARCHAR(50 CODEUNITS32)', problem: null },
@@ -116,15 +119,18 @@ export function db2Target(options: Db2TargetOptions): ContractTarget {
       {
         label: 'DECIMAL(31,10) cannot take DECIMAL(65,30), and says DECIMAL stops at 31 digits',
         sourceType: 'DECIMAL(65,30)', warehouseType: 'DECIMAL(31,10)',
-        problem: 'column val: source decimal(65,30) does not fit warehouse DECIMAL(31,10); it would need DECIMAL(65,30) but DECIMAL ' +
-          'holds at most 31 digits in this warehouse; narrow the source column to at most 31 digits, or use a decimal ' +
+        problem: 'column val: source decimal(65,30) does not fit warehouse DECIMAL(31,10); it would ' +
+          'need DECIMAL(65,30) but DECIMAL ' +
+          'holds at most 31 digits in this warehouse; narrow the source column to at most 31 ' +
+            'digits, or use a decimal ' +
           'floating-point column with at least 65 digits',
       },
       { label: 'DECFLOAT(34) takes DECIMAL(34,10), beyond DECIMAL\'s 31 digits', sourceType: 'DECIMAL(34,10)', warehouseType: 'DECFLOAT(34)', problem: null },
       {
         label: 'DECFLOAT(34) cannot take DECIMAL(65,30)',
         sourceType: 'DECIMAL(65,30)', warehouseType: 'DECFLOAT(34)',
-        problem: 'column val: source decimal(65,30) does not fit warehouse DECFLOAT(34); it holds 34 significant digits but the source can have 65',
+        problem: 'column val: source decimal(65,30) does not fit warehouse DECFLOAT(34); it holds 34 ' +
+          'significant digits but the source can have 65',
       },
       { label: 'DECIMAL(20,0) takes BIGINT UNSIGNED', sourceType: 'BIGINT UNSIGNED', warehouseType: 'DECIMAL(20,0)', problem: null },
       {

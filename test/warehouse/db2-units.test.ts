@@ -76,7 +76,8 @@ describe('array insert parameters and transaction slices', () => {
     expect(arrayInsert(table, [text('A')], [[''], [null]]).params).toEqual([{ ParamType: 'ARRAY', DataType: 'CHAR', Data: ['', null], Length: 1 }]);
   });
 
-  test('binary values cross as Latin-1 text of their bytes with the C type BINARY (an array of Buffers would be one LOB to ibm_db)', () => {
+  test('binary values cross as Latin-1 text of their bytes with the C type BINARY (an array ' +
+    'of Buffers would be one LOB to ibm_db)', () => {
     const rows = [[Buffer.from([0, 255, 65, 0])], [null], [Buffer.alloc(0)]];
     expect(arrayInsert(table, [bytes('B')], rows).params).toEqual([
       { ParamType: 'ARRAY', CType: 'BINARY', DataType: 'BINARY', Data: ['\u0000\u00ffA\u0000', null, ''] },
@@ -134,8 +135,10 @@ describe('errors as one line', () => {
     );
   });
 
-  test('driver errors lose the CLI prefix and line breaks, keep SQLSTATE and SQLCODE, and never show the password', () => {
-    const native = Object.assign(new Error('[IBM][CLI Driver][DB2/LINUXX8664] SQL0204N  "U.T" is an undefined name.  SQLSTATE=42704\n'), { sqlstate: '42704', sqlcode: -204 });
+  test('driver errors lose the CLI prefix and line breaks, keep SQLSTATE and SQLCODE, and ' +
+    'never show the password', () => {
+    const native = Object.assign(new Error('[IBM][CLI Driver][DB2/LINUXX8664] SQL0204N  "U.T" is an undefined name.  ' +
+      'SQLSTATE=42704\n'), { sqlstate: '42704', sqlcode: -204 });
     expect(toDb2Error(native, [])).toMatchObject({ message: 'SQL0204N "U.T" is an undefined name. SQLSTATE=42704', sqlstate: '42704', sqlcode: -204 });
     expect(toDb2Error({ message: 'Connection not open.', sqlstate: '08001', sqlcode: -30081 }, [])).toMatchObject({ message: 'Connection not open.', sqlstate: '08001' });
     expect(toDb2Error(new Error('login for PWD=hunter2 failed SQLSTATE=08001'), ['hunter2']).message).toBe('login for PWD=*** failed SQLSTATE=08001');
@@ -159,7 +162,8 @@ describe('errors as one line', () => {
     }
   });
 
-  test('a COMMIT lost with its connection is seen although commitTransaction() would resolve (ibm_db 4.0.1)', async () => {
+  test('a COMMIT lost with its connection is seen although commitTransaction() would resolve ' +
+    '(ibm_db 4.0.1)', async () => {
     const server = new FakeDb2Server();
     const fake = createFakeIbmDb(server);
     useIbmDbDriver(fake);

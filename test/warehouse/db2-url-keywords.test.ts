@@ -35,17 +35,25 @@ function oneLine(result: ChildResult): string {
 }
 
 const ACCEPTED =
-  'SECURITY, AUTHENTICATION, SSLServerCertificate, SSLClientKeystoredb, SSLClientKeystash, SSLClientLabel, CurrentSchema, ' +
-  'CurrentFunctionPath, CurrentPackageSet, LockTimeout, ConnectTimeout, KeepAliveTimeout, ReceiveTimeout, QueryTimeoutInterval, ' +
+  'SECURITY, AUTHENTICATION, SSLServerCertificate, SSLClientKeystoredb, ' +
+    'SSLClientKeystash, SSLClientLabel, CurrentSchema, ' +
+  'CurrentFunctionPath, CurrentPackageSet, LockTimeout, ConnectTimeout, ' +
+    'KeepAliveTimeout, ReceiveTimeout, QueryTimeoutInterval, ' +
   'ClientApplName, ClientUserID, ClientWrkStnName, ClientAcctStr, ProgramName, and sslConnection=true';
 
 test.each([
   ['an unknown keyword, named', '?currentSchema=SALES&fetchSize=100',
-    `warehouse-sync: warehouse URL query parameter "fetchSize" is not a DB2 CLI keyword this tool passes on; accepted (any case): ${ACCEPTED} (set --warehouse or SYNC_WAREHOUSE_URL)`],
+    `warehouse-sync: warehouse URL query parameter "fetchSize" is not a DB2 CLI keyword ` +
+      `this tool passes on; accepted (any case): ${ACCEPTED} (set --warehouse or ` +
+      `SYNC_WAREHOUSE_URL)`],
   ['a bare word, which may be a misplaced password, by position only', '?security=SSL&Tr0ub4dor',
-    `warehouse-sync: warehouse URL query parameter 2 (not shown, as it may hold a password) is not a DB2 CLI keyword this tool passes on; accepted (any case): ${ACCEPTED} (set --warehouse or SYNC_WAREHOUSE_URL)`],
+    `warehouse-sync: warehouse URL query parameter 2 (not shown, as it may hold a ` +
+      `password) is not a DB2 CLI keyword this tool passes on; accepted (any case): ` +
+      `${ACCEPTED} (set --warehouse or SYNC_WAREHOUSE_URL)`],
   ['a keyword the URL itself gives', '?pwd=other',
-    "warehouse-sync: warehouse URL parameter PWD is set by the URL's own parts (user, password, host, port, database): remove \"?pwd=…\" (set --warehouse or SYNC_WAREHOUSE_URL)"],
+    "warehouse-sync: warehouse URL parameter PWD is set by the URL's own parts (user, " +
+      "password, host, port, database): remove \"?pwd=…\" (set --warehouse or " +
+      "SYNC_WAREHOUSE_URL)"],
 ])('%s: exit 2, one line, nothing connected', async (_case, query, line) => {
   const before = standin.server.connectionStrings.length;
   const result = await cliProcess(['--source', SOURCE, '--warehouse', `${standin.url}${query}`], env());

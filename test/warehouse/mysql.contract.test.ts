@@ -33,7 +33,8 @@ const mariadb: ContractTarget = {
   mysqlDatabase: 'test_contract_mysql',
   async setUp() {
     const server = await mysql.createConnection({ uri: `${MYSQL_SERVER}/mysql`, multipleStatements: true });
-    await server.query(`DROP DATABASE IF EXISTS ${DATABASE}; CREATE DATABASE ${DATABASE}; DROP DATABASE IF EXISTS contract_s`);
+    await server.query(`DROP DATABASE IF EXISTS ${DATABASE}; CREATE DATABASE ${DATABASE}; DROP DATABASE IF ` +
+      `EXISTS contract_s`);
     await server.end();
     admin = await connection();
   },
@@ -81,8 +82,10 @@ const mariadb: ContractTarget = {
     {
       label: 'a latin1 VARCHAR(50) cannot hold what utf8mb4 can',
       sourceType: 'VARCHAR(50)', warehouseType: 'VARCHAR(50) CHARACTER SET latin1',
-      problem: 'column val: source varchar(50) can hold any Unicode characters, but warehouse varchar(50) stores Windows-1252 (MySQL latin1, PostgreSQL WIN1252) only; ' +
-        "make the warehouse side UTF-8 (PostgreSQL: a database created with ENCODING 'UTF8'; MySQL: CHARACTER SET utf8mb4), or the source column CHARACTER SET ascii",
+      problem: 'column val: source varchar(50) can hold any Unicode characters, but warehouse ' +
+        'varchar(50) stores Windows-1252 (MySQL latin1, PostgreSQL WIN1252) only; ' +
+        "make the warehouse side UTF-8 (PostgreSQL: a database created with ENCODING 'UTF8'; " +
+          "MySQL: CHARACTER SET utf8mb4), or the source column CHARACTER SET ascii",
     },
     {
       label: 'DECIMAL(31,10) cannot take DECIMAL(65,30)',
@@ -103,7 +106,8 @@ const mariadb: ContractTarget = {
   ],
   notNullMessage: /^Column 'quantity' cannot be null$/,
   async provokeLockTimeout() {
-    await admin.query('DROP TABLE IF EXISTS contract_locktest; CREATE TABLE contract_locktest (id INT PRIMARY KEY) ENGINE=InnoDB; INSERT INTO contract_locktest VALUES (1)');
+    await admin.query('DROP TABLE IF EXISTS contract_locktest; CREATE TABLE contract_locktest (id INT ' +
+      'PRIMARY KEY) ENGINE=InnoDB; INSERT INTO contract_locktest VALUES (1)');
     const [holder, waiter] = [await connection(), await connection()];
     try {
       await holder.query('START TRANSACTION');

@@ -35,7 +35,8 @@ const postgres: ContractTarget = {
     if (found.rowCount === 0) await server.query(`CREATE DATABASE ${DATABASE}`);
     await server.end();
     admin = await client();
-    await admin.query('DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public; DROP SCHEMA IF EXISTS contract_s CASCADE');
+    await admin.query('DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public; DROP SCHEMA IF EXISTS ' +
+      'contract_s CASCADE');
   },
   async tearDown() {
     await admin?.end();
@@ -76,7 +77,8 @@ const postgres: ContractTarget = {
     {
       label: 'varchar(5) cannot take a VARCHAR(50) source',
       sourceType: 'VARCHAR(50)', warehouseType: 'varchar(5)',
-      problem: 'column val: source varchar(50) does not fit warehouse character varying(5); make it at least 50 characters long',
+      problem: 'column val: source varchar(50) does not fit warehouse character varying(5); make it ' +
+        'at least 50 characters long',
     },
     { label: 'varchar(50) counts characters: it takes a utf8mb4 VARCHAR(50)', sourceType: 'VARCHAR(50)', warehouseType: 'varchar(50)', problem: null },
     {
@@ -99,7 +101,8 @@ const postgres: ContractTarget = {
   ],
   notNullMessage: /^null value in column "quantity" of relation "contract_batch" violates not-null constraint$/,
   async provokeLockTimeout() {
-    await admin.query('DROP TABLE IF EXISTS contract_locktest; CREATE TABLE contract_locktest (id integer); INSERT INTO contract_locktest VALUES (1)');
+    await admin.query('DROP TABLE IF EXISTS contract_locktest; CREATE TABLE contract_locktest (id integer); ' +
+      'INSERT INTO contract_locktest VALUES (1)');
     const [holder, waiter] = [await client(), await client()];
     try {
       await holder.query('BEGIN');
@@ -116,7 +119,8 @@ const postgres: ContractTarget = {
   },
   async dropConnections() {
     await admin.query(
-      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'warehouse-sync' AND pid <> pg_backend_pid()",
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND " +
+        "application_name = 'warehouse-sync' AND pid <> pg_backend_pid()",
       [DATABASE],
     );
   },
