@@ -6,9 +6,10 @@
  *   npx deploy warehouse-sync/sync-with-retry build/sync-composition.json -w
  *
  * The sync action itself (dist/openwhisk-main.js, with its default parameters) is created with
- * `wsk action create` as the README, "Running warehouse-sync in the cloud" shows; the composition refers to it by name. A failed
- * sync returns {error: "one line"}, which is what `retry` and `try` act on. Retrying is safe:
- * every committed batch stays and the next attempt resumes from the watermark. It helps with
+ * `wsk action create` as the README, "Running warehouse-sync in the cloud" shows; the composition
+ * refers to it by name. A failed sync returns {error: "one line"}, which is what `retry` and `try`
+ * act on. Retrying is safe: every committed batch stays and the next attempt resumes from the
+ * watermark. It helps with
  * transient faults (a database restarting); a configuration error fails all three attempts
  * quickly, before anything is written.
  *

@@ -42,4 +42,5 @@ if (!fs.existsSync(lib) || fs.statSync(lib).mtimeMs < newest) {
   fs.renameSync(lib + '.tmp', lib);
 }
 fs.rmSync(path.join(release, 'libdb2.so.1'), { force: true });
-console.log(`ibm-db-binding: real ibm_db binding in ${path.relative(root, release)}, stand-in ${path.relative(root, lib)}`);
+console.log(`ibm-db-binding: real ibm_db binding in ${path.relative(root, release)}, stand-in ` +
+  `${path.relative(root, lib)}`);

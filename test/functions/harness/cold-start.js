@@ -51,7 +51,8 @@ function parent() {
   const env = { ...process.env, AWS_REGION: 'us-east-1' };
   delete env.NODE_OPTIONS;
   if (process.argv.includes('--source-maps')) env.NODE_OPTIONS = '--enable-source-maps';
-  const label = `${runs} runs${process.argv.includes('--secrets') ? ', URLs from Secrets Manager' : ', URLs from env'}${env.NODE_OPTIONS ? ', --enable-source-maps' : ''}`;
+  const urlsFrom = process.argv.includes('--secrets') ? ', URLs from Secrets Manager' : ', URLs from env';
+  const label = `${runs} runs${urlsFrom}${env.NODE_OPTIONS ? ', --enable-source-maps' : ''}`;
   if (!process.argv.includes('--secrets')) return measure(runs, env, label);
 
   // spawnSync blocks this process, so the stand-in answers from a process of its own.

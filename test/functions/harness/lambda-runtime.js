@@ -6,7 +6,8 @@
 //                                                uncaught exception reached the runtime's own listeners,
 //                                                which post the error and exit the process.
 //
-//   [STRAY_REJECTION_MS=N] node lambda-runtime.js TASK_ROOT HANDLER EVENT_JSON      (HANDLER as in serverless.yml: dist/aws-handler.handler)
+//   [STRAY_REJECTION_MS=N] node lambda-runtime.js TASK_ROOT HANDLER EVENT_JSON
+//   (HANDLER as in serverless.yml: dist/aws-handler.handler)
 'use strict';
 const path = require('path');
 
