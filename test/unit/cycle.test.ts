@@ -8,9 +8,10 @@
 import type { SyncConfig } from '../../lib/config';
 import { planTables } from '../../lib/cycle/plan';
 import { clock } from '../../lib/cycle/retry';
-import { RunError, SchemaError } from '../../lib/errors';
+import type { Column } from '../../lib/columns';
+import { RunError, SchemaError, ValueError } from '../../lib/errors';
 import { syncTables, type RunEvent, type RunOptions, type TableReport } from '../../lib/sync-cycle';
-import { keys, MemorySource, MemoryWarehouse, rows, syncConfig, transient } from '../support/memory-databases';
+import { ID, keys, MemorySource, MemoryWarehouse, NOTE, rows, syncConfig, transient } from '../support/memory-databases';
 
 /** The backoff waits a run asked for, in ms (the clock is replaced: nobody waits). */
 let waits: number[];
@@ -292,5 +293,32 @@ describe('planning', () => {
     await expect(syncTables(two, source, warehouse, {}, tables)).rejects.toThrow(SchemaError);
     expect(tables).toEqual([]);
     expect(warehouse.lockWaits).toEqual([]);
+  });
+});
+
+describe('values no warehouse can hold, in rows loaded as rows', () => {
+  const AT: Column = { name: 'at', sqlType: 'datetime', type: { kind: 'timestamp', fsp: 0 }, nullable: true, hasDefault: false };
+
+  test.each(['0000-00-00 00:00:00', '2024-00-10 08:00:00', '2024-05-00'])('the MySQL zero date %s stops the run before its batch, naming row and column', async (zero) => {
+    const source = new MemorySource([['1', 'a', '2024-05-06 07:08:09'], ['2', 'b', zero], ['3', 'c', null]]);
+    source.columns = [ID, NOTE, AT];
+    const warehouse = new MemoryWarehouse();
+    warehouse.columns = [ID, NOTE, AT];
+    const { error } = await run(source, warehouse);
+    expect(error).toBeInstanceOf(ValueError);
+    expect((error as Error).message).toBe(
+      `table sales: row id=2 has the MySQL zero date "${zero}" in column at, which the warehouse cannot hold; fix that row in staging (e.g. set it to NULL)`,
+    );
+    expect(warehouse.keys()).toEqual([]);
+  });
+
+  test('dates with zeros elsewhere load', async () => {
+    const source = new MemorySource([['1', 'a', '2000-10-20 00:00:00'], ['2', 'b', '2010-01-01']]);
+    source.columns = [ID, NOTE, AT];
+    const warehouse = new MemoryWarehouse();
+    warehouse.columns = [ID, NOTE, AT];
+    const { report, error } = await run(source, warehouse);
+    expect(error).toBeUndefined();
+    expect(report.inserted).toBe(2);
   });
 });
