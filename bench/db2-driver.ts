@@ -171,7 +171,9 @@ export function db2DriverTable(cases: Db2DriverCase[]): string[] {
     '| --- | ---: | ---: | ---: | ---: |',
     ...cases.map((c) => {
       const executes = c.runs[0];
-      return `| ${c.name} | ${c.rows.toLocaleString('en')} | ${range(c.runs.map((r) => r.cpuSeconds), 2, 's')} | ${range(c.runs.map((r) => r.peakRssMiB), 0, 'MB')} | ` +
+      return `| ${c.name} | ${c.rows.toLocaleString('en')} | ` +
+        `${range(c.runs.map((r) => r.cpuSeconds), 2, 's')} | ` +
+        `${range(c.runs.map((r) => r.peakRssMiB), 0, 'MB')} | ` +
         `${executes.arrayExecutes} array executes${executes.rowExecutes ? `, ${executes.rowExecutes} single` : ''} |`;
     }),
   ];
@@ -180,7 +182,8 @@ export function db2DriverTable(cases: Db2DriverCase[]): string[] {
 export function db2DriverVerdicts(cases: Db2DriverCase[]): string[] {
   return cases.map((c) => {
     const peak = Math.max(...c.runs.map((r) => r.peakRssMiB));
-    return `DB2 through the real ibm_db, ${c.name}: client peak RSS ${peak.toFixed(0)} MB at most (target ≤ ${RSS_TARGET_MIB} MB): ${peak <= RSS_TARGET_MIB ? 'met' : 'NOT met'}`;
+    return `DB2 through the real ibm_db, ${c.name}: client peak RSS ${peak.toFixed(0)} MB at most ` +
+      `(target ≤ ${RSS_TARGET_MIB} MB): ${peak <= RSS_TARGET_MIB ? 'met' : 'NOT met'}`;
   });
 }
 

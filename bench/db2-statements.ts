@@ -32,7 +32,8 @@ export async function db2StatementsPer10k(log: (line: string) => void): Promise<
       cycle: await import('../lib/sync-cycle'),
     };
   } catch (error) {
-    return `DB2 statements per 10,000 rows: not measured — the DB2 warehouse or its fake is not in place yet (${firstLine(error)}); hook: bench/db2-statements.ts`;
+    return `DB2 statements per 10,000 rows: not measured — the DB2 warehouse or its fake is not ` +
+      `in place yet (${firstLine(error)}); hook: bench/db2-statements.ts`;
   }
   try {
     const { fake, driver, warehouse, config, cycle } = modules;

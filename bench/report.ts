@@ -185,7 +185,8 @@ export function markdown(
         ...memory.map((m) => {
           const t = median(m.runs.map((r) => r.seconds));
           const rss = m.runs.map((r) => r.peakRssMiB);
-          return `| ${fmtInt(m.rows)} | ${fmtTime(t)} | ${fmtInt(m.rows / t)} | ${fmtMiB(median(rss))} (${fmtMiB(Math.min(...rss))}–${fmtMiB(Math.max(...rss))}) |`;
+          return `| ${fmtInt(m.rows)} | ${fmtTime(t)} | ${fmtInt(m.rows / t)} | ${fmtMiB(median(rss))} ` +
+            `(${fmtMiB(Math.min(...rss))}–${fmtMiB(Math.max(...rss))}) |`;
         }),
       ].join('\n')
     : '';

@@ -98,7 +98,9 @@ const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 function machine(): string {
   const cpu = fs.readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m)?.[1] ?? os.cpus()[0]?.model ?? 'unknown CPU';
   const ramGiB = os.totalmem() / 1024 ** 3;
-  return `${os.cpus().length} × ${cpu.trim()} (nproc ${os.availableParallelism?.() ?? os.cpus().length}), ${ramGiB.toFixed(1)} GiB RAM, Linux ${os.release()}`;
+  return `${os.cpus().length} × ${cpu.trim()} (nproc ` +
+    `${os.availableParallelism?.() ?? os.cpus().length}), ${ramGiB.toFixed(1)} GiB RAM, ` +
+    `Linux ${os.release()}`;
 }
 
 function clientVersion(cmd: string, args: string[]): string {

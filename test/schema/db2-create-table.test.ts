@@ -73,8 +73,11 @@ const on = (table: string, ...extra: string[]) => ['--source', SOURCE, '--wareho
 const cli = (args: string[]) => cliProcess(args, ENV);
 const tableCount = async (name: string) => Number((await db2.query(`SELECT COUNT(*) AS N FROM SYSCAT.TABLES WHERE TABNAME = '${name}'`))[0].N);
 const columnsOf = async (table: string) =>
-  (await db2.query(`SELECT COLNAME, TYPENAME, LENGTH, SCALE, STRINGUNITSLENGTH, NULLS FROM SYSCAT.COLUMNS WHERE TABNAME = '${table}' ORDER BY COLNO`))
-    .map((c) => `${c.COLNAME} ${c.TYPENAME}(${c.STRINGUNITSLENGTH ?? c.LENGTH}${c.SCALE ? `,${c.SCALE}` : ''}) ${c.NULLS === 'Y' ? 'NULL' : 'NOT NULL'}`);
+  (await db2.query(`SELECT COLNAME, TYPENAME, LENGTH, SCALE, STRINGUNITSLENGTH, NULLS FROM SYSCAT.COLUMNS ` +
+    `WHERE TABNAME = '${table}' ORDER BY COLNO`))
+    .map((c) => `${c.COLNAME} ` +
+      `${c.TYPENAME}(${c.STRINGUNITSLENGTH ?? c.LENGTH}${c.SCALE ? `,${c.SCALE}` : ''}) ` +
+      `${c.NULLS === 'Y' ? 'NULL' : 'NOT NULL'}`);
 
 /** A refusal: exit 2, nothing on stdout, exactly one line on stderr, which is returned. */
 function refusedLine(result: ChildResult): string {
@@ -114,7 +117,8 @@ afterAll(async () => {
   await standin?.stop();
 });
 
-test('ddl prints the DB2 statement without connecting to DB2, and the engine takes it verbatim: the key NOT NULL and the primary key', async () => {
+test('ddl prints the DB2 statement without connecting to DB2, and the engine takes it ' +
+  'verbatim: the key NOT NULL and the primary key', async () => {
   // A warehouse nobody listens on, and no stand-in on the library path: ddl never dials DB2.
   const offline = ['--source', SOURCE, '--warehouse', 'db2://db2inst1@127.0.0.1:1/NOWHERE', '--table', 'every', '--key', 'id'];
   const json = await cliProcess(['ddl', ...offline, '--json']);
@@ -135,7 +139,8 @@ test('ddl prints the DB2 statement without connecting to DB2, and the engine tak
   await db2.query('DROP TABLE "EVERY"');
 });
 
-test('run --create-table into an empty DB2 database creates the table ddl prints, loads every row exactly, and verify exits 0', async () => {
+test('run --create-table into an empty DB2 database creates the table ddl prints, loads ' +
+  'every row exactly, and verify exits 0', async () => {
   expect(await tableCount('EVERY')).toBe(0);
   const run = await cli(['run', ...on('every', '--create-table', '--json')]);
   expect(run.stderr).toBe('');
@@ -171,7 +176,8 @@ test('run --create-table into an empty DB2 database creates the table ddl prints
   expect(report).toMatchObject({ inserted: 0, newRows: 0 });
 });
 
-test('two runs creating the same table at once: both CREATE TABLEs reach DB2, one gets "already exists", and every row is loaded once', async () => {
+test('two runs creating the same table at once: both CREATE TABLEs reach DB2, one gets ' +
+  '"already exists", and every row is loaded once', async () => {
   await staging.query(`CREATE TABLE raced (id INT NOT NULL PRIMARY KEY, v VARCHAR(20) NOT NULL);
     INSERT INTO raced SELECT seq, CONCAT('v', seq) FROM seq_1_to_5000`);
   // Made to collide: the engine holds the first CREATE TABLE "RACED" until the second one arrives,
@@ -192,7 +198,8 @@ test('two runs creating the same table at once: both CREATE TABLEs reach DB2, on
   expect(await db2.query('SELECT COUNT(*) AS N, COUNT(DISTINCT ID) AS D, MIN(ID) AS LO, MAX(ID) AS HI FROM RACED')).toEqual([{ N: 5000, D: 5000, LO: 1, HI: 5000 }]);
 });
 
-test('two runs adding the same column at once: both ADD COLUMNs reach DB2, one gets "duplicate name" and goes on, every row once', async () => {
+test('two runs adding the same column at once: both ADD COLUMNs reach DB2, one gets ' +
+  '"duplicate name" and goes on, every row once', async () => {
   await staging.query(`CREATE TABLE grown (id INT NOT NULL PRIMARY KEY, qty INT NOT NULL);
     INSERT INTO grown SELECT seq, seq FROM seq_1_to_3`);
   const first = await cli(['run', ...on('grown', '--create-table')]);
@@ -223,10 +230,12 @@ describe('--add-columns', () => {
       INSERT INTO drift VALUES (1, 10, 100), (2, 20, 200)`);
     const first = await cli(['run', ...on('drift', '--create-table')]);
     expect([first.code, first.stderr]).toEqual([0, '']);
-    await staging.query(`ALTER TABLE drift ADD COLUMN note VARCHAR(50); INSERT INTO drift (id, qty, note) VALUES (3, 30, 'third ☃')`);
+    await staging.query(`ALTER TABLE drift ADD COLUMN note VARCHAR(50); INSERT INTO drift (id, qty, note) ` +
+      `VALUES (3, 30, 'third ☃')`);
   });
 
-  test('without the flag the column is only reported; with it, it is added before loading, earlier rows hold NULL, the report says so, and verify exits 0', async () => {
+  test('without the flag the column is only reported; with it, it is added before loading, ' +
+    'earlier rows hold NULL, the report says so, and verify exits 0', async () => {
     const plain = await cli(['run', ...on('drift', '--dry-run', '--json')]);
     expect(JSON.parse(plain.stdout).tables[0]).toMatchObject({ sourceOnlyColumns: ['note'] });
     expect(await columnsOf('DRIFT')).toEqual(['ID INTEGER(4) NOT NULL', 'QTY INTEGER(4) NOT NULL', 'AMOUNT INTEGER(4) NULL']);
@@ -250,15 +259,18 @@ describe('--add-columns', () => {
     expect(JSON.parse(verify.stdout).tables[0]).toMatchObject({ sourceRows: 3, warehouseRows: 3, differing: [], inStep: true });
   });
 
-  test('a staging column that widened is refused before writing, with the exact ALTER TABLE to run, which DB2 takes; then the run goes on', async () => {
+  test('a staging column that widened is refused before writing, with the exact ALTER TABLE ' +
+    'to run, which DB2 takes; then the run goes on', async () => {
     await staging.query(`ALTER TABLE drift MODIFY COLUMN note VARCHAR(200), MODIFY COLUMN amount BIGINT;
       INSERT INTO drift (id, qty, note, amount) VALUES (4, 40, REPEAT('☃', 200), 9000000000)`);
     const alterNote = 'ALTER TABLE "DB2INST1"."DRIFT" ALTER COLUMN "NOTE" SET DATA TYPE VARCHAR(200 CODEUNITS32)';
     const alterAmount = 'ALTER TABLE "DB2INST1"."DRIFT" ALTER COLUMN "AMOUNT" SET DATA TYPE BIGINT';
     for (const flags of [[], ['--add-columns']]) {
       expect(refusedLine(await cli(['run', ...on('drift', ...flags)]))).toBe(
-        'warehouse-sync: table drift: column amount: source bigint(20) does not fit warehouse INTEGER; widen it to BIGINT; ' +
-          `to widen it run: ${alterAmount}; table drift: column note: source varchar(200) does not fit warehouse VARCHAR(50 CODEUNITS32); ` +
+        'warehouse-sync: table drift: column amount: source bigint(20) does not fit warehouse ' +
+          'INTEGER; widen it to BIGINT; ' +
+          `to widen it run: ${alterAmount}; table drift: column note: source varchar(200) does ` +
+            `not fit warehouse VARCHAR(50 CODEUNITS32); ` +
           `make it at least 200 characters long; to widen it run: ${alterNote}`,
       );
     }
@@ -273,10 +285,12 @@ describe('--add-columns', () => {
     expect([verify.code, verify.stderr]).toEqual([0, '']);
   });
 
-  test('a new column with no lossless DB2 type is refused in one line, and the other new column is not added either', async () => {
+  test('a new column with no lossless DB2 type is refused in one line, and the other new ' +
+    'column is not added either', async () => {
     await staging.query('ALTER TABLE drift ADD COLUMN memo VARCHAR(5), ADD COLUMN doc LONGBLOB');
     expect(refusedLine(await cli(['run', ...on('drift', '--add-columns')]))).toBe(
-      'warehouse-sync: table drift: column doc cannot be added: longblob can hold 4294967295 bytes but a DB2 BLOB holds at most 2147483647 (2 GB); ' +
+      'warehouse-sync: table drift: column doc cannot be added: longblob can hold 4294967295 ' +
+        'bytes but a DB2 BLOB holds at most 2147483647 (2 GB); ' +
         'change the staging column to MEDIUMBLOB, or sync this table to a PostgreSQL or MySQL warehouse',
     );
     expect((await columnsOf('DRIFT')).map((c) => c.split(' ')[0])).toEqual(['ID', 'QTY', 'AMOUNT', 'NOTE']);
@@ -292,33 +306,42 @@ describe('refusals: exit 2, one line saying what to do, nothing written', () => 
 
   test('a missing table without --create-table names the flag and ddl', async () => {
     expect(refusedLine(await cli(['run', ...on('fine')]))).toBe(
-      `warehouse-sync: table fine: warehouse table fine not found in db2://db2inst1:***@127.0.0.1:${standin.port}/BLUDB ` +
+      `warehouse-sync: table fine: warehouse table fine not found in ` +
+        `db2://db2inst1:***@127.0.0.1:${standin.port}/BLUDB ` +
         '(create it: run with --create-table [SYNC_CREATE_TABLE], or see its DDL with warehouse-sync ddl)',
     );
     expect(await tableCount('FINE')).toBe(0);
   });
 
-  test('columns no DB2 type holds losslessly: no table is created, not even the one that could be, and ddl refuses the same way', async () => {
+  test('columns no DB2 type holds losslessly: no table is created, not even the one that ' +
+    'could be, and ddl refuses the same way', async () => {
     const line =
-      "warehouse-sync: table unholdable: column t6 time(6) has 6 fractional digits but DB2's TIME has none; make the staging column TIME(0), " +
+      "warehouse-sync: table unholdable: column t6 time(6) has 6 fractional digits but DB2's " +
+        "TIME has none; make the staging column TIME(0), " +
       'or sync this table to a PostgreSQL or MySQL warehouse; ' +
-      "table unholdable: column d40 decimal(40,10) can have 40 digits but DB2's DECIMAL holds at most 31 and DECFLOAT(34) 34; " +
+      "table unholdable: column d40 decimal(40,10) can have 40 digits but DB2's DECIMAL " +
+        "holds at most 31 and DECFLOAT(34) 34; " +
       'narrow the staging column to DECIMAL(34,10) or less, or sync this table to a PostgreSQL or MySQL warehouse; ' +
-      'table unholdable: column lt longtext can hold 4294967295 characters but a DB2 CLOB holds at most 536870911 (2 GB); ' +
+      'table unholdable: column lt longtext can hold 4294967295 characters but a DB2 CLOB ' +
+        'holds at most 536870911 (2 GB); ' +
       'change the staging column to MEDIUMTEXT, or sync this table to a PostgreSQL or MySQL warehouse; ' +
-      'table unholdable: column lb longblob can hold 4294967295 bytes but a DB2 BLOB holds at most 2147483647 (2 GB); ' +
+      'table unholdable: column lb longblob can hold 4294967295 bytes but a DB2 BLOB holds ' +
+        'at most 2147483647 (2 GB); ' +
       'change the staging column to MEDIUMBLOB, or sync this table to a PostgreSQL or MySQL warehouse; ' +
       // MariaDB stores JSON as LONGTEXT (with a check), so that is what the source reports.
-      'table unholdable: column j longtext can hold 4294967295 characters but a DB2 CLOB holds at most 536870911 (2 GB); ' +
+      'table unholdable: column j longtext can hold 4294967295 characters but a DB2 CLOB ' +
+        'holds at most 536870911 (2 GB); ' +
       'change the staging column to MEDIUMTEXT, or sync this table to a PostgreSQL or MySQL warehouse';
     expect(refusedLine(await cli(['run', ...on('fine', '--table', 'unholdable', '--create-table')]))).toBe(line);
     expect([await tableCount('FINE'), await tableCount('UNHOLDABLE')]).toEqual([0, 0]);
     expect(refusedLine(await cli(['ddl', ...on('unholdable')]))).toBe(line);
   });
 
-  test('a TIME outside one day is refused before the first row (DB2 TIME holds 00:00:00 to 24:00:00), and the table just created is dropped', async () => {
+  test('a TIME outside one day is refused before the first row (DB2 TIME holds 00:00:00 to ' +
+    '24:00:00), and the table just created is dropped', async () => {
     expect(refusedLine(await cli(['run', ...on('spans', '--create-table')]))).toBe(
-      'warehouse-sync: table spans: row id=2 has the TIME "-01:00:00" in column t, which warehouse column T TIME cannot hold (00:00:00 to 24:00:00); ' +
+      'warehouse-sync: table spans: row id=2 has the TIME "-01:00:00" in column t, which ' +
+        'warehouse column T TIME cannot hold (00:00:00 to 24:00:00); ' +
         'fix that row in staging, or use a MySQL warehouse for it',
     );
     expect(await tableCount('SPANS')).toBe(0);

@@ -1,6 +1,7 @@
 /**
  * The warehouse contract (lib/warehouse/warehouse.ts), as one jest suite that every warehouse runs
- * unchanged: PostgreSQL and MySQL/MariaDB for real, DB2 through the real ibm_db and the stand-in, and DB2 live when DB2_TEST_URL is set.
+ * unchanged: PostgreSQL and MySQL/MariaDB for real, DB2 through the real ibm_db and the stand-in,
+ * and DB2 live when DB2_TEST_URL is set.
  * What differs between warehouses (DDL, name folding, messages) comes from the target; what is
  * asserted is the same.
  */
@@ -53,7 +54,10 @@ export interface ContractTarget {
   fold(name: string): string;
   defaultSchema: string;
   ddl: {
-    /** The course's warehouse table: rowid, product_id, customer_id NOT NULL; price DECIMAL(10,2), quantity NOT NULL, timestamp. */
+    /**
+     * The course's warehouse table: rowid, product_id, customer_id NOT NULL; price DECIMAL(10,2),
+     * quantity NOT NULL, timestamp.
+     */
     course(name: string): string;
     /** id BIGINT NOT NULL, then the lossless columns (see TYPES_COLUMNS). */
     types(name: string): string;
@@ -165,7 +169,8 @@ export function warehouseContract(target: ContractTarget): void {
     warehouseTarget = parsed;
     await target.setUp();
     admin = await mysql.createConnection({ uri: `${MYSQL_SERVER}/mysql`, multipleStatements: true });
-    await admin.query(`DROP DATABASE IF EXISTS \`${target.mysqlDatabase}\`; CREATE DATABASE \`${target.mysqlDatabase}\`; USE \`${target.mysqlDatabase}\``);
+    await admin.query(`DROP DATABASE IF EXISTS \`${target.mysqlDatabase}\`; CREATE DATABASE ` +
+      `\`${target.mysqlDatabase}\`; USE \`${target.mysqlDatabase}\``);
     const sourceTarget = parseConnectionUrl(`${MYSQL_SERVER}/${target.mysqlDatabase}`, 'source');
     if (typeof sourceTarget === 'string') throw new Error(sourceTarget);
     source = await MySqlSource.open(sourceTarget);
@@ -231,9 +236,12 @@ export function warehouseContract(target: ContractTarget): void {
     });
 
     describe('DDL from the type map (lib/schema, --create-table)', () => {
-      test('the CREATE TABLE made for a MySQL table runs here and holds every source column; a second one is "already there"', async () => {
-        await admin.query('DROP TABLE IF EXISTS contract_made; CREATE TABLE contract_made (id BIGINT UNSIGNED NOT NULL PRIMARY KEY, ' +
-          'amount DECIMAL(12,2) NOT NULL, note VARCHAR(40), bits BIT(12), at DATETIME(6), tiny TINYINT UNSIGNED, d34 DECIMAL(34,4)) CHARACTER SET utf8mb4');
+      test('the CREATE TABLE made for a MySQL table runs here and holds every source column; a ' +
+        'second one is "already there"', async () => {
+        await admin.query('DROP TABLE IF EXISTS contract_made; CREATE TABLE contract_made (id BIGINT UNSIGNED ' +
+          'NOT NULL PRIMARY KEY, ' +
+          'amount DECIMAL(12,2) NOT NULL, note VARCHAR(40), bits BIT(12), at DATETIME(6), tiny ' +
+            'TINYINT UNSIGNED, d34 DECIMAL(34,4)) CHARACTER SET utf8mb4');
         await target.dropTable('contract_made');
         const warehouse = await open();
         const d = await ddlDialect(warehouse.kind as Dialect);
@@ -247,8 +255,10 @@ export function warehouseContract(target: ContractTarget): void {
         expect(d.isAlreadyThere(await rejection(warehouse.executeDdl(ddl.statements[0])))).toBe(true);
       });
 
-      test('--add-columns and a widened column: the ADD COLUMN and the ALTER TABLE the refusal prints run here, earlier rows keep NULL', async () => {
-        await admin.query('DROP TABLE IF EXISTS contract_drift; CREATE TABLE contract_drift (id INT NOT NULL PRIMARY KEY, qty INT NOT NULL, ' +
+      test('--add-columns and a widened column: the ADD COLUMN and the ALTER TABLE the refusal ' +
+        'prints run here, earlier rows keep NULL', async () => {
+        await admin.query('DROP TABLE IF EXISTS contract_drift; CREATE TABLE contract_drift (id INT NOT NULL ' +
+          'PRIMARY KEY, qty INT NOT NULL, ' +
           'note VARCHAR(10)) CHARACTER SET utf8mb4');
         await target.dropTable('contract_drift');
         const warehouse = await open();
@@ -259,7 +269,8 @@ export function warehouseContract(target: ContractTarget): void {
         await warehouse.load({ table: made, columns: made.columns, key: made.columns[0] }, [['1', '10', 'x']]);
 
         // Staging widens two columns and gains one.
-        await admin.query('ALTER TABLE contract_drift MODIFY qty BIGINT NOT NULL, MODIFY note VARCHAR(40), ADD COLUMN extra VARCHAR(20)');
+        await admin.query('ALTER TABLE contract_drift MODIFY qty BIGINT NOT NULL, MODIFY note VARCHAR(40), ADD ' +
+          'COLUMN extra VARCHAR(20)');
         const after = await source.describeTable(table('contract_drift'));
         const match = matchColumns(after!.columns, made.columns, 'id');
         expect(match.sourceOnly).toEqual(['extra']);
@@ -299,7 +310,8 @@ export function warehouseContract(target: ContractTarget): void {
         ['BLOB', 'MEDIUMBLOB', Buffer.from('01', 'hex'), 'binary', '01'],
         ['DATETIME', 'DATETIME(6)', '2024-01-02 03:04:05', 'timestamp', '2024-01-02 03:04:05.000000'],
       ] as const)('widened %s → %s: the ALTER TABLE printed runs here and keeps the value', async (before, after, value, kind, text) => {
-        await admin.query(`DROP TABLE IF EXISTS contract_widen; CREATE TABLE contract_widen (id INT NOT NULL PRIMARY KEY, v ${before}) CHARACTER SET utf8mb4`);
+        await admin.query(`DROP TABLE IF EXISTS contract_widen; CREATE TABLE contract_widen (id INT NOT NULL ` +
+          `PRIMARY KEY, v ${before}) CHARACTER SET utf8mb4`);
         await admin.query('INSERT INTO contract_widen VALUES (1, ?)', [value]);
         await target.dropTable('contract_widen');
         const warehouse = await open();

@@ -36,7 +36,8 @@ const ROWS: Array<[number, string | null, string | null, Buffer | null, number |
 ];
 
 function liveValues(liveUrl: string): void {
-  describe('db2 (live): non-ASCII text, a 100 kB text, binary values and all-NULL rows, synced by the CLI and read back', () => {
+  describe('db2 (live): non-ASCII text, a 100 kB text, binary values and all-NULL rows, synced by ' +
+    'the CLI and read back', () => {
     let db2: IbmDbConnection;
     const args = ['--source', `${MYSQL_SERVER}/${MYSQL_DATABASE}`, '--warehouse', liveUrl, '--table', 'live_values', '--key', 'id', '--batch-size', '3'];
 
@@ -56,7 +57,8 @@ function liveValues(liveUrl: string): void {
       await db2.close();
     });
 
-    test('run --create-table loads every row, in slices of 3 (one of them NULL in every column but the key)', async () => {
+    test('run --create-table loads every row, in slices of 3 (one of them NULL in every column ' +
+      'but the key)', async () => {
       const { code, stdout, stderr } = await cli(['run', '--create-table', '--json', ...args]);
       expect(stderr).toBe('');
       expect(code).toBe(0);
@@ -96,6 +98,7 @@ if (url) {
   liveValues(url);
 } else {
   describe('warehouse contract: db2 (live)', () => {
-    test.skip('skipped: DB2_TEST_URL is not set (e.g. db2://user:pass@host:50001/BLUDB?security=SSL, or run scripts/db2-live.sh) and no DB2 server is reachable here', () => undefined);
+    test.skip('skipped: DB2_TEST_URL is not set (e.g. db2://user:pass@host:50001/BLUDB?security=SSL, ' +
+      'or run scripts/db2-live.sh) and no DB2 server is reachable here', () => undefined);
   });
 }

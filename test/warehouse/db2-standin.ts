@@ -27,7 +27,10 @@ export interface Standin {
   driver: IbmDbModule;
   /** Every SQLExecute / SQLExecDirect the engine received, in order (an array insert is one). */
   executions: Execution[];
-  /** After `after` such statements, a connection that sends SQL matching `sql` is never answered again (a stalled server or network). */
+  /**
+   * After `after` such statements, a connection that sends SQL matching `sql` is never answered
+   * again (a stalled server or network).
+   */
   stallOn(sql: RegExp, after?: number): void;
   stop(): Promise<void>;
 }

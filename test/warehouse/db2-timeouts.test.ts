@@ -67,7 +67,8 @@ describe('transient faults from IBM\'s SQLSTATE classes are retried, every row a
     expect(await counts()).toEqual({ N: ROWS, D: ROWS });
   });
 
-  test('a fault that is not transient (42501, no privilege) is one line, exit 1, after the batches before it', async () => {
+  test('a fault that is not transient (42501, no privilege) is one line, exit 1, after the ' +
+    'batches before it', async () => {
     standin.server.failNext({ sqlstate: '42501', on: BATCH_INSERT });
     const result = await cli(args);
     expect(result.code).toBe(1);
@@ -81,7 +82,8 @@ describe('transient faults from IBM\'s SQLSTATE classes are retried, every row a
 
 const env = () => ({ LD_LIBRARY_PATH: path.dirname(STANDIN_LIBRARY) });
 
-test('an insert blocked by another application\'s uncommitted row fails in time (CURRENT LOCK TIMEOUT from --timeout), one line, no row doubled', async () => {
+test('an insert blocked by another application\'s uncommitted row fails in time (CURRENT ' +
+  'LOCK TIMEOUT from --timeout), one line, no row doubled', async () => {
   // Another application inserted key 250 and keeps its unit of work open: the batch holding 250 waits for its lock.
   const other = await standin.driver.open(standin.connectionString);
   try {
@@ -104,7 +106,8 @@ test('an insert blocked by another application\'s uncommitted row fails in time 
   expect(await counts()).toEqual({ N: 200, D: 200 });
 }, 30_000);
 
-test('the server stops answering in the middle of the load: the built CLI ends with its report and one line within the stall limit', async () => {
+test('the server stops answering in the middle of the load: the built CLI ends with its ' +
+  'report and one line within the stall limit', async () => {
   // The third batch insert is never answered, and nothing is closed.
   standin.stallOn(BATCH_INSERT, 2);
   const started = Date.now();

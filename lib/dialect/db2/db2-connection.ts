@@ -60,7 +60,8 @@ export function useIbmDbDriver(driver: IbmDbModule | null): void {
 
 const INSTALL_HINT =
   'set IBM_DB_HOME to an installed IBM clidriver and run `npm install-scripts approve ibm_db && npm rebuild ibm_db`, ' +
-  'or run `npm install-scripts approve ibm_db && npm install ibm_db` on a machine that can download IBM\'s driver (see the README, "IBM DB2 as the warehouse")';
+  'or run `npm install-scripts approve ibm_db && npm install ibm_db` on a machine that ' +
+    'can download IBM\'s driver (see the README, "IBM DB2 as the warehouse")';
 
 /** The driver: the injected one, else `require('ibm_db')`, whose failures name what is missing. */
 export function loadIbmDb(): IbmDbModule {
@@ -84,14 +85,18 @@ export function describeMissingDriver(error: unknown): string {
   const e = error as { code?: string; message?: string };
   const message = e.message ?? String(error);
   if (e.code === 'MODULE_NOT_FOUND' && /['"]ibm_db['"]/.test(message)) {
-    return `DB2 driver missing: the npm package ibm_db is not installed (it is an optional dependency); ${INSTALL_HINT}`;
+    return `DB2 driver missing: the npm package ibm_db is not installed (it is an optional ` +
+      `dependency); ${INSTALL_HINT}`;
   }
   if (/bindings file|odbc_bindings/i.test(message)) {
-    return `DB2 driver missing: ibm_db is installed but its native part (odbc_bindings.node, built against IBM's clidriver by its install script) is not; ${INSTALL_HINT}`;
+    return `DB2 driver missing: ibm_db is installed but its native part (odbc_bindings.node, ` +
+      `built against IBM's clidriver by its install script) is not; ${INSTALL_HINT}`;
   }
   const library = /(lib[\w.-]+\.so[\w.]*)/.exec(message)?.[1];
   if (library) {
-    return `DB2 driver missing: the IBM clidriver library ${library} could not be loaded (clidriver not installed, or IBM_DB_HOME / LD_LIBRARY_PATH not pointing at it; on AWS Lambda add the layer built by scripts/build-ibm-db-layer.sh); ${INSTALL_HINT}`;
+    return `DB2 driver missing: the IBM clidriver library ${library} could not be loaded ` +
+      `(clidriver not installed, or IBM_DB_HOME / LD_LIBRARY_PATH not pointing at it; on AWS ` +
+      `Lambda add the layer built by scripts/build-ibm-db-layer.sh); ${INSTALL_HINT}`;
   }
   return `DB2 driver missing: require('ibm_db') failed (${message.split('\n')[0]}); ${INSTALL_HINT}`;
 }

@@ -55,7 +55,8 @@ export function lockTableSql(schema: string): string {
  * plain row locking. Db2 before 10.5 does not know the clause; `organized: false` leaves it out.
  */
 export function createLockTableSql(schema: string, organized = true): string {
-  return `CREATE TABLE ${lockTableSql(schema)} (TABLE_SCHEMA VARCHAR(128) NOT NULL, TABLE_NAME VARCHAR(128) NOT NULL, ` +
+  return `CREATE TABLE ${lockTableSql(schema)} (TABLE_SCHEMA VARCHAR(128) NOT NULL, TABLE_NAME ` +
+    `VARCHAR(128) NOT NULL, ` +
     `PRIMARY KEY (TABLE_SCHEMA, TABLE_NAME))${organized ? ' ORGANIZE BY ROW' : ''}`;
 }
 
@@ -72,7 +73,8 @@ export async function acquireLock(deps: LockDeps, schema: string, table: string,
     try {
       rows = await deps.run(
         connection,
-        `SELECT TABLE_NAME AS LOCKED FROM ${lockTableSql(schema)} WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? WITH RS USE AND KEEP UPDATE LOCKS`,
+        `SELECT TABLE_NAME AS LOCKED FROM ${lockTableSql(schema)} WHERE TABLE_SCHEMA = ? AND ` +
+          `TABLE_NAME = ? WITH RS USE AND KEEP UPDATE LOCKS`,
         [schema, table],
         seconds * 1000,
       );

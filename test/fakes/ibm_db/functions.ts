@@ -326,7 +326,8 @@ function datetimeText(val: NonNull, format: string): string {
     if (format === 'JIS') return val.v;
     if (format === 'USA') {
       const [h, m] = val.v.split(':').map(Number);
-      return `${String(h % 12 === 0 ? 12 : h % 12).padStart(2, '0')}:${String(m).padStart(2, '0')} ${h < 12 || h === 24 ? 'AM' : 'PM'}`;
+      return `${String(h % 12 === 0 ? 12 : h % 12).padStart(2, '0')}:${String(m).padStart(2, '0')} ` +
+        `${h < 12 || h === 24 ? 'AM' : 'PM'}`;
     }
     return val.v.replace(/:/g, '.');
   }
