@@ -30,6 +30,9 @@ describe('remembered from', () => {
     ['a query holding @ after the host', 'postgres://u:Auth99@h/d?x=a@b', 'said Auth99.', 'said ***.'],
     ['a fragment holding @ after the host', 'postgres://u:Frag99@h#x@y', 'said Frag99.', 'said ***.'],
     ['an unencoded @ in the password', 'postgres://root:Xy@Secret9@db:5432/w', 'said Xy@Secret9.', 'said ***.'],
+    ['a PWD after a space', 'DATABASE=D; PWD=Lead99', 'said Lead99.', 'said ***.'],
+    ['a query\'s password after a space', 'postgres://h/d?user=u& password=Amp99', 'said Amp99.', 'said ***.'],
+    ['a URL that does not parse, with @ after the host', 'postgres://u:Auth98@h:bad/d?x=a@b', 'said Auth98.', 'said ***.'],
   ])('%s', (_what, given, message, redacted) => {
     expect(afterRemembering(given, message)).toBe(redacted);
   });
@@ -39,6 +42,10 @@ describe('remembered from', () => {
     rememberSecrets('postgres://u:ab@h/d');
     rememberSecrets('postgres://u:@h/d');
     expect(redact('said user, ab, u and h.')).toBe('said user, ab, u and h.');
+  });
+
+  test('a URL without host or colon remembers nothing', () => {
+    expect(afterRemembering('mysql://dbhost/sales', 'said dbhost/sales.')).toBe('said dbhost/sales.');
   });
 
   test('a password of 3 characters is remembered', () => {
@@ -80,6 +87,9 @@ describe('by shape, nothing remembered', () => {
     ['a scheme after other text in the token', '(mysql://u:pw@h/d)', '(mysql://u:***@h/d)'],
     ['the colon after the @ is a port, not a password', 'at user@host:5432 now', 'at user@host:5432 now'],
     ['no colon at all', 'at user@host now', 'at user@host now'],
+    ['an empty user', 'at :pw@h now', 'at :***@h now'],
+    ['a scheme after the @ is not where the token starts', 'at u:pw@h/?r=http://x now', 'at u:***@h/?r=http://x now'],
+    ['PWD at the very start', 'PWD=abc;X=1', 'PWD=***;X=1'],
     ['a port before the @ of a path', 'at http://h:80/a@b now', 'at http://h:***@b now'],
     ['a token ends at a quote', "user 'root'@'10.0.0.1' at 12:30", "user 'root'@'10.0.0.1' at 12:30"],
     ['PWD in a CLI string', 'DATABASE=D;UID=u;PWD=abc;X=1', 'DATABASE=D;UID=u;PWD=***;X=1'],
