@@ -89,7 +89,8 @@ export const rowChecksumSql = (pairs: ColumnPair[], side: 'source' | 'warehouse'
  */
 export function rangeDigestsSql(tableSql: string, keyName: string, pairs: ColumnPair[], side: 'source' | 'warehouse', range: KeyRange, width: bigint): string {
   const k = ident(keyName);
-  return `SELECT CAST((CAST(${k} AS DECIMAL(65,0)) - ${range.low! + 1n}) DIV ${width} AS CHAR), COUNT(*), CAST(COALESCE(SUM(${rowChecksumSql(pairs, side)}), 0) AS CHAR)
+  return `SELECT CAST((CAST(${k} AS DECIMAL(65,0)) - ${range.low! + 1n}) DIV ${width} AS CHAR), COUNT(*),
+      CAST(COALESCE(SUM(${rowChecksumSql(pairs, side)}), 0) AS CHAR)
     FROM ${tableSql} WHERE ${range.sql(k)} GROUP BY 1 ORDER BY 1`;
 }
 
@@ -117,7 +118,8 @@ export function keyStatsSql(tableSql: string, keyName: string): [string, string]
     `SELECT COUNT(*), COUNT(*) - COUNT(${k}), ${asText(`MIN(${k})`)}, ${asText(`MAX(${k})`)} FROM ${tableSql}`,
     `SELECT COUNT(*), CAST(COALESCE(SUM(n), 0) - COUNT(*) AS CHAR),
         SUBSTRING_INDEX(GROUP_CONCAT(${asText('k')} ORDER BY k SEPARATOR ','), ',', ${KEY_STATS_SAMPLE})
-      FROM (SELECT ${k} AS k, COUNT(*) AS n FROM ${tableSql} WHERE ${k} IS NOT NULL GROUP BY ${k} HAVING COUNT(*) > 1) AS d`,
+      FROM (SELECT ${k} AS k, COUNT(*) AS n FROM ${tableSql} WHERE ${k} IS NOT NULL
+        GROUP BY ${k} HAVING COUNT(*) > 1) AS d`,
   ];
 }
 

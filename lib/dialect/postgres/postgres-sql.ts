@@ -79,6 +79,7 @@ export function keyStatsSql(tableSql: string, k: string): [string, string] {
       `${keyTextSql(`max(${k})`)} FROM ${tableSql}`,
     `SELECT count(*)::text, (coalesce(sum(n), 0) - count(*))::text,
         array_to_string((array_agg(${keyTextSql('k')} ORDER BY k))[1:${KEY_STATS_SAMPLE}], ',')
-      FROM (SELECT ${k} AS k, count(*) AS n FROM ${tableSql} WHERE ${k} IS NOT NULL GROUP BY ${k} HAVING count(*) > 1) AS d`,
+      FROM (SELECT ${k} AS k, count(*) AS n FROM ${tableSql} WHERE ${k} IS NOT NULL
+        GROUP BY ${k} HAVING count(*) > 1) AS d`,
   ];
 }

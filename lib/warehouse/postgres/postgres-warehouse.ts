@@ -92,7 +92,8 @@ export class PostgresWarehouse implements Warehouse {
       : holder.state.replace('idle in transaction', 'idle in a transaction');
     throw new RunError(
       `the writer lock on ${table.display} is held by PostgreSQL session pid ${holder.pid} ` +
-        `(${holder.application_name ? `application "${holder.application_name}"` : 'no application name'}${holder.client ? ` from ${holder.client}` : ''}), ` +
+        `(${holder.application_name ? `application "${holder.application_name}"` : 'no application name'}` +
+        `${holder.client ? ` from ${holder.client}` : ''}), ` +
         `${doing} for ${seconds(Number(holder.quiet_ms))} s, longer than a live run would (2 x ` +
           `--timeout + 5 s = ${seconds(limit)} s): ` +
         `a stalled or orphaned session, so runs cannot proceed. If no run is still going, end it with ` +
@@ -121,7 +122,9 @@ export class PostgresWarehouse implements Warehouse {
     const res = await this.client.query<{ n: string }>(
       `SELECT count(*) AS n FROM ${table.sql}
         WHERE ctid >= (SELECT format('(%s,0)', greatest(0, pg_relation_size(c.oid) / current_setting('block_size')::int
-            - ceil(2 * ${Number(range.size)} / coalesce(CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages END, 50))::bigint - 8))::tid
+            - ceil(2 * ${Number(range.size)}
+              / coalesce(CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages END, 50))::bigint
+            - 8))::tid
           FROM pg_class c WHERE c.oid = ${Number(oid)})
           AND ${range.sql(k)}`,
     );
@@ -264,7 +267,8 @@ const LOCK_HOLDER_SQL = `SELECT l.pid, a.state, a.wait_event, a.application_name
     left(regexp_replace(a.query, '\\s+', ' ', 'g'), 60) AS query,
     (extract(epoch FROM clock_timestamp() - a.state_change) * 1000)::bigint::text AS quiet_ms
   FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
-  WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1::bigint::oid AND l.objid = $2::bigint::oid AND l.objsubid = 2`;
+  WHERE l.locktype = 'advisory' AND l.granted
+    AND l.classid = $1::bigint::oid AND l.objid = $2::bigint::oid AND l.objsubid = 2`;
 
 interface LockHolderRow {
   pid: number;
