@@ -40,6 +40,11 @@ export interface IbmDbStatement {
 export interface IbmDbConnection {
   connected: boolean;
   query(query: string | IbmDbQuery, params?: IbmDbValue[]): Promise<IbmDbRow[]>;
+  /**
+   * With `noResults`: resolves [null, null] once the statement ran, also when DB2 answered
+   * SQL_SUCCESS_WITH_INFO (a warning); query() rejects a warning, and with noResults never settles.
+   */
+  queryResult(query: IbmDbQuery & { noResults: true }): Promise<unknown>;
   prepare(sql: string): Promise<IbmDbStatement>;
   beginTransaction(): Promise<unknown>;
   commitTransaction(): Promise<unknown>;
@@ -236,6 +241,7 @@ export function guarded(raw: IbmDbConnection, limitMs: number, stalled: (limitMs
       return raw.connected && stuck === null;
     },
     query: (query, params) => within(limitMs, () => raw.query(query, params)),
+    queryResult: (query) => within(limitMs, () => raw.queryResult(query)),
     queryWaiting: (extraMs, sql, params) => within(limitMs + extraMs, () => raw.query(sql, params)),
     prepare: (sql) => within(limitMs, () => raw.prepare(sql)),
     beginTransaction: () => within(limitMs, () => raw.beginTransaction()),

@@ -149,7 +149,10 @@ export class Db2Warehouse implements Warehouse {
   }
 
   async maxKey(table: WarehouseTable, key: Column): Promise<bigint | null> {
-    const rows = await this.run(`SELECT VARCHAR(MAX(${ident(key.name)})) AS M FROM ${table.sql}`);
+    // WHERE … IS NOT NULL: an aggregate that drops a NULL makes DB2 warn (01003), which ibm_db's
+    // query() rejects although the statement ran (see keyStats); a NULL key is verify's to report.
+    const k = ident(key.name);
+    const rows = await this.run(`SELECT VARCHAR(MAX(${k})) AS M FROM ${table.sql} WHERE ${k} IS NOT NULL`);
     const max = rows[0]?.M;
     return max === null || max === undefined ? null : BigInt(String(max));
   }
@@ -240,11 +243,16 @@ export class Db2Warehouse implements Warehouse {
   async keyStats(table: WarehouseTable, key: Column): Promise<KeyStats> {
     const k = ident(key.name);
     const duplicated = `SELECT ${k} AS K, COUNT(*) AS N FROM ${table.sql} WHERE ${k} IS NOT NULL GROUP BY ${k} HAVING COUNT(*) > 1`;
-    const [[totals], [duplicates], sample] = [
-      await this.run(`SELECT COUNT(*) AS N, COUNT(*) - COUNT(${k}) AS NULLS, VARCHAR(MIN(${k})) AS LO, VARCHAR(MAX(${k})) AS HI FROM ${table.sql}`),
+    // No aggregate here drops a NULL: DB2 would answer SQL_SUCCESS_WITH_INFO, 01003 ("null values
+    // were eliminated from the argument of an aggregate function", IBM SQLSTATE messages), and
+    // ibm_db 4.0.1's query() rejects whatever is not SQL_SUCCESS (UV_AfterQuery), rows and all.
+    const [[counted], [range], [duplicates], sample] = [
+      await this.run(`SELECT COUNT(*) AS N, COALESCE(SUM(CASE WHEN ${k} IS NULL THEN 1 ELSE 0 END), 0) AS NULLS FROM ${table.sql}`),
+      await this.run(`SELECT VARCHAR(MIN(${k})) AS LO, VARCHAR(MAX(${k})) AS HI FROM ${table.sql} WHERE ${k} IS NOT NULL`),
       await this.run(`SELECT COUNT(*) AS K, COALESCE(SUM(N), 0) - COUNT(*) AS R FROM (${duplicated}) AS D`),
       await this.run(`SELECT VARCHAR(K) AS K FROM (${duplicated}) AS D ORDER BY K FETCH FIRST ${KEY_STATS_SAMPLE} ROWS ONLY`),
     ];
+    const totals = { ...counted, ...range };
     const asKey = (v: unknown) => (v === null || v === undefined ? null : db2Key(v));
     return {
       rows: Number(totals.N), nullKeys: Number(totals.NULLS), min: asKey(totals.LO), max: asKey(totals.HI),
@@ -350,7 +358,13 @@ export class Db2Warehouse implements Warehouse {
     const connection = this.connection;
     try {
       await connection.beginTransaction();
-      await connection.query({ sql, params, ArraySize: rows.length });
+      // queryResult with noResults: ibm_db then takes SQL_SUCCESS_WITH_INFO as success (query()
+      // rejects it). A batch DB2 executed with a warning is executed: failing it would report a
+      // failure, and retrying it would double it.
+      const answer = await connection.queryResult({ sql, params, ArraySize: rows.length, noResults: true });
+      // Without parameters ibm_db drops noResults and hands back an open result: closed here.
+      const result = Array.isArray(answer) ? (answer[0] as { closeSync?: () => void } | null) : null;
+      result?.closeSync?.();
       await this.commit(connection);
     } catch (error) {
       await quietly(() => connection.rollbackTransaction());

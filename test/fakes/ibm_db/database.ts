@@ -94,7 +94,25 @@ export class FakeDatabase {
       if (!this.connected || !this.conn) throw connectionNotOpen();
       return this.run(this.conn.session, query, given);
     });
+    // ibm_db 4.0.1's query() with noResults never settles when the statement succeeds: its cbQuery
+    // gets (null, null) and neither resolves nor calls back (lib/odbc.js); only a failure rejects.
+    if (typeof query === 'object' && query.noResults) {
+      const failed = work.then(() => new Promise<JsRow[]>(() => undefined));
+      return settle(failed, cb);
+    }
     return settle(work, cb);
+  }
+
+  /** queryResult() in its noResults form (the only one the product uses): resolves [null, null]. */
+  queryResult(query: QueryObject): Promise<[null, null]> {
+    const work = this.enqueue(async () => {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- as ibm_db's lib/odbc.js: a plain object
+      if (!this.connected || !this.conn) throw connectionNotOpen();
+      if (!query.noResults) throw new Error('the fake implements queryResult() with noResults only');
+      await this.run(this.conn.session, query);
+      return [null, null] as [null, null];
+    });
+    return work;
   }
 
   querySync(query: string | QueryObject, params?: unknown[]): JsRow[] | unknown {

@@ -91,6 +91,12 @@ export class Session {
   autocommit = true;
   closed = false;
   tx: Transaction | null = null;
+  /**
+   * A warning of the last statement: SQLSTATE 01003, "null values were eliminated from the argument
+   * of an aggregate function" (IBM, SQLSTATE messages, class 01), which the CLI returns with
+   * SQL_SUCCESS_WITH_INFO. Reset before each statement by the wire.
+   */
+  warning: string | null = null;
   constructor(
     readonly db: FakeDatabase,
     readonly user: string,
@@ -757,10 +763,12 @@ export class FakeDatabase implements FunctionContext {
         const group = ctx.group ?? [];
         if (name === 'COUNT' || name === 'COUNT_BIG') {
           const n = inner ? group.filter((row) => inner({ ...ctx, row }) !== null).length : group.length;
+          if (n < group.length) ctx.session.warning = '01003';
           return name === 'COUNT' ? { t: 'int', v: BigInt(n), w: 32 } : { t: 'dec', v: BigInt(n), p: 31, s: 0 };
         }
         if (!inner) throw unknownFunction(name);
         const values = group.map((row) => inner({ ...ctx, row })).filter((v): v is Exclude<Val, null> => v !== null);
+        if (values.length < group.length) ctx.session.warning = '01003';
         if (name === 'SUM') return sumValues(values);
         if (values.length === 0) return null;
         return values.reduce((best, v) => (compare(v, best) * (name === 'MAX' ? 1 : -1) > 0 ? v : best));

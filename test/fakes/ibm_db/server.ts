@@ -78,6 +78,7 @@ export class FakeDb2Server {
   /** Every connection string a client opened with, for tests of the URL → CLI translation. */
   readonly connectionStrings: string[] = [];
   private faults: Array<Fault & { remaining: number; skipping: number }> = [];
+  private warnings: Array<{ sqlstate: string; on: RegExp }> = [];
   /** Dropped connections the server has not noticed yet, with the timer that notices each. */
   private readonly unnoticed = new Map<Session, NodeJS.Timeout>();
 
@@ -177,6 +178,22 @@ export class FakeDb2Server {
 
   clearFaults(): void {
     this.faults = [];
+    this.warnings = [];
+  }
+
+  /**
+   * The next statement matching `on` runs, and its reply carries warning `sqlstate` (class 01) with
+   * SQL_SUCCESS_WITH_INFO, as IBM's CLI returns a statement DB2 executed with a warning.
+   */
+  warnNext(sqlstate: string, on: RegExp): void {
+    this.warnings.push({ sqlstate, on });
+  }
+
+  /** The warning a statement that just ran with `sql` is answered with, if one was asked for. */
+  takeWarning(sql: string): string | null {
+    const i = this.warnings.findIndex((w) => w.on.test(sql));
+    if (i < 0) return null;
+    return this.warnings.splice(i, 1)[0].sqlstate;
   }
 
   communicationError(): Db2SqlError {

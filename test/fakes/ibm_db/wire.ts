@@ -26,6 +26,7 @@ type Request =
   | { op: 'disconnect' };
 
 const SQL_SUCCESS = 0;
+const SQL_SUCCESS_WITH_INFO = 1;
 const SQL_ERROR = -1;
 // SQL types ibm_db's GetColumnValue switches on (sqlcli1.h values).
 const SQL_INTEGER = 4;
@@ -35,6 +36,12 @@ const SQL_DOUBLE = 8;
 const SQL_DECFLOAT = -360;
 const SQL_VARCHAR = 12;
 const SQL_VARBINARY = -3;
+
+/** Warning texts by SQLSTATE (IBM, SQLSTATE messages, class 01). */
+const WARNINGS: Record<string, string> = {
+  '01003': 'Null values were eliminated from the argument of an aggregate function.',
+  '01517': 'A character that could not be converted was replaced with a substitute character.',
+};
 
 function toVal(p: WireParam): Val {
   if (p === null) return null;
@@ -148,8 +155,14 @@ class WireSession {
         case 'exec': {
           const session = this.live();
           this.executions.push({ sql: req.sql, sets: req.sets.length === 1 && req.sets[0].length === 0 ? 0 : req.sets.length });
+          session.warning = null;
           const result = await this.db.executeSql(session, req.sql, req.sets.map((set) => set.map(toVal)));
-          const reply = status(SQL_SUCCESS).i32(result.rowCount);
+          // A statement DB2 executed with a warning: SQL_SUCCESS_WITH_INFO and the warning's diagnostic.
+          const warning = this.server.takeWarning(req.sql) ?? session.warning;
+          const reply = (warning === null
+            ? status(SQL_SUCCESS)
+            : status(SQL_SUCCESS_WITH_INFO, warning, 0, `[IBM][CLI Driver][DB2/LINUXX8664] ${WARNINGS[warning] ?? 'Warning.'}  SQLSTATE=${warning}`)
+          ).i32(result.rowCount);
           const rs = result.resultSet;
           if (!rs) return reply.u16(0).u32(0);
           reply.u16(rs.columns.length);
