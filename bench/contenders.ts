@@ -32,7 +32,21 @@ function pipeline(wrap: (argv: string[]) => string, sourceTable: string, after: 
   const select = `SELECT ${columns} FROM \`${sourceTable}\` WHERE rowid > ${after} ORDER BY rowid`;
   const copy = `\\copy ${TARGET} (${columns}) FROM STDIN WITH (NULL 'NULL')`;
   return [
-    wrap(['mariadb', '-h', my.host, '-P', my.port, '-u', my.user, '--batch', '--quick', '--skip-column-names', '-e', select, SOURCE_DB]),
+    wrap([
+      'mariadb',
+      '-h',
+      my.host,
+      '-P',
+      my.port,
+      '-u',
+      my.user,
+      '--batch',
+      '--quick',
+      '--skip-column-names',
+      '-e',
+      select,
+      SOURCE_DB,
+    ]),
     wrap([...psql(), '-q', '-v', 'ON_ERROR_STOP=1', '-c', copy]),
   ].join(' | ');
 }
@@ -69,10 +83,23 @@ export interface CliTable {
  * The built CLI bundle, as `npx warehouse-sync` runs it (bin/warehouse-sync.js only adds an mtime
  * check of lib/, which would rebuild the bundle mid-bench whenever someone edits a source file).
  */
-export async function cli(sourceTable: string, env: NodeJS.ProcessEnv, extraArgs: string[] = []): Promise<Measurement & { report: CliTable }> {
+export async function cli(
+  sourceTable: string,
+  env: NodeJS.ProcessEnv,
+  extraArgs: string[] = [],
+): Promise<Measurement & { report: CliTable }> {
   const args = [
-    process.execPath, path.join(ROOT, 'dist', 'cli.js'), 'run',
-    '--source', SOURCE_URL, '--warehouse', WAREHOUSE_URL, '--table', `${sourceTable}:${TARGET}`, '--json', ...extraArgs,
+    process.execPath,
+    path.join(ROOT, 'dist', 'cli.js'),
+    'run',
+    '--source',
+    SOURCE_URL,
+    '--warehouse',
+    WAREHOUSE_URL,
+    '--table',
+    `${sourceTable}:${TARGET}`,
+    '--json',
+    ...extraArgs,
   ];
   const m = await measure((wrap) => wrap(args), env);
   const parsed = JSON.parse(m.stdout) as { ok: boolean; tables: CliTable[]; error?: string };
@@ -88,8 +115,14 @@ function bundled(script: string): string {
   if (!file) {
     file = path.join(os.tmpdir(), `bench-${script}-${process.pid}.js`);
     buildSync({
-      entryPoints: [path.join(__dirname, `${script}.ts`)], outfile: file, bundle: true, platform: 'node',
-      target: 'node20', format: 'cjs', external: ['pg-native'], logLevel: 'error',
+      entryPoints: [path.join(__dirname, `${script}.ts`)],
+      outfile: file,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      external: ['pg-native'],
+      logLevel: 'error',
     });
     bundles.set(script, file);
   }
@@ -97,15 +130,34 @@ function bundled(script: string): string {
 }
 
 /** The course-style baseline (bench/row-by-row.ts). */
-export async function rowByRow(sourceTable: string, maxRows: number | null): Promise<Measurement & { inserted: number }> {
-  const args = [process.execPath, bundled('row-by-row'), SOURCE_URL, WAREHOUSE_URL, sourceTable, TARGET, ...(maxRows ? [String(maxRows)] : [])];
+export async function rowByRow(
+  sourceTable: string,
+  maxRows: number | null,
+): Promise<Measurement & { inserted: number }> {
+  const args = [
+    process.execPath,
+    bundled('row-by-row'),
+    SOURCE_URL,
+    WAREHOUSE_URL,
+    sourceTable,
+    TARGET,
+    ...(maxRows ? [String(maxRows)] : []),
+  ];
   const m = await measure((wrap) => wrap(args), nodeEnv);
   return { ...m, inserted: (JSON.parse(m.stdout) as { inserted: number }).inserted };
 }
 
 /** The streaming peer, a one-COPY mysql2 → pg-copy-streams script (bench/stream-peer.ts). */
 export async function streamPeer(sourceTable: string, after: number): Promise<Measurement & { inserted: number }> {
-  const args = [process.execPath, bundled('stream-peer'), SOURCE_URL, WAREHOUSE_URL, sourceTable, TARGET, String(after)];
+  const args = [
+    process.execPath,
+    bundled('stream-peer'),
+    SOURCE_URL,
+    WAREHOUSE_URL,
+    sourceTable,
+    TARGET,
+    String(after),
+  ];
   const m = await measure((wrap) => wrap(args), nodeEnv);
   return { ...m, inserted: (JSON.parse(m.stdout) as { inserted: number }).inserted };
 }

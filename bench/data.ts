@@ -50,7 +50,10 @@ export async function ensureSourceTable(rows: number, log: (line: string) => voi
   try {
     await conn.query(`CREATE DATABASE IF NOT EXISTS \`${SOURCE_DB}\``);
     await conn.query(`USE \`${SOURCE_DB}\``);
-    const [found] = await conn.query('SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [SOURCE_DB, table]);
+    const [found] = await conn.query(
+      'SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
+      [SOURCE_DB, table],
+    );
     if ((found as unknown[]).length > 0) {
       const [stats] = await conn.query(`SELECT COUNT(*) AS n, MAX(rowid) AS m FROM \`${table}\``);
       const { n, m } = (stats as Array<{ n: string | number; m: string | number | null }>)[0];
@@ -63,12 +66,15 @@ export async function ensureSourceTable(rows: number, log: (line: string) => voi
     const chunk = 1_000_000;
     for (let low = 1; low <= rows; low += chunk) {
       const high = Math.min(rows, low + chunk - 1);
-      await conn.query(`INSERT INTO \`${table}\` (${SOURCE_COLUMNS.join(', ')}) SELECT ${ROW_SQL} FROM ` +
-        `seq_${low}_to_${high}`);
+      await conn.query(
+        `INSERT INTO \`${table}\` (${SOURCE_COLUMNS.join(', ')}) SELECT ${ROW_SQL} FROM ` + `seq_${low}_to_${high}`,
+      );
     }
     await conn.query(`ANALYZE TABLE \`${table}\``);
-    log(`generated ${SOURCE_DB}.${table} (${rows.toLocaleString('en')} rows) in ` +
-      `${((Date.now() - started) / 1000).toFixed(1)} s`);
+    log(
+      `generated ${SOURCE_DB}.${table} (${rows.toLocaleString('en')} rows) in ` +
+        `${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
     return table;
   } finally {
     await conn.end();
@@ -76,7 +82,11 @@ export async function ensureSourceTable(rows: number, log: (line: string) => voi
 }
 
 export async function sourceFingerprint(table: string, upTo: number): Promise<Fingerprint> {
-  const conn = await mysql.createConnection({ uri: `${MYSQL_SERVER}/${SOURCE_DB}`, supportBigNumbers: true, bigNumberStrings: true });
+  const conn = await mysql.createConnection({
+    uri: `${MYSQL_SERVER}/${SOURCE_DB}`,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+  });
   try {
     const [rows] = await conn.query(
       `SELECT COUNT(*) AS n, COALESCE(MAX(rowid), 0) AS m, CAST(COALESCE(SUM(${MIX_SQL}), 0) ` +

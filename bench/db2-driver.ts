@@ -50,7 +50,10 @@ async function ensureLongTextTable(rows: number, log: (line: string) => void): P
   try {
     const present = await conn
       .query(`SELECT COUNT(*) AS n, COALESCE(SUM(LENGTH(note) = ${LONG_BYTES}), 0) AS l FROM \`${table}\``)
-      .then(([r]) => (r as Array<{ n: number | string; l: number | string }>)[0], () => ({ n: 0, l: 0 }));
+      .then(
+        ([r]) => (r as Array<{ n: number | string; l: number | string }>)[0],
+        () => ({ n: 0, l: 0 }),
+      );
     if (Number(present.n) === rows && Number(present.l) === rows / LONG_EVERY) return table;
     const started = Date.now();
     await conn.query(`DROP TABLE IF EXISTS \`${table}\``);
@@ -59,9 +62,11 @@ async function ensureLongTextTable(rows: number, log: (line: string) => void): P
     // The long value sits in the middle of each default batch of 10,000 rows.
     await conn.query(`INSERT INTO \`${table}\` SELECT seq, 5000 + (seq * 7919) % 4000, 1 + (seq * 104729) % 99991, 1 + (seq * 31) % 5,
       IF(seq % ${LONG_EVERY} = ${LONG_EVERY / 2}, REPEAT('0123456789abcdef', ${LONG_BYTES / 16}), CONCAT('note ', seq)) FROM seq_1_to_${rows}`);
-    log(`generated ${SOURCE_DB}.${table} (${rows.toLocaleString('en')} rows, one ` +
-      `${LONG_BYTES / 1024 / 1024} MiB text per ${LONG_EVERY.toLocaleString('en')}) in ` +
-      `${((Date.now() - started) / 1000).toFixed(1)} s`);
+    log(
+      `generated ${SOURCE_DB}.${table} (${rows.toLocaleString('en')} rows, one ` +
+        `${LONG_BYTES / 1024 / 1024} MiB text per ${LONG_EVERY.toLocaleString('en')}) in ` +
+        `${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
     return table;
   } finally {
     await conn.end();
@@ -69,19 +74,27 @@ async function ensureLongTextTable(rows: number, log: (line: string) => void): P
 }
 
 /** Runs the CLI under GNU time: CPU seconds (user + system) and peak RSS of its process. */
-function timedCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ cpuSeconds: number; peakRssMiB: number; stdout: string }> {
+function timedCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ cpuSeconds: number; peakRssMiB: number; stdout: string }> {
   const file = path.join(os.tmpdir(), `bench-db2-${process.pid}-${Date.now()}.tmp`);
   return new Promise((resolve, reject) => {
-    const child = spawn('/usr/bin/time', ['-f', '%M %U %S', '-o', file, process.execPath, path.join(ROOT, 'dist', 'cli.js'), ...args], {
-      env: { ...env, LD_LIBRARY_PATH: STANDIN_DIR }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      '/usr/bin/time',
+      ['-f', '%M %U %S', '-o', file, process.execPath, path.join(ROOT, 'dist', 'cli.js'), ...args],
+      {
+        env: { ...env, LD_LIBRARY_PATH: STANDIN_DIR },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => {
-      const figures = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n').pop() ?? '' : '';
+      const figures = fs.existsSync(file) ? (fs.readFileSync(file, 'utf8').trim().split('\n').pop() ?? '') : '';
       fs.rmSync(file, { force: true });
       const m = /^(\d+) ([\d.]+) ([\d.]+)$/.exec(figures);
       if (code !== 0 || !m) {
@@ -94,7 +107,11 @@ function timedCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ cpuSeconds:
 }
 
 /** Loads each case `rounds` times into a fresh engine; each run is checked row for row in aggregate. */
-export async function db2DriverBench(rounds: number, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<Db2DriverCase[]> {
+export async function db2DriverBench(
+  rounds: number,
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+): Promise<Db2DriverCase[]> {
   execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'ibm-db-binding.js')], { stdio: 'ignore' });
   const { FakeDb2Server, createFakeIbmDb } = await import('../test/fakes/ibm_db');
   const { serveWire } = await import('../test/fakes/ibm_db/wire');
@@ -105,24 +122,37 @@ export async function db2DriverBench(rounds: number, env: NodeJS.ProcessEnv, log
     {
       name: `${ROWS.toLocaleString('en')} rows of the course's shape`,
       sourceTable: course,
-      ddl: 'CREATE TABLE SALES_DATA (ROWID INTEGER NOT NULL, PRODUCT_ID INTEGER NOT NULL, ' +
+      ddl:
+        'CREATE TABLE SALES_DATA (ROWID INTEGER NOT NULL, PRODUCT_ID INTEGER NOT NULL, ' +
         'CUSTOMER_ID INTEGER NOT NULL, PRICE DECIMAL(10,2), QUANTITY INTEGER NOT NULL, ' +
         '"TIMESTAMP" TIMESTAMP)',
       check: async (query) => {
         // PRICE counted without COUNT(PRICE): an aggregate that drops NULLs makes DB2 warn (01003), which ibm_db's query() rejects.
-        const [r] = await query('SELECT COUNT(*) AS N, MAX(ROWID) AS HI, SUM(QUANTITY) AS Q, SUM(CASE WHEN PRICE IS NULL THEN 0 ELSE 1 END) AS P FROM SALES_DATA');
-        if (Number(r.N) !== ROWS || Number(r.HI) !== ROWS || Number(r.Q) !== quantities || Number(r.P) !== 0) throw new Error(`SALES_DATA holds ${JSON.stringify(r)}`);
+        const [r] = await query(
+          'SELECT COUNT(*) AS N, MAX(ROWID) AS HI, SUM(QUANTITY) AS Q, SUM(CASE WHEN PRICE IS NULL THEN 0 ELSE 1 END) AS P FROM SALES_DATA',
+        );
+        if (Number(r.N) !== ROWS || Number(r.HI) !== ROWS || Number(r.Q) !== quantities || Number(r.P) !== 0)
+          throw new Error(`SALES_DATA holds ${JSON.stringify(r)}`);
       },
     },
     {
       name: `${ROWS.toLocaleString('en')} rows with one 1 MiB text per ${LONG_EVERY.toLocaleString('en')} rows`,
       sourceTable: longText,
-      ddl: 'CREATE TABLE SALES_DATA (ROWID INTEGER NOT NULL, PRODUCT_ID INTEGER NOT NULL, ' +
+      ddl:
+        'CREATE TABLE SALES_DATA (ROWID INTEGER NOT NULL, PRODUCT_ID INTEGER NOT NULL, ' +
         'CUSTOMER_ID INTEGER NOT NULL, QUANTITY INTEGER NOT NULL, NOTE CLOB(16M))',
       check: async (query) => {
-        const [r] = await query(`SELECT COUNT(*) AS N, MAX(ROWID) AS HI, SUM(QUANTITY) AS Q, SUM(CASE WHEN ` +
-          `LENGTH(NOTE) = ${LONG_BYTES} THEN 1 ELSE 0 END) AS L FROM SALES_DATA`);
-        if (Number(r.N) !== ROWS || Number(r.HI) !== ROWS || Number(r.Q) !== quantities || Number(r.L) !== ROWS / LONG_EVERY) throw new Error(`SALES_DATA holds ${JSON.stringify(r)}`);
+        const [r] = await query(
+          `SELECT COUNT(*) AS N, MAX(ROWID) AS HI, SUM(QUANTITY) AS Q, SUM(CASE WHEN ` +
+            `LENGTH(NOTE) = ${LONG_BYTES} THEN 1 ELSE 0 END) AS L FROM SALES_DATA`,
+        );
+        if (
+          Number(r.N) !== ROWS ||
+          Number(r.HI) !== ROWS ||
+          Number(r.Q) !== quantities ||
+          Number(r.L) !== ROWS / LONG_EVERY
+        )
+          throw new Error(`SALES_DATA holds ${JSON.stringify(r)}`);
       },
     },
   ];
@@ -137,18 +167,25 @@ export async function db2DriverBench(rounds: number, env: NodeJS.ProcessEnv, log
         try {
           await query(spec.ddl);
           const url = `db2://db2inst1:db2-secret@127.0.0.1:${served.port}/BLUDB`;
-          const m = await timedCli(['run', '--source', SOURCE_URL, '--warehouse', url, '--table', `${spec.sourceTable}:SALES_DATA`, '--json'], env);
+          const m = await timedCli(
+            ['run', '--source', SOURCE_URL, '--warehouse', url, '--table', `${spec.sourceTable}:SALES_DATA`, '--json'],
+            env,
+          );
           const report = JSON.parse(m.stdout) as { ok: boolean; error?: string };
           if (!report.ok) throw new Error(`warehouse-sync failed: ${report.error}`);
           await spec.check(query);
           const inserts = served.executions.filter((e) => /^INSERT INTO "DB2INST1"\."SALES_DATA"/.test(e.sql));
           const run = {
-            cpuSeconds: m.cpuSeconds, peakRssMiB: m.peakRssMiB,
-            arrayExecutes: inserts.filter((e) => e.sets > 1).length, rowExecutes: inserts.filter((e) => e.sets <= 1).length,
+            cpuSeconds: m.cpuSeconds,
+            peakRssMiB: m.peakRssMiB,
+            arrayExecutes: inserts.filter((e) => e.sets > 1).length,
+            rowExecutes: inserts.filter((e) => e.sets <= 1).length,
           };
           results[i].runs.push(run);
-          log(`db2 round ${round + 1}/${rounds} ${spec.name}: CPU ${run.cpuSeconds.toFixed(2)} s, ` +
-            `peak RSS ${run.peakRssMiB.toFixed(1)} MB, ${run.arrayExecutes} array executes`);
+          log(
+            `db2 round ${round + 1}/${rounds} ${spec.name}: CPU ${run.cpuSeconds.toFixed(2)} s, ` +
+              `peak RSS ${run.peakRssMiB.toFixed(1)} MB, ${run.arrayExecutes} array executes`,
+          );
         } finally {
           await admin.close();
         }
@@ -162,7 +199,7 @@ export async function db2DriverBench(rounds: number, env: NodeJS.ProcessEnv, log
 
 const range = (values: number[], digits: number, unit: string) =>
   `${median(values).toFixed(digits)} ${unit} ` +
-    `(${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
+  `(${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
 
 /** The results as a Markdown table, one row per case. */
 export function db2DriverTable(cases: Db2DriverCase[]): string[] {
@@ -172,10 +209,20 @@ export function db2DriverTable(cases: Db2DriverCase[]): string[] {
     '| --- | ---: | ---: | ---: | ---: |',
     ...cases.map((c) => {
       const executes = c.runs[0];
-      return `| ${c.name} | ${c.rows.toLocaleString('en')} | ` +
-        `${range(c.runs.map((r) => r.cpuSeconds), 2, 's')} | ` +
-        `${range(c.runs.map((r) => r.peakRssMiB), 0, 'MB')} | ` +
-        `${executes.arrayExecutes} array executes${executes.rowExecutes ? `, ${executes.rowExecutes} single` : ''} |`;
+      return (
+        `| ${c.name} | ${c.rows.toLocaleString('en')} | ` +
+        `${range(
+          c.runs.map((r) => r.cpuSeconds),
+          2,
+          's',
+        )} | ` +
+        `${range(
+          c.runs.map((r) => r.peakRssMiB),
+          0,
+          'MB',
+        )} | ` +
+        `${executes.arrayExecutes} array executes${executes.rowExecutes ? `, ${executes.rowExecutes} single` : ''} |`
+      );
     }),
   ];
 }
@@ -183,22 +230,24 @@ export function db2DriverTable(cases: Db2DriverCase[]): string[] {
 export function db2DriverVerdicts(cases: Db2DriverCase[]): string[] {
   return cases.map((c) => {
     const peak = Math.max(...c.runs.map((r) => r.peakRssMiB));
-    return `DB2 through the real ibm_db, ${c.name}: client peak RSS ${peak.toFixed(0)} MB at most ` +
-      `(target ≤ ${RSS_TARGET_MIB} MB): ${peak <= RSS_TARGET_MIB ? 'met' : 'NOT met'}`;
+    return (
+      `DB2 through the real ibm_db, ${c.name}: client peak RSS ${peak.toFixed(0)} MB at most ` +
+      `(target ≤ ${RSS_TARGET_MIB} MB): ${peak <= RSS_TARGET_MIB ? 'met' : 'NOT met'}`
+    );
   });
 }
 
 export const DB2_DRIVER_NOTES = [
   'DB2 rows: the built CLI (`node dist/cli.js run … --warehouse ' +
     'db2://…@127.0.0.1:PORT/BLUDB --json`, default options) in its own process, loading ' +
-    'through ibm_db 4.0.1\'s JavaScript and its prebuilt Linux binding into the project\'s ' +
+    "through ibm_db 4.0.1's JavaScript and its prebuilt Linux binding into the project's " +
     'stand-in libdb2.so.1 (LD_LIBRARY_PATH), which forwards each CLI call over TCP to the ' +
-    'project\'s DB2 engine running in the bench process. Each run starts a fresh engine ' +
+    "project's DB2 engine running in the bench process. Each run starts a fresh engine " +
     'with an empty SALES_DATA and checks the loaded rows afterwards (count, max key, sum ' +
     'of quantity; for the long-text table the number of 1 MiB values).',
   'CPU time is user + system time of the CLI process (GNU time), which includes reading ' +
-    'the rows from MariaDB and everything ibm_db does on the client; the engine\'s work ' +
-    'happens in the bench process and is not counted. Peak RSS is GNU time\'s max RSS of ' +
+    "the rows from MariaDB and everything ibm_db does on the client; the engine's work " +
+    "happens in the bench process and is not counted. Peak RSS is GNU time's max RSS of " +
     'the CLI process. No wall time is given: the stand-in is not DB2, so nothing here says ' +
     'how fast a DB2 server loads these rows.',
 ];

@@ -32,15 +32,24 @@ export async function db2StatementsPer10k(log: (line: string) => void): Promise<
       cycle: await import('../lib/sync-cycle'),
     };
   } catch (error) {
-    return `DB2 statements per 10,000 rows: not measured — the DB2 warehouse or its fake is not ` +
-      `in place yet (${firstLine(error)}); hook: bench/db2-statements.ts`;
+    return (
+      `DB2 statements per 10,000 rows: not measured — the DB2 warehouse or its fake is not ` +
+      `in place yet (${firstLine(error)}); hook: bench/db2-statements.ts`
+    );
   }
   try {
     const { fake, driver, warehouse, config, cycle } = modules;
     const table = await ensureSourceTable(ROWS, log);
     const server = new fake.FakeDb2Server();
     const ibmDb = fake.createFakeIbmDb(server);
-    const counts: Counts = { all: 0, inLoad: 0, inLoadByKind: new Map(), arrayExecutes: 0, perRowExecutes: 0, byKind: new Map() };
+    const counts: Counts = {
+      all: 0,
+      inLoad: 0,
+      inLoadByKind: new Map(),
+      arrayExecutes: 0,
+      perRowExecutes: 0,
+      byKind: new Map(),
+    };
     let loading = 0;
     const count = (kind: string) => {
       counts.all++;
@@ -72,7 +81,8 @@ export async function db2StatementsPer10k(log: (line: string) => void): Promise<
               return new Proxy(statement, {
                 get(s, p, r) {
                   const v = Reflect.get(s, p, r);
-                  if (typeof v !== 'function' || !/^execute/.test(String(p))) return typeof v === 'function' ? v.bind(s) : v;
+                  if (typeof v !== 'function' || !/^execute/.test(String(p)))
+                    return typeof v === 'function' ? v.bind(s) : v;
                   return (...args: unknown[]) => {
                     counts.perRowExecutes++;
                     count('prepared execute');
@@ -91,11 +101,18 @@ export async function db2StatementsPer10k(log: (line: string) => void): Promise<
           return value.bind(target);
         },
       });
-    const counting = { ...ibmDb, open: async (cs: string, options?: object) => countingConnection(await ibmDb.open(cs, options as never)) };
+    const counting = {
+      ...ibmDb,
+      open: async (cs: string, options?: object) => countingConnection(await ibmDb.open(cs, options as never)),
+    };
 
-    const admin = await ibmDb.open(`DATABASE=BLUDB;HOSTNAME=${server.host};PORT=${server.port};PROTOCOL=TCPIP;UID=db2inst1;PWD=db2-secret;`);
-    await admin.query('CREATE TABLE SALES_DATA (ROWID INTEGER NOT NULL, PRODUCT_ID INTEGER NOT NULL, ' +
-      'CUSTOMER_ID INTEGER NOT NULL, PRICE INTEGER, QUANTITY INTEGER NOT NULL, "TIMESTAMP" TIMESTAMP)');
+    const admin = await ibmDb.open(
+      `DATABASE=BLUDB;HOSTNAME=${server.host};PORT=${server.port};PROTOCOL=TCPIP;UID=db2inst1;PWD=db2-secret;`,
+    );
+    await admin.query(
+      'CREATE TABLE SALES_DATA (ROWID INTEGER NOT NULL, PRODUCT_ID INTEGER NOT NULL, ' +
+        'CUSTOMER_ID INTEGER NOT NULL, PRICE INTEGER, QUANTITY INTEGER NOT NULL, "TIMESTAMP" TIMESTAMP)',
+    );
     await admin.close();
 
     const prototype = warehouse.Db2Warehouse.prototype as unknown as { load: (...args: unknown[]) => Promise<void> };
@@ -127,11 +144,11 @@ export async function db2StatementsPer10k(log: (line: string) => void): Promise<
     const kinds = list(counts.byKind);
     return (
       `DB2 on the fake ibm_db, ${t.inserted.toLocaleString('en')} rows in ${t.batches} ` +
-        `batch${t.batches === 1 ? '' : 'es'}: ` +
+      `batch${t.batches === 1 ? '' : 'es'}: ` +
       `${counts.inLoad} driver calls while loading (${list(counts.inLoadByKind)}; ` +
-        `${counts.perRowExecutes} per-row executes), ` +
+      `${counts.perRowExecutes} per-row executes), ` +
       `${counts.all} in the whole run (${kinds}) — per 10,000 rows: ` +
-        `${((counts.inLoad * ROWS) / Math.max(1, t.inserted)).toFixed(1)} while loading`
+      `${((counts.inLoad * ROWS) / Math.max(1, t.inserted)).toFixed(1)} while loading`
     );
   } catch (error) {
     return `DB2 statements per 10,000 rows: the fake run failed (${firstLine(error)}); hook: bench/db2-statements.ts`;

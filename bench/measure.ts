@@ -32,7 +32,10 @@ export function timed(argv: string[], rssFile: string): string {
  * Runs `build(wrap)` as a shell command line; `wrap(argv)` wraps one client process. Rejects when
  * the line fails (pipefail: any client failing fails the run).
  */
-export async function measure(build: (wrap: (argv: string[]) => string) => string, env: NodeJS.ProcessEnv = process.env): Promise<Measurement> {
+export async function measure(
+  build: (wrap: (argv: string[]) => string) => string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Measurement> {
   const files: string[] = [];
   const wrap = (argv: string[]) => {
     const file = path.join(os.tmpdir(), `bench-rss-${process.pid}-${counter++}.tmp`);
@@ -41,15 +44,19 @@ export async function measure(build: (wrap: (argv: string[]) => string) => strin
   };
   const line = build(wrap);
   const started = performance.now();
-  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn('bash', ['-o', 'pipefail', '-c', line], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', reject);
-    child.on('close', (c) => resolve({ code: c, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
-  });
+  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
+    (resolve, reject) => {
+      const child = spawn('bash', ['-o', 'pipefail', '-c', line], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on('data', (b: Buffer) => out.push(b));
+      child.stderr.on('data', (b: Buffer) => err.push(b));
+      child.on('error', reject);
+      child.on('close', (c) =>
+        resolve({ code: c, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }),
+      );
+    },
+  );
   const seconds = (performance.now() - started) / 1000;
   let kib = 0;
   for (const file of files) {

@@ -93,13 +93,18 @@ export interface MemoryResult {
 }
 
 const fmtInt = (n: number) => Math.round(n).toLocaleString('en');
-const fmtTime = (s: number) => (s >= 10 ? `${s.toFixed(1)} s` : s >= 1 ? `${s.toFixed(2)} s` : `${(s * 1000).toFixed(0)} ms`);
+const fmtTime = (s: number) =>
+  s >= 10 ? `${s.toFixed(1)} s` : s >= 1 ? `${s.toFixed(2)} s` : `${(s * 1000).toFixed(0)} ms`;
 const fmtRatio = (r: number) => (r >= 10 ? `${r.toFixed(0)}×` : `${r.toFixed(2)}×`);
 const fmtMiB = (m: number) => `${m.toFixed(0)} MB`;
 
 function cells(s: Summary): string[] {
   const spread = s.line.runs.length > 1 ? ` (${fmtTime(s.minSeconds)}–${fmtTime(s.maxSeconds)})` : '';
-  const ratio = s.line.isLimit ? '1 (limit)' : s.ratio === null ? '–' : fmtRatio(s.ratio) + (s.ratioRange ? ` (${fmtRatio(s.ratioRange[0])}–${fmtRatio(s.ratioRange[1])})` : '');
+  const ratio = s.line.isLimit
+    ? '1 (limit)'
+    : s.ratio === null
+      ? '–'
+      : fmtRatio(s.ratio) + (s.ratioRange ? ` (${fmtRatio(s.ratioRange[0])}–${fmtRatio(s.ratioRange[1])})` : '');
   return [
     SCENARIOS[s.line.scenario].title,
     s.line.contender + (s.line.note ? ` ${s.line.note}` : ''),
@@ -111,15 +116,25 @@ function cells(s: Summary): string[] {
   ];
 }
 
-const HEADER = ['Scenario', 'Contender', 'Rows', 'Median time (min–max)', 'Rows/s', 'Ratio to limit (per-round range)', 'Client peak RSS'];
+const HEADER = [
+  'Scenario',
+  'Contender',
+  'Rows',
+  'Median time (min–max)',
+  'Rows/s',
+  'Ratio to limit (per-round range)',
+  'Client peak RSS',
+];
 
 export function terminalTable(summaries: Summary[]): string {
   const rows = [HEADER, ...summaries.map(cells)];
   const widths = HEADER.map((_, i) => Math.max(...rows.map((r) => [...r[i]].length)));
-  return rows.map((r, k) => {
-    const line = r.map((c, i) => c + ' '.repeat(widths[i] - [...c].length)).join('  ');
-    return k === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
-  }).join('\n');
+  return rows
+    .map((r, k) => {
+      const line = r.map((c, i) => c + ' '.repeat(widths[i] - [...c].length)).join('  ');
+      return k === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
+    })
+    .join('\n');
 }
 
 export function verdicts(summaries: Summary[], memory: MemoryResult[] | null): string[] {
@@ -129,8 +144,10 @@ export function verdicts(summaries: Summary[], memory: MemoryResult[] | null): s
     const target = SCENARIOS[name].target;
     if (!cli || cli.ratio === null || target === null) continue;
     const met = cli.ratio <= target;
-    out.push(`${SCENARIOS[name].title}: ${fmtRatio(cli.ratio)} (target ` +
-      `${SCENARIOS[name].targetText}): ${met ? 'met' : 'NOT met'}`);
+    out.push(
+      `${SCENARIOS[name].title}: ${fmtRatio(cli.ratio)} (target ` +
+        `${SCENARIOS[name].targetText}): ${met ? 'met' : 'NOT met'}`,
+    );
     const reading = summaries.find((s) => s.line.scenario === name && s.line.isWatermarkLimit);
     if (reading) {
       const ratio = cli.seconds / reading.seconds;
@@ -144,8 +161,9 @@ export function verdicts(summaries: Summary[], memory: MemoryResult[] | null): s
   const cliRss = summaries.filter((s) => s.line.contender === CLI_NAME).map((s) => s.rssMax);
   if (cliRss.length) {
     const peak = Math.max(...cliRss);
-    out.push(`Client peak RSS, CLI, all scenarios: ${fmtMiB(peak)} (target ≤ 100 MB): ` +
-      `${peak <= 100 ? 'met' : 'NOT met'}`);
+    out.push(
+      `Client peak RSS, CLI, all scenarios: ${fmtMiB(peak)} (target ≤ 100 MB): ` + `${peak <= 100 ? 'met' : 'NOT met'}`,
+    );
   }
   if (memory && memory.length === 2) {
     const [a, b] = memory.map((m) => median(m.runs.map((r) => r.peakRssMiB)));
@@ -167,7 +185,12 @@ export const WATERMARK_LIMIT_NAME = 'bulk-copy limit reading the watermark (psql
  * lines; empty when not measured.
  */
 export function markdown(
-  summaries: Summary[], context: Context, memory: MemoryResult[] | null, extra: string[], db2: string[] = [], db2Verdicts: string[] = [],
+  summaries: Summary[],
+  context: Context,
+  memory: MemoryResult[] | null,
+  extra: string[],
+  db2: string[] = [],
+  db2Verdicts: string[] = [],
 ): string {
   const esc = (c: string) => c.replace(/\|/g, '\\|');
   const table = [
@@ -185,8 +208,10 @@ export function markdown(
         ...memory.map((m) => {
           const t = median(m.runs.map((r) => r.seconds));
           const rss = m.runs.map((r) => r.peakRssMiB);
-          return `| ${fmtInt(m.rows)} | ${fmtTime(t)} | ${fmtInt(m.rows / t)} | ${fmtMiB(median(rss))} ` +
-            `(${fmtMiB(Math.min(...rss))}–${fmtMiB(Math.max(...rss))}) |`;
+          return (
+            `| ${fmtInt(m.rows)} | ${fmtTime(t)} | ${fmtInt(m.rows / t)} | ${fmtMiB(median(rss))} ` +
+            `(${fmtMiB(Math.min(...rss))}–${fmtMiB(Math.max(...rss))}) |`
+          );
         }),
       ].join('\n')
     : '';
@@ -195,7 +220,7 @@ export function markdown(
     '',
     `${fmtInt(context.rows)} rows of the course's shape (MariaDB \`bench_source\` → PostgreSQL \`bench_warehouse\`), ` +
       `median of ${context.runs} interleaved rounds; every ratio is against the bulk-copy ` +
-        `limit measured in the same rounds.`,
+      `limit measured in the same rounds.`,
     '',
     `- Machine: ${context.machine}`,
     `- Versions: ${context.versions}`,
@@ -203,7 +228,9 @@ export function markdown(
     '',
     table,
     memoryTable,
-    ...(db2.length ? ['', '## DB2 through the real ibm_db and the stand-in libdb2.so.1 (client side only)', '', ...db2] : []),
+    ...(db2.length
+      ? ['', '## DB2 through the real ibm_db and the stand-in libdb2.so.1 (client side only)', '', ...db2]
+      : []),
     '',
     '## Targets',
     '',
@@ -244,16 +271,21 @@ export function svgChart(summaries: Summary[], title: string): string {
       const met = target !== null && bar.line.contender === CLI_NAME ? ratio <= target : null;
       const fill = bar.line.contender === CLI_NAME ? (met ? '#2e7d32' : '#c62828') : '#90a4ae';
       parts.push(`<text x="${left - 6}" y="${y + 12}" text-anchor="end">${escapeXml(bar.line.contender)}</text>`);
-      parts.push(`<rect x="${left}" y="${y}" width="${Math.max(1, x(ratio) - left).toFixed(1)}" ` +
-        `height="${barH}" fill="${fill}"/>`);
+      parts.push(
+        `<rect x="${left}" y="${y}" width="${Math.max(1, x(ratio) - left).toFixed(1)}" ` +
+          `height="${barH}" fill="${fill}"/>`,
+      );
       parts.push(`<text x="${(x(ratio) + 4).toFixed(1)}" y="${y + 12}">${fmtRatio(ratio)}</text>`);
       y += barH + 4;
     }
     if (target !== null) {
-      parts.push(`<line x1="${x(target).toFixed(1)}" y1="${top - 3}" x2="${x(target).toFixed(1)}" ` +
-        `y2="${y}" stroke="#000" stroke-dasharray="3,2"/>`);
-      parts.push(`<text x="${(x(target) + 3).toFixed(1)}" y="${top - 5}" font-size="10">target ` +
-        `${fmtRatio(target)}</text>`);
+      parts.push(
+        `<line x1="${x(target).toFixed(1)}" y1="${top - 3}" x2="${x(target).toFixed(1)}" ` +
+          `y2="${y}" stroke="#000" stroke-dasharray="3,2"/>`,
+      );
+      parts.push(
+        `<text x="${(x(target) + 3).toFixed(1)}" y="${top - 5}" font-size="10">target ` + `${fmtRatio(target)}</text>`,
+      );
     }
     y += 14;
   }

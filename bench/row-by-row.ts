@@ -27,9 +27,10 @@ async function main(): Promise<void> {
     let inserted = 0;
     await warehouse.query('BEGIN');
     for (const row of rows as Array<{ rowid: number; product_id: number; customer_id: number; quantity: number }>) {
-      await warehouse.query(`INSERT INTO ${targetTable} (rowid, product_id, customer_id, quantity) VALUES ($1, $2, $3, $4)`, [
-        row.rowid, row.product_id, row.customer_id, row.quantity,
-      ]);
+      await warehouse.query(
+        `INSERT INTO ${targetTable} (rowid, product_id, customer_id, quantity) VALUES ($1, $2, $3, $4)`,
+        [row.rowid, row.product_id, row.customer_id, row.quantity],
+      );
       inserted++;
     }
     await warehouse.query('COMMIT');

@@ -21,8 +21,12 @@ async function main(): Promise<void> {
   try {
     await warehouse.query('BEGIN');
     const rows = source
-      .query({ sql: `SELECT rowid, product_id, customer_id, quantity FROM \`${sourceTable}\` WHERE rowid > ` +
-        `? ORDER BY rowid`, values: [Number(after)], rowsAsArray: true })
+      .query({
+        sql:
+          `SELECT rowid, product_id, customer_id, quantity FROM \`${sourceTable}\` WHERE rowid > ` + `? ORDER BY rowid`,
+        values: [Number(after)],
+        rowsAsArray: true,
+      })
       .stream({ highWaterMark: 1000 });
     // Rows are gathered into ~64 KB strings: one COPY data message per chunk, not per row.
     let pending = '';

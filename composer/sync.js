@@ -17,15 +17,15 @@
  * error, so the activation is still recorded as failed: wire an alert to it, or replace the
  * handler with an action that notifies your team.
  */
-const composer = require('@ibm-functions/composer')
+const composer = require('@ibm-functions/composer');
 
 module.exports = composer.try(
   composer.retry(2, composer.action('warehouse-sync/sync')),
   composer.action('warehouse-sync/sync-failed', {
-    action: function main (params) {
-      const error = typeof params.error === 'string' ? params.error : JSON.stringify(params.error)
-      console.log(JSON.stringify({ level: 'error', event: 'sync-failed-after-retries', error: error }))
-      return { error: 'warehouse-sync failed after 3 attempts: ' + error }
-    }
-  })
-)
+    action: function main(params) {
+      const error = typeof params.error === 'string' ? params.error : JSON.stringify(params.error);
+      console.log(JSON.stringify({ level: 'error', event: 'sync-failed-after-retries', error: error }));
+      return { error: 'warehouse-sync failed after 3 attempts: ' + error };
+    },
+  }),
+);

@@ -38,18 +38,22 @@ const ENVELOPE_KEYS = ['version', 'id', 'detail-type', 'source', 'account', 'tim
 /** The options inside whatever invoked the function. Throws ConfigError naming the problem. */
 export function optionsFromEvent(event: unknown): SyncOptions {
   if (event === null || event === undefined) return {};
-  if (!isObject(event)) throw new ConfigError([`the event must be a JSON object of options, e.g. {"tables": ["sales_data"]}, got ` +
-    `${describe(event)}`]);
+  if (!isObject(event))
+    throw new ConfigError([
+      `the event must be a JSON object of options, e.g. {"tables": ["sales_data"]}, got ` + `${describe(event)}`,
+    ]);
   if (typeof event['detail-type'] !== 'string') return optionsFromJson(event);
 
   const stray = Object.keys(event).filter((k) => !ENVELOPE_KEYS.includes(k));
   if (stray.length) {
-    throw new ConfigError([`an EventBridge event carries its options in "detail"; move ` +
-      `${stray.map((k) => `"${k}"`).join(', ')} there`]);
+    throw new ConfigError([
+      `an EventBridge event carries its options in "detail"; move ` + `${stray.map((k) => `"${k}"`).join(', ')} there`,
+    ]);
   }
   const detail = event.detail;
   if (detail === undefined || detail === null) return {};
-  if (!isObject(detail)) throw new ConfigError([`the event's "detail" must be a JSON object of options, got ${describe(detail)}`]);
+  if (!isObject(detail))
+    throw new ConfigError([`the event's "detail" must be a JSON object of options, got ${describe(detail)}`]);
   return optionsFromJson(detail);
 }
 

@@ -37,7 +37,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo =
       env,
       // SYNC_LOG=json: one structured line per table on stderr, as the functions log, for schedulers that keep logs.
       log: (config) => (config.logJson ? new RunLog({ write: (line) => io.stderr(line + '\n') }) : null),
-      progress: (config) => (config.command === 'run' && (config.progress ?? (io.stderrIsTty && !config.json)) ? new ProgressBar() : null),
+      progress: (config) =>
+        config.command === 'run' && (config.progress ?? (io.stderrIsTty && !config.json)) ? new ProgressBar() : null,
       exitsAfter: io === processIo,
     });
     json = outcome.config?.json ?? json;

@@ -27,15 +27,30 @@ type Params = Record<string, unknown>;
 const PLATFORM_PREFIX = /^__(ow|ce)_/;
 /** The /whisk.system/alarms feeds' parameters (alarm, interval, once) and feed lifecycle fields. */
 export const ALARM_FEED_KEYS = [
-  'cron', 'trigger_payload', 'timezone', 'startDate', 'stopDate', 'strict', 'minutes', 'date', 'deleteAfterFire',
-  'maxTriggers', 'lifecycleEvent', 'triggerName', 'authKey',
+  'cron',
+  'trigger_payload',
+  'timezone',
+  'startDate',
+  'stopDate',
+  'strict',
+  'minutes',
+  'date',
+  'deleteAfterFire',
+  'maxTriggers',
+  'lifecycleEvent',
+  'triggerName',
+  'authKey',
 ];
 
 /**
  * Epoch ms after which no batch starts: the activation's deadline (`__OW_DEADLINE`) minus the
  * margin, and --max-seconds if sooner.
  */
-export function activationDeadline(now: number, owDeadline: string | undefined, maxSeconds: number | null): number | null {
+export function activationDeadline(
+  now: number,
+  owDeadline: string | undefined,
+  maxSeconds: number | null,
+): number | null {
   return runLimits(now, maxSeconds, platformDeadline({ __OW_DEADLINE: owDeadline })).deadline;
 }
 
@@ -63,8 +78,10 @@ function optionsFromParams(params: Params, codeEngine: boolean): SyncOptions {
   const options = optionsFromJson(Object.fromEntries(Object.entries(params).filter(([k]) => !isPlatformKey(k))));
   if (codeEngine && (options.source !== undefined || options.warehouse !== undefined)) {
     // A function's URL can be public: a request must not point it at other hosts.
-    throw new ConfigError(['"source" and "warehouse" cannot be set by a request; give the function ' +
-      'SYNC_SOURCE_URL and SYNC_WAREHOUSE_URL (--env-from-secret)']);
+    throw new ConfigError([
+      '"source" and "warehouse" cannot be set by a request; give the function ' +
+        'SYNC_SOURCE_URL and SYNC_WAREHOUSE_URL (--env-from-secret)',
+    ]);
   }
   return options;
 }

@@ -121,9 +121,14 @@ export function matchColumns(source: Column[], warehouse: Column[], key: string)
 export function unprovenKey(key: Column, uniqueColumns: string[]): string | null {
   const unique = uniqueColumns.some((c) => c.toLowerCase() === key.name.toLowerCase());
   if (unique && !key.nullable) return null;
-  const what = unique ? 'has a UNIQUE index but is nullable' : key.nullable ? 'is nullable and has no PRIMARY KEY or UNIQUE index of its own' : 'has no PRIMARY KEY or UNIQUE index of its own';
-  const fix = unique ? `make ${key.name} NOT NULL` : `add a PRIMARY KEY or UNIQUE index on ${key.name} ` +
-    `alone${key.nullable ? ` and make it NOT NULL` : ''}`;
+  const what = unique
+    ? 'has a UNIQUE index but is nullable'
+    : key.nullable
+      ? 'is nullable and has no PRIMARY KEY or UNIQUE index of its own'
+      : 'has no PRIMARY KEY or UNIQUE index of its own';
+  const fix = unique
+    ? `make ${key.name} NOT NULL`
+    : `add a PRIMARY KEY or UNIQUE index on ${key.name} ` + `alone${key.nullable ? ` and make it NOT NULL` : ''}`;
   return `source key ${key.name} ${what}, so rows sharing a key or without one would be lost; ${fix}`;
 }
 
@@ -179,9 +184,9 @@ export function cannotHold(s: Column, w: Column): string | null {
       if (!charsetFits(st.charset ?? 'unicode', wt.charset ?? 'unicode')) {
         return (
           `source ${s.sqlType} can hold ${CHARSET_NAMES[st.charset ?? 'unicode']} characters, ` +
-            `but warehouse ${w.sqlType} stores ` +
+          `but warehouse ${w.sqlType} stores ` +
           `${CHARSET_NAMES[wt.charset ?? 'unicode']} only; make the warehouse side UTF-8 ` +
-            `(PostgreSQL: a database created with ` +
+          `(PostgreSQL: a database created with ` +
           `ENCODING 'UTF8'; MySQL: CHARACTER SET utf8mb4), or the source column CHARACTER SET ascii`
         );
       }

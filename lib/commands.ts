@@ -19,7 +19,10 @@ export type CommandResult = { [C in Command]: { command: C; report: Reports[C] }
 export type CommandReport = CommandResult['report'];
 /** What users see (CLI --json, function results): the report without its exit code. */
 export type PublicReport =
-  | Omit<SyncReport, 'exitCode'> | Omit<StatusReport, 'exitCode'> | Omit<VerifyReport, 'exitCode'> | Omit<DdlReport, 'exitCode'>;
+  | Omit<SyncReport, 'exitCode'>
+  | Omit<StatusReport, 'exitCode'>
+  | Omit<VerifyReport, 'exitCode'>
+  | Omit<DdlReport, 'exitCode'>;
 
 export async function runCommand(config: SyncConfig, options: RunOptions = {}): Promise<CommandResult> {
   switch (config.command) {

@@ -99,8 +99,22 @@ export const DEFAULTS = {
 export const MAX_BATCH_SIZE = 100_000;
 
 const OPTION_KEYS: ReadonlyArray<keyof SyncOptions> = [
-  'command', 'source', 'warehouse', 'tables', 'key', 'batchSize', 'maxSeconds', 'dryRun', 'json',
-  'repair', 'lateWindow', 'lockWaitSeconds', 'timeoutSeconds', 'progress', 'createTable', 'addColumns',
+  'command',
+  'source',
+  'warehouse',
+  'tables',
+  'key',
+  'batchSize',
+  'maxSeconds',
+  'dryRun',
+  'json',
+  'repair',
+  'lateWindow',
+  'lockWaitSeconds',
+  'timeoutSeconds',
+  'progress',
+  'createTable',
+  'addColumns',
 ];
 
 /** Environment variables, by option. */
@@ -179,7 +193,8 @@ export function resolveConfig(given: SyncOptions, env: NodeJS.ProcessEnv = {}): 
   const lateWindow = integer(o.lateWindow, DEFAULTS.lateWindow, '--late-window', 0, 10_000_000, problems);
   const lockWaitSeconds = number(o.lockWaitSeconds, DEFAULTS.lockWaitSeconds, '--lock-wait', 0, 3600, problems);
   const timeoutSeconds = number(o.timeoutSeconds, DEFAULTS.timeoutSeconds, '--timeout', 0.1, 86_400, problems);
-  const maxSeconds = o.maxSeconds === undefined ? null : number(o.maxSeconds, 0, '--max-seconds', 0.001, 86_400 * 7, problems);
+  const maxSeconds =
+    o.maxSeconds === undefined ? null : number(o.maxSeconds, 0, '--max-seconds', 0.001, 86_400 * 7, problems);
   const dryRun = flag(o.dryRun, '--dry-run', problems);
   const json = flag(o.json, '--json', problems);
   const repair = flag(o.repair, '--repair', problems);
@@ -190,8 +205,22 @@ export function resolveConfig(given: SyncOptions, env: NodeJS.ProcessEnv = {}): 
 
   if (problems.length) throw new ConfigError(problems);
   return {
-    command, source: withTimeout(source!, timeoutSeconds), warehouse: withTimeout(warehouse!, timeoutSeconds), tables, key, batchSize, maxSeconds,
-    dryRun, json, repair, lateWindow, lockWaitSeconds, timeoutSeconds, progress, createTable, addColumns,
+    command,
+    source: withTimeout(source!, timeoutSeconds),
+    warehouse: withTimeout(warehouse!, timeoutSeconds),
+    tables,
+    key,
+    batchSize,
+    maxSeconds,
+    dryRun,
+    json,
+    repair,
+    lateWindow,
+    lockWaitSeconds,
+    timeoutSeconds,
+    progress,
+    createTable,
+    addColumns,
     logJson: env[LOG_VAR] === 'json',
   };
 }
@@ -224,7 +253,9 @@ export function secretRequests(env: NodeJS.ProcessEnv): SecretRequest[] {
     const secretId = env[v.idVariable];
     return nonEmpty(secretId) ? [{ ...v, secretId }] : [];
   });
-  const problems = wanted.filter((v) => nonEmpty(env[v.urlVariable])).map((v) => `both ${v.urlVariable} and ${v.idVariable} are set; keep one`);
+  const problems = wanted
+    .filter((v) => nonEmpty(env[v.urlVariable]))
+    .map((v) => `both ${v.urlVariable} and ${v.idVariable} are set; keep one`);
   if (problems.length) throw new ConfigError(problems);
   return wanted;
 }
@@ -372,14 +403,24 @@ Exit status: 0 done (also nothing new, or skipped because another run holds the 
 `;
 
 const VALUE_FLAGS: Record<string, keyof SyncOptions> = {
-  '--source': 'source', '--warehouse': 'warehouse', '--table': 'tables', '--key': 'key',
-  '--batch-size': 'batchSize', '--max-seconds': 'maxSeconds', '--late-window': 'lateWindow',
-  '--lock-wait': 'lockWaitSeconds', '--timeout': 'timeoutSeconds',
+  '--source': 'source',
+  '--warehouse': 'warehouse',
+  '--table': 'tables',
+  '--key': 'key',
+  '--batch-size': 'batchSize',
+  '--max-seconds': 'maxSeconds',
+  '--late-window': 'lateWindow',
+  '--lock-wait': 'lockWaitSeconds',
+  '--timeout': 'timeoutSeconds',
 };
 const BOOLEAN_FLAGS: Record<string, [keyof SyncOptions, boolean]> = {
-  '--dry-run': ['dryRun', true], '--json': ['json', true], '--repair': ['repair', true],
-  '--progress': ['progress', true], '--no-progress': ['progress', false],
-  '--create-table': ['createTable', true], '--add-columns': ['addColumns', true],
+  '--dry-run': ['dryRun', true],
+  '--json': ['json', true],
+  '--repair': ['repair', true],
+  '--progress': ['progress', true],
+  '--no-progress': ['progress', false],
+  '--create-table': ['createTable', true],
+  '--add-columns': ['addColumns', true],
 };
 
 /** Command-line arguments → options. `help` / `version` are true when usage or the version was asked for. */

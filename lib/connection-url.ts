@@ -40,8 +40,10 @@ export function parseConnectionUrl(text: string, role: string): ConnectionTarget
   try {
     parsed = new URL(text);
   } catch {
-    return `${role} URL is not a URL${shapeHint(text)} (expected ${example}; the value is not ` +
-      `shown, as it may hold a password)`;
+    return (
+      `${role} URL is not a URL${shapeHint(text)} (expected ${example}; the value is not ` +
+      `shown, as it may hold a password)`
+    );
   }
   const kind = SCHEMES[parsed.protocol];
   if (!kind) {
@@ -49,21 +51,31 @@ export function parseConnectionUrl(text: string, role: string): ConnectionTarget
     return `${role} URL scheme${scheme} is not supported (use mysql://, postgres:// or db2://)`;
   }
   if (!parsed.hostname || !text.slice(parsed.protocol.length).startsWith('//')) {
-    return `${role} URL has no host: write "//" after "${parsed.protocol}", then user, password, ` +
-      `host, port and database (${example}; the value is not shown, as it may hold a password)`;
+    return (
+      `${role} URL has no host: write "//" after "${parsed.protocol}", then user, password, ` +
+      `host, port and database (${example}; the value is not shown, as it may hold a password)`
+    );
   }
-  for (const [part, value] of [['user name', parsed.username], ['password', parsed.password], ['database name', parsed.pathname]] as const) {
+  for (const [part, value] of [
+    ['user name', parsed.username],
+    ['password', parsed.password],
+    ['database name', parsed.pathname],
+  ] as const) {
     try {
       decodeURIComponent(value);
     } catch {
-      return `${role} URL's ${part} has a "%" that does not start a valid escape: write a literal % ` +
-        `as %25 (and @ : / ? # as %40 %3A %2F %3F %23)`;
+      return (
+        `${role} URL's ${part} has a "%" that does not start a valid escape: write a literal % ` +
+        `as %25 (and @ : / ? # as %40 %3A %2F %3F %23)`
+      );
     }
   }
   const redacted = safeUrl(parsed);
   if (parsed.pathname.replace(/^\//, '') === '') {
-    return `${role} URL names no database: "${redacted}" (add /DBNAME after host:port; a # or ? ` +
-      `in the password must be written %23 or %3F)`;
+    return (
+      `${role} URL names no database: "${redacted}" (add /DBNAME after host:port; a # or ? ` +
+      `in the password must be written %23 or %3F)`
+    );
   }
   if (kind === 'db2') {
     const problem = db2ParameterProblem(parsed.searchParams);

@@ -78,7 +78,10 @@ export async function invoke(invocation: Invocation): Promise<Outcome> {
     const progress = invocation.progress?.(resolved) ?? null;
     const result = await (invocation.command ?? runCommand)(resolved, {
       ...runLimits(Date.now(), resolved.maxSeconds, invocation.platformDeadline),
-      hooks: { progress: progress ? (table, rows, fraction) => progress.update(table, rows, fraction) : undefined, log: log?.hooks.log },
+      hooks: {
+        progress: progress ? (table, rows, fraction) => progress.update(table, rows, fraction) : undefined,
+        log: log?.hooks.log,
+      },
       exitsAfter: invocation.exitsAfter,
     });
     progress?.finish();

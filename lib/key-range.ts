@@ -18,7 +18,9 @@ export class KeyRange {
    * (a literal outside it would compare as DECIMAL/numeric, and no index range scan is used then).
    */
   sql(keySql: string): string {
-    return this.low === null ? `${keySql} <= ${this.high}` : `${keySql} >= ${this.low + 1n} AND ${keySql} <= ${this.high}`;
+    return this.low === null
+      ? `${keySql} <= ${this.high}`
+      : `${keySql} >= ${this.low + 1n} AND ${keySql} <= ${this.high}`;
   }
 
   /** True when no key can be in the range. */
@@ -64,7 +66,13 @@ export interface RangeDigest {
  * Bucket `bucket` of `range` cut into buckets of `width` keys from its lower end (bucket 0 starts
  * above `range.low`), as verify's rangeDigests number them in SQL.
  */
-export function bucketDigest(range: KeyRange, width: bigint, bucket: bigint, count: number, checksum: string): RangeDigest {
+export function bucketDigest(
+  range: KeyRange,
+  width: bigint,
+  bucket: bigint,
+  count: number,
+  checksum: string,
+): RangeDigest {
   const low = range.low! + bucket * width;
   return { low, high: low + width, count, checksum };
 }

@@ -91,14 +91,20 @@ export class RunLog {
   }
 
   /** Lines for the tables the hooks did not already cover (a failed table; other commands' tables). */
-  end(...args: [report: Ended<TableReport>] | [report: Ended<TableReport>, command: 'run'] | [report: Ended<OtherTable>, command: OtherCommand]): void {
+  end(
+    ...args:
+      | [report: Ended<TableReport>]
+      | [report: Ended<TableReport>, command: 'run']
+      | [report: Ended<OtherTable>, command: OtherCommand]
+  ): void {
     if (args.length === 1 || args[1] === 'run') {
       for (const table of args[0].tables) if (!this.logged.has(table.table)) this.table(table);
       return;
     }
     const [report, command] = args;
     for (const table of report.tables) {
-      if (!this.logged.has(table.table)) this.line(report.ok ? 'info' : 'error', { event: `table-${command}`, ...table });
+      if (!this.logged.has(table.table))
+        this.line(report.ok ? 'info' : 'error', { event: `table-${command}`, ...table });
     }
   }
 

@@ -4,7 +4,10 @@ export class ProgressBar {
   private lastDraw = 0;
   private drawn = false;
 
-  constructor(private readonly stream: NodeJS.WriteStream = process.stderr, private readonly delayMs = 500) {}
+  constructor(
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+    private readonly delayMs = 500,
+  ) {}
 
   /** `fraction`: how far through the run's key range (0..1); rows are counted as loaded. */
   update(table: string, rowsLoaded: number, fraction: number): void {

@@ -41,11 +41,13 @@ export function redact(text: string): string {
   for (const secret of [...remembered].sort((a, b) => b.length - a.length)) {
     if (out.includes(secret)) out = out.split(secret).join('***');
   }
-  return out
-    .replace(TOKEN, maskUserinfo)
-    // A PWD already masked as a remembered password keeps the words after it (a driver message's SQLSTATE).
-    .replace(/((?:^|[;"'\s])\s*PWD\s*=)(?!\*\*\*(?:\s|$))[^;]*/gi, '$1***')
-    .replace(/([?&;]\s*(?:ssl)?pass(?:word)?\s*=)[^&;\s]*/gi, '$1***');
+  return (
+    out
+      .replace(TOKEN, maskUserinfo)
+      // A PWD already masked as a remembered password keeps the words after it (a driver message's SQLSTATE).
+      .replace(/((?:^|[;"'\s])\s*PWD\s*=)(?!\*\*\*(?:\s|$))[^;]*/gi, '$1***')
+      .replace(/([?&;]\s*(?:ssl)?pass(?:word)?\s*=)[^&;\s]*/gi, '$1***')
+  );
 }
 
 /** A deep copy of a report or log record with `redact` applied to every string in it. */
@@ -107,7 +109,8 @@ function passwordCandidates(text: string): string[] {
     const authority = authorityEnd < 0 ? withoutScheme : withoutScheme.slice(0, authorityEnd);
     const authorityAt = authority.lastIndexOf('@');
     const authorityColon = authority.indexOf(':');
-    if (authorityColon >= 0 && authorityColon < authorityAt) found.push(authority.slice(authorityColon + 1, authorityAt));
+    if (authorityColon >= 0 && authorityColon < authorityAt)
+      found.push(authority.slice(authorityColon + 1, authorityAt));
   }
   return found.filter((s) => s !== '');
 }

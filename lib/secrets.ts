@@ -70,7 +70,9 @@ async function readSecret(secretId: string, idVariable: string, region: string |
   const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
   // Bounded waits: in a VPC without a route to Secrets Manager the call would otherwise hang
   // until the function's own timeout, with no message at all.
-  client ??= new SecretsManagerClient({ requestHandler: { connectionTimeout: 5_000, requestTimeout: 10_000, throwOnRequestTimeout: true } });
+  client ??= new SecretsManagerClient({
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 10_000, throwOnRequestTimeout: true },
+  });
   const named = `secret "${secretId}" (${idVariable})`;
   let text: string | undefined;
   try {
@@ -78,7 +80,8 @@ async function readSecret(secretId: string, idVariable: string, region: string |
   } catch (error) {
     throw new ConfigError([describeReadError(error, named, region)]);
   }
-  if (text === undefined) throw new ConfigError([`${named} has no text value (binary secrets are not supported); store it as JSON text`]);
+  if (text === undefined)
+    throw new ConfigError([`${named} has no text value (binary secrets are not supported); store it as JSON text`]);
   return urlFromSecretText(text, named);
 }
 
@@ -88,13 +91,17 @@ function describeReadError(error: unknown, named: string, region: string | undef
     case 'ResourceNotFoundException':
       return `${named} not found in AWS Secrets Manager${regionHint(region)}; check the name or ARN and the region`;
     case 'AccessDeniedException':
-      return `not allowed to read ${named}: grant secretsmanager:GetSecretValue on it to this role ` +
-        `(and kms:Decrypt if it uses a customer-managed key)`;
+      return (
+        `not allowed to read ${named}: grant secretsmanager:GetSecretValue on it to this role ` +
+        `(and kms:Decrypt if it uses a customer-managed key)`
+      );
     case 'DecryptionFailure':
       return `${named} could not be decrypted: allow kms:Decrypt on its KMS key`;
     case 'TimeoutError':
-      return `could not reach AWS Secrets Manager to read ${named}${regionHint(region)}: timed out; ` +
-        `from a VPC it needs an interface endpoint (secretsmanager) or a NAT gateway`;
+      return (
+        `could not reach AWS Secrets Manager to read ${named}${regionHint(region)}: timed out; ` +
+        `from a VPC it needs an interface endpoint (secretsmanager) or a NAT gateway`
+      );
     default: {
       // SDK messages describe the request, never the secret's value.
       const message = error instanceof Error ? error.message.replace(/\s*\n\s*/g, ' ') : String(error);
@@ -107,8 +114,8 @@ function regionHint(region: string | undefined): string {
   return region ? ` (region ${region})` : '';
 }
 
-const SECRET_FORMS = 'store {"url": "mysql://…"} or the RDS form {"engine", "host", "port", "username", ' +
-  '"password", "dbname"}';
+const SECRET_FORMS =
+  'store {"url": "mysql://…"} or the RDS form {"engine", "host", "port", "username", ' + '"password", "dbname"}';
 
 /** A secret's JSON text → connection URL. `named` describes the secret for messages. */
 export function urlFromSecretText(text: string, named: string): string {
@@ -123,7 +130,8 @@ export function urlFromSecretText(text: string, named: string): string {
   }
   const fields = value as Record<string, unknown>;
   if ('url' in fields) {
-    if (typeof fields.url !== 'string' || fields.url.trim() === '') throw new ConfigError([`${named} has a "url" that is not a non-empty string`]);
+    if (typeof fields.url !== 'string' || fields.url.trim() === '')
+      throw new ConfigError([`${named} has a "url" that is not a non-empty string`]);
     return fields.url.trim();
   }
   return urlFromRdsFields(fields, named);
@@ -141,9 +149,11 @@ function urlFromRdsFields(fields: Record<string, unknown>, named: string): strin
     throw new ConfigError([`${named} has engine ${shown}; use one of ${Object.keys(ENGINES).join(', ')}`]);
   }
   const port = fields.port === undefined || fields.port === '' ? engine.port : Number(fields.port);
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new ConfigError([`${named} has a port that is not a number from 1 to 65535`]);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535)
+    throw new ConfigError([`${named} has a port that is not a number from 1 to 65535`]);
   const host = String(fields.host).trim();
-  if (!/^[A-Za-z0-9.-]+$|^\[[0-9A-Fa-f:.]+\]$/.test(host)) throw new ConfigError([`${named} has a host that is not a host name or IP address`]);
+  if (!/^[A-Za-z0-9.-]+$|^\[[0-9A-Fa-f:.]+\]$/.test(host))
+    throw new ConfigError([`${named} has a host that is not a host name or IP address`]);
   const user = encodeURIComponent(String(fields.username));
   const password = encodeURIComponent(String(fields.password));
   return `${engine.scheme}://${user}:${password}@${host}:${port}/${encodeURIComponent(String(fields.dbname))}`;

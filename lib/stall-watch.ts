@@ -28,7 +28,10 @@ export class StallWatch {
     private readonly owed: () => boolean,
     private readonly describe: string,
   ) {
-    socket.on('data', this.progress).on('drain', this.progress).once('close', () => this.stop());
+    socket
+      .on('data', this.progress)
+      .on('drain', this.progress)
+      .once('close', () => this.stop());
     this.timer = setInterval(this.check, Math.max(50, Math.min(1_000, limitMs / 8)));
     // A watch must never keep a process alive on its own.
     this.timer.unref();
@@ -74,7 +77,13 @@ export async function endWithin(ending: Promise<unknown>, ms: number, drop: () =
     timer = setTimeout(() => resolve('late'), ms);
     timer.unref();
   });
-  const outcome = await Promise.race([ending.then(() => 'ended' as const, () => 'ended' as const), late]);
+  const outcome = await Promise.race([
+    ending.then(
+      () => 'ended' as const,
+      () => 'ended' as const,
+    ),
+    late,
+  ]);
   clearTimeout(timer);
   if (outcome === 'late') drop();
 }
@@ -91,14 +100,18 @@ const STATEMENT_TIMEOUTS = new Set<string | number>(['57014', 1969, 3024]);
 export function explainStatementTimeout(error: unknown, describe: string, timeoutMs: number): unknown {
   const e = error as { code?: string; errno?: number; message?: string } | null;
   if (!e || typeof e.message !== 'string') return error;
-  const cancelled = (e.code === '57014' && /statement timeout/.test(e.message)) || (e.errno !== undefined && STATEMENT_TIMEOUTS.has(e.errno));
+  const cancelled =
+    (e.code === '57014' && /statement timeout/.test(e.message)) ||
+    (e.errno !== undefined && STATEMENT_TIMEOUTS.has(e.errno));
   if (cancelled) {
-    e.message = `the ${describe} cancelled a statement that ran longer than the ${seconds(timeoutMs)} s timeout: ` +
+    e.message =
+      `the ${describe} cancelled a statement that ran longer than the ${seconds(timeoutMs)} s timeout: ` +
       'if statements on tables this large need longer, raise --timeout / SYNC_TIMEOUT_SECONDS';
   } else if (e.code === '55P03' && /lock timeout/.test(e.message)) {
-    e.message = `the ${describe} gave up waiting for a table lock that another session holds (a schema change, ` +
+    e.message =
+      `the ${describe} gave up waiting for a table lock that another session holds (a schema change, ` +
       `VACUUM FULL or LOCK TABLE still running?) after ` +
-        `${seconds(pgLockTimeoutMs(timeoutMs))} s, half of --timeout / SYNC_TIMEOUT_SECONDS`;
+      `${seconds(pgLockTimeoutMs(timeoutMs))} s, half of --timeout / SYNC_TIMEOUT_SECONDS`;
   }
   return error;
 }

@@ -40,7 +40,13 @@ export async function readStatus(config: SyncConfig): Promise<StatusReport> {
         const found = high === null ? null : new KeyRange(watermark, high);
         const pending = found === null || found.empty ? 0 : await source.countKeys(plan.source, plan.sourceKey, found);
         const late = watermark === null ? 0 : await countLateRows(plan, config, source, warehouse, watermark);
-        tables.push({ table: plan.pair.label, watermark: keyJson(watermark), sourceHighKey: keyJson(high), pending, ...(late > 0 ? { late } : {}) });
+        tables.push({
+          table: plan.pair.label,
+          watermark: keyJson(watermark),
+          sourceHighKey: keyJson(high),
+          pending,
+          ...(late > 0 ? { late } : {}),
+        });
       }
       return { ok: true, tables, exitCode: 0 as const };
     });

@@ -30,11 +30,15 @@ export async function runSync(config: SyncConfig, options: RunOptions = {}): Pro
   const tables: TableReport[] = [];
   let finished = false;
   try {
-    return await withConnections(config, async (source, warehouse) => {
-      await syncTables(config, source, warehouse, options, tables);
-      finished = true;
-      return { ok: true, tables, exitCode: 0 as const };
-    }, options.exitsAfter);
+    return await withConnections(
+      config,
+      async (source, warehouse) => {
+        await syncTables(config, source, warehouse, options, tables);
+        finished = true;
+        return { ok: true, tables, exitCode: 0 as const };
+      },
+      options.exitsAfter,
+    );
   } catch (error) {
     const message = oneLine(error);
     // The table whose cycle failed is the last one started.
@@ -45,7 +49,13 @@ export async function runSync(config: SyncConfig, options: RunOptions = {}): Pro
 }
 
 /** The cycles over open connections; each table's report is added to `tables` as its cycle starts. */
-export async function syncTables(config: SyncConfig, source: Source, warehouse: Warehouse, options: RunOptions, tables: TableReport[]): Promise<void> {
+export async function syncTables(
+  config: SyncConfig,
+  source: Source,
+  warehouse: Warehouse,
+  options: RunOptions,
+  tables: TableReport[],
+): Promise<void> {
   const changes = await prepareWarehouseTables(config, source, warehouse);
   const plans = await planTables(config, source, warehouse).catch(async (error: unknown) => {
     await dropCreatedTables(config, warehouse, changes);
@@ -59,7 +69,14 @@ export async function syncTables(config: SyncConfig, source: Source, warehouse: 
   }
 }
 
-async function syncTable(plan: TablePlan, config: SyncConfig, source: Source, warehouse: Warehouse, report: TableReport, options: RunOptions): Promise<void> {
+async function syncTable(
+  plan: TablePlan,
+  config: SyncConfig,
+  source: Source,
+  warehouse: Warehouse,
+  report: TableReport,
+  options: RunOptions,
+): Promise<void> {
   const started = Date.now();
   const deadline = options.deadline ?? null;
   // Waiting for another run's lock spends this run's budget too: never past its deadline.
@@ -67,7 +84,11 @@ async function syncTable(plan: TablePlan, config: SyncConfig, source: Source, wa
   const lock = config.dryRun ? null : await warehouse.lockWriter(plan.warehouse, lockWaitMs);
   if (!config.dryRun && !lock) {
     report.skipped = true;
-    options.hooks?.log?.({ event: 'table-skipped', table: plan.pair.label, reason: 'another run holds the writer lock' });
+    options.hooks?.log?.({
+      event: 'table-skipped',
+      table: plan.pair.label,
+      reason: 'another run holds the writer lock',
+    });
     return;
   }
   try {
@@ -89,7 +110,13 @@ async function syncTable(plan: TablePlan, config: SyncConfig, source: Source, wa
     const outOfTime = () => (deadline !== null && Date.now() >= deadline) || (options.outOfTime?.() ?? false);
     const phase = { newRows: false };
     try {
-      if (!(await runBatches(batches(plan, config, source, warehouse, report, watermark, load, phase, options), outOfTime))) report.more = true;
+      if (
+        !(await runBatches(
+          batches(plan, config, source, warehouse, report, watermark, load, phase, options),
+          outOfTime,
+        ))
+      )
+        report.more = true;
     } catch (error) {
       // A failed load of new rows still reports how many it found (batches before the failure committed).
       if (phase.newRows) report.newRows = await countFound().catch(() => report.newRows);
@@ -110,7 +137,12 @@ async function syncTable(plan: TablePlan, config: SyncConfig, source: Source, wa
  * run, which moves nothing, does not wait for writers). Null when the source is empty.
  */
 async function watermarkStep(
-  plan: TablePlan, config: SyncConfig, source: Source, warehouse: Warehouse, report: TableReport, options: RunOptions,
+  plan: TablePlan,
+  config: SyncConfig,
+  source: Source,
+  warehouse: Warehouse,
+  report: TableReport,
+  options: RunOptions,
 ): Promise<{ watermark: bigint | null; found: KeyRange; load: KeyRange | null } | null> {
   const [watermark, highKey] = await Promise.all([
     warehouse.maxKey(plan.warehouse, plan.target.key),
@@ -132,23 +164,35 @@ async function watermarkStep(
  * waited for.
  */
 async function settledHighKey(
-  plan: TablePlan, config: SyncConfig, source: Source, found: KeyRange, report: TableReport, options: RunOptions,
+  plan: TablePlan,
+  config: SyncConfig,
+  source: Source,
+  found: KeyRange,
+  report: TableReport,
+  options: RunOptions,
 ): Promise<bigint | null> {
   const { settledTo, locking, waitS } = await settleAbove(plan, config, source, found, options.deadline ?? null);
   if (!locking) {
     options.hooks?.log?.({
-      event: 'late-rows-unguarded', table: plan.pair.label,
-      reason: 'the source user may not lock rows for reading (grant UPDATE or LOCK TABLES on the ' +
+      event: 'late-rows-unguarded',
+      table: plan.pair.label,
+      reason:
+        'the source user may not lock rows for reading (grant UPDATE or LOCK TABLES on the ' +
         'table); only the late window re-checks',
     });
   }
   if (settledTo !== found.high) {
     report.more = true;
-    report.heldBack = `a source transaction keeps rows above key ${settledTo ?? found.low ?? 'the first'} ` +
+    report.heldBack =
+      `a source transaction keeps rows above key ${settledTo ?? found.low ?? 'the first'} ` +
       `uncommitted; the run stopped below them (waited ${Math.floor(waitS)} s), run again to continue`;
     options.hooks?.log?.({
-      event: 'uncommitted-source-rows', table: plan.pair.label, settledTo: keyJson(settledTo), highKey: keyJson(found.high),
-      reason: `a source transaction kept rows above key ${settledTo ?? 'the first'} uncommitted for ` +
+      event: 'uncommitted-source-rows',
+      table: plan.pair.label,
+      settledTo: keyJson(settledTo),
+      highKey: keyJson(found.high),
+      reason:
+        `a source transaction kept rows above key ${settledTo ?? 'the first'} uncommitted for ` +
         `${Math.floor(waitS)} s; the run stops below them and the next run goes on`,
     });
   }
@@ -160,8 +204,15 @@ async function settledHighKey(
  * the warehouse's streaming path when it has one, as rows otherwise.
  */
 async function* batches(
-  plan: TablePlan, config: SyncConfig, source: Source, warehouse: Warehouse, report: TableReport,
-  watermark: bigint | null, load: KeyRange | null, phase: { newRows: boolean }, options: RunOptions,
+  plan: TablePlan,
+  config: SyncConfig,
+  source: Source,
+  warehouse: Warehouse,
+  report: TableReport,
+  watermark: bigint | null,
+  load: KeyRange | null,
+  phase: { newRows: boolean },
+  options: RunOptions,
 ): AsyncGenerator<Batch> {
   if (watermark !== null) {
     yield* lateBatches(plan, config, source, warehouse, watermark, (rows) => {
@@ -181,5 +232,10 @@ async function* batches(
   phase.newRows = true;
   yield* warehouse.openCopyTextBatch
     ? streamedBatches(plan, config, source, warehouse, load, loaded)
-    : rowBatches(plan, warehouse, source.pages(plan.source, plan.sourceColumns, plan.sourceKey, load, config.batchSize), loaded);
+    : rowBatches(
+        plan,
+        warehouse,
+        source.pages(plan.source, plan.sourceColumns, plan.sourceKey, load, config.batchSize),
+        loaded,
+      );
 }

@@ -53,7 +53,7 @@ export function failedCheckMessage(check: ValueCheck, keyName: string, key: stri
   return (
     `row ${keyName}=${key} has the TIME "${String(value)}" in column ${source.name}, which warehouse column ` +
     `${warehouse.name} ${warehouse.sqlType} cannot hold (00:00:00 to 24:00:00); fix that ` +
-      `row in staging, or use a MySQL warehouse for it`
+    `row in staging, or use a MySQL warehouse for it`
   );
 }
 

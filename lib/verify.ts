@@ -103,7 +103,8 @@ class RangeList {
   readonly ranges: KeyRange[] = [];
   add(range: KeyRange): void {
     const last = this.ranges[this.ranges.length - 1];
-    if (last && last.high >= range.low!) this.ranges[this.ranges.length - 1] = last.upTo(range.high > last.high ? range.high : last.high);
+    if (last && last.high >= range.low!)
+      this.ranges[this.ranges.length - 1] = last.upTo(range.high > last.high ? range.high : last.high);
     else this.ranges.push(range);
   }
 }
@@ -131,13 +132,19 @@ class MissingKeys {
   }
   private flush(): void {
     if (this.start === null || this.prev === null) return;
-    if (this.ranges.length < MAX_REPORTED_RANGES) this.ranges.push(this.start === this.prev ? `${this.start}` : `${this.start}-${this.prev}`);
+    if (this.ranges.length < MAX_REPORTED_RANGES)
+      this.ranges.push(this.start === this.prev ? `${this.start}` : `${this.start}-${this.prev}`);
     else this.truncated = true;
     this.start = null;
   }
 }
 
-async function verifyTable(plan: TablePlan, config: SyncConfig, source: Source, warehouse: Warehouse): Promise<TableVerification> {
+async function verifyTable(
+  plan: TablePlan,
+  config: SyncConfig,
+  source: Source,
+  warehouse: Warehouse,
+): Promise<TableVerification> {
   steadyYoungGeneration();
   const [sourceStats, warehouseStats] = await Promise.all([
     source.keyStats(plan.source, plan.sourceKey),
@@ -228,8 +235,13 @@ async function verifyTable(plan: TablePlan, config: SyncConfig, source: Source, 
     if (repair.skipped) result.repairSkipped = repair.skipped;
     else stillMissing = 0;
   }
-  result.inStep = stillMissing === 0 && differingCount === 0 &&
-    result.sourceDuplicates === 0 && result.warehouseDuplicates === 0 && result.sourceNullKeys === 0 && result.warehouseNullKeys === 0;
+  result.inStep =
+    stillMissing === 0 &&
+    differingCount === 0 &&
+    result.sourceDuplicates === 0 &&
+    result.warehouseDuplicates === 0 &&
+    result.sourceNullKeys === 0 &&
+    result.warehouseNullKeys === 0;
   return result;
 }
 
@@ -240,20 +252,37 @@ async function verifyTable(plan: TablePlan, config: SyncConfig, source: Source, 
  * (as COPY text, never held as rows), the rest as rows fetched by key.
  */
 async function repairMissing(
-  plan: TablePlan, config: SyncConfig, source: Source, warehouse: Warehouse, sourceStats: KeyStats, ranges: KeyRange[],
+  plan: TablePlan,
+  config: SyncConfig,
+  source: Source,
+  warehouse: Warehouse,
+  sourceStats: KeyStats,
+  ranges: KeyRange[],
 ): Promise<{ loaded: number; skipped?: string }> {
   if (sourceStats.duplicateRows > 0 || sourceStats.nullKeys > 0) {
-    return { loaded: 0, skipped: `the source key ${plan.sourceKey.name} is not unique and NOT NULL; repairing would double rows` };
+    return {
+      loaded: 0,
+      skipped: `the source key ${plan.sourceKey.name} is not unique and NOT NULL; repairing would double rows`,
+    };
   }
   const lock = await warehouse.lockWriter(plan.warehouse, config.lockWaitSeconds * 1000);
-  if (!lock) return { loaded: 0, skipped: 'another run holds the writer lock; run verify --repair again, or give it --lock-wait' };
+  if (!lock)
+    return {
+      loaded: 0,
+      skipped: 'another run holds the writer lock; run verify --repair again, or give it --lock-wait',
+    };
   let loaded = 0;
   let held: string | undefined;
   const batchSize = Math.min(config.batchSize, REPAIR_BATCH);
   let byKey: bigint[] = [];
   const loadByKey = async () => {
     for (let i = 0; i < byKey.length; i += batchSize) {
-      const rows = await source.rowsByKeys(plan.source, plan.sourceColumns, plan.sourceKey, byKey.slice(i, i + batchSize));
+      const rows = await source.rowsByKeys(
+        plan.source,
+        plan.sourceColumns,
+        plan.sourceKey,
+        byKey.slice(i, i + batchSize),
+      );
       loaded += await loadBatch(plan, warehouse, rows);
     }
     byKey = [];
@@ -277,7 +306,8 @@ async function repairMissing(
     if (top !== null && (watermark === null || top > watermark)) {
       ({ settledTo: limit } = await settleAbove(plan, config, source, new KeyRange(watermark, top), null));
       if (limit !== top) {
-        held = `a source transaction keeps rows above key ${limit ?? watermark ?? 'the first'} ` +
+        held =
+          `a source transaction keeps rows above key ${limit ?? watermark ?? 'the first'} ` +
           `uncommitted; they are left for the next run or repair`;
       }
     }
@@ -329,7 +359,13 @@ async function repairMissing(
  * rolled back and ends the repair with its error: a batch whose COMMIT reply was lost is found
  * present by the next repair, never loaded twice.
  */
-async function streamRange(plan: TablePlan, source: Source, warehouse: Warehouse, range: KeyRange, batchSize: number): Promise<number> {
+async function streamRange(
+  plan: TablePlan,
+  source: Source,
+  warehouse: Warehouse,
+  range: KeyRange,
+  batchSize: number,
+): Promise<number> {
   let loaded = 0;
   for (let rest = range; ;) {
     const page = source.copyPage(plan.source, plan.sourceColumns, plan.sourceKey, rest, batchSize);
@@ -351,7 +387,10 @@ function keySpan(a: KeyStats, b: KeyStats): KeyRange | null {
   const mins = [a.min, b.min].filter((k): k is bigint => k !== null);
   const maxes = [a.max, b.max].filter((k): k is bigint => k !== null);
   if (mins.length === 0 || maxes.length === 0) return null;
-  return new KeyRange(mins.reduce((x, y) => (y < x ? y : x)) - 1n, maxes.reduce((x, y) => (y > x ? y : x)));
+  return new KeyRange(
+    mins.reduce((x, y) => (y < x ? y : x)) - 1n,
+    maxes.reduce((x, y) => (y > x ? y : x)),
+  );
 }
 
 /** Same rows under one key: the same set of digests (extra copies are counted as duplicates). */

@@ -63,13 +63,17 @@ ${LAZY_EXPORTS}`,
  */
 // "use strict" leads: esbuild's own directive follows the banner, where it is no longer a
 // directive (a prologue must come first), so the bundle would otherwise run in sloppy mode.
-const BANNER = '"use strict";var ' +
-  'navigator=globalThis.navigator||{userAgent:"Node.js/"+process.versions.node.split(".")[0]};';
+const BANNER =
+  '"use strict";var ' + 'navigator=globalThis.navigator||{userAgent:"Node.js/"+process.versions.node.split(".")[0]};';
 
 /** Writes dist/.deferred/<name>.js: the module's own bundle as a string, compiled on first property access. */
 function deferredShim(name) {
   const bundled = esbuild.buildSync({
-    stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: root, sourcefile: `${name}.js` },
+    stdin: {
+      contents: `module.exports = require(${JSON.stringify(name)});`,
+      resolveDir: root,
+      sourcefile: `${name}.js`,
+    },
     write: false,
     bundle: true,
     platform: 'node',

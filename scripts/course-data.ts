@@ -17,14 +17,21 @@ export function mariadbCompatibleDump(sql: string): string {
 }
 
 /** Loads sales.sql into `database` (created if needed). Returns false if the table was already there. */
-export async function loadStaging(serverUrl: string, database: string, options: { reset?: boolean; table?: string } = {}): Promise<boolean> {
+export async function loadStaging(
+  serverUrl: string,
+  database: string,
+  options: { reset?: boolean; table?: string } = {},
+): Promise<boolean> {
   const table = options.table ?? 'sales_data';
   const conn = await mysql.createConnection({ uri: serverUrl, multipleStatements: true });
   try {
     await conn.query(`CREATE DATABASE IF NOT EXISTS \`${database}\``);
     await conn.query(`USE \`${database}\``);
     if (options.reset) await conn.query(`DROP TABLE IF EXISTS \`${table}\``);
-    const [exists] = await conn.query('SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [database, table]);
+    const [exists] = await conn.query(
+      'SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
+      [database, table],
+    );
     if ((exists as unknown[]).length > 0) return false;
     let dump = mariadbCompatibleDump(fs.readFileSync(path.join(SEED_DIR, 'sales.sql'), 'utf8'));
     if (table !== 'sales_data') dump = dump.replace(/`sales_data`/g, `\`${table}\``);
@@ -47,15 +54,23 @@ export const WAREHOUSE_DDL = (table: string) => `CREATE TABLE ${table} (
 
 /** Parses sales.csv (stray spaces in the header and before every timestamp). */
 export function readCourseCsv(): string[][] {
-  const lines = fs.readFileSync(path.join(SEED_DIR, 'sales.csv'), 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const lines = fs
+    .readFileSync(path.join(SEED_DIR, 'sales.csv'), 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
   const header = lines[0].split(',').map((h) => h.trim());
   const expected = ['rowid', 'product_id', 'customer_id', 'price', 'quantity', 'timestamp'];
-  if (header.join() !== expected.join()) throw new Error(`sales.csv header is ${header.join()}, expected ${expected.join()}`);
+  if (header.join() !== expected.join())
+    throw new Error(`sales.csv header is ${header.join()}, expected ${expected.join()}`);
   return lines.slice(1).map((l) => l.split(',').map((f) => f.trim()));
 }
 
 /** Creates database `database` (if needed) and loads sales.csv. Returns false if the table was already there. */
-export async function loadWarehouse(serverUrl: string, database: string, options: { reset?: boolean; table?: string } = {}): Promise<boolean> {
+export async function loadWarehouse(
+  serverUrl: string,
+  database: string,
+  options: { reset?: boolean; table?: string } = {},
+): Promise<boolean> {
   const table = options.table ?? 'sales_data';
   const admin = new Client({ connectionString: serverUrl.replace(/\/[^/]*$/, '/postgres') });
   await admin.connect();
@@ -73,12 +88,20 @@ export async function loadWarehouse(serverUrl: string, database: string, options
     if (exists.rows[0].t !== null) return false;
     await client.query('BEGIN');
     await client.query(WAREHOUSE_DDL(table));
-    const stream = client.query(copyFrom(`COPY ${table} (rowid, product_id, customer_id, price, quantity, "timestamp") FROM ` +
-      `STDIN WITH (FORMAT csv)`));
+    const stream = client.query(
+      copyFrom(
+        `COPY ${table} (rowid, product_id, customer_id, price, quantity, "timestamp") FROM ` +
+          `STDIN WITH (FORMAT csv)`,
+      ),
+    );
     await new Promise<void>((resolve, reject) => {
       stream.on('error', reject);
       stream.on('finish', resolve);
-      stream.end(readCourseCsv().map((r) => r.join(',')).join('\n') + '\n');
+      stream.end(
+        readCourseCsv()
+          .map((r) => r.join(','))
+          .join('\n') + '\n',
+      );
     });
     await client.query('COMMIT');
     return true;

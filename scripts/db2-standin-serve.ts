@@ -11,7 +11,10 @@ async function main(): Promise<void> {
   const user = process.env.DB2_STANDIN_USER ?? 'db2inst1';
   const password = process.env.DB2_STANDIN_PASSWORD ?? 'db2-secret';
   const wanted = Number(process.env.DB2_STANDIN_PORT ?? '0');
-  const served = await serveWire((port) => new FakeDb2Server({ host: '127.0.0.1', port, users: { [user]: password } }), wanted);
+  const served = await serveWire(
+    (port) => new FakeDb2Server({ host: '127.0.0.1', port, users: { [user]: password } }),
+    wanted,
+  );
   process.stdout.write(`PORT=${served.port}\n`);
   process.on('SIGTERM', () => void served.stop().then(() => process.exit(0)));
 }

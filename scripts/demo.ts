@@ -16,7 +16,8 @@ async function main(): Promise<number> {
   const loadedStaging = await loadStaging(MYSQL, 'sales', { reset });
   const loadedWarehouse = await loadWarehouse(POSTGRES, 'warehouse', { reset });
   if (loadedStaging) console.error('demo: loaded data/seed/sales.sql into MySQL database sales (13836 rows)');
-  if (loadedWarehouse) console.error('demo: loaded data/seed/sales.csv into PostgreSQL database warehouse (12186 rows)');
+  if (loadedWarehouse)
+    console.error('demo: loaded data/seed/sales.csv into PostgreSQL database warehouse (12186 rows)');
   const cli = path.join(__dirname, '..', 'bin', 'warehouse-sync.js');
   const run = spawnSync(process.execPath, [cli, 'run', ...args.filter((a) => a !== '--reset')], { stdio: 'inherit' });
   return run.status ?? 1;
@@ -27,8 +28,10 @@ main().then(
     process.exitCode = code;
   },
   (error) => {
-    console.error(`demo: ${error instanceof Error ? error.message : error} (are the databases running? ` +
-      `try: bash scripts/ensure-databases.sh)`);
+    console.error(
+      `demo: ${error instanceof Error ? error.message : error} (are the databases running? ` +
+        `try: bash scripts/ensure-databases.sh)`,
+    );
     process.exitCode = 2;
   },
 );

@@ -34,13 +34,34 @@ if (!fs.existsSync(target)) {
 const src = path.join(root, 'native', 'db2-standin');
 const out = path.join(root, 'build', 'db2-standin');
 const lib = path.join(out, 'libdb2.so.1');
-const sources = fs.readdirSync(src).filter((f) => f.endsWith('.c')).map((f) => path.join(src, f));
-const newest = Math.max(...sources.concat(fs.readdirSync(src).map((f) => path.join(src, f))).map((f) => fs.statSync(f).mtimeMs));
+const sources = fs
+  .readdirSync(src)
+  .filter((f) => f.endsWith('.c'))
+  .map((f) => path.join(src, f));
+const newest = Math.max(
+  ...sources.concat(fs.readdirSync(src).map((f) => path.join(src, f))).map((f) => fs.statSync(f).mtimeMs),
+);
 if (!fs.existsSync(lib) || fs.statSync(lib).mtimeMs < newest) {
   fs.mkdirSync(out, { recursive: true });
-  execFileSync('gcc', ['-shared', '-fPIC', '-O2', '-Wall', '-Werror', '-Wl,-soname,libdb2.so.1', '-o', lib + '.tmp', ...sources, '-lpthread'], { stdio: 'inherit' });
+  execFileSync(
+    'gcc',
+    [
+      '-shared',
+      '-fPIC',
+      '-O2',
+      '-Wall',
+      '-Werror',
+      '-Wl,-soname,libdb2.so.1',
+      '-o',
+      lib + '.tmp',
+      ...sources,
+      '-lpthread',
+    ],
+    { stdio: 'inherit' },
+  );
   fs.renameSync(lib + '.tmp', lib);
 }
 fs.rmSync(path.join(release, 'libdb2.so.1'), { force: true });
-console.log(`ibm-db-binding: real ibm_db binding in ${path.relative(root, release)}, stand-in ` +
-  `${path.relative(root, lib)}`);
+console.log(
+  `ibm-db-binding: real ibm_db binding in ${path.relative(root, release)}, stand-in ` + `${path.relative(root, lib)}`,
+);

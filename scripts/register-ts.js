@@ -5,7 +5,11 @@ const { transformSync } = require('esbuild');
 
 require.extensions['.ts'] = function compileTs(module, filename) {
   const { code } = transformSync(fs.readFileSync(filename, 'utf8'), {
-    loader: 'ts', format: 'cjs', target: 'node20', sourcemap: 'inline', sourcefile: filename,
+    loader: 'ts',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: 'inline',
+    sourcefile: filename,
     supported: { 'dynamic-import': false },
   });
   module._compile(code, filename);

@@ -8,7 +8,9 @@ import type { Warehouse } from '../warehouse/warehouse';
 
 /** Opens both databases, runs `work`, and always closes them (`detach`: see Warehouse.close). */
 export async function withConnections<T>(
-  config: SyncConfig, work: (source: Source, warehouse: Warehouse) => Promise<T>, detach = false,
+  config: SyncConfig,
+  work: (source: Source, warehouse: Warehouse) => Promise<T>,
+  detach = false,
 ): Promise<T> {
   // Both connections at once: their handshakes are most of a small run's fixed cost. The warehouse
   // is dialled first: its server starts a session (PostgreSQL forks a new backend) while mysql2
@@ -46,22 +48,35 @@ export async function withConnections<T>(
  * driver's bare words; they say neither which database nor what to do. The source is asked once
  * whether it still answers: if it does, the warehouse is the one that went.
  */
-async function namedConnectionLoss(error: unknown, config: SyncConfig, source: Source, mayHaveWritten: boolean): Promise<unknown> {
+async function namedConnectionLoss(
+  error: unknown,
+  config: SyncConfig,
+  source: Source,
+  mayHaveWritten: boolean,
+): Promise<unknown> {
   // A database that stopped answering before anything could be written is as unreachable as one
   // that refused the connection: a refusal (exit 2), like a connection lost at that point.
-  if (error instanceof StalledError && !mayHaveWritten) return new ConnectionError(`${error.message}; nothing was written`);
+  if (error instanceof StalledError && !mayHaveWritten)
+    return new ConnectionError(`${error.message}; nothing was written`);
   if (error instanceof SyncError) return error;
   const e = error as { fatal?: unknown; code?: unknown; message?: unknown };
   // Only a lost connection: a lock timeout or deadlock (also transient) is its own message already.
-  const lost = e.fatal === true || ['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'EPIPE'].includes(String(e.code)) ||
-    /Connection lost|Connection terminated|connection is closed|Client was closed|closed state/i.test(String(e.message ?? ''));
+  const lost =
+    e.fatal === true ||
+    ['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'EPIPE'].includes(String(e.code)) ||
+    /Connection lost|Connection terminated|connection is closed|Client was closed|closed state/i.test(
+      String(e.message ?? ''),
+    );
   if (!lost) return error;
   const sourceAnswers = await source.answers();
   const [role, target] = sourceAnswers ? ['warehouse', config.warehouse] : ['source', config.source];
-  const what = `lost the connection to the ${role} (${target.redacted}): ${oneLine(error)}; check ` +
+  const what =
+    `lost the connection to the ${role} (${target.redacted}): ${oneLine(error)}; check ` +
     `that it is up and reachable from here ` +
     `(a restart, a network cut or a proxy's idle timeout ends sessions), then run again`;
-  return mayHaveWritten ? new RunError(`${what}: whole batches already committed stay`) : new ConnectionError(`${what}; nothing was written`);
+  return mayHaveWritten
+    ? new RunError(`${what}: whole batches already committed stay`)
+    : new ConnectionError(`${what}; nothing was written`);
 }
 
 /** The outcome of `promise`, observed from now on, so its rejection is never unhandled. */

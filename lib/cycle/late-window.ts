@@ -22,7 +22,13 @@ export function lateWindow(config: SyncConfig, watermark: bigint): KeyRange {
 }
 
 /** Rows in the late window below `watermark` that the warehouse lacks (what a run would load as late). */
-export async function countLateRows(plan: TablePlan, config: SyncConfig, source: Source, warehouse: Warehouse, watermark: bigint): Promise<number> {
+export async function countLateRows(
+  plan: TablePlan,
+  config: SyncConfig,
+  source: Source,
+  warehouse: Warehouse,
+  watermark: bigint,
+): Promise<number> {
   let late = 0;
   for await (const keys of lateKeyPages(plan, config, source, warehouse, watermark)) late += keys.length;
   return late;
@@ -35,7 +41,13 @@ export async function countLateRows(plan: TablePlan, config: SyncConfig, source:
  * warehouse (cheaply counted, see Warehouse.countKeysAtLeast) at least as many rows is passed
  * without listing: the warehouse's keys there, unique, can only be those same keys.
  */
-export async function* lateKeyPages(plan: TablePlan, config: SyncConfig, source: Source, warehouse: Warehouse, watermark: bigint): AsyncGenerator<bigint[]> {
+export async function* lateKeyPages(
+  plan: TablePlan,
+  config: SyncConfig,
+  source: Source,
+  warehouse: Warehouse,
+  watermark: bigint,
+): AsyncGenerator<bigint[]> {
   if (config.lateWindow === 0) return;
   const window = lateWindow(config, watermark);
   const [inSource, atLeast] = await Promise.all([
@@ -45,7 +57,7 @@ export async function* lateKeyPages(plan: TablePlan, config: SyncConfig, source:
       : warehouse.countKeys(plan.warehouse, plan.target.key, window),
   ]);
   if (inSource === config.lateWindow && atLeast >= inSource) return;
-  for (let rest = window; !rest.empty; ) {
+  for (let rest = window; !rest.empty;) {
     // The previous page's keys and rows were promoted while they waited on the databases.
     collectGarbage();
     const keys = await source.listKeys(plan.source, plan.sourceKey, rest, LATE_PAGE_KEYS);
@@ -64,7 +76,12 @@ export async function* lateKeyPages(plan: TablePlan, config: SyncConfig, source:
  * the new rows use. `loaded` hears of each committed batch.
  */
 export async function* lateBatches(
-  plan: TablePlan, config: SyncConfig, source: Source, warehouse: Warehouse, watermark: bigint, loaded: (rows: number) => void,
+  plan: TablePlan,
+  config: SyncConfig,
+  source: Source,
+  warehouse: Warehouse,
+  watermark: bigint,
+  loaded: (rows: number) => void,
 ): AsyncGenerator<Batch> {
   const size = Math.min(config.batchSize, LATE_BATCH_ROWS);
   for await (const late of lateKeyPages(plan, config, source, warehouse, watermark)) {

@@ -24,7 +24,10 @@ export async function runBatches(batches: AsyncGenerator<Batch>, outOfTime: () =
 
 /** The batches of rows `pages` reads, each loaded whole; `loaded` hears of each committed one. */
 export async function* rowBatches(
-  plan: TablePlan, warehouse: Warehouse, pages: AsyncGenerator<Row[]>, loaded: (rows: number, lastKey: bigint) => void,
+  plan: TablePlan,
+  warehouse: Warehouse,
+  pages: AsyncGenerator<Row[]>,
+  loaded: (rows: number, lastKey: bigint) => void,
 ): AsyncGenerator<Batch> {
   for await (const rows of pages) {
     yield async () => loaded(await loadBatch(plan, warehouse, rows), keyOf(rows[rows.length - 1], plan.keyIndex));
@@ -47,7 +50,10 @@ export async function loadBatch(plan: TablePlan, warehouse: Warehouse, rows: Row
       return rows.length;
     } catch (error) {
       await recoverOrThrow(plan, warehouse, error, attempt);
-      const batch = new KeyRange(keyOf(pending[0], plan.keyIndex) - 1n, keyOf(pending[pending.length - 1], plan.keyIndex));
+      const batch = new KeyRange(
+        keyOf(pending[0], plan.keyIndex) - 1n,
+        keyOf(pending[pending.length - 1], plan.keyIndex),
+      );
       const present = new Set((await warehouse.listKeys(plan.warehouse, plan.target.key, batch)).map(String));
       pending = pending.filter((r) => !present.has(String(keyOf(r, plan.keyIndex))));
     }
@@ -59,8 +65,10 @@ function checkRows(plan: TablePlan, rows: Row[]): void {
   for (const check of valueChecks(plan.pairs)) {
     for (const row of rows) {
       if (failsCheck(check.kind, row[check.index])) {
-        throw new ValueError(`table ${plan.pair.label}: ` +
-          `${failedCheckMessage(check, plan.sourceKey.name, String(keyOf(row, plan.keyIndex)), row[check.index])}`);
+        throw new ValueError(
+          `table ${plan.pair.label}: ` +
+            `${failedCheckMessage(check, plan.sourceKey.name, String(keyOf(row, plan.keyIndex)), row[check.index])}`,
+        );
       }
     }
   }

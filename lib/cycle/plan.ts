@@ -32,8 +32,10 @@ export async function planTables(config: SyncConfig, source: Source, warehouse: 
   const plans: TablePlan[] = [];
   for (const pair of config.tables) {
     const [s, w] = await Promise.all([source.describeTable(pair.source), warehouse.describeTable(pair.warehouse)]);
-    if (!s) problems.push(`table ${pair.label}: source table ${fmt(pair.source)} not found in ` +
-      `${config.source.redacted}`);
+    if (!s)
+      problems.push(
+        `table ${pair.label}: source table ${fmt(pair.source)} not found in ` + `${config.source.redacted}`,
+      );
     if (!w) problems.push(missingTableMessage(pair.label, fmt(pair.warehouse), config));
     if (!s || !w) continue;
     const match = matchColumns(s.columns, w.columns, config.key);
@@ -59,8 +61,10 @@ export async function planTables(config: SyncConfig, source: Source, warehouse: 
       const after = watermark === null ? null : watermark - BigInt(config.lateWindow);
       const failing = await source.firstFailingRow(s, keyPair.source, checks, after);
       if (failing) {
-        problems.push(`table ${pair.label}: ` +
-          `${failedCheckMessage(failing.check, keyPair.source.name, failing.key, failing.value)}`);
+        problems.push(
+          `table ${pair.label}: ` +
+            `${failedCheckMessage(failing.check, keyPair.source.name, failing.key, failing.value)}`,
+        );
         continue;
       }
     }

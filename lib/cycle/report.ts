@@ -71,13 +71,25 @@ export interface RunOptions {
 /** A key as JSON: a number while it is exact, else its decimal text. */
 export function keyJson(key: bigint | null): KeyJson {
   if (key === null) return null;
-  return key <= BigInt(Number.MAX_SAFE_INTEGER) && key >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(key) : key.toString();
+  return key <= BigInt(Number.MAX_SAFE_INTEGER) && key >= BigInt(Number.MIN_SAFE_INTEGER)
+    ? Number(key)
+    : key.toString();
 }
 
 export function emptyReport(plan: TablePlan, dryRun: boolean): TableReport {
   return {
-    table: plan.pair.label, watermarkBefore: null, watermarkAfter: null, newRows: 0, inserted: 0, repaired: 0,
-    batches: 0, durationMs: 0, rowsPerSecond: 0, more: false, dryRun, skipped: false,
+    table: plan.pair.label,
+    watermarkBefore: null,
+    watermarkAfter: null,
+    newRows: 0,
+    inserted: 0,
+    repaired: 0,
+    batches: 0,
+    durationMs: 0,
+    rowsPerSecond: 0,
+    more: false,
+    dryRun,
+    skipped: false,
     sourceOnlyColumns: plan.sourceOnly,
   };
 }

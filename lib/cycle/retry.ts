@@ -22,12 +22,19 @@ export const clock = { sleep: (ms: number) => new Promise<void>((resolve) => set
  * After attempt `attempt` at a batch failed: rethrows what is not worth retrying (or the last
  * attempt's fault) as one line; otherwise waits its backoff and reconnects, re-taking the lock.
  */
-export async function recoverOrThrow(plan: TablePlan, warehouse: Warehouse, error: unknown, attempt: number): Promise<void> {
+export async function recoverOrThrow(
+  plan: TablePlan,
+  warehouse: Warehouse,
+  error: unknown,
+  attempt: number,
+): Promise<void> {
   if (error instanceof SyncError || !warehouse.isTransient(error) || attempt >= MAX_ATTEMPTS) {
-    throw error instanceof SyncError ? error : new RunError(
-      `loading ${plan.pair.label} into ${plan.warehouse.display} ` +
-        `failed${attempt > 1 ? ` after ${attempt} attempts` : ''}: ${oneLine(error)}`,
-    );
+    throw error instanceof SyncError
+      ? error
+      : new RunError(
+          `loading ${plan.pair.label} into ${plan.warehouse.display} ` +
+            `failed${attempt > 1 ? ` after ${attempt} attempts` : ''}: ${oneLine(error)}`,
+        );
   }
   await clock.sleep(backoffMs(attempt));
   await reconnectWithRetry(warehouse, attempt);
@@ -42,8 +49,10 @@ async function reconnectWithRetry(warehouse: Warehouse, attempt: number): Promis
     } catch (error) {
       if (error instanceof RunError) throw error;
       if (tries >= MAX_ATTEMPTS) {
-        throw new RunError(`lost the warehouse connection during a batch and could not reconnect after ${tries} ` +
-          `attempts: ${oneLine(error)}`);
+        throw new RunError(
+          `lost the warehouse connection during a batch and could not reconnect after ${tries} ` +
+            `attempts: ${oneLine(error)}`,
+        );
       }
       await clock.sleep(backoffMs(tries + 1));
     }

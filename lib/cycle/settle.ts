@@ -15,7 +15,11 @@ import type { TablePlan } from './plan';
  * source row is committed. It waits within the run's budget (`deadline`) and --timeout.
  */
 export async function settleAbove(
-  plan: TablePlan, config: SyncConfig, source: Source, range: KeyRange, deadline: number | null,
+  plan: TablePlan,
+  config: SyncConfig,
+  source: Source,
+  range: KeyRange,
+  deadline: number | null,
 ): Promise<{ settledTo: bigint | null; locking: boolean; waitS: number }> {
   const budgetS = deadline === null ? Infinity : (deadline - Date.now()) / 1000;
   // Half of --timeout, as for PostgreSQL's lock_timeout: the statement's own limit must not fire first.

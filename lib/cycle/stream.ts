@@ -19,7 +19,11 @@ import { recoverOrThrow } from './retry';
  * Attaches `page` to a new batch of the warehouse's streaming path and waits until its last row is
  * written there (not yet committed). A page that fails (a value no warehouse can hold) is rolled back.
  */
-export async function fillBatch(plan: TablePlan, warehouse: Warehouse, page: CopyPage): Promise<{ batch: CopyTextBatch; rows: number; lastKey: bigint | null }> {
+export async function fillBatch(
+  plan: TablePlan,
+  warehouse: Warehouse,
+  page: CopyPage,
+): Promise<{ batch: CopyTextBatch; rows: number; lastKey: bigint | null }> {
   const batch = warehouse.openCopyTextBatch!(plan.target);
   page.attach(batch);
   try {
@@ -35,10 +39,15 @@ export async function fillBatch(plan: TablePlan, warehouse: Warehouse, page: Cop
  * hears of each committed one. Stopping early (the generator's return) drops the page being read.
  */
 export async function* streamedBatches(
-  plan: TablePlan, config: SyncConfig, source: Source, warehouse: Warehouse, range: KeyRange,
+  plan: TablePlan,
+  config: SyncConfig,
+  source: Source,
+  warehouse: Warehouse,
+  range: KeyRange,
   loaded: (rows: number, lastKey: bigint) => void,
 ): AsyncGenerator<Batch> {
-  const read = (rest: KeyRange) => source.copyPage(plan.source, plan.sourceColumns, plan.sourceKey, rest, config.batchSize);
+  const read = (rest: KeyRange) =>
+    source.copyPage(plan.source, plan.sourceColumns, plan.sourceKey, rest, config.batchSize);
   steadyYoungGeneration();
   /** What is still to load: above the last batch committed. */
   let rest = range;
@@ -59,7 +68,8 @@ export async function* streamedBatches(
       if (committed !== rest.low && committed !== lastKey) {
         // Rows another writer added hide where this run's batches end: the batch's own keys say
         // whether its commit landed, so the report counts exactly what this run inserted.
-        if ((await warehouse.countKeys(plan.warehouse, plan.target.key, rest.upTo(lastKey))) === rows) loaded(rows, lastKey);
+        if ((await warehouse.countKeys(plan.warehouse, plan.target.key, rest.upTo(lastKey))) === rows)
+          loaded(rows, lastKey);
         throw new RunError(
           `after reconnecting, ${plan.warehouse.display} ends at key ${committed} where this run ` +
             `expected ${rest.low} or ${lastKey}; stopped (run verify)`,

@@ -30,9 +30,11 @@ export async function warehouseDdl(config: SyncConfig): Promise<DdlReport> {
     for (const pair of config.tables) {
       const s = await source.describeTable(pair.source);
       if (!s) {
-        problems.push(`table ${pair.label}: source table ` +
-          `${pair.source.schema ? `${pair.source.schema}.` : ''}${pair.source.name} not found in ` +
-          `${config.source.redacted}`);
+        problems.push(
+          `table ${pair.label}: source table ` +
+            `${pair.source.schema ? `${pair.source.schema}.` : ''}${pair.source.name} not found in ` +
+            `${config.source.redacted}`,
+        );
         continue;
       }
       const ddl = createTableDdl(d, pair.label, pair.warehouse, s.columns, config.key);

@@ -33,7 +33,11 @@ interface Pending {
   columns: string[];
 }
 
-export async function prepareWarehouseTables(config: SyncConfig, source: Source, warehouse: Warehouse): Promise<Map<string, TableChanges>> {
+export async function prepareWarehouseTables(
+  config: SyncConfig,
+  source: Source,
+  warehouse: Warehouse,
+): Promise<Map<string, TableChanges>> {
   const changes = new Map<string, TableChanges>();
   if ((!config.createTable && !config.addColumns) || config.dryRun) return changes;
   const d = await ddlDialect(warehouse.kind as Dialect);
@@ -69,7 +73,8 @@ export async function prepareWarehouseTables(config: SyncConfig, source: Source,
         else done.push(p.columns[i]);
       } catch (error) {
         if (d.isAlreadyThere(error)) continue;
-        const what = `table ${p.pair.label}: ` +
+        const what =
+          `table ${p.pair.label}: ` +
           `${p.create ? 'creating the warehouse table' : `adding column ${p.columns[i]}`} ` +
           `failed: ${oneLine(error)}`;
         // Nothing written yet: a refusal like any other; after an earlier statement, a failed run.
@@ -87,10 +92,15 @@ export async function prepareWarehouseTables(config: SyncConfig, source: Source,
  * warehouse cannot hold, an encoding that cannot store the text): a refusal leaves the warehouse as
  * it was. Only tables whose CREATE this run's own statement made, so still without rows.
  */
-export async function dropCreatedTables(config: SyncConfig, warehouse: Warehouse, changes: Map<string, TableChanges>): Promise<void> {
+export async function dropCreatedTables(
+  config: SyncConfig,
+  warehouse: Warehouse,
+  changes: Map<string, TableChanges>,
+): Promise<void> {
   const d = await ddlDialect(warehouse.kind as Dialect);
   for (const pair of config.tables) {
-    if (changes.get(pair.label)?.createdTable) await warehouse.executeDdl(`DROP TABLE ${d.tableName(pair.warehouse)}`).catch(() => undefined);
+    if (changes.get(pair.label)?.createdTable)
+      await warehouse.executeDdl(`DROP TABLE ${d.tableName(pair.warehouse)}`).catch(() => undefined);
   }
 }
 
@@ -118,8 +128,9 @@ function widensType({ source, warehouse }: ColumnPair): boolean {
 
 /** The one-line refusal for a missing warehouse table, naming the flag and `ddl`. */
 export function missingTableMessage(label: string, table: string, config: SyncConfig): string {
-  const how = config.createTable && config.dryRun
-    ? 'a dry run creates nothing: run without --dry-run to create it, or see its DDL with warehouse-sync ddl'
-    : 'create it: run with --create-table [SYNC_CREATE_TABLE], or see its DDL with warehouse-sync ddl';
+  const how =
+    config.createTable && config.dryRun
+      ? 'a dry run creates nothing: run without --dry-run to create it, or see its DDL with warehouse-sync ddl'
+      : 'create it: run with --create-table [SYNC_CREATE_TABLE], or see its DDL with warehouse-sync ddl';
   return `table ${label}: warehouse table ${table} not found in ${config.warehouse.redacted} (${how})`;
 }

@@ -38,12 +38,19 @@ export function columnDdl(d: DdlDialect, column: Column, forceNullable = false):
 }
 
 /** CREATE TABLE for the source's columns, or the problems that prevent creating it losslessly. */
-export function createTableDdl(d: DdlDialect, label: string, name: TableName, columns: Column[], key: string): TableDdl {
+export function createTableDdl(
+  d: DdlDialect,
+  label: string,
+  name: TableName,
+  columns: Column[],
+  key: string,
+): TableDdl {
   const problems: string[] = [];
   const defs: ColumnDdl[] = [];
   const keyColumn = columns.find((c) => c.name.toLowerCase() === key.toLowerCase());
   if (!keyColumn) problems.push(`table ${label}: key column ${key} is not in the source table (set --key)`);
-  else if (keyColumn.type.kind !== 'integer') problems.push(`table ${label}: key column ${key} is ${keyColumn.sqlType}; the key must be an integer column`);
+  else if (keyColumn.type.kind !== 'integer')
+    problems.push(`table ${label}: key column ${key} is ${keyColumn.sqlType}; the key must be an integer column`);
   for (const column of columns) {
     const def = columnDdl(d, column);
     if ('refused' in def) {
@@ -71,10 +78,20 @@ export function addColumnsDdl(d: DdlDialect, label: string, tableSql: string, co
 }
 
 /** The ALTER TABLE that lets warehouse column `warehouseName` hold source `column`, or null if there is none. */
-export function widenDdl(d: DdlDialect, tableSql: string, column: Column, warehouseName: string, warehouseNullable: boolean): string | null {
+export function widenDdl(
+  d: DdlDialect,
+  tableSql: string,
+  column: Column,
+  warehouseName: string,
+  warehouseNullable: boolean,
+): string | null {
   const def = columnDdl(d, column);
   if ('refused' in def) return null;
-  return d.alterColumnType(tableSql, { ...def, name: d.quote(warehouseName), notNull: !warehouseNullable && !column.nullable });
+  return d.alterColumnType(tableSql, {
+    ...def,
+    name: d.quote(warehouseName),
+    notNull: !warehouseNullable && !column.nullable,
+  });
 }
 
 export { dialectName };

@@ -43,7 +43,12 @@ export interface Source extends KeyReads<SourceTable> {
    * before a row whose transaction stayed open past the wait (`range.low` if none). `locking: false`
    * when the source refuses the locking read: only the late window guards then.
    */
-  settleRange(table: SourceTable, key: Column, range: KeyRange, waitSeconds: number): Promise<{ settledTo: bigint | null; locking: boolean }>;
+  settleRange(
+    table: SourceTable,
+    key: Column,
+    range: KeyRange,
+    waitSeconds: number,
+  ): Promise<{ settledTo: bigint | null; locking: boolean }>;
   /** Keyset pages of at most `pageSize` rows with key in `range`, in key order, as values. */
   pages(table: SourceTable, columns: Column[], key: Column, range: KeyRange, pageSize: number): AsyncGenerator<Row[]>;
   /**
@@ -54,7 +59,12 @@ export interface Source extends KeyReads<SourceTable> {
   /** The rows with these keys, in key order. */
   rowsByKeys(table: SourceTable, columns: Column[], key: Column, keys: bigint[]): Promise<Row[]>;
   /** The first row with key above `after` (all rows when null) whose value fails one of `checks`. */
-  firstFailingRow(table: SourceTable, key: Column, checks: ValueCheck[], after: bigint | null): Promise<FailingRow | null>;
+  firstFailingRow(
+    table: SourceTable,
+    key: Column,
+    checks: ValueCheck[],
+    after: bigint | null,
+  ): Promise<FailingRow | null>;
   /** True when the source still answers (after a connection was lost somewhere). */
   answers(): Promise<boolean>;
   /** See Warehouse.close. */

@@ -20,8 +20,10 @@ export async function openWarehouse(target: ConnectionTarget): Promise<Warehouse
 function hint(error: unknown): string {
   const e = error as { code?: string; path?: string };
   if (e.code === 'ENOENT' || e.code === 'EACCES') {
-    return ' (a file the URL names, e.g. sslrootcert, sslcert or sslkey, is missing or ' +
-      'unreadable: check the path in --warehouse / SYNC_WAREHOUSE_URL)';
+    return (
+      ' (a file the URL names, e.g. sslrootcert, sslcert or sslkey, is missing or ' +
+      'unreadable: check the path in --warehouse / SYNC_WAREHOUSE_URL)'
+    );
   }
   return ' (check --warehouse / SYNC_WAREHOUSE_URL)';
 }

@@ -9,8 +9,10 @@ import { RunError } from '../errors';
 export async function retakeWriterLocks<T>(held: Iterable<T>, tryLock: (lock: T) => Promise<boolean>): Promise<void> {
   for (const lock of held) {
     if (!(await tryLock(lock))) {
-      throw new RunError('another run took the writer lock while this run was reconnecting; stopped so that ' +
-        'rows are not written twice');
+      throw new RunError(
+        'another run took the writer lock while this run was reconnecting; stopped so that ' +
+          'rows are not written twice',
+      );
     }
   }
 }

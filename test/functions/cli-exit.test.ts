@@ -23,7 +23,15 @@ const abortedClients = async () => {
 test('a run and a rerun with nothing new each end their MySQL session with COM_QUIT', async () => {
   const before = await abortedClients();
   for (const inserted of [300, 0]) {
-    const run = await cliProcess(['--source', db.sourceUrl, '--warehouse', db.warehouseUrl, '--table', 'sales_data', '--json']);
+    const run = await cliProcess([
+      '--source',
+      db.sourceUrl,
+      '--warehouse',
+      db.warehouseUrl,
+      '--table',
+      'sales_data',
+      '--json',
+    ]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).tables[0]).toMatchObject({ inserted, watermarkAfter: 300 });

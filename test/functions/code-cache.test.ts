@@ -10,7 +10,10 @@ import { CLI_BUNDLE, ROOT } from '../support/databases';
 
 const run = promisify(execFile);
 const CACHE_DIR = path.join(ROOT, 'dist', '.v8-cache');
-const helpCaches = () => (fs.existsSync(CACHE_DIR) ? fs.readdirSync(CACHE_DIR).filter((f) => /^cli-[0-9a-f]{16}-help-v[\d.]+-\w+\.v8$/.test(f)) : []);
+const helpCaches = () =>
+  fs.existsSync(CACHE_DIR)
+    ? fs.readdirSync(CACHE_DIR).filter((f) => /^cli-[0-9a-f]{16}-help-v[\d.]+-\w+\.v8$/.test(f))
+    : [];
 
 test('the first --help writes its cache, later ones read it, and a damaged cache is replaced, not run', async () => {
   for (const f of helpCaches()) fs.rmSync(path.join(CACHE_DIR, f));

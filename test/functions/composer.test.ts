@@ -20,7 +20,11 @@ interface ActionDefinition {
 }
 interface Composition {
   composition: unknown;
-  ast: { type: string; body: { type: string; count: number; components: Array<{ name: string }> }; handler: { name: string } };
+  ast: {
+    type: string;
+    body: { type: string; count: number; components: Array<{ name: string }> };
+    handler: { name: string };
+  };
   version: string;
   actions: ActionDefinition[];
 }
@@ -54,7 +58,10 @@ beforeAll(async () => {
 
   // What `deploy warehouse-sync/sync-with-retry composition.json` would create, captured instead of sent.
   const client = require('@ibm-functions/composer/conductor')({ apihost: 'localhost', api_key: 'test:test' }) as {
-    compositions: { actions: unknown; deploy(c: Composition & { name: string }, overwrite: boolean): Promise<ActionDefinition[]> };
+    compositions: {
+      actions: unknown;
+      deploy(c: Composition & { name: string }, overwrite: boolean): Promise<ActionDefinition[]>;
+    };
   };
   client.compositions.actions = { create: async () => ({}), delete: async () => ({}) };
   definitions = await client.compositions.deploy({ ...compiled, name: '/_/warehouse-sync/sync-with-retry' }, false);
@@ -68,7 +75,10 @@ test('compiles: a try whose body retries the sync action twice and whose handler
     handler: { type: 'action', name: '/_/warehouse-sync/sync-failed' },
   });
   expect(compiled.actions.map((a) => a.name)).toEqual(['/_/warehouse-sync/sync-failed']);
-  expect(definitions.map((a) => a.name)).toEqual(['/_/warehouse-sync/sync-failed', '/_/warehouse-sync/sync-with-retry']);
+  expect(definitions.map((a) => a.name)).toEqual([
+    '/_/warehouse-sync/sync-failed',
+    '/_/warehouse-sync/sync-with-retry',
+  ]);
 });
 
 /** Evaluates an action's code as the Node.js runtime does for a single-file action. */
@@ -78,7 +88,10 @@ function load(code: string): Action {
 }
 
 /** Runs the conductor to completion, invoking the actions it asks for; returns the result and the invocation log. */
-async function conduct(params: Params, actions: Record<string, Action>): Promise<{ result: Params; invoked: string[] }> {
+async function conduct(
+  params: Params,
+  actions: Record<string, Action>,
+): Promise<{ result: Params; invoked: string[] }> {
   const conductor = load(definitions.find((d) => d.name === '/_/warehouse-sync/sync-with-retry')!.action.exec.code);
   const invoked: string[] = [];
   let step = (await conductor(params)) as ConductorStep;
@@ -92,7 +105,8 @@ async function conduct(params: Params, actions: Record<string, Action>): Promise
 
 test('a sync that fails twice and then succeeds returns the report; the failure handler is not called', async () => {
   let calls = 0;
-  const flaky: Action = () => (++calls < 3 ? { error: `attempt ${calls}: warehouse unreachable` } : { ok: true, tables: [] });
+  const flaky: Action = () =>
+    ++calls < 3 ? { error: `attempt ${calls}: warehouse unreachable` } : { ok: true, tables: [] };
   const { result, invoked } = await conduct({ tables: ['sales_data'] }, { '/_/warehouse-sync/sync': flaky });
   expect(result).toEqual({ ok: true, tables: [] });
   expect(invoked).toEqual(['/_/warehouse-sync/sync', '/_/warehouse-sync/sync', '/_/warehouse-sync/sync']);
@@ -110,16 +124,20 @@ describe('with the real sync action (dist/openwhisk-main.js)', () => {
 
   test('succeeds first time with the course numbers', async () => {
     const { result, invoked } = await withEnv(env, () =>
-      conduct({ tables: ['sales_data'] }, { '/_/warehouse-sync/sync': sync, '/_/warehouse-sync/sync-failed': failed }));
+      conduct({ tables: ['sales_data'] }, { '/_/warehouse-sync/sync': sync, '/_/warehouse-sync/sync-failed': failed }),
+    );
     expect(result).toMatchObject({ ok: true, tables: [{ watermarkBefore: 12289, newRows: 1650, inserted: 1650 }] });
     expect(invoked).toHaveLength(1);
   });
 
   test('a bad parameter fails three times, then the failure handler ends the composition with the error', async () => {
     const { result, invoked } = await withEnv(env, () =>
-      conduct({ tabels: ['sales_data'] }, { '/_/warehouse-sync/sync': sync, '/_/warehouse-sync/sync-failed': failed }));
+      conduct({ tabels: ['sales_data'] }, { '/_/warehouse-sync/sync': sync, '/_/warehouse-sync/sync-failed': failed }),
+    );
     expect(invoked).toEqual([...Array(3).fill('/_/warehouse-sync/sync'), '/_/warehouse-sync/sync-failed']);
-    expect(result).toEqual({ error: expect.stringMatching(/^warehouse-sync failed after 3 attempts: unknown option "tabels"/) });
+    expect(result).toEqual({
+      error: expect.stringMatching(/^warehouse-sync failed after 3 attempts: unknown option "tabels"/),
+    });
     expect(console.log).toHaveBeenCalledWith(expect.stringContaining('"event":"sync-failed-after-retries"'));
   });
 });

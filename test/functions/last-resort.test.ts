@@ -12,10 +12,12 @@ import { UnexpectedError } from '../../lib/last-resort';
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..', '..');
 
-test('a rejection nobody handles while the work runs ends it as an UnexpectedError; the ' +
-  'platform\'s listeners are put back', async () => {
-  // In a process of its own: Jest handles unhandled rejections itself.
-  const script = `
+test(
+  'a rejection nobody handles while the work runs ends it as an UnexpectedError; the ' +
+    "platform's listeners are put back",
+  async () => {
+    // In a process of its own: Jest handles unhandled rejections itself.
+    const script = `
     const { withLastResort } = require('./lib/last-resort.ts');
     const { ConnectionError } = require('./lib/errors.ts');
     const platform = () => console.log('platform listener ran');
@@ -29,10 +31,19 @@ test('a rejection nobody handles while the work runs ends it as an UnexpectedErr
       (e) => console.log(JSON.stringify({ name: e.name, exitCode: e.exitCode, message: e.message, restored: process.listeners('unhandledRejection').includes(platform) })),
     );
   `;
-  const { stdout } = await run(process.execPath, ['-r', './scripts/register-ts.js', '-e', script], { cwd: ROOT, env: { PATH: process.env.PATH } });
-  expect(JSON.parse(stdout)).toEqual({ name: 'UnexpectedError', exitCode: 2, message: 'unexpected error: warehouse went away', restored: true });
-  expect(new UnexpectedError(new TypeError('x is undefined')).exitCode).toBe(1);
-});
+    const { stdout } = await run(process.execPath, ['-r', './scripts/register-ts.js', '-e', script], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH },
+    });
+    expect(JSON.parse(stdout)).toEqual({
+      name: 'UnexpectedError',
+      exitCode: 2,
+      message: 'unexpected error: warehouse went away',
+      restored: true,
+    });
+    expect(new UnexpectedError(new TypeError('x is undefined')).exitCode).toBe(1);
+  },
+);
 
 test('dist/cli.js: a stray rejection is one redacted line and exit 1, not a stack of bundle source', async () => {
   // The bundle runs as the CLI would; a preloaded module leaves a rejection nobody handles.
@@ -41,8 +52,14 @@ test('dist/cli.js: a stray rejection is one redacted line and exit 1, not a stac
     setTimeout(() => Promise.reject(new Error('socket closed for mysql://root:Str4yPw9@127.0.0.1:1/x')), 0);
     require(${JSON.stringify(path.join(ROOT, 'dist', 'cli-bundle.js'))}).main();
   `;
-  const result = await run(process.execPath, ['-e', script], { cwd: ROOT, env: { PATH: process.env.PATH } }).catch((e: { code: number; stdout: string; stderr: string }) => e);
+  const result = await run(process.execPath, ['-e', script], { cwd: ROOT, env: { PATH: process.env.PATH } }).catch(
+    (e: { code: number; stdout: string; stderr: string }) => e,
+  );
   expect((result as { code?: number }).code).toBe(1);
   expect(result.stderr).toBe('warehouse-sync: unexpected error: socket closed for mysql://root:***@127.0.0.1:1/x\n');
-  expect(JSON.parse(result.stdout.split('\n')[0])).toEqual({ ok: false, tables: [], error: 'unexpected error: socket closed for mysql://root:***@127.0.0.1:1/x' });
+  expect(JSON.parse(result.stdout.split('\n')[0])).toEqual({
+    ok: false,
+    tables: [],
+    error: 'unexpected error: socket closed for mysql://root:***@127.0.0.1:1/x',
+  });
 });

@@ -3,14 +3,28 @@ import { emfLine, METRIC_NAMESPACE, RunLog } from '../../lib/log';
 import type { TableReport } from '../../lib/sync-cycle';
 
 const table: TableReport = {
-  table: 'sales_data', watermarkBefore: 12289, watermarkAfter: 13789, newRows: 1650, inserted: 1500, repaired: 3,
-  batches: 15, durationMs: 842, rowsPerSecond: 1785, more: true, dryRun: false, skipped: false, sourceOnlyColumns: [],
+  table: 'sales_data',
+  watermarkBefore: 12289,
+  watermarkAfter: 13789,
+  newRows: 1650,
+  inserted: 1500,
+  repaired: 3,
+  batches: 15,
+  durationMs: 842,
+  rowsPerSecond: 1785,
+  more: true,
+  dryRun: false,
+  skipped: false,
+  sourceOnlyColumns: [],
 };
 const NOW = Date.UTC(2025, 0, 1, 0, 15);
 
 function collect(options: { metrics?: boolean } = {}): { log: RunLog; lines: string[] } {
   const lines: string[] = [];
-  return { log: new RunLog({ ...options, write: (l) => lines.push(l), fields: { requestId: 'r-1' }, now: () => NOW }), lines };
+  return {
+    log: new RunLog({ ...options, write: (l) => lines.push(l), fields: { requestId: 'r-1' }, now: () => NOW }),
+    lines,
+  };
 }
 
 test('an EMF line parses and carries RowsInserted, PendingRows and Duration for the Table dimension', () => {
@@ -18,15 +32,17 @@ test('an EMF line parses and carries RowsInserted, PendingRows and Duration for 
   expect(emf).toEqual({
     _aws: {
       Timestamp: NOW,
-      CloudWatchMetrics: [{
-        Namespace: 'WarehouseSync',
-        Dimensions: [['Table']],
-        Metrics: [
-          { Name: 'RowsInserted', Unit: 'Count' },
-          { Name: 'PendingRows', Unit: 'Count' },
-          { Name: 'Duration', Unit: 'Milliseconds' },
-        ],
-      }],
+      CloudWatchMetrics: [
+        {
+          Namespace: 'WarehouseSync',
+          Dimensions: [['Table']],
+          Metrics: [
+            { Name: 'RowsInserted', Unit: 'Count' },
+            { Name: 'PendingRows', Unit: 'Count' },
+            { Name: 'Duration', Unit: 'Milliseconds' },
+          ],
+        },
+      ],
     },
     Table: 'sales_data',
     RowsInserted: 1503,
@@ -48,22 +64,36 @@ test('a run writes one structured line and one EMF line per table, each a single
   log.end({ ok: true, tables: [table] });
   expect(lines).toHaveLength(2);
   expect(lines.every((l) => !l.includes('\n'))).toBe(true);
-  expect(JSON.parse(lines[0])).toEqual({ level: 'info', time: '2025-01-01T00:15:00.000Z', requestId: 'r-1', event: 'table-synced', ...table });
-  expect(JSON.parse(lines[1])).toMatchObject({ requestId: 'r-1', Table: 'sales_data', RowsInserted: 1503, PendingRows: 150 });
+  expect(JSON.parse(lines[0])).toEqual({
+    level: 'info',
+    time: '2025-01-01T00:15:00.000Z',
+    requestId: 'r-1',
+    event: 'table-synced',
+    ...table,
+  });
+  expect(JSON.parse(lines[1])).toMatchObject({
+    requestId: 'r-1',
+    Table: 'sales_data',
+    RowsInserted: 1503,
+    PendingRows: 150,
+  });
 });
 
-test('a table whose cycle failed still gets its line and metrics (its committed batches ' +
-  'count); the run error gets one', () => {
-  const { log, lines } = collect({ metrics: true });
-  const failed = { ...table, more: false, error: 'loading sales_data failed: connection reset' };
-  log.hooks.log!({ event: 'run-failed', error: failed.error });
-  log.end({ ok: false, tables: [failed], error: failed.error });
-  expect(lines.map((l) => JSON.parse(l))).toEqual([
-    { level: 'error', time: expect.any(String), requestId: 'r-1', event: 'run-failed', error: failed.error },
-    { level: 'error', time: expect.any(String), requestId: 'r-1', event: 'table-failed', ...failed },
-    expect.objectContaining({ Table: 'sales_data', RowsInserted: 1503 }),
-  ]);
-});
+test(
+  'a table whose cycle failed still gets its line and metrics (its committed batches ' +
+    'count); the run error gets one',
+  () => {
+    const { log, lines } = collect({ metrics: true });
+    const failed = { ...table, more: false, error: 'loading sales_data failed: connection reset' };
+    log.hooks.log!({ event: 'run-failed', error: failed.error });
+    log.end({ ok: false, tables: [failed], error: failed.error });
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      { level: 'error', time: expect.any(String), requestId: 'r-1', event: 'run-failed', error: failed.error },
+      { level: 'error', time: expect.any(String), requestId: 'r-1', event: 'table-failed', ...failed },
+      expect.objectContaining({ Table: 'sales_data', RowsInserted: 1503 }),
+    ]);
+  },
+);
 
 test('no metrics for dry runs, skipped tables, or where metrics are off (OpenWhisk, Code Engine)', () => {
   const { log, lines } = collect({ metrics: true });
@@ -77,11 +107,14 @@ test('no metrics for dry runs, skipped tables, or where metrics are off (OpenWhi
 
 test('passwords are removed from anything logged', () => {
   const { log, lines } = collect();
-  log.failure(new Error('cannot reach mysql://etl:Pa55word@db.internal:3306/sales and ' +
-    'DATABASE=BLUDB;UID=u;PWD=db2secret;'));
+  log.failure(
+    new Error('cannot reach mysql://etl:Pa55word@db.internal:3306/sales and ' + 'DATABASE=BLUDB;UID=u;PWD=db2secret;'),
+  );
   expect(lines).toHaveLength(1);
   expect(lines[0]).not.toMatch(/Pa55word|db2secret/);
-  expect(JSON.parse(lines[0]).error).toBe('cannot reach mysql://etl:***@db.internal:3306/sales and DATABASE=BLUDB;UID=u;PWD=***;');
+  expect(JSON.parse(lines[0]).error).toBe(
+    'cannot reach mysql://etl:***@db.internal:3306/sales and DATABASE=BLUDB;UID=u;PWD=***;',
+  );
 });
 
 test('other commands log one line per table', () => {
@@ -89,6 +122,15 @@ test('other commands log one line per table', () => {
   const status = { ok: true, tables: [{ table: 'sales_data', watermark: 1, sourceHighKey: 2, pending: 1 }] };
   log.end(status, 'status');
   expect(lines.map((l) => JSON.parse(l))).toEqual([
-    { level: 'info', time: expect.any(String), requestId: 'r-1', event: 'table-status', table: 'sales_data', watermark: 1, sourceHighKey: 2, pending: 1 },
+    {
+      level: 'info',
+      time: expect.any(String),
+      requestId: 'r-1',
+      event: 'table-status',
+      table: 'sales_data',
+      watermark: 1,
+      sourceHighKey: 2,
+      pending: 1,
+    },
   ]);
 });

@@ -23,9 +23,16 @@ interface Activation {
   logs: string[];
 }
 
-async function activate(mode: 'plain' | 'zip', params: Record<string, unknown>, vars: Record<string, string> = {}): Promise<Activation> {
+async function activate(
+  mode: 'plain' | 'zip',
+  params: Record<string, unknown>,
+  vars: Record<string, string> = {},
+): Promise<Activation> {
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...vars };
-  const { stdout } = await run(process.execPath, [HARNESS, mode, BUNDLE, JSON.stringify(params)], { env, timeout: 60_000 });
+  const { stdout } = await run(process.execPath, [HARNESS, mode, BUNDLE, JSON.stringify(params)], {
+    env,
+    timeout: 60_000,
+  });
   const lines = stdout.split('\n').filter((l) => l !== '');
   const resultLine = lines.find((l) => l.startsWith('RESULT '));
   if (!resultLine) throw new Error(`no result from the action; output:\n${stdout}`);
@@ -41,28 +48,48 @@ test('loaded as a single-file action, an alarm firing syncs the course rows and 
   const { result, logs } = await activate('plain', { ...defaults, ...alarmPayload });
   expect(result).toEqual({
     ok: true,
-    tables: [expect.objectContaining({ table: 'sales_data', watermarkBefore: 12289, newRows: 1650, inserted: 1650, batches: 4, more: false })],
+    tables: [
+      expect.objectContaining({
+        table: 'sales_data',
+        watermarkBefore: 12289,
+        newRows: 1650,
+        inserted: 1650,
+        batches: 4,
+        more: false,
+      }),
+    ],
   });
   const line = JSON.parse(logs.find((l) => l.includes('"table-synced"'))!);
   expect(line).toMatchObject({ level: 'info', activationId: 'a1b2c3d4e5f6', table: 'sales_data', inserted: 1650 });
   expect(logs.some((l) => l.includes('"_aws"'))).toBe(false); // no CloudWatch metrics off AWS
 });
 
-test('loaded as a zipped action, with the platform\'s and the alarm feed\'s keys in its ' +
-  'params, finds nothing new', async () => {
-  const params = {
-    ...defaults, ...alarmPayload,
-    cron: '*/15 * * * *', trigger_payload: JSON.stringify(alarmPayload), startDate: '2025-01-01T00:00:00.000Z',
-    __ow_method: 'post', __ow_headers: { 'content-type': 'application/json' }, __ow_path: '',
-  };
-  const { result } = await activate('zip', params);
-  expect(result).toMatchObject({ ok: true, tables: [{ table: 'sales_data', watermarkBefore: 13939, newRows: 0, inserted: 0 }] });
-});
+test(
+  "loaded as a zipped action, with the platform's and the alarm feed's keys in its " + 'params, finds nothing new',
+  async () => {
+    const params = {
+      ...defaults,
+      ...alarmPayload,
+      cron: '*/15 * * * *',
+      trigger_payload: JSON.stringify(alarmPayload),
+      startDate: '2025-01-01T00:00:00.000Z',
+      __ow_method: 'post',
+      __ow_headers: { 'content-type': 'application/json' },
+      __ow_path: '',
+    };
+    const { result } = await activate('zip', params);
+    expect(result).toMatchObject({
+      ok: true,
+      tables: [{ table: 'sales_data', watermarkBefore: 13939, newRows: 0, inserted: 0 }],
+    });
+  },
+);
 
 test('a bad parameter returns {error} naming it', async () => {
   const { result } = await activate('plain', { ...defaults, tables: ['sales_data'], batchsize: 500 });
   expect(result).toEqual({
-    error: 'unknown option "batchsize" (known: command, source, warehouse, tables, key, ' +
+    error:
+      'unknown option "batchsize" (known: command, source, warehouse, tables, key, ' +
       'batchSize, maxSeconds, dryRun, json, repair, lateWindow, lockWaitSeconds, ' +
       'timeoutSeconds, progress, createTable, addColumns)',
   });
@@ -77,7 +104,10 @@ test('a database that refuses returns {error} without its password', async () =>
 
 describe('as a Code Engine function (URLs from its environment, options from the request)', () => {
   const request = {
-    __ce_method: 'POST', __ce_path: '/', __ce_query: '', __ce_headers: { 'Content-Type': 'application/json' },
+    __ce_method: 'POST',
+    __ce_path: '/',
+    __ce_query: '',
+    __ce_headers: { 'Content-Type': 'application/json' },
     __ce_body: Buffer.from(JSON.stringify({ command: 'status' })).toString('base64'),
   };
   const urls = { SYNC_SOURCE_URL: SOURCE_URL, SYNC_WAREHOUSE_URL: WAREHOUSE_URL };
@@ -86,26 +116,36 @@ describe('as a Code Engine function (URLs from its environment, options from the
   test('it answers with an HTTP response whose body is the report', async () => {
     const { result } = await activate('zip', { ...request, command: 'status' }, urls);
     expect(result).toEqual({
-      statusCode: 200, headers: json, body: { ok: true, tables: [{ table: 'sales_data', watermark: 13939, sourceHighKey: 13939, pending: 0 }] },
+      statusCode: 200,
+      headers: json,
+      body: { ok: true, tables: [{ table: 'sales_data', watermark: 13939, sourceHighKey: 13939, pending: 0 }] },
     });
   });
 
   test('a refusal is a 400 with the error', async () => {
     const { result } = await activate('zip', { ...request, tables: 'no such table!' }, urls);
-    expect(result).toEqual({ statusCode: 400, headers: json, body: { error: 'table "no such table!" is not NAME, SRC:DST or SRC:SCHEMA.DST' } });
+    expect(result).toEqual({
+      statusCode: 400,
+      headers: json,
+      body: { error: 'table "no such table!" is not NAME, SRC:DST or SRC:SCHEMA.DST' },
+    });
   });
 
   test('a request cannot point the function at other databases', async () => {
     const { result } = await activate('zip', { ...request, source: 'mysql://root@10.0.0.5:3306/x' }, urls);
     expect(result).toEqual({
-      statusCode: 400, headers: json,
-      body: { error: '"source" and "warehouse" cannot be set by a request; give the function ' +
-        'SYNC_SOURCE_URL and SYNC_WAREHOUSE_URL (--env-from-secret)' },
+      statusCode: 400,
+      headers: json,
+      body: {
+        error:
+          '"source" and "warehouse" cannot be set by a request; give the function ' +
+          'SYNC_SOURCE_URL and SYNC_WAREHOUSE_URL (--env-from-secret)',
+      },
     });
   });
 });
 
-test('its deadline is the activation\'s minus the margin', () => {
+test("its deadline is the activation's minus the margin", () => {
   expect(activationDeadline(1_000, String(1_000 + 300_000), null)).toBe(1_000 + 270_000);
   expect(activationDeadline(1_000, String(1_000 + 60_000), 10)).toBe(1_000 + 10_000);
   expect(activationDeadline(1_000, undefined, null)).toBeNull();

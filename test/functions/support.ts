@@ -57,7 +57,11 @@ export class StdoutCapture {
   start(): this {
     this.lines.length = 0;
     this.spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      this.lines.push(...String(chunk).split('\n').filter((l) => l !== ''));
+      this.lines.push(
+        ...String(chunk)
+          .split('\n')
+          .filter((l) => l !== ''),
+      );
       return true;
     });
     return this;
@@ -105,11 +109,15 @@ export async function withEnv<T>(vars: Record<string, string | undefined>, work:
 /** An environment in which any attempt to reach AWS fails: no credentials anywhere, no instance metadata. */
 export function offlineEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
-    PATH: process.env.PATH, HOME: home,
-    AWS_CONFIG_FILE: path.join(home, 'no-aws-config'), AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'no-aws-credentials'),
+    PATH: process.env.PATH,
+    HOME: home,
+    AWS_CONFIG_FILE: path.join(home, 'no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'no-aws-credentials'),
     AWS_EC2_METADATA_DISABLED: 'true',
     // Harmless where unknown: upstream Serverless Framework's telemetry and notification switches.
-    SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', SLS_DEPRECATION_DISABLE: '*',
+    SLS_TELEMETRY_DISABLED: '1',
+    SLS_NOTIFICATIONS_MODE: 'off',
+    SLS_DEPRECATION_DISABLE: '*',
     CI: '1',
     ...extra,
   };

@@ -8,7 +8,15 @@ import fs from 'fs';
 import net from 'net';
 import path from 'path';
 import tls from 'tls';
-import { cliProcess, createCourseTables, freshDatabases, generateRows, warehouseKeys, type ChildResult, type TestDatabases } from '../support/databases';
+import {
+  cliProcess,
+  createCourseTables,
+  freshDatabases,
+  generateRows,
+  warehouseKeys,
+  type ChildResult,
+  type TestDatabases,
+} from '../support/databases';
 
 const DB = 'test_tls';
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'tls');
@@ -56,7 +64,10 @@ class PgTlsTerminator {
 
 /** The built CLI as its own process, reporting whether it loaded node:tls. */
 async function cliReportingTls(args: string[]): Promise<ChildResult & { tlsLoaded: boolean }> {
-  const run = await cliProcess(args, {}, undefined, ['-r', path.join(__dirname, '..', 'support', 'report-tls-loaded.js')]);
+  const run = await cliProcess(args, {}, undefined, [
+    '-r',
+    path.join(__dirname, '..', 'support', 'report-tls-loaded.js'),
+  ]);
   const loaded = /tls-loaded=(true|false)\n/.exec(run.stderr);
   return { ...run, stderr: run.stderr.replace(/tls-loaded=\w+\n/, ''), tlsLoaded: loaded?.[1] === 'true' };
 }
@@ -76,7 +87,15 @@ afterAll(async () => {
 
 test('a plain run never loads node:tls', async () => {
   await generateRows(db, 1, 500);
-  const run = await cliReportingTls(['--source', db.sourceUrl, '--warehouse', db.warehouseUrl, '--table', 'sales_data', '--json']);
+  const run = await cliReportingTls([
+    '--source',
+    db.sourceUrl,
+    '--warehouse',
+    db.warehouseUrl,
+    '--table',
+    'sales_data',
+    '--json',
+  ]);
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
   expect(JSON.parse(run.stdout).tables[0]).toMatchObject({ inserted: 500, watermarkAfter: 500 });
@@ -86,7 +105,15 @@ test('a plain run never loads node:tls', async () => {
 test('a warehouse URL with sslmode loads it on demand, and the batch travels through TLS', async () => {
   await generateRows(db, 501, 1200);
   const warehouse = `postgres://root@127.0.0.1:${proxy.port}/${DB}?sslmode=no-verify`;
-  const run = await cliReportingTls(['--source', db.sourceUrl, '--warehouse', warehouse, '--table', 'sales_data', '--json']);
+  const run = await cliReportingTls([
+    '--source',
+    db.sourceUrl,
+    '--warehouse',
+    warehouse,
+    '--table',
+    'sales_data',
+    '--json',
+  ]);
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
   expect(JSON.parse(run.stdout).tables[0]).toMatchObject({ watermarkBefore: 500, inserted: 700, watermarkAfter: 1200 });

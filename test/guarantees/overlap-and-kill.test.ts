@@ -9,7 +9,16 @@
  * for as long as the test needs.
  */
 import { Client } from 'pg';
-import { cli, cliProcess, createCourseTables, freshDatabases, generateRows, warehouseKeys, type ChildResult, type TestDatabases } from '../support/databases';
+import {
+  cli,
+  cliProcess,
+  createCourseTables,
+  freshDatabases,
+  generateRows,
+  warehouseKeys,
+  type ChildResult,
+  type TestDatabases,
+} from '../support/databases';
 import { PausableProxy } from '../support/pausable-proxy';
 
 const DB = 'test_overlap';
@@ -50,11 +59,22 @@ async function lockHeld(client: Client = db.pg): Promise<boolean> {
  * Starts a run through a paused-on-demand proxy and returns once it is mid-load: at least one
  * batch committed, paused so that it stays there (holding the writer lock) until `resume()`.
  */
-async function runPausedMidLoad(extra: string[] = []): Promise<{ run: Promise<ChildResult>; proxy: PausableProxy; committed: number }> {
+async function runPausedMidLoad(
+  extra: string[] = [],
+): Promise<{ run: Promise<ChildResult>; proxy: PausableProxy; committed: number }> {
   const proxy = await PausableProxy.start(5432);
   proxies.push(proxy);
   const warehouse = db.warehouseUrl.replace(':5432/', `:${proxy.port}/`);
-  const run = cliProcess(['--source', db.sourceUrl, '--warehouse', warehouse, '--batch-size', '5000', '--json', ...extra]);
+  const run = cliProcess([
+    '--source',
+    db.sourceUrl,
+    '--warehouse',
+    warehouse,
+    '--batch-size',
+    '5000',
+    '--json',
+    ...extra,
+  ]);
   let ended = false;
   void run.finally(() => (ended = true));
   for (;;) {
@@ -70,19 +90,21 @@ async function runPausedMidLoad(extra: string[] = []): Promise<{ run: Promise<Ch
   return { run, proxy, committed };
 }
 
-test('a run started while another is mid-load is skipped (exit 0) and writes nothing; each ' +
-  'key exactly once', async () => {
-  const first = await runPausedMidLoad();
-  const second = await cliProcess(args());
-  // The first run, paused, could not have finished meanwhile: the two overlapped.
-  expect(await committedRows()).toBeLessThan(ROWS);
-  first.proxy.resume();
-  const a = await first.run;
-  expect([a.code, second.code]).toEqual([0, 0]);
-  expect(JSON.parse(second.stdout).tables[0]).toMatchObject({ skipped: true, inserted: 0, repaired: 0 });
-  expect(JSON.parse(a.stdout).tables[0]).toMatchObject({ skipped: false, inserted: ROWS, newRows: ROWS });
-  expect(await warehouseKeys(db)).toEqual({ count: ROWS, distinct: ROWS, min: 1, max: ROWS });
-});
+test(
+  'a run started while another is mid-load is skipped (exit 0) and writes nothing; each ' + 'key exactly once',
+  async () => {
+    const first = await runPausedMidLoad();
+    const second = await cliProcess(args());
+    // The first run, paused, could not have finished meanwhile: the two overlapped.
+    expect(await committedRows()).toBeLessThan(ROWS);
+    first.proxy.resume();
+    const a = await first.run;
+    expect([a.code, second.code]).toEqual([0, 0]);
+    expect(JSON.parse(second.stdout).tables[0]).toMatchObject({ skipped: true, inserted: 0, repaired: 0 });
+    expect(JSON.parse(a.stdout).tables[0]).toMatchObject({ skipped: false, inserted: ROWS, newRows: ROWS });
+    expect(await warehouseKeys(db)).toEqual({ count: ROWS, distinct: ROWS, min: 1, max: ROWS });
+  },
+);
 
 test('while another session holds the writer lock, a run is skipped (exit 0) and writes nothing', async () => {
   const holder = new Client({ connectionString: db.warehouseUrl });
@@ -98,30 +120,32 @@ test('while another session holds the writer lock, a run is skipped (exit 0) and
   expect(await warehouseKeys(db)).toEqual({ count: ROWS, distinct: ROWS, min: 1, max: ROWS });
 });
 
-test('with --lock-wait, a run started while another is mid-load waits for the lock, then ' +
-  'finds nothing new', async () => {
-  const first = await runPausedMidLoad();
-  const waiting = cliProcess([...args(), '--lock-wait', '120']);
-  // The second run is seen polling for the lock while the first, paused, holds it mid-load.
-  for (let i = 0; ; i++) {
-    const r = await db.pg.query(
-      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND ` +
-        `application_name = 'warehouse-sync' AND query LIKE '%pg_try_advisory_lock%'`,
-      [DB],
-    );
-    if (r.rows[0].n === 1) break;
-    if (i > 600) throw new Error('the second run was never seen waiting for the writer lock');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  expect(await committedRows()).toBeLessThan(ROWS);
-  first.proxy.resume();
-  const [a, b] = await Promise.all([first.run, waiting]);
-  expect([a.code, b.code]).toEqual([0, 0]);
-  expect(JSON.parse(a.stdout).tables[0]).toMatchObject({ skipped: false, inserted: ROWS });
-  // It started from the first run's end: it held the lock only after the first run let go.
-  expect(JSON.parse(b.stdout).tables[0]).toMatchObject({ skipped: false, inserted: 0, watermarkBefore: ROWS });
-  expect(await warehouseKeys(db)).toEqual({ count: ROWS, distinct: ROWS, min: 1, max: ROWS });
-});
+test(
+  'with --lock-wait, a run started while another is mid-load waits for the lock, then ' + 'finds nothing new',
+  async () => {
+    const first = await runPausedMidLoad();
+    const waiting = cliProcess([...args(), '--lock-wait', '120']);
+    // The second run is seen polling for the lock while the first, paused, holds it mid-load.
+    for (let i = 0; ; i++) {
+      const r = await db.pg.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND ` +
+          `application_name = 'warehouse-sync' AND query LIKE '%pg_try_advisory_lock%'`,
+        [DB],
+      );
+      if (r.rows[0].n === 1) break;
+      if (i > 600) throw new Error('the second run was never seen waiting for the writer lock');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await committedRows()).toBeLessThan(ROWS);
+    first.proxy.resume();
+    const [a, b] = await Promise.all([first.run, waiting]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(JSON.parse(a.stdout).tables[0]).toMatchObject({ skipped: false, inserted: ROWS });
+    // It started from the first run's end: it held the lock only after the first run let go.
+    expect(JSON.parse(b.stdout).tables[0]).toMatchObject({ skipped: false, inserted: 0, watermarkBefore: ROWS });
+    expect(await warehouseKeys(db)).toEqual({ count: ROWS, distinct: ROWS, min: 1, max: ROWS });
+  },
+);
 
 test('readers are not blocked while a run holds the writer lock mid-load', async () => {
   const reader = new Client({ connectionString: db.warehouseUrl });
@@ -170,10 +194,12 @@ test('SIGKILL while a batch is in flight leaves whole batches; the next run comp
   // A batch whose rows and COMMIT were all sent before the kill still commits, whole, once the
   // server has run them; one cut short is rolled back. Count after the dead session has ended.
   for (let waited = 0; ; waited += 10) {
-    const sessions = await watcher.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND " +
-      "application_name = 'warehouse-sync'", [DB]);
+    const sessions = await watcher.query(
+      'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND ' + "application_name = 'warehouse-sync'",
+      [DB],
+    );
     if (sessions.rows[0].n === 0) break;
-    if (waited > 10_000) throw new Error('the killed run\'s warehouse session did not end within 10 s');
+    if (waited > 10_000) throw new Error("the killed run's warehouse session did not end within 10 s");
     await new Promise((r) => setTimeout(r, 10));
   }
   const afterKill = await warehouseKeys(db);
@@ -189,8 +215,18 @@ test('SIGKILL while a batch is in flight leaves whole batches; the next run comp
 
   const rerun = await cli(args());
   expect(rerun.code).toBe(0);
-  expect(JSON.parse(rerun.stdout).tables[0]).toMatchObject({ watermarkBefore: afterKill.count, inserted: ROWS - afterKill.count });
+  expect(JSON.parse(rerun.stdout).tables[0]).toMatchObject({
+    watermarkBefore: afterKill.count,
+    inserted: ROWS - afterKill.count,
+  });
   const verified = await cli(['verify', ...args()]);
-  expect(JSON.parse(verified.stdout).tables[0]).toMatchObject({ sourceRows: ROWS, warehouseRows: ROWS, missing: 0, differing: [], extra: 0, inStep: true });
+  expect(JSON.parse(verified.stdout).tables[0]).toMatchObject({
+    sourceRows: ROWS,
+    warehouseRows: ROWS,
+    missing: 0,
+    differing: [],
+    extra: 0,
+    inStep: true,
+  });
   expect(verified.code).toBe(0);
 });

@@ -24,10 +24,41 @@ const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex
 
 /** The rows, as the canonical text must render them (lib/canonical.ts), written by hand. */
 const EXPECTED_TEXT = new Map<bigint, string>([
-  [1n, ['1', '-9223372036854775808', '12.50', '12345677614212036e1', '30000000000000004e0', 'héllo 😀', 'ab', '00ff10', md5('long text'),
-    '2024-02-29', '12:34:56.000000', '2024-02-29 23:59:59.999999'].join(SEP)],
+  [
+    1n,
+    [
+      '1',
+      '-9223372036854775808',
+      '12.50',
+      '12345677614212036e1',
+      '30000000000000004e0',
+      'héllo 😀',
+      'ab',
+      '00ff10',
+      md5('long text'),
+      '2024-02-29',
+      '12:34:56.000000',
+      '2024-02-29 23:59:59.999999',
+    ].join(SEP),
+  ],
   [2n, ['2', '\\N', '\\N', '\\N', '\\N', '\\N', '\\N', '\\N', '\\N', '\\N', '\\N', '\\N'].join(SEP)],
-  [3n, ['3', '0', '-0.50', '16777216e8', '1e21', '', '', '', md5(''), '1970-01-01', '00:00:00.000000', '1970-01-01 00:00:00.000000'].join(SEP)],
+  [
+    3n,
+    [
+      '3',
+      '0',
+      '-0.50',
+      '16777216e8',
+      '1e21',
+      '',
+      '',
+      '',
+      md5(''),
+      '1970-01-01',
+      '00:00:00.000000',
+      '1970-01-01 00:00:00.000000',
+    ].join(SEP),
+  ],
 ]);
 const EXPECTED = new Map([...EXPECTED_TEXT].map(([k, text]) => [k, md5(text)]));
 const EXPECTED_CHECKSUM = [...EXPECTED.values()].reduce((sum, d) => sum + BigInt('0x' + d.slice(0, 15)), 0n).toString();
@@ -66,23 +97,45 @@ function target(url: string): ConnectionTarget {
 async function pairsOf(warehouse: Warehouse): Promise<{ w: WarehouseTable; pairs: ColumnPair[] }> {
   const w = (await warehouse.describeTable({ schema: null, name: 'canon' }))!;
   const match = matchColumns(s.columns, w.columns, 'id');
-  expect(match.pairs.map((p) => p.source.name)).toEqual(['id', 'i', 'd', 'f', 'g', 't', 'c', 'b', 'lt', 'dt', 'tm', 'ts']);
+  expect(match.pairs.map((p) => p.source.name)).toEqual([
+    'id',
+    'i',
+    'd',
+    'f',
+    'g',
+    't',
+    'c',
+    'b',
+    'lt',
+    'dt',
+    'tm',
+    'ts',
+  ]);
   return { w, pairs: match.pairs };
 }
 
 test('the MySQL source digests the rows to the expected text', async () => {
   const pairs = matchColumns(s.columns, s.columns, 'id').pairs;
   expect(await source.rowDigests(s, pairs[0].source, pairs, new KeyRange(0n, 3n))).toEqual(EXPECTED);
-  expect(await source.rangeDigests(s, pairs[0].source, pairs, new KeyRange(0n, 3n), 10n)).toEqual([{ low: 0n, high: 10n, count: 3, checksum: EXPECTED_CHECKSUM }]);
+  expect(await source.rangeDigests(s, pairs[0].source, pairs, new KeyRange(0n, 3n), 10n)).toEqual([
+    { low: 0n, high: 10n, count: 3, checksum: EXPECTED_CHECKSUM },
+  ]);
 });
 
-test('the source\'s key statistics count NULL keys and doubled rows too', async () => {
+test("the source's key statistics count NULL keys and doubled rows too", async () => {
   await db.mysql.query('CREATE TABLE loose (id BIGINT NULL, v INT)');
-  await db.mysql.query('INSERT INTO loose VALUES (-9223372036854775808, 1), (2, 1), (2, 2), (2, 3), (5, 1), ' +
-    '(NULL, 1), (NULL, 2)');
+  await db.mysql.query(
+    'INSERT INTO loose VALUES (-9223372036854775808, 1), (2, 1), (2, 2), (2, 3), (5, 1), ' + '(NULL, 1), (NULL, 2)',
+  );
   const loose = (await source.describeTable({ schema: null, name: 'loose' }))!;
   expect(await source.keyStats(loose, loose.columns[0])).toEqual({
-    rows: 7, min: -9223372036854775808n, max: 5n, nullKeys: 2, duplicateKeys: 1, duplicateRows: 2, duplicateSample: [2n],
+    rows: 7,
+    min: -9223372036854775808n,
+    max: 5n,
+    nullKeys: 2,
+    duplicateKeys: 1,
+    duplicateRows: 2,
+    duplicateSample: [2n],
   });
 });
 
@@ -90,7 +143,8 @@ describe.each([
   {
     name: 'PostgreSQL',
     async open(): Promise<Warehouse> {
-      await db.pg.query(`CREATE TABLE canon (id int, i bigint, d numeric(10,2), f real, g double precision, t varchar(20), c char(6), b bytea,
+      await db.pg
+        .query(`CREATE TABLE canon (id int, i bigint, d numeric(10,2), f real, g double precision, t varchar(20), c char(6), b bytea,
         lt text, dt date, tm time, ts timestamp(6))`);
       await db.pg.query(`INSERT INTO canon VALUES
         (1, -9223372036854775808, 12.5, '1.2345678', '0.30000000000000004', 'héllo 😀', 'ab', '\\x00ff10', 'long text', '2024-02-29', '12:34:56', '2024-02-29 23:59:59.999999'),
@@ -137,10 +191,35 @@ describe.each([
       await admin.query(`CREATE TABLE canon (id INTEGER, i BIGINT, d DECIMAL(10,2), f REAL, g DOUBLE, t VARCHAR(80), c GRAPHIC(6),
         b VARCHAR(8) FOR BIT DATA, lt CLOB(1M), dt DATE, tm TIME, ts TIMESTAMP(6))`);
       const insert = 'INSERT INTO canon VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
-      await admin.query(insert, [1, '-9223372036854775808', '12.50', 1.2345678, 0.30000000000000004, 'héllo 😀', 'ab', Buffer.from('00ff10', 'hex') as never,
-        'long text', '2024-02-29', '12:34:56', '2024-02-29 23:59:59.999999'] as never);
+      await admin.query(insert, [
+        1,
+        '-9223372036854775808',
+        '12.50',
+        1.2345678,
+        0.30000000000000004,
+        'héllo 😀',
+        'ab',
+        Buffer.from('00ff10', 'hex') as never,
+        'long text',
+        '2024-02-29',
+        '12:34:56',
+        '2024-02-29 23:59:59.999999',
+      ] as never);
       await admin.query(insert, [2, null, null, null, null, null, null, null, null, null, null, null] as never);
-      await admin.query(insert, [3, '0', '-0.50', 16777217, 1e20, '', '', Buffer.alloc(0) as never, '', '1970-01-01', '00:00:00', '1970-01-01 00:00:00'] as never);
+      await admin.query(insert, [
+        3,
+        '0',
+        '-0.50',
+        16777217,
+        1e20,
+        '',
+        '',
+        Buffer.alloc(0) as never,
+        '',
+        '1970-01-01',
+        '00:00:00',
+        '1970-01-01 00:00:00',
+      ] as never);
       await admin.close();
       return openWarehouse(target(url));
     },
@@ -168,17 +247,35 @@ describe.each([
     const { w, pairs } = await pairsOf(warehouse);
     const key = pairs[0].warehouse;
     expect(await warehouse.rowDigests(w, key, pairs, new KeyRange(0n, 3n))).toEqual(EXPECTED);
-    expect(await warehouse.rangeDigests(w, key, pairs, new KeyRange(0n, 3n), 10n)).toEqual([{ low: 0n, high: 10n, count: 3, checksum: EXPECTED_CHECKSUM }]);
+    expect(await warehouse.rangeDigests(w, key, pairs, new KeyRange(0n, 3n), 10n)).toEqual([
+      { low: 0n, high: 10n, count: 3, checksum: EXPECTED_CHECKSUM },
+    ]);
   });
 
   test('key statistics count rows, NULL keys and doubled rows', async () => {
     const { w, pairs } = await pairsOf(warehouse);
     const key = pairs[0].warehouse;
-    expect(await warehouse.keyStats(w, key)).toEqual({ rows: 3, min: 1n, max: 3n, nullKeys: 0, duplicateKeys: 0, duplicateRows: 0, duplicateSample: [] });
+    expect(await warehouse.keyStats(w, key)).toEqual({
+      rows: 3,
+      min: 1n,
+      max: 3n,
+      nullKeys: 0,
+      duplicateKeys: 0,
+      duplicateRows: 0,
+      duplicateSample: [],
+    });
     const copy = `INSERT INTO canon (id, i) VALUES (3, 7), (3, 8), (1, 9), (NULL, 1)`;
     await exec(copy);
     try {
-      expect(await warehouse.keyStats(w, key)).toEqual({ rows: 7, min: 1n, max: 3n, nullKeys: 1, duplicateKeys: 2, duplicateRows: 3, duplicateSample: [1n, 3n] });
+      expect(await warehouse.keyStats(w, key)).toEqual({
+        rows: 7,
+        min: 1n,
+        max: 3n,
+        nullKeys: 1,
+        duplicateKeys: 2,
+        duplicateRows: 3,
+        duplicateSample: [1n, 3n],
+      });
       // A key held by several rows shows all their digests.
       const digests = await warehouse.rowDigests(w, key, pairs, new KeyRange(0n, 3n));
       expect(digests.get(3n)!.split(',')).toHaveLength(3);
@@ -191,7 +288,17 @@ describe.each([
   test('without the float and CLOB columns too (DB2 then digests in SQL)', async () => {
     const { w, pairs } = await pairsOf(warehouse);
     const noFloats = pairs.filter((p) => !['f', 'g', 'lt'].includes(p.source.name));
-    const expected = new Map([...EXPECTED_TEXT].map(([k, text]) => [k, md5(text.split(SEP).filter((_, i) => ![3, 4, 8].includes(i)).join(SEP))]));
+    const expected = new Map(
+      [...EXPECTED_TEXT].map(([k, text]) => [
+        k,
+        md5(
+          text
+            .split(SEP)
+            .filter((_, i) => ![3, 4, 8].includes(i))
+            .join(SEP),
+        ),
+      ]),
+    );
     expect(await warehouse.rowDigests(w, noFloats[0].warehouse, noFloats, new KeyRange(0n, 3n))).toEqual(expected);
     expect(await source.rowDigests(s, noFloats[0].source, noFloats, new KeyRange(0n, 3n))).toEqual(expected);
   });

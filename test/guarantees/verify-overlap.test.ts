@@ -5,7 +5,14 @@
  * lock until both processes are seen waiting for it in pg_stat_activity, i.e. both have worked out
  * what was missing before either could load anything.
  */
-import { cliProcess, createCourseTables, freshDatabases, generateRows, type ChildResult, type TestDatabases } from '../support/databases';
+import {
+  cliProcess,
+  createCourseTables,
+  freshDatabases,
+  generateRows,
+  type ChildResult,
+  type TestDatabases,
+} from '../support/databases';
 import { PausableProxy } from '../support/pausable-proxy';
 
 const DB = 'test_verify_overlap';
@@ -60,8 +67,10 @@ async function waitForLockWaiters(n: number): Promise<number> {
 }
 
 async function keys(table: string): Promise<{ count: number; distinct: number; min: number; max: number }> {
-  const r = await db.pg.query(`SELECT count(*)::int AS count, count(DISTINCT rowid)::int AS distinct, min(rowid) AS ` +
-    `min, max(rowid) AS max FROM ${table}`);
+  const r = await db.pg.query(
+    `SELECT count(*)::int AS count, count(DISTINCT rowid)::int AS distinct, min(rowid) AS ` +
+      `min, max(rowid) AS max FROM ${table}`,
+  );
   return r.rows[0];
 }
 
@@ -74,7 +83,20 @@ test('two overlapping repairs load each missing row once', async () => {
   const table = 'two_repairs';
   const missing = await tableWithHoles(table);
   await holdLock(table, true);
-  const repair = () => cliProcess(['verify', '--repair', '--lock-wait', '60', '--json', '--source', db.sourceUrl, '--warehouse', db.warehouseUrl, '--table', table]);
+  const repair = () =>
+    cliProcess([
+      'verify',
+      '--repair',
+      '--lock-wait',
+      '60',
+      '--json',
+      '--source',
+      db.sourceUrl,
+      '--warehouse',
+      db.warehouseUrl,
+      '--table',
+      table,
+    ]);
   const both = [repair(), repair()];
   try {
     expect(await waitForLockWaiters(2)).toBe(2);
@@ -101,9 +123,34 @@ test('a run that loads first leaves the waiting repair only what is still missin
   let repairing: Promise<ChildResult> | undefined;
   let running: Promise<ChildResult> | undefined;
   try {
-    repairing = cliProcess(['verify', '--repair', '--lock-wait', '60', '--json', '--source', db.sourceUrl, '--warehouse', warehouseViaProxy, '--table', table]);
+    repairing = cliProcess([
+      'verify',
+      '--repair',
+      '--lock-wait',
+      '60',
+      '--json',
+      '--source',
+      db.sourceUrl,
+      '--warehouse',
+      warehouseViaProxy,
+      '--table',
+      table,
+    ]);
     await waitForLockWaiters(1);
-    running = cliProcess(['run', '--lock-wait', '60', '--batch-size', '100', '--json', '--source', db.sourceUrl, '--warehouse', db.warehouseUrl, '--table', table]);
+    running = cliProcess([
+      'run',
+      '--lock-wait',
+      '60',
+      '--batch-size',
+      '100',
+      '--json',
+      '--source',
+      db.sourceUrl,
+      '--warehouse',
+      db.warehouseUrl,
+      '--table',
+      table,
+    ]);
     expect(await waitForLockWaiters(2)).toBe(2);
     proxy.pause();
   } finally {

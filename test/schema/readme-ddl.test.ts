@@ -14,7 +14,11 @@ import { startStandin, type Standin } from '../warehouse/db2-standin';
 
 const DB = 'h4_readme_ddl';
 /** Warehouses nobody listens on: ddl reads only the source. */
-const WAREHOUSES = ['postgres://root@127.0.0.1:1/nowhere', 'mysql://root@127.0.0.1:1/nowhere', 'db2://db2inst1@127.0.0.1:1/NOWHERE'];
+const WAREHOUSES = [
+  'postgres://root@127.0.0.1:1/nowhere',
+  'mysql://root@127.0.0.1:1/nowhere',
+  'db2://db2inst1@127.0.0.1:1/NOWHERE',
+];
 
 let printed: string[];
 
@@ -35,9 +39,15 @@ afterAll(async () => {
 
 test("README.md shows ddl's output for the course's table on PostgreSQL, MySQL/MariaDB and DB2, as printed", () => {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const block = /For the course's table, `warehouse-sync ddl` prints, per warehouse:\n\n```sql\n([\s\S]*?)```/.exec(readme);
+  const block = /For the course's table, `warehouse-sync ddl` prints, per warehouse:\n\n```sql\n([\s\S]*?)```/.exec(
+    readme,
+  );
   expect(block?.[1]).toBe(printed.join(''));
-  expect(printed.map((p) => p.split('\n')[0])).toEqual(['-- sales_data (PostgreSQL)', '-- sales_data (MySQL/MariaDB)', '-- sales_data (DB2)']);
+  expect(printed.map((p) => p.split('\n')[0])).toEqual([
+    '-- sales_data (PostgreSQL)',
+    '-- sales_data (MySQL/MariaDB)',
+    '-- sales_data (DB2)',
+  ]);
 });
 
 describe('each statement runs as printed', () => {
@@ -51,8 +61,13 @@ describe('each statement runs as printed', () => {
     await pg.connect();
     try {
       await pg.query(printed[0]);
-      expect((await pg.query(`SELECT count(*)::int AS n FROM pg_index WHERE indrelid = 'sales_data'::regclass AND ` +
-        `indisprimary`)).rows).toEqual([{ n: 1 }]);
+      expect(
+        (
+          await pg.query(
+            `SELECT count(*)::int AS n FROM pg_index WHERE indrelid = 'sales_data'::regclass AND ` + `indisprimary`,
+          )
+        ).rows,
+      ).toEqual([{ n: 1 }]);
     } finally {
       await pg.end();
       const cleanup = new Client({ connectionString: `${POSTGRES_SERVER}/postgres` });
@@ -67,8 +82,10 @@ describe('each statement runs as printed', () => {
     try {
       await admin.query(`DROP DATABASE IF EXISTS ${DB}_wh; CREATE DATABASE ${DB}_wh; USE ${DB}_wh`);
       await admin.query(printed[1]);
-      const [rows] = await admin.query(`SELECT COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = '${DB}_wh' ` +
-        `AND INDEX_NAME = 'PRIMARY'`);
+      const [rows] = await admin.query(
+        `SELECT COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = '${DB}_wh' ` +
+          `AND INDEX_NAME = 'PRIMARY'`,
+      );
       expect(rows).toEqual([{ COLUMN_NAME: 'rowid' }]);
     } finally {
       await admin.query(`DROP DATABASE IF EXISTS ${DB}_wh`);
@@ -81,12 +98,21 @@ describe('each statement runs as printed', () => {
     const db2 = await standin.driver.open(standin.connectionString);
     try {
       await db2.query(printed[2]);
-      expect(await db2.query("SELECT COLNAME, TYPENAME, NULLS FROM SYSCAT.COLUMNS WHERE TABNAME = 'SALES_DATA' " +
-        "ORDER BY COLNO")).toEqual(
-        ['ROWID', 'PRODUCT_ID', 'CUSTOMER_ID', 'QUANTITY'].map((c) => ({ COLNAME: c, TYPENAME: 'INTEGER', NULLS: 'N' })),
+      expect(
+        await db2.query(
+          "SELECT COLNAME, TYPENAME, NULLS FROM SYSCAT.COLUMNS WHERE TABNAME = 'SALES_DATA' " + 'ORDER BY COLNO',
+        ),
+      ).toEqual(
+        ['ROWID', 'PRODUCT_ID', 'CUSTOMER_ID', 'QUANTITY'].map((c) => ({
+          COLNAME: c,
+          TYPENAME: 'INTEGER',
+          NULLS: 'N',
+        })),
       );
       await db2.query('INSERT INTO SALES_DATA VALUES (1, 1, 1, 1)');
-      await expect(db2.query('INSERT INTO SALES_DATA VALUES (1, 2, 2, 2)')).rejects.toMatchObject({ sqlstate: '23505' });
+      await expect(db2.query('INSERT INTO SALES_DATA VALUES (1, 2, 2, 2)')).rejects.toMatchObject({
+        sqlstate: '23505',
+      });
     } finally {
       await db2.close();
       await standin.stop();

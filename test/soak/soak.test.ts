@@ -61,8 +61,10 @@ beforeAll(async () => {
     amount DECIMAL(12,2) NULL
   ) ENGINE=InnoDB`);
   // No key on the warehouse side, like the course's: a doubled row stays visible as two rows.
-  await db.pg.query(`CREATE TABLE ${TABLE} (id bigint NOT NULL, writer integer NOT NULL, seq integer NOT ` +
-    `NULL, note varchar(40) NOT NULL, amount numeric(12,2))`);
+  await db.pg.query(
+    `CREATE TABLE ${TABLE} (id bigint NOT NULL, writer integer NOT NULL, seq integer NOT ` +
+      `NULL, note varchar(40) NOT NULL, amount numeric(12,2))`,
+  );
 });
 afterAll(() => db.close());
 
@@ -74,7 +76,18 @@ interface Counters {
   longTransactions: { id: number; rowsCommittedWhileOpen: number; committedAt: number }[];
 }
 
-const NOTES = ['plain', 'ümlaut', 'квартал', '票据', 'tab\there', 'new\nline', 'quote\'s', 'back\\slash', '🙂 emoji', ''];
+const NOTES = [
+  'plain',
+  'ümlaut',
+  'квартал',
+  '票据',
+  'tab\there',
+  'new\nline',
+  "quote's",
+  'back\\slash',
+  '🙂 emoji',
+  '',
+];
 
 function rowValues(writer: number, seq: number): (string | number | null)[] {
   const amount = random() < 0.1 ? null : (between(-99_999_999, 99_999_999) / 100).toFixed(2);
@@ -121,13 +134,20 @@ async function longTransaction(counters: Counters, mayCommit: () => boolean, giv
   const conn = await connect();
   try {
     await conn.beginTransaction();
-    const [result] = await conn.query(`INSERT INTO ${TABLE} (writer, seq, note, amount) VALUES (?)`, [rowValues(99, counters.longTransactions.length + 1)]);
+    const [result] = await conn.query(`INSERT INTO ${TABLE} (writer, seq, note, amount) VALUES (?)`, [
+      rowValues(99, counters.longTransactions.length + 1),
+    ]);
     const id = (result as mysql.ResultSetHeader).insertId;
     const before = counters.committedRows;
-    while ((counters.committedRows - before < PAST_WINDOW_ROWS || !mayCommit()) && Date.now() < giveUpAt) await sleep(100);
+    while ((counters.committedRows - before < PAST_WINDOW_ROWS || !mayCommit()) && Date.now() < giveUpAt)
+      await sleep(100);
     await conn.commit();
     counters.committedRows++;
-    counters.longTransactions.push({ id, rowsCommittedWhileOpen: counters.committedRows - 1 - before, committedAt: Date.now() });
+    counters.longTransactions.push({
+      id,
+      rowsCommittedWhileOpen: counters.committedRows - 1 - before,
+      committedAt: Date.now(),
+    });
   } finally {
     await conn.end();
   }
@@ -149,7 +169,17 @@ interface ProcessTally {
   badEndings: string[];
 }
 
-const tally = (): ProcessTally => ({ started: 0, ok: 0, skipped: 0, failed: 0, refused: 0, killed: 0, notRepaired: 0, lines: {}, badEndings: [] });
+const tally = (): ProcessTally => ({
+  started: 0,
+  ok: 0,
+  skipped: 0,
+  failed: 0,
+  refused: 0,
+  killed: 0,
+  notRepaired: 0,
+  lines: {},
+  badEndings: [],
+});
 
 function notRepairedBecause(stdout: string): boolean {
   try {
@@ -212,203 +242,247 @@ function group(rows: { id: string; t: string }[]): KeyTexts {
   return m;
 }
 
-test('soak: writers, overlapping runs and repairs, SIGKILLs and cut connections: 0 lost, 0 ' +
-  'doubled, 0 changed', async () => {
-  const started = Date.now();
-  const warehouseProxy = await new TcpProxy(5432).start();
-  const sourceProxy = await new TcpProxy(3306).start();
-  const viaProxies = [
-    '--source', `mysql://root@127.0.0.1:${sourceProxy.port}/${DB}`,
-    '--warehouse', `postgres://root@127.0.0.1:${warehouseProxy.port}/${DB}`,
-    '--table', TABLE, '--key', 'id', '--late-window', String(LATE_WINDOW), '--timeout', '10', '--json',
-  ];
-  const counters: Counters = { committedRows: 0, transactions: 0, heldOpen: 0, rolledBack: 0, longTransactions: [] };
-  const runs = tally();
-  const verifies = tally();
-  let repairedByVerify = 0;
-  let cuts = { warehouse: 0, source: 0 };
-  const children = new Set<Promise<unknown>>();
+test(
+  'soak: writers, overlapping runs and repairs, SIGKILLs and cut connections: 0 lost, 0 ' + 'doubled, 0 changed',
+  async () => {
+    const started = Date.now();
+    const warehouseProxy = await new TcpProxy(5432).start();
+    const sourceProxy = await new TcpProxy(3306).start();
+    const viaProxies = [
+      '--source',
+      `mysql://root@127.0.0.1:${sourceProxy.port}/${DB}`,
+      '--warehouse',
+      `postgres://root@127.0.0.1:${warehouseProxy.port}/${DB}`,
+      '--table',
+      TABLE,
+      '--key',
+      'id',
+      '--late-window',
+      String(LATE_WINDOW),
+      '--timeout',
+      '10',
+      '--json',
+    ];
+    const counters: Counters = { committedRows: 0, transactions: 0, heldOpen: 0, rolledBack: 0, longTransactions: [] };
+    const runs = tally();
+    const verifies = tally();
+    let repairedByVerify = 0;
+    let cuts = { warehouse: 0, source: 0 };
+    const children = new Set<Promise<unknown>>();
 
-  let writersStopped = false;
-  let verifiesStopped = false;
-  let runsStopped = false;
-  const busyEnd = started + BUSY_SECONDS * 1000;
+    let writersStopped = false;
+    let verifiesStopped = false;
+    let runsStopped = false;
+    const busyEnd = started + BUSY_SECONDS * 1000;
 
-  const writers = Array.from({ length: WRITERS }, (_, i) => writer(i + 1, counters, () => writersStopped));
-  // Two long transactions during the busy phase (verify --repair may find their rows), and the
-  // last one committed only once no verify runs any more: its row is for `run` alone to load.
-  const longOnes = [
-    sleep(2_000).then(() => longTransaction(counters, () => true, busyEnd)),
-    sleep(BUSY_SECONDS * 300).then(() => longTransaction(counters, () => true, busyEnd)),
-    sleep(BUSY_SECONDS * 500).then(() => longTransaction(counters, () => verifiesStopped, busyEnd + 20_000)),
-  ];
+    const writers = Array.from({ length: WRITERS }, (_, i) => writer(i + 1, counters, () => writersStopped));
+    // Two long transactions during the busy phase (verify --repair may find their rows), and the
+    // last one committed only once no verify runs any more: its row is for `run` alone to load.
+    const longOnes = [
+      sleep(2_000).then(() => longTransaction(counters, () => true, busyEnd)),
+      sleep(BUSY_SECONDS * 300).then(() => longTransaction(counters, () => true, busyEnd)),
+      sleep(BUSY_SECONDS * 500).then(() => longTransaction(counters, () => verifiesStopped, busyEnd + 20_000)),
+    ];
 
-  const spawnRun = () => {
-    runs.started++;
-    const killAfter = random() < 0.3 ? between(80, 1_200) : null;
-    const lockWait = random() < 0.3 ? ['--lock-wait', String(between(1, 5))] : [];
-    const batch = ['--batch-size', String([50, 500, 5_000][between(0, 2)])];
-    let killedByUs = false;
-    const p = cliProcess(['run', ...viaProxies, ...batch, ...lockWait], {}, (kill) => {
-      if (killAfter !== null) {
-        setTimeout(() => {
-          killedByUs = true;
-          kill();
-        }, killAfter);
+    const spawnRun = () => {
+      runs.started++;
+      const killAfter = random() < 0.3 ? between(80, 1_200) : null;
+      const lockWait = random() < 0.3 ? ['--lock-wait', String(between(1, 5))] : [];
+      const batch = ['--batch-size', String([50, 500, 5_000][between(0, 2)])];
+      let killedByUs = false;
+      const p = cliProcess(['run', ...viaProxies, ...batch, ...lockWait], {}, (kill) => {
+        if (killAfter !== null) {
+          setTimeout(() => {
+            killedByUs = true;
+            kill();
+          }, killAfter);
+        }
+      }).then((r) => account(runs, 'run', r, killedByUs));
+      children.add(p);
+      void p.finally(() => children.delete(p));
+      return p;
+    };
+
+    const runLoop = (async () => {
+      const inFlight = new Set<Promise<void>>();
+      while (!runsStopped) {
+        if (inFlight.size < MAX_CONCURRENT_RUNS) {
+          const p = spawnRun();
+          inFlight.add(p);
+          void p.finally(() => inFlight.delete(p));
+        }
+        await sleep(between(150, 700));
       }
-    }).then((r) => account(runs, 'run', r, killedByUs));
-    children.add(p);
-    void p.finally(() => children.delete(p));
-    return p;
-  };
+      await Promise.all(inFlight);
+    })();
 
-  const runLoop = (async () => {
-    const inFlight = new Set<Promise<void>>();
-    while (!runsStopped) {
-      if (inFlight.size < MAX_CONCURRENT_RUNS) {
-        const p = spawnRun();
-        inFlight.add(p);
-        void p.finally(() => inFlight.delete(p));
+    const verifyLoop = (async () => {
+      await sleep(3_000);
+      while (!verifiesStopped) {
+        verifies.started++;
+        // Two at once now and then: repairs overlapping each other as well as runs.
+        const n = random() < 0.3 ? 2 : 1;
+        await Promise.all(
+          Array.from({ length: n }, () => {
+            const p = cliProcess(['verify', '--repair', ...viaProxies, '--lock-wait', '20']).then((r) => {
+              account(verifies, 'verify --repair', r, false);
+              if (r.code === 0 || r.code === 1) {
+                try {
+                  repairedByVerify += JSON.parse(r.stdout).tables?.[0]?.repaired ?? 0;
+                } catch {
+                  // A failed verify's report is still counted above; its repaired rows are in the final check anyway.
+                }
+              }
+            });
+            children.add(p);
+            void p.finally(() => children.delete(p));
+            return p;
+          }),
+        );
+        if (n === 2) verifies.started++;
+        await sleep(between(2_000, 6_000));
       }
-      await sleep(between(150, 700));
-    }
-    await Promise.all(inFlight);
-  })();
+    })();
 
-  const verifyLoop = (async () => {
-    await sleep(3_000);
-    while (!verifiesStopped) {
-      verifies.started++;
-      // Two at once now and then: repairs overlapping each other as well as runs.
-      const n = random() < 0.3 ? 2 : 1;
-      await Promise.all(Array.from({ length: n }, () => {
-        const p = cliProcess(['verify', '--repair', ...viaProxies, '--lock-wait', '20']).then((r) => {
-          account(verifies, 'verify --repair', r, false);
-          if (r.code === 0 || r.code === 1) {
-            try {
-              repairedByVerify += JSON.parse(r.stdout).tables?.[0]?.repaired ?? 0;
-            } catch {
-              // A failed verify's report is still counted above; its repaired rows are in the final check anyway.
-            }
-          }
-        });
-        children.add(p);
-        void p.finally(() => children.delete(p));
-        return p;
-      }));
-      if (n === 2) verifies.started++;
-      await sleep(between(2_000, 6_000));
-    }
-  })();
+    const cutLoop = (async () => {
+      while (!runsStopped) {
+        await sleep(between(2_000, 6_000));
+        if (runsStopped) break;
+        if (random() < 0.6) {
+          // Somewhere in the next rows sent to the warehouse: inside a COPY, a commit or a query.
+          warehouseProxy.cutAfter(between(1, 200_000));
+          cuts.warehouse++;
+        } else {
+          sourceProxy.cutAfterReceived(between(1, 300_000));
+          cuts.source++;
+        }
+      }
+    })();
 
-  const cutLoop = (async () => {
-    while (!runsStopped) {
-      await sleep(between(2_000, 6_000));
-      if (runsStopped) break;
-      if (random() < 0.6) {
-        // Somewhere in the next rows sent to the warehouse: inside a COPY, a commit or a query.
-        warehouseProxy.cutAfter(between(1, 200_000));
-        cuts.warehouse++;
-      } else {
-        sourceProxy.cutAfterReceived(between(1, 300_000));
-        cuts.source++;
+    await sleep(Math.max(0, busyEnd - Date.now()));
+    verifiesStopped = true;
+    await verifyLoop;
+    // The last long transaction commits now; runs go on a while so that they, not a repair, load it.
+    await Promise.all(longOnes);
+    await sleep(8_000);
+    writersStopped = true;
+    await Promise.all(writers);
+    runsStopped = true;
+    await Promise.all([runLoop, cutLoop]);
+    await Promise.all([...children]);
+    // Cut counts are what the proxies did, not what was asked (a cut asked for late may never fire).
+    cuts = { warehouse: warehouseProxy.cuts, source: sourceProxy.cuts };
+    await warehouseProxy.stop();
+    await sourceProxy.stop();
+
+    // The quiet run: no proxy, nothing else running, the same small window.
+    const quiet = await cliProcess([
+      'run',
+      '--source',
+      db.sourceUrl,
+      '--warehouse',
+      db.warehouseUrl,
+      '--table',
+      TABLE,
+      '--key',
+      'id',
+      '--late-window',
+      String(LATE_WINDOW),
+      '--lock-wait',
+      '60',
+      '--json',
+    ]);
+
+    const [source, warehouse] = await Promise.all([sourceRows(), warehouseRows()]);
+    let sourceCount = 0;
+    let warehouseCount = 0;
+    let lost = 0;
+    let doubled = 0;
+    let extra = 0;
+    let changed = 0;
+    const examples: string[] = [];
+    for (const list of source.values()) sourceCount += list.length;
+    for (const list of warehouse.values()) warehouseCount += list.length;
+    for (const [id, [text]] of source) {
+      const there = warehouse.get(id);
+      if (!there) {
+        lost++;
+        if (examples.length < 10) examples.push(`lost ${id}`);
+        continue;
+      }
+      doubled += there.length - 1;
+      if (there.length > 1 && examples.length < 10) examples.push(`doubled ${id} x${there.length}`);
+      const bent = there.filter((t) => t !== text).length;
+      changed += bent;
+      if (bent > 0 && examples.length < 10) examples.push(`changed ${id}: ${text} -> ${there.join(' / ')}`);
+    }
+    for (const [id, list] of warehouse) {
+      if (!source.has(id)) {
+        extra += list.length;
+        if (examples.length < 10) examples.push(`extra ${id}`);
       }
     }
-  })();
+    const longLost = counters.longTransactions.filter((l) => !warehouse.has(String(l.id))).map((l) => l.id);
 
-  await sleep(Math.max(0, busyEnd - Date.now()));
-  verifiesStopped = true;
-  await verifyLoop;
-  // The last long transaction commits now; runs go on a while so that they, not a repair, load it.
-  await Promise.all(longOnes);
-  await sleep(8_000);
-  writersStopped = true;
-  await Promise.all(writers);
-  runsStopped = true;
-  await Promise.all([runLoop, cutLoop]);
-  await Promise.all([...children]);
-  // Cut counts are what the proxies did, not what was asked (a cut asked for late may never fire).
-  cuts = { warehouse: warehouseProxy.cuts, source: sourceProxy.cuts };
-  await warehouseProxy.stop();
-  await sourceProxy.stop();
+    const figures = {
+      seed: SEED,
+      durationSeconds: Math.round((Date.now() - started) / 1000),
+      writers: WRITERS,
+      rows: sourceCount,
+      distinctKeys: source.size,
+      warehouseRows: warehouseCount,
+      warehouseDistinctKeys: warehouse.size,
+      transactions: counters.transactions,
+      heldOpen1to5s: counters.heldOpen,
+      rolledBack: counters.rolledBack,
+      longTransactions: counters.longTransactions.map((l) => ({
+        id: l.id,
+        rowsCommittedWhileOpen: l.rowsCommittedWhileOpen,
+      })),
+      lateWindow: LATE_WINDOW,
+      runs: { ...runs, badEndings: runs.badEndings.length },
+      verifyRepairs: { ...verifies, badEndings: verifies.badEndings.length, repaired: repairedByVerify },
+      cuts,
+      quietRun: {
+        code: quiet.code,
+        stderr: quiet.stderr.trim(),
+        report: quiet.code === 0 ? JSON.parse(quiet.stdout).tables[0] : quiet.stdout,
+      },
+      lost,
+      doubled,
+      extra,
+      changed,
+      longTransactionRowsLost: longLost,
+      examples,
+      badEndings: [...runs.badEndings, ...verifies.badEndings].slice(0, 10),
+    };
+    process.stdout.write(`soak figures: ${JSON.stringify(figures, null, 1)}\n`);
 
-  // The quiet run: no proxy, nothing else running, the same small window.
-  const quiet = await cliProcess(['run', '--source', db.sourceUrl, '--warehouse', db.warehouseUrl, '--table', TABLE, '--key', 'id',
-    '--late-window', String(LATE_WINDOW), '--lock-wait', '60', '--json']);
-
-  const [source, warehouse] = await Promise.all([sourceRows(), warehouseRows()]);
-  let sourceCount = 0;
-  let warehouseCount = 0;
-  let lost = 0;
-  let doubled = 0;
-  let extra = 0;
-  let changed = 0;
-  const examples: string[] = [];
-  for (const list of source.values()) sourceCount += list.length;
-  for (const list of warehouse.values()) warehouseCount += list.length;
-  for (const [id, [text]] of source) {
-    const there = warehouse.get(id);
-    if (!there) {
-      lost++;
-      if (examples.length < 10) examples.push(`lost ${id}`);
-      continue;
-    }
-    doubled += there.length - 1;
-    if (there.length > 1 && examples.length < 10) examples.push(`doubled ${id} x${there.length}`);
-    const bent = there.filter((t) => t !== text).length;
-    changed += bent;
-    if (bent > 0 && examples.length < 10) examples.push(`changed ${id}: ${text} -> ${there.join(' / ')}`);
-  }
-  for (const [id, list] of warehouse) {
-    if (!source.has(id)) {
-      extra += list.length;
-      if (examples.length < 10) examples.push(`extra ${id}`);
-    }
-  }
-  const longLost = counters.longTransactions.filter((l) => !warehouse.has(String(l.id))).map((l) => l.id);
-
-  const figures = {
-    seed: SEED,
-    durationSeconds: Math.round((Date.now() - started) / 1000),
-    writers: WRITERS,
-    rows: sourceCount,
-    distinctKeys: source.size,
-    warehouseRows: warehouseCount,
-    warehouseDistinctKeys: warehouse.size,
-    transactions: counters.transactions,
-    heldOpen1to5s: counters.heldOpen,
-    rolledBack: counters.rolledBack,
-    longTransactions: counters.longTransactions.map((l) => ({ id: l.id, rowsCommittedWhileOpen: l.rowsCommittedWhileOpen })),
-    lateWindow: LATE_WINDOW,
-    runs: { ...runs, badEndings: runs.badEndings.length },
-    verifyRepairs: { ...verifies, badEndings: verifies.badEndings.length, repaired: repairedByVerify },
-    cuts,
-    quietRun: { code: quiet.code, stderr: quiet.stderr.trim(), report: quiet.code === 0 ? JSON.parse(quiet.stdout).tables[0] : quiet.stdout },
-    lost,
-    doubled,
-    extra,
-    changed,
-    longTransactionRowsLost: longLost,
-    examples,
-    badEndings: [...runs.badEndings, ...verifies.badEndings].slice(0, 10),
-  };
-  process.stdout.write(`soak figures: ${JSON.stringify(figures, null, 1)}\n`);
-
-  // The source itself is sound: every committed row is there once (the writers' own count).
-  expect(sourceCount).toBe(counters.committedRows);
-  expect(source.size).toBe(sourceCount);
-  expect(quiet.code).toBe(0);
-  expect(quiet.stderr).toBe('');
-  expect({ lost, doubled, extra, changed, longTransactionRowsLost: longLost }).toEqual({ lost: 0, doubled: 0, extra: 0, changed: 0, longTransactionRowsLost: [] });
-  expect({ warehouseRows: warehouseCount, warehouseDistinctKeys: warehouse.size }).toEqual({ warehouseRows: sourceCount, warehouseDistinctKeys: sourceCount });
-  // The adversity happened: otherwise a pass would prove nothing.
-  expect(runs.killed).toBeGreaterThan(0);
-  expect(runs.ok).toBeGreaterThan(0);
-  expect(verifies.ok + verifies.failed + verifies.notRepaired).toBeGreaterThan(0);
-  expect(cuts.warehouse + cuts.source).toBeGreaterThan(0);
-  expect(counters.heldOpen).toBeGreaterThan(0);
-  expect(counters.longTransactions).toHaveLength(3);
-  for (const l of counters.longTransactions) expect(l.rowsCommittedWhileOpen).toBeGreaterThan(LATE_WINDOW);
-  // Every process not killed by the test ended with 0, or with one line and 1 (failed) or 2 (refused, nothing written).
-  expect([...runs.badEndings, ...verifies.badEndings]).toEqual([]);
-});
+    // The source itself is sound: every committed row is there once (the writers' own count).
+    expect(sourceCount).toBe(counters.committedRows);
+    expect(source.size).toBe(sourceCount);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe('');
+    expect({ lost, doubled, extra, changed, longTransactionRowsLost: longLost }).toEqual({
+      lost: 0,
+      doubled: 0,
+      extra: 0,
+      changed: 0,
+      longTransactionRowsLost: [],
+    });
+    expect({ warehouseRows: warehouseCount, warehouseDistinctKeys: warehouse.size }).toEqual({
+      warehouseRows: sourceCount,
+      warehouseDistinctKeys: sourceCount,
+    });
+    // The adversity happened: otherwise a pass would prove nothing.
+    expect(runs.killed).toBeGreaterThan(0);
+    expect(runs.ok).toBeGreaterThan(0);
+    expect(verifies.ok + verifies.failed + verifies.notRepaired).toBeGreaterThan(0);
+    expect(cuts.warehouse + cuts.source).toBeGreaterThan(0);
+    expect(counters.heldOpen).toBeGreaterThan(0);
+    expect(counters.longTransactions).toHaveLength(3);
+    for (const l of counters.longTransactions) expect(l.rowsCommittedWhileOpen).toBeGreaterThan(LATE_WINDOW);
+    // Every process not killed by the test ended with 0, or with one line and 1 (failed) or 2 (refused, nothing written).
+    expect([...runs.badEndings, ...verifies.badEndings]).toEqual([]);
+  },
+);

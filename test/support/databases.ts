@@ -24,7 +24,10 @@ export interface TestDatabases {
 }
 
 /** A fresh (dropped and recreated) MySQL database named `name`, and a connection to it in a UTC session. */
-export async function freshMySqlDatabase(name: string, options: Omit<mysql.ConnectionOptions, 'uri'> = {}): Promise<mysql.Connection> {
+export async function freshMySqlDatabase(
+  name: string,
+  options: Omit<mysql.ConnectionOptions, 'uri'> = {},
+): Promise<mysql.Connection> {
   const admin = await mysql.createConnection({ uri: `${MYSQL_SERVER}/mysql`, multipleStatements: true });
   await admin.query(`DROP DATABASE IF EXISTS \`${name}\`; CREATE DATABASE \`${name}\``);
   await admin.end();
@@ -81,13 +84,20 @@ export interface ChildResult extends CliResult {
 
 /** Runs the built CLI bundle as its own process, the way a user or scheduler does. */
 export function cliProcess(
-  args: string[], env: NodeJS.ProcessEnv = {}, onStart?: (kill: () => void) => void, nodeArgs: string[] = [],
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  onStart?: (kill: () => void) => void,
+  nodeArgs: string[] = [],
 ): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', path.join(__dirname, 'report-rss.js'), ...nodeArgs, CLI_BUNDLE, ...args], {
-      env: { PATH: process.env.PATH, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', path.join(__dirname, 'report-rss.js'), ...nodeArgs, CLI_BUNDLE, ...args],
+      {
+        env: { PATH: process.env.PATH, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -109,8 +119,10 @@ export function cliProcess(
 
 /** Course-shaped tables: staging (4 columns, rowid PK) and warehouse (6 columns, no key, like the course's). */
 export async function createCourseTables(db: TestDatabases, table = 'sales_data'): Promise<void> {
-  await db.mysql.query(`CREATE TABLE ${table} (rowid INT NOT NULL AUTO_INCREMENT PRIMARY KEY, product_id INT ` +
-    `NOT NULL, customer_id INT NOT NULL, quantity INT NOT NULL)`);
+  await db.mysql.query(
+    `CREATE TABLE ${table} (rowid INT NOT NULL AUTO_INCREMENT PRIMARY KEY, product_id INT ` +
+      `NOT NULL, customer_id INT NOT NULL, quantity INT NOT NULL)`,
+  );
   await db.pg.query(WAREHOUSE_DDL(table));
 }
 
@@ -125,8 +137,13 @@ export async function generateRows(db: TestDatabases, from: number, to: number, 
   );
 }
 
-export async function warehouseKeys(db: TestDatabases, table = 'sales_data'): Promise<{ count: number; distinct: number; min: number | null; max: number | null }> {
-  const r = await db.pg.query(`SELECT count(*)::int AS count, count(DISTINCT rowid)::int AS distinct, min(rowid) AS ` +
-    `min, max(rowid) AS max FROM ${table}`);
+export async function warehouseKeys(
+  db: TestDatabases,
+  table = 'sales_data',
+): Promise<{ count: number; distinct: number; min: number | null; max: number | null }> {
+  const r = await db.pg.query(
+    `SELECT count(*)::int AS count, count(DISTINCT rowid)::int AS distinct, min(rowid) AS ` +
+      `min, max(rowid) AS max FROM ${table}`,
+  );
   return r.rows[0];
 }

@@ -12,9 +12,19 @@ import type { CopyPage, Source, SourceTable } from '../../lib/source/source';
 import type { ChunkSink, Row } from '../../lib/rows';
 import type { CopyTextBatch, LoadTarget, Warehouse, WarehouseTable, WriterLock } from '../../lib/warehouse/warehouse';
 
-export const ID: Column = { name: 'id', sqlType: 'bigint', type: { kind: 'integer', bits: 64, unsigned: false }, nullable: false, hasDefault: false };
+export const ID: Column = {
+  name: 'id',
+  sqlType: 'bigint',
+  type: { kind: 'integer', bits: 64, unsigned: false },
+  nullable: false,
+  hasDefault: false,
+};
 export const NOTE: Column = {
-  name: 'note', sqlType: 'varchar(20)', type: { kind: 'text', maxChars: 20, maxBytes: 80 }, nullable: true, hasDefault: false,
+  name: 'note',
+  sqlType: 'varchar(20)',
+  type: { kind: 'text', maxChars: 20, maxBytes: 80 },
+  nullable: true,
+  hasDefault: false,
 };
 
 function target(url: string, role: string): ConnectionTarget {
@@ -30,8 +40,16 @@ export function syncConfig(over: Partial<SyncConfig> = {}): SyncConfig {
     source: target('mysql://etl@staging/sales', 'source'),
     warehouse: target('postgres://dw@warehouse/dw', 'warehouse'),
     tables: [{ label: 'sales', source: { schema: null, name: 'sales' }, warehouse: { schema: null, name: 'sales' } }],
-    key: 'id', batchSize: 10, maxSeconds: null, dryRun: false, repair: false, lateWindow: 0,
-    lockWaitSeconds: 0, timeoutSeconds: 60, createTable: false, addColumns: false,
+    key: 'id',
+    batchSize: 10,
+    maxSeconds: null,
+    dryRun: false,
+    repair: false,
+    lateWindow: 0,
+    lockWaitSeconds: 0,
+    timeoutSeconds: 60,
+    createTable: false,
+    addColumns: false,
     ...over,
   };
 }
@@ -79,12 +97,20 @@ export class MemorySource implements Source {
   }
 
   private inRange(range: KeyRange, limit = Infinity): Row[] {
-    return sortedKeys(this.table).filter((k) => range.has(k)).slice(0, limit).map((k) => this.table.get(k)!);
+    return sortedKeys(this.table)
+      .filter((k) => range.has(k))
+      .slice(0, limit)
+      .map((k) => this.table.get(k)!);
   }
 
   async describeTable(name: TableName): Promise<SourceTable | null> {
     if (this.missing.has(name.name)) return null;
-    return { sql: `\`${name.name}\``, display: `staging.${name.name}`, columns: this.columns, uniqueColumns: this.unique };
+    return {
+      sql: `\`${name.name}\``,
+      display: `staging.${name.name}`,
+      columns: this.columns,
+      uniqueColumns: this.unique,
+    };
   }
   async maxKey(): Promise<bigint | null> {
     const all = sortedKeys(this.table);
@@ -101,7 +127,11 @@ export class MemorySource implements Source {
     this.calls.push(`listKeys ${range}`);
     return this.inRange(range, limit).map(keyOf);
   }
-  async settleRange(_t: SourceTable, _k: Column, range: KeyRange): Promise<{ settledTo: bigint | null; locking: boolean }> {
+  async settleRange(
+    _t: SourceTable,
+    _k: Column,
+    range: KeyRange,
+  ): Promise<{ settledTo: bigint | null; locking: boolean }> {
     this.calls.push(`settleRange ${range}`);
     if (this.openAbove === undefined || !this.locking) return { settledTo: range.high, locking: this.locking };
     return { settledTo: this.openAbove, locking: true };
@@ -124,7 +154,10 @@ export class MemorySource implements Source {
     return {
       done,
       attach: (sink: ChunkSink) => {
-        if (page.length > 0) sink.write(Buffer.from(page.map((r) => `${r.map((v) => (v === null ? '\\N' : String(v))).join('\t')}\n`).join('')));
+        if (page.length > 0)
+          sink.write(
+            Buffer.from(page.map((r) => `${r.map((v) => (v === null ? '\\N' : String(v))).join('\t')}\n`).join('')),
+          );
         settle({ rows: page.length, lastKey: page.length ? keyOf(page[page.length - 1]) : null });
       },
       discard: () => {
@@ -206,7 +239,9 @@ export class MemoryWarehouse implements Warehouse {
   }
 
   async describeTable(name: TableName): Promise<WarehouseTable | null> {
-    return this.missing.has(name.name) ? null : { sql: `"${name.name}"`, display: `public.${name.name}`, columns: this.columns };
+    return this.missing.has(name.name)
+      ? null
+      : { sql: `"${name.name}"`, display: `public.${name.name}`, columns: this.columns };
   }
   async lockWriter(_t: WarehouseTable, waitMs: number): Promise<WriterLock | null> {
     this.lockWaits.push(waitMs);
@@ -236,7 +271,10 @@ export class MemoryWarehouse implements Warehouse {
       onDrain: () => undefined,
       commit: async () => {
         const text = Buffer.concat(chunks).toString();
-        const parsed = text.split('\n').filter((line) => line !== '').map((line) => line.split('\t').map((v) => (v === '\\N' ? null : v)));
+        const parsed = text
+          .split('\n')
+          .filter((line) => line !== '')
+          .map((line) => line.split('\t').map((v) => (v === '\\N' ? null : v)));
         this.write(parsed.map((r) => r.slice(0, target.columns.length)));
         return parsed.length;
       },

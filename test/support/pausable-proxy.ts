@@ -7,13 +7,19 @@ import net from 'net';
 export class PausableProxy {
   private readonly sockets = new Set<net.Socket>();
   private paused = false;
-  private constructor(private readonly server: net.Server, readonly port: number) {}
+  private constructor(
+    private readonly server: net.Server,
+    readonly port: number,
+  ) {}
 
   static async start(targetPort: number): Promise<PausableProxy> {
     let proxy: PausableProxy | undefined;
     const server = net.createServer((client) => {
       const upstream = net.connect(targetPort, '127.0.0.1');
-      for (const [from, to] of [[client, upstream], [upstream, client]]) {
+      for (const [from, to] of [
+        [client, upstream],
+        [upstream, client],
+      ]) {
         from.pipe(to);
         from.on('error', () => to.destroy());
         proxy!.sockets.add(from);

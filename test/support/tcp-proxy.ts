@@ -31,7 +31,10 @@ export class TcpProxy {
   stalls = 0;
   port = 0;
 
-  constructor(private readonly targetPort: number, private readonly targetHost = '127.0.0.1') {}
+  constructor(
+    private readonly targetPort: number,
+    private readonly targetHost = '127.0.0.1',
+  ) {}
 
   async start(): Promise<this> {
     this.server = net.createServer((client) => this.accept(client));

@@ -15,7 +15,9 @@ beforeAll(async () => {
 afterAll(() => db.close());
 
 test('the seed files hold what the course says', async () => {
-  const [[staging]] = (await db.mysql.query('SELECT CAST(COUNT(*) AS SIGNED) AS n, MIN(rowid) AS lo, MAX(rowid) AS hi FROM sales_data')) as unknown as [[{ n: number; lo: number; hi: number }]];
+  const [[staging]] = (await db.mysql.query(
+    'SELECT CAST(COUNT(*) AS SIGNED) AS n, MIN(rowid) AS lo, MAX(rowid) AS hi FROM sales_data',
+  )) as unknown as [[{ n: number; lo: number; hi: number }]];
   expect(staging).toEqual({ n: '13836', lo: 104, hi: 13939 }); // COUNT is BIGINT: a string with bigNumberStrings
   const csv = readCourseCsv();
   expect(csv.length).toBe(12186);
@@ -48,13 +50,21 @@ test('one run prints the course lines and loads exactly the 1650 new rows', asyn
       'New rows on staging datawarehouse = 1650\n' +
       'New rows inserted into production datawarehouse = 1650\n',
   );
-  const totals = await db.pg.query('SELECT count(*)::int AS n, count(DISTINCT rowid)::int AS d, max(rowid) AS hi FROM sales_data');
+  const totals = await db.pg.query(
+    'SELECT count(*)::int AS n, count(DISTINCT rowid)::int AS d, max(rowid) AS hi FROM sales_data',
+  );
   expect(totals.rows[0]).toEqual({ n: 13836, d: 13836, hi: 13939 });
 
-  const [source] = (await db.mysql.query({ sql: 'SELECT rowid, product_id, customer_id, quantity FROM sales_data WHERE rowid > 12289 ' +
-    'ORDER BY rowid', rowsAsArray: true })) as unknown as [number[][]];
-  const loaded = await db.pg.query({ text: 'SELECT rowid, product_id, customer_id, quantity, price, "timestamp" FROM sales_data ' +
-    'WHERE rowid > 12289 ORDER BY rowid', rowMode: 'array' });
+  const [source] = (await db.mysql.query({
+    sql: 'SELECT rowid, product_id, customer_id, quantity FROM sales_data WHERE rowid > 12289 ' + 'ORDER BY rowid',
+    rowsAsArray: true,
+  })) as unknown as [number[][]];
+  const loaded = await db.pg.query({
+    text:
+      'SELECT rowid, product_id, customer_id, quantity, price, "timestamp" FROM sales_data ' +
+      'WHERE rowid > 12289 ORDER BY rowid',
+    rowMode: 'array',
+  });
   expect(loaded.rows.length).toBe(1650);
   expect(loaded.rows.map((r) => r.slice(0, 4))).toEqual(source);
   expect(loaded.rows.every((r) => r[4] === null && r[5] === null)).toBe(true);
@@ -82,14 +92,34 @@ test('--json reports the same run as one object', async () => {
     ok: true,
     tables: [
       expect.objectContaining({
-        table: 'sales_data', watermarkBefore: 13939, watermarkAfter: 13939, newRows: 0, inserted: 0, repaired: 0,
-        batches: 0, more: false, dryRun: false, skipped: false,
+        table: 'sales_data',
+        watermarkBefore: 13939,
+        watermarkAfter: 13939,
+        newRows: 0,
+        inserted: 0,
+        repaired: 0,
+        batches: 0,
+        more: false,
+        dryRun: false,
+        skipped: false,
       }),
     ],
   });
-  expect(Object.keys(report.tables[0]).sort()).toEqual(
-    ['batches', 'dryRun', 'durationMs', 'inserted', 'more', 'newRows', 'repaired', 'rowsPerSecond', 'skipped', 'sourceOnlyColumns', 'table', 'watermarkAfter', 'watermarkBefore'],
-  );
+  expect(Object.keys(report.tables[0]).sort()).toEqual([
+    'batches',
+    'dryRun',
+    'durationMs',
+    'inserted',
+    'more',
+    'newRows',
+    'repaired',
+    'rowsPerSecond',
+    'skipped',
+    'sourceOnlyColumns',
+    'table',
+    'watermarkAfter',
+    'watermarkBefore',
+  ]);
 });
 
 test('verify finds the synced course table in step', async () => {
@@ -102,8 +132,18 @@ test('SYNC_LOG=json adds one structured line per table on stderr', async () => {
   const { code, stdout, stderr } = await cli(['run', ...args], { SYNC_LOG: 'json' });
   expect(code).toBe(0);
   expect(stdout).toContain('New rows inserted into production datawarehouse = 0');
-  const lines = stderr.trim().split('\n').map((l) => JSON.parse(l));
+  const lines = stderr
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   expect(lines).toEqual([
-    expect.objectContaining({ level: 'info', event: 'table-synced', table: 'sales_data', watermarkBefore: 13939, inserted: 0, newRows: 0 }),
+    expect.objectContaining({
+      level: 'info',
+      event: 'table-synced',
+      table: 'sales_data',
+      watermarkBefore: 13939,
+      inserted: 0,
+      newRows: 0,
+    }),
   ]);
 });

@@ -14,13 +14,38 @@ beforeAll(async () => {
 afterAll(() => db.close());
 
 test('250,000 rows in 25 batches: every key once, committed in key order, flat memory', async () => {
-  const small = await cliProcess(['--source', db.sourceUrl, '--warehouse', db.warehouseUrl, '--table', 'small_data', '--batch-size', '10000', '--json']);
+  const small = await cliProcess([
+    '--source',
+    db.sourceUrl,
+    '--warehouse',
+    db.warehouseUrl,
+    '--table',
+    'small_data',
+    '--batch-size',
+    '10000',
+    '--json',
+  ]);
   expect(small.code).toBe(0);
-  const run = await cliProcess(['--source', db.sourceUrl, '--warehouse', db.warehouseUrl, '--batch-size', '10000', '--json']);
+  const run = await cliProcess([
+    '--source',
+    db.sourceUrl,
+    '--warehouse',
+    db.warehouseUrl,
+    '--batch-size',
+    '10000',
+    '--json',
+  ]);
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
   const report = JSON.parse(run.stdout).tables[0];
-  expect(report).toMatchObject({ watermarkBefore: null, watermarkAfter: 250_000, newRows: 250_000, inserted: 250_000, batches: 25, more: false });
+  expect(report).toMatchObject({
+    watermarkBefore: null,
+    watermarkAfter: 250_000,
+    newRows: 250_000,
+    inserted: 250_000,
+    batches: 25,
+    more: false,
+  });
 
   // Physical order (ctid) follows insertion order in a fresh heap: keys must come out 1..250000.
   const keys = await db.pg.query({ text: 'SELECT rowid FROM sales_data ORDER BY ctid', rowMode: 'array' });
@@ -30,8 +55,10 @@ test('250,000 rows in 25 batches: every key once, committed in key order, flat m
     if (r[0] !== i + 1) inOrder = false;
   });
   expect(inOrder).toBe(true);
-  const sample = await db.pg.query('SELECT rowid, product_id, customer_id, quantity FROM sales_data WHERE rowid IN (1, ' +
-    '123457, 250000) ORDER BY rowid');
+  const sample = await db.pg.query(
+    'SELECT rowid, product_id, customer_id, quantity FROM sales_data WHERE rowid IN (1, ' +
+      '123457, 250000) ORDER BY rowid',
+  );
   expect(sample.rows).toEqual([
     { rowid: 1, product_id: 1, customer_id: 7, quantity: 2 },
     { rowid: 123457, product_id: 3457, customer_id: 64199, quantity: 3 },

@@ -3,7 +3,16 @@
  * no password echoed, and the warehouse exactly as it was.
  */
 import { Client } from 'pg';
-import { cli, cliProcess, createCourseTables, freshDatabases, generateRows, MYSQL_SERVER, POSTGRES_SERVER, type TestDatabases } from '../support/databases';
+import {
+  cli,
+  cliProcess,
+  createCourseTables,
+  freshDatabases,
+  generateRows,
+  MYSQL_SERVER,
+  POSTGRES_SERVER,
+  type TestDatabases,
+} from '../support/databases';
 
 const DB = 'test_refusals';
 let db: TestDatabases;
@@ -13,16 +22,22 @@ beforeAll(async () => {
   await createCourseTables(db);
   await generateRows(db, 1, 100);
   await db.pg.query('INSERT INTO sales_data (rowid, product_id, customer_id, quantity) VALUES (1, 1, 1, 1)');
-  await db.mysql.query(`CREATE TABLE notes (rowid INT PRIMARY KEY, note VARCHAR(50) NOT NULL, amount ` +
-    `DECIMAL(10,2) NOT NULL)`);
+  await db.mysql.query(
+    `CREATE TABLE notes (rowid INT PRIMARY KEY, note VARCHAR(50) NOT NULL, amount ` + `DECIMAL(10,2) NOT NULL)`,
+  );
   await db.mysql.query(`INSERT INTO notes VALUES (1, 'a note longer than five', 12345678.90)`);
   await db.mysql.query(`CREATE TABLE no_key (id INT PRIMARY KEY, v INT)`);
-  await db.pg.query(`CREATE TABLE notes_narrow (rowid int NOT NULL, note varchar(5) NOT NULL, amount ` +
-    `numeric(10,2) NOT NULL)`);
-  await db.pg.query(`CREATE TABLE notes_small_decimal (rowid int NOT NULL, note varchar(50) NOT NULL, ` +
-    `amount numeric(5,2) NOT NULL)`);
-  await db.pg.query(`CREATE TABLE notes_required (rowid int NOT NULL, note varchar(50) NOT NULL, amount ` +
-    `numeric(10,2) NOT NULL, region text NOT NULL)`);
+  await db.pg.query(
+    `CREATE TABLE notes_narrow (rowid int NOT NULL, note varchar(5) NOT NULL, amount ` + `numeric(10,2) NOT NULL)`,
+  );
+  await db.pg.query(
+    `CREATE TABLE notes_small_decimal (rowid int NOT NULL, note varchar(50) NOT NULL, ` +
+      `amount numeric(5,2) NOT NULL)`,
+  );
+  await db.pg.query(
+    `CREATE TABLE notes_required (rowid int NOT NULL, note varchar(50) NOT NULL, amount ` +
+      `numeric(10,2) NOT NULL, region text NOT NULL)`,
+  );
   await db.pg.query(`CREATE TABLE no_key (id int, v int)`);
 });
 afterAll(() => db.close());
@@ -98,8 +113,12 @@ test('a missing source or warehouse table', async () => {
 });
 
 test('a missing key column', async () => {
-  expect(await refused(['--table', 'no_key'])).toBe('warehouse-sync: table no_key: key column rowid is not in the source table (set --key)');
-  expect(await refused(['--key', 'id'])).toBe('warehouse-sync: table sales_data: key column id is not in the source table (set --key)');
+  expect(await refused(['--table', 'no_key'])).toBe(
+    'warehouse-sync: table no_key: key column rowid is not in the source table (set --key)',
+  );
+  expect(await refused(['--key', 'id'])).toBe(
+    'warehouse-sync: table sales_data: key column id is not in the source table (set --key)',
+  );
 });
 
 test('a NOT NULL warehouse column with no default and no source column', async () => {
@@ -127,12 +146,14 @@ test('a warehouse column too narrow: DECIMAL(5,2) for DECIMAL(10,2)', async () =
 });
 
 test('every problem of a table is reported at once, and nothing of the good table is written either', async () => {
-  expect(await refused(['--table', 'sales_data', '--table', 'notes:notes_narrow', '--table', 'notes:notes_small_decimal'])).toBe(
+  expect(
+    await refused(['--table', 'sales_data', '--table', 'notes:notes_narrow', '--table', 'notes:notes_small_decimal']),
+  ).toBe(
     'warehouse-sync: table notes:notes_narrow: column note: source varchar(50) does not ' +
       'fit warehouse character varying(5); make it at least 50 characters long; ' +
       'to widen it run: ALTER TABLE "public"."notes_narrow" ALTER COLUMN "note" TYPE varchar(50); ' +
       'table notes:notes_small_decimal: column amount: source decimal(10,2) does not fit ' +
-        'warehouse numeric(5,2); use DECIMAL(10,2) or wider; ' +
+      'warehouse numeric(5,2); use DECIMAL(10,2) or wider; ' +
       'to widen it run: ALTER TABLE "public"."notes_small_decimal" ALTER COLUMN "amount" TYPE numeric(10,2)',
   );
 });
@@ -175,15 +196,20 @@ describe('the key and the values, before anything is written (built CLI)', () =>
       INSERT INTO floats_bent VALUES (1, 1.2345678, 0.1);
       CREATE TABLE emoji (rowid INT PRIMARY KEY, note VARCHAR(50) CHARACTER SET utf8mb4 NULL) CHARACTER SET utf8mb4;
       INSERT INTO emoji VALUES (1, 'café'), (2, 'party 🎉')`);
-    for (const t of ['dup_keys', 'null_keys', 'pair_keys', 'unique_keys']) await db.pg.query(`CREATE TABLE ${t} (rowid integer, v integer)`);
-    await db.pg.query('CREATE TABLE times (rowid integer NOT NULL, t time); CREATE TABLE times_ok (rowid ' +
-      'integer NOT NULL, t time)');
+    for (const t of ['dup_keys', 'null_keys', 'pair_keys', 'unique_keys'])
+      await db.pg.query(`CREATE TABLE ${t} (rowid integer, v integer)`);
+    await db.pg.query(
+      'CREATE TABLE times (rowid integer NOT NULL, t time); CREATE TABLE times_ok (rowid ' +
+        'integer NOT NULL, t time)',
+    );
     await db.pg.query('CREATE TABLE nuls (rowid integer NOT NULL, note text, other varchar(50))');
     await db.pg.query('CREATE TABLE floats_bent (rowid integer NOT NULL, f numeric(20,10), d real)');
     const admin = new Client({ connectionString: `${POSTGRES_SERVER}/postgres` });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS "${LATIN1_DB}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${LATIN1_DB}" ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`);
+    await admin.query(
+      `CREATE DATABASE "${LATIN1_DB}" ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`,
+    );
     await admin.end();
     latin1 = new Client({ connectionString: `${POSTGRES_SERVER}/${LATIN1_DB}` });
     await latin1.connect();
@@ -198,7 +224,12 @@ describe('the key and the values, before anything is written (built CLI)', () =>
   });
 
   /** Runs the built CLI; expects exit 2, one line on stderr, nothing on stdout and `table` still empty. */
-  async function refusedBuilt(args: string[], table: string, warehouse: Client = db.pg, warehouseUrl = db.warehouseUrl): Promise<string> {
+  async function refusedBuilt(
+    args: string[],
+    table: string,
+    warehouse: Client = db.pg,
+    warehouseUrl = db.warehouseUrl,
+  ): Promise<string> {
     const result = await cliProcess([...args, '--source', db.sourceUrl, '--warehouse', warehouseUrl]);
     expect([result.code, result.stdout, result.stderr.split('\n').filter(Boolean).length]).toEqual([2, '', 1]);
     expect((await warehouse.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n).toBe(0);
@@ -208,16 +239,30 @@ describe('the key and the values, before anything is written (built CLI)', () =>
   test('a key with repeated values (1,2,2,3,3,4) is refused, by run and by verify --repair', async () => {
     const message =
       'warehouse-sync: table dup_keys: source key rowid has no PRIMARY KEY or UNIQUE index ' +
-        'of its own, so rows sharing a key or without one ' +
+      'of its own, so rows sharing a key or without one ' +
       'would be lost; add a PRIMARY KEY or UNIQUE index on rowid alone';
     expect(await refusedBuilt(['--table', 'dup_keys'], 'dup_keys')).toBe(message);
     expect(await refusedBuilt(['verify', '--repair', '--table', 'dup_keys'], 'dup_keys')).toBe(message);
   });
 
   test('verify without --repair still looks at such a table, and counts its doubled keys', async () => {
-    const result = await cliProcess(['verify', '--source', db.sourceUrl, '--warehouse', db.warehouseUrl, '--table', 'dup_keys', '--json']);
+    const result = await cliProcess([
+      'verify',
+      '--source',
+      db.sourceUrl,
+      '--warehouse',
+      db.warehouseUrl,
+      '--table',
+      'dup_keys',
+      '--json',
+    ]);
     expect(result.code).toBe(1);
-    expect(JSON.parse(result.stdout).tables[0]).toMatchObject({ sourceRows: 6, sourceDuplicates: 2, sourceDuplicateKeys: [2, 3], inStep: false });
+    expect(JSON.parse(result.stdout).tables[0]).toMatchObject({
+      sourceRows: 6,
+      sourceDuplicates: 2,
+      sourceDuplicateKeys: [2, 3],
+      inStep: false,
+    });
   });
 
   test('a nullable key, even with a UNIQUE index, is refused', async () => {
@@ -228,11 +273,21 @@ describe('the key and the values, before anything is written (built CLI)', () =>
   });
 
   test('a key that is only part of a PRIMARY KEY is refused', async () => {
-    expect(await refusedBuilt(['--table', 'pair_keys'], 'pair_keys')).toContain('table pair_keys: source key rowid has no PRIMARY KEY or UNIQUE index of its own');
+    expect(await refusedBuilt(['--table', 'pair_keys'], 'pair_keys')).toContain(
+      'table pair_keys: source key rowid has no PRIMARY KEY or UNIQUE index of its own',
+    );
   });
 
   test('a UNIQUE index on a NOT NULL key is proof enough', async () => {
-    const result = await cliProcess(['--source', db.sourceUrl, '--warehouse', db.warehouseUrl, '--table', 'unique_keys', '--json']);
+    const result = await cliProcess([
+      '--source',
+      db.sourceUrl,
+      '--warehouse',
+      db.warehouseUrl,
+      '--table',
+      'unique_keys',
+      '--json',
+    ]);
     expect([result.code, result.stderr, JSON.parse(result.stdout).tables[0].inserted]).toEqual([0, '', 2]);
   });
 
@@ -243,14 +298,28 @@ describe('the key and the values, before anything is written (built CLI)', () =>
         'cannot hold (00:00:00 to 24:00:00); fix that row in staging, or use a MySQL warehouse for it',
     );
     await db.mysql.query("UPDATE times SET t = '01:00:00' WHERE rowid = 4");
-    expect(await refusedBuilt(['--table', 'times'], 'times')).toContain('row rowid=5 has the TIME "100:00:00" in column t');
+    expect(await refusedBuilt(['--table', 'times'], 'times')).toContain(
+      'row rowid=5 has the TIME "100:00:00" in column t',
+    );
     await db.mysql.query("UPDATE times SET t = '-01:00:00' WHERE rowid = 4");
   });
 
   test('TIME values within a day load', async () => {
-    const result = await cliProcess(['--source', db.sourceUrl, '--warehouse', db.warehouseUrl, '--table', 'times_ok', '--json']);
+    const result = await cliProcess([
+      '--source',
+      db.sourceUrl,
+      '--warehouse',
+      db.warehouseUrl,
+      '--table',
+      'times_ok',
+      '--json',
+    ]);
     expect([result.code, result.stderr]).toEqual([0, '']);
-    expect((await db.pg.query('SELECT t::text FROM times_ok ORDER BY rowid')).rows.map((r) => r.t)).toEqual(['00:00:00', '24:00:00', '23:59:59']);
+    expect((await db.pg.query('SELECT t::text FROM times_ok ORDER BY rowid')).rows.map((r) => r.t)).toEqual([
+      '00:00:00',
+      '24:00:00',
+      '23:59:59',
+    ]);
   });
 
   test('a NUL character in text for PostgreSQL: the first such row and its column are named', async () => {
@@ -263,19 +332,23 @@ describe('the key and the values, before anything is written (built CLI)', () =>
 
   test('a FLOAT into numeric and a DOUBLE into real would bend: refused, every column named', async () => {
     const message = await refusedBuilt(['--table', 'floats_bent'], 'floats_bent');
-    expect(message).toContain('warehouse-sync: table floats_bent: column f: source float does not fit warehouse ' +
-      'numeric(20,10); use REAL or DOUBLE');
+    expect(message).toContain(
+      'warehouse-sync: table floats_bent: column f: source float does not fit warehouse ' +
+        'numeric(20,10); use REAL or DOUBLE',
+    );
     expect(message).toContain('table floats_bent: column d: source double does not fit warehouse real; use DOUBLE');
   });
 
-  test('utf8mb4 text into a LATIN1 PostgreSQL database is refused before the first row, ' +
-    'whatever the rows hold', async () => {
-    expect(await refusedBuilt(['--table', 'emoji'], 'emoji', latin1, `${POSTGRES_SERVER}/${LATIN1_DB}`)).toContain(
-      'warehouse-sync: table emoji: column note: source varchar(50) can hold any Unicode ' +
-        'characters, but warehouse character varying(50) ' +
-        "stores ISO 8859-1 (PostgreSQL LATIN1) only; make the warehouse side UTF-8 " +
+  test(
+    'utf8mb4 text into a LATIN1 PostgreSQL database is refused before the first row, ' + 'whatever the rows hold',
+    async () => {
+      expect(await refusedBuilt(['--table', 'emoji'], 'emoji', latin1, `${POSTGRES_SERVER}/${LATIN1_DB}`)).toContain(
+        'warehouse-sync: table emoji: column note: source varchar(50) can hold any Unicode ' +
+          'characters, but warehouse character varying(50) ' +
+          'stores ISO 8859-1 (PostgreSQL LATIN1) only; make the warehouse side UTF-8 ' +
           "(PostgreSQL: a database created with ENCODING 'UTF8'; " +
-        'MySQL: CHARACTER SET utf8mb4), or the source column CHARACTER SET ascii',
-    );
-  });
+          'MySQL: CHARACTER SET utf8mb4), or the source column CHARACTER SET ascii',
+      );
+    },
+  );
 });

@@ -8,14 +8,31 @@ import type { Column, ColumnType } from '../../lib/columns';
 
 test('every kind but JSON, boolean and unknown types is digested', () => {
   const digested: ColumnType[] = [
-    { kind: 'integer', bits: 32, unsigned: false }, { kind: 'decimal', precision: 10, scale: 2 }, { kind: 'float', bits: 64 },
-    { kind: 'text', maxChars: 5, maxBytes: 20 }, { kind: 'binary', maxBytes: 4 }, { kind: 'date' }, { kind: 'time', fsp: 0 }, { kind: 'timestamp', fsp: 6 },
+    { kind: 'integer', bits: 32, unsigned: false },
+    { kind: 'decimal', precision: 10, scale: 2 },
+    { kind: 'float', bits: 64 },
+    { kind: 'text', maxChars: 5, maxBytes: 20 },
+    { kind: 'binary', maxBytes: 4 },
+    { kind: 'date' },
+    { kind: 'time', fsp: 0 },
+    { kind: 'timestamp', fsp: 6 },
   ];
   for (const t of digested) expect([t.kind, isDigested(t)]).toEqual([t.kind, true]);
-  for (const t of [{ kind: 'json' }, { kind: 'other' }, { kind: 'boolean' }] as ColumnType[]) expect([t.kind, isDigested(t)]).toEqual([t.kind, false]);
-  const column = (name: string, type: ColumnType): Column => ({ name, sqlType: name, type, nullable: true, hasDefault: false });
-  const pairs = [column('a', { kind: 'json' }), column('b', { kind: 'date' }), column('c', { kind: 'other' }), column('d', { kind: 'float', bits: 32 })]
-    .map((c) => ({ source: c, warehouse: column(c.name, { kind: 'text', maxChars: null, maxBytes: null }) }));
+  for (const t of [{ kind: 'json' }, { kind: 'other' }, { kind: 'boolean' }] as ColumnType[])
+    expect([t.kind, isDigested(t)]).toEqual([t.kind, false]);
+  const column = (name: string, type: ColumnType): Column => ({
+    name,
+    sqlType: name,
+    type,
+    nullable: true,
+    hasDefault: false,
+  });
+  const pairs = [
+    column('a', { kind: 'json' }),
+    column('b', { kind: 'date' }),
+    column('c', { kind: 'other' }),
+    column('d', { kind: 'float', bits: 32 }),
+  ].map((c) => ({ source: c, warehouse: column(c.name, { kind: 'text', maxChars: null, maxBytes: null }) }));
   expect(digestedPairs(pairs).map((p) => p.source.name)).toEqual(['b', 'd']);
 });
 

@@ -56,7 +56,12 @@ test('a key held by several rows keeps every digest, sorted', () => {
   addRowDigest(digests, 5n, 'aa');
   addRowDigest(digests, 5n, 'bb');
   addRowDigest(digests, 6n, 'cc');
-  expect(digests).toEqual(new Map([[5n, 'aa,bb,bb'], [6n, 'cc']]));
+  expect(digests).toEqual(
+    new Map([
+      [5n, 'aa,bb,bb'],
+      [6n, 'cc'],
+    ]),
+  );
   expect(rowsIn(digests.get(5n)!)).toBe(3);
   expect(rowsIn(digests.get(6n)!)).toBe(1);
 });

@@ -4,44 +4,90 @@ import { ConfigError, oneLine } from '../../lib/errors';
 test('defaults are the local course setup', () => {
   const config = resolveConfig({});
   expect(config).toMatchObject({
-    command: 'run', key: 'rowid', batchSize: 100_000, maxSeconds: null, dryRun: false, json: false, lateWindow: 10_000, lockWaitSeconds: 0,
-    tables: [{ label: 'sales_data', source: { schema: null, name: 'sales_data' }, warehouse: { schema: null, name: 'sales_data' } }],
+    command: 'run',
+    key: 'rowid',
+    batchSize: 100_000,
+    maxSeconds: null,
+    dryRun: false,
+    json: false,
+    lateWindow: 10_000,
+    lockWaitSeconds: 0,
+    tables: [
+      {
+        label: 'sales_data',
+        source: { schema: null, name: 'sales_data' },
+        warehouse: { schema: null, name: 'sales_data' },
+      },
+    ],
   });
   expect(config.source.redacted).toBe('mysql://root@127.0.0.1:3306/sales');
   expect(config.warehouse.kind).toBe('postgres');
 });
 
-test('batches default to 100,000 rows on PostgreSQL, which streams them, and 10,000 where a ' +
-  'batch is held in memory', () => {
-  expect(resolveConfig({ warehouse: 'postgres://u@h/db' }).batchSize).toBe(100_000);
-  expect(resolveConfig({ warehouse: 'db2://u:p@h:50001/BLUDB' }).batchSize).toBe(10_000);
-  expect(resolveConfig({ warehouse: 'mysql://u@h/db' }).batchSize).toBe(10_000);
-  expect(resolveConfig({ warehouse: 'mysql://u@h/db', batchSize: '250' }).batchSize).toBe(250);
-});
+test(
+  'batches default to 100,000 rows on PostgreSQL, which streams them, and 10,000 where a ' + 'batch is held in memory',
+  () => {
+    expect(resolveConfig({ warehouse: 'postgres://u@h/db' }).batchSize).toBe(100_000);
+    expect(resolveConfig({ warehouse: 'db2://u:p@h:50001/BLUDB' }).batchSize).toBe(10_000);
+    expect(resolveConfig({ warehouse: 'mysql://u@h/db' }).batchSize).toBe(10_000);
+    expect(resolveConfig({ warehouse: 'mysql://u@h/db', batchSize: '250' }).batchSize).toBe(250);
+  },
+);
 
 test('flags beat environment variables, which beat defaults', () => {
-  const env = { SYNC_SOURCE_URL: 'mysql://u:pw@db:3306/stage', SYNC_TABLES: 'a, b:dw.B', SYNC_BATCH_SIZE: '500', SYNC_WAREHOUSE_URL: 'db2://u:p@h:50001/BLUDB?security=SSL' };
-  const { options } = optionsFromArgv(['status', '--batch-size=2000', '--table', 'orders:"Sales"."Orders"', '--dry-run']);
+  const env = {
+    SYNC_SOURCE_URL: 'mysql://u:pw@db:3306/stage',
+    SYNC_TABLES: 'a, b:dw.B',
+    SYNC_BATCH_SIZE: '500',
+    SYNC_WAREHOUSE_URL: 'db2://u:p@h:50001/BLUDB?security=SSL',
+  };
+  const { options } = optionsFromArgv([
+    'status',
+    '--batch-size=2000',
+    '--table',
+    'orders:"Sales"."Orders"',
+    '--dry-run',
+  ]);
   const config = resolveConfig(options, env);
   expect(config.command).toBe('status');
   expect(config.batchSize).toBe(2000);
   expect(config.dryRun).toBe(true);
   expect(config.source.redacted).toBe('mysql://u:***@db:3306/stage');
   expect(config.warehouse.kind).toBe('db2');
-  expect(config.tables).toEqual([{ label: 'orders:"Sales"."Orders"', source: { schema: null, name: 'orders' }, warehouse: { schema: '"Sales"', name: '"Orders"' } }]);
-  expect(resolveConfig({}, env).tables.map((t) => t.warehouse)).toEqual([{ schema: null, name: 'a' }, { schema: 'dw', name: 'B' }]);
+  expect(config.tables).toEqual([
+    {
+      label: 'orders:"Sales"."Orders"',
+      source: { schema: null, name: 'orders' },
+      warehouse: { schema: '"Sales"', name: '"Orders"' },
+    },
+  ]);
+  expect(resolveConfig({}, env).tables.map((t) => t.warehouse)).toEqual([
+    { schema: null, name: 'a' },
+    { schema: 'dw', name: 'B' },
+  ]);
 });
 
 test('a DB2 CLI connection string is accepted and its password hidden', () => {
-  const config = resolveConfig({ warehouse: 'DATABASE=BLUDB;HOSTNAME=db2.example;PORT=50001;PROTOCOL=TCPIP;UID=me;PWD=s3cret;SECURITY=SSL;' });
+  const config = resolveConfig({
+    warehouse: 'DATABASE=BLUDB;HOSTNAME=db2.example;PORT=50001;PROTOCOL=TCPIP;UID=me;PWD=s3cret;SECURITY=SSL;',
+  });
   expect(config.warehouse.kind).toBe('db2');
-  expect(config.warehouse.redacted).toBe('DATABASE=BLUDB;HOSTNAME=db2.example;PORT=50001;PROTOCOL=TCPIP;UID=me;PWD=***;SECURITY=SSL;');
+  expect(config.warehouse.redacted).toBe(
+    'DATABASE=BLUDB;HOSTNAME=db2.example;PORT=50001;PROTOCOL=TCPIP;UID=me;PWD=***;SECURITY=SSL;',
+  );
 });
 
 test('every problem is reported at once', () => {
   let error: unknown;
   try {
-    resolveConfig({ command: 'sync', batchSize: '-1', key: 'row id', tables: 'ok,,bad name', source: 'postgres://x@h/db', dryRun: 'maybe' });
+    resolveConfig({
+      command: 'sync',
+      batchSize: '-1',
+      key: 'row id',
+      tables: 'ok,,bad name',
+      source: 'postgres://x@h/db',
+      dryRun: 'maybe',
+    });
   } catch (e) {
     error = e;
   }
@@ -58,7 +104,11 @@ test('every problem is reported at once', () => {
 });
 
 test('function input: known keys only, table or tables', () => {
-  expect(optionsFromJson({ table: 'sales_data', batchSize: 100, dryRun: true })).toEqual({ tables: 'sales_data', batchSize: 100, dryRun: true });
+  expect(optionsFromJson({ table: 'sales_data', batchSize: 100, dryRun: true })).toEqual({
+    tables: 'sales_data',
+    batchSize: 100,
+    dryRun: true,
+  });
   expect(() => optionsFromJson({ tabels: ['x'] })).toThrow('unknown option "tabels"');
   expect(resolveConfig(optionsFromJson({ tables: ['a', 'b'] })).tables.map((t) => t.label)).toEqual(['a', 'b']);
 });
@@ -67,23 +117,34 @@ test('--help is recognised even next to bad flags', () => {
   expect(optionsFromArgv(['--bogus', '--help']).help).toBe(true);
   expect(() => optionsFromArgv(['--table'])).toThrow('--table needs a value');
   expect(() => optionsFromArgv(['--repair'])).not.toThrow();
-  expect(() => resolveConfig(optionsFromArgv(['--repair']).options)).toThrow('--repair only applies to the verify command');
+  expect(() => resolveConfig(optionsFromArgv(['--repair']).options)).toThrow(
+    '--repair only applies to the verify command',
+  );
 });
 
-test('a password in an argument is remembered before any problem is reported, so a message ' +
-  'that echoes it hides it', () => {
-  // A URL given without its flag comes back in "unknown argument"; a password with a space defeats any shape rule.
-  let message = '';
-  try {
-    optionsFromArgv(['run', '--source', 'mysql://root:Wide Open9@db:3306/sales', 'mysql://root:Wide Open9@db:3306/sales']);
-  } catch (error) {
-    message = oneLine(error);
-  }
-  expect(message).toBe('unknown argument "mysql://root:***@db:3306/sales" (see --help)');
-});
+test(
+  'a password in an argument is remembered before any problem is reported, so a message ' + 'that echoes it hides it',
+  () => {
+    // A URL given without its flag comes back in "unknown argument"; a password with a space defeats any shape rule.
+    let message = '';
+    try {
+      optionsFromArgv([
+        'run',
+        '--source',
+        'mysql://root:Wide Open9@db:3306/sales',
+        'mysql://root:Wide Open9@db:3306/sales',
+      ]);
+    } catch (error) {
+      message = oneLine(error);
+    }
+    expect(message).toBe('unknown argument "mysql://root:***@db:3306/sales" (see --help)');
+  },
+);
 
 test('the URL problems of both roles are reported together, none quoting the URL', () => {
-  expect(() => resolveConfig({ source: 'mysql//root:S3cr3tPW@h/db', warehouse: 'postgres://root:ab%zzS3cr3t@h:5432/w' })).toThrow(
+  expect(() =>
+    resolveConfig({ source: 'mysql//root:S3cr3tPW@h/db', warehouse: 'postgres://root:ab%zzS3cr3t@h:5432/w' }),
+  ).toThrow(
     new ConfigError([
       'source URL is not a URL: a ":" is missing after "mysql" (write mysql://…) (expected ' +
         'e.g. mysql://user@host:3306/db, with :password after the user; the value is not ' +

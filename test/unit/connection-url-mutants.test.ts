@@ -30,14 +30,22 @@ test('a DB2 CLI string starts with KEY= and names DATABASE or HOSTNAME', () => {
   expect(target('DATABASE=BLUDB;HOSTNAME=h;PWD=abc').kind).toBe('db2');
 });
 
-test('scrub removes secrets of three characters or more, every occurrence; shorter ones ' +
-  'would eat ordinary text', () => {
-  expect(scrub('ab and abc and abc', ['ab', 'abc'])).toBe('ab and *** and ***');
-  expect(scrub('no secret here', [])).toBe('no secret here');
-});
+test(
+  'scrub removes secrets of three characters or more, every occurrence; shorter ones ' + 'would eat ordinary text',
+  () => {
+    expect(scrub('ab and abc and abc', ['ab', 'abc'])).toBe('ab and *** and ***');
+    expect(scrub('no secret here', [])).toBe('no secret here');
+  },
+);
 
 test('a URL without a database or a host is refused, with or without a trailing slash', () => {
-  expect(parseConnectionUrl('postgres://u@h/', 'warehouse')).toMatch(/^warehouse URL names no database: "postgres:\/\/u@h\/"/);
+  expect(parseConnectionUrl('postgres://u@h/', 'warehouse')).toMatch(
+    /^warehouse URL names no database: "postgres:\/\/u@h\/"/,
+  );
   expect(parseConnectionUrl('postgres:///db', 'source')).toMatch(/^source URL has no host/);
-  expect(target('postgres://u:pw@h:5432/db?sslmode=require')).toEqual({ kind: 'postgres', url: 'postgres://u:pw@h:5432/db?sslmode=require', redacted: 'postgres://u:***@h:5432/db?sslmode=require' });
+  expect(target('postgres://u:pw@h:5432/db?sslmode=require')).toEqual({
+    kind: 'postgres',
+    url: 'postgres://u:pw@h:5432/db?sslmode=require',
+    redacted: 'postgres://u:***@h:5432/db?sslmode=require',
+  });
 });

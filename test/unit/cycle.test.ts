@@ -11,7 +11,16 @@ import { clock } from '../../lib/cycle/retry';
 import type { Column } from '../../lib/columns';
 import { RunError, SchemaError, ValueError } from '../../lib/errors';
 import { syncTables, type RunEvent, type RunOptions, type TableReport } from '../../lib/sync-cycle';
-import { ID, keys, MemorySource, MemoryWarehouse, NOTE, rows, syncConfig, transient } from '../support/memory-databases';
+import {
+  ID,
+  keys,
+  MemorySource,
+  MemoryWarehouse,
+  NOTE,
+  rows,
+  syncConfig,
+  transient,
+} from '../support/memory-databases';
 
 /** The backoff waits a run asked for, in ms (the clock is replaced: nobody waits). */
 let waits: number[];
@@ -31,7 +40,12 @@ interface Outcome {
 }
 
 /** One run of table `sales`; a failed run's error is returned beside its report. */
-async function run(source: MemorySource, warehouse: MemoryWarehouse, config: Partial<SyncConfig> = {}, options: RunOptions = {}): Promise<Outcome> {
+async function run(
+  source: MemorySource,
+  warehouse: MemoryWarehouse,
+  config: Partial<SyncConfig> = {},
+  options: RunOptions = {},
+): Promise<Outcome> {
   const tables: TableReport[] = [];
   const events: RunEvent[] = [];
   const hooks = { log: (event: RunEvent) => void events.push(event) };
@@ -70,10 +84,15 @@ describe.each([
 
   test('a fault that is not transient ends the run at once with one line naming the table', async () => {
     const warehouse = new MemoryWarehouse([], streaming);
-    warehouse.faults.push(null, { committed: false, error: new Error('value too long for type character varying(20)') });
+    warehouse.faults.push(null, {
+      committed: false,
+      error: new Error('value too long for type character varying(20)'),
+    });
     const { report, error } = await run(new MemorySource(rows(...keys(1, 25))), warehouse);
     expect(error).toBeInstanceOf(RunError);
-    expect((error as Error).message).toBe('loading sales into public.sales failed: value too long for type character varying(20)');
+    expect((error as Error).message).toBe(
+      'loading sales into public.sales failed: value too long for type character varying(20)',
+    );
     expect(warehouse.keys()).toEqual(keys(1, 10));
     expect(warehouse.reconnects).toBe(0);
     expect(report).toMatchObject({ inserted: 10, watermarkAfter: 10 });
@@ -83,7 +102,9 @@ describe.each([
     const warehouse = new MemoryWarehouse([], streaming);
     for (let i = 0; i < 5; i++) warehouse.faults.push({ committed: false, error: transient() });
     const { error } = await run(new MemorySource(rows(...keys(1, 5))), warehouse);
-    expect((error as Error).message).toBe('loading sales into public.sales failed after 5 attempts: Connection terminated unexpectedly');
+    expect((error as Error).message).toBe(
+      'loading sales into public.sales failed after 5 attempts: Connection terminated unexpectedly',
+    );
     expect(waits).toEqual([200, 400, 800, 1600]);
     expect(warehouse.reconnects).toBe(4);
     expect(warehouse.keys()).toEqual([]);
@@ -108,16 +129,24 @@ describe('reconnecting', () => {
     for (let i = 0; i < 5; i++) warehouse.reconnectFaults.push(transient('connect ECONNREFUSED'));
     const { error } = await run(new MemorySource(rows(...keys(1, 5))), warehouse);
     expect(error).toBeInstanceOf(RunError);
-    expect((error as Error).message).toBe('lost the warehouse connection during a batch and could not reconnect after 5 attempts: connect ECONNREFUSED');
+    expect((error as Error).message).toBe(
+      'lost the warehouse connection during a batch and could not reconnect after 5 attempts: connect ECONNREFUSED',
+    );
     expect(waits).toEqual([200, 400, 800, 1600, 3200]);
   });
 
   test('a reconnect that finds the writer lock taken ends the run with its own message', async () => {
     const warehouse = new MemoryWarehouse();
     warehouse.faults.push({ committed: false, error: transient() });
-    warehouse.reconnectFaults.push(new RunError('another run took the writer lock while this run was reconnecting; stopped so that rows are not written twice'));
+    warehouse.reconnectFaults.push(
+      new RunError(
+        'another run took the writer lock while this run was reconnecting; stopped so that rows are not written twice',
+      ),
+    );
     const { error } = await run(new MemorySource(rows(...keys(1, 5))), warehouse);
-    expect((error as Error).message).toBe('another run took the writer lock while this run was reconnecting; stopped so that rows are not written twice');
+    expect((error as Error).message).toBe(
+      'another run took the writer lock while this run was reconnecting; stopped so that rows are not written twice',
+    );
     expect(warehouse.reconnects).toBe(1);
   });
 });
@@ -129,7 +158,9 @@ describe('stream recovery', () => {
     warehouse.afterReconnect = () => warehouse.table.set(15n, ['15', 'another writer']);
     const { error } = await run(new MemorySource(rows(...keys(1, 25))), warehouse);
     expect(error).toBeInstanceOf(RunError);
-    expect((error as Error).message).toBe('after reconnecting, public.sales ends at key 15 where this run expected 10 or 20; stopped (run verify)');
+    expect((error as Error).message).toBe(
+      'after reconnecting, public.sales ends at key 15 where this run expected 10 or 20; stopped (run verify)',
+    );
   });
 
   test('a batch that failed before it landed is read again from the last committed key; the page read ahead is dropped', async () => {
@@ -138,7 +169,12 @@ describe('stream recovery', () => {
     warehouse.faults.push(null, { committed: false, error: transient() });
     await run(source, warehouse);
     expect(source.calls.filter((c) => /^(copyPage|discard)/.test(c))).toEqual([
-      'copyPage (-inf, 25]', 'copyPage (10, 25]', 'copyPage (20, 25]', 'discard (20, 25]', 'copyPage (10, 25]', 'copyPage (20, 25]',
+      'copyPage (-inf, 25]',
+      'copyPage (10, 25]',
+      'copyPage (20, 25]',
+      'discard (20, 25]',
+      'copyPage (10, 25]',
+      'copyPage (20, 25]',
     ]);
   });
 });
@@ -152,12 +188,24 @@ describe.each([
     const outOfTime = () => warehouse.calls.filter((c) => c.startsWith('write')).length >= 2;
     const { report } = await run(new MemorySource(rows(...keys(1, 40))), warehouse, {}, { outOfTime });
     expect(warehouse.keys()).toEqual(keys(1, 25));
-    expect(report).toMatchObject({ watermarkBefore: 5, watermarkAfter: 25, inserted: 20, newRows: 35, more: true, batches: 2 });
+    expect(report).toMatchObject({
+      watermarkBefore: 5,
+      watermarkAfter: 25,
+      inserted: 20,
+      newRows: 35,
+      more: true,
+      batches: 2,
+    });
   });
 
   test('a deadline already passed: no batch starts, not even of late rows, and the lock is not waited for', async () => {
     const warehouse = new MemoryWarehouse(rows(...keys(1, 10).filter((k) => k !== 7)), streaming);
-    const { report } = await run(new MemorySource(rows(...keys(1, 30))), warehouse, { lateWindow: 5, lockWaitSeconds: 30 }, { deadline: Date.now() - 1 });
+    const { report } = await run(
+      new MemorySource(rows(...keys(1, 30))),
+      warehouse,
+      { lateWindow: 5, lockWaitSeconds: 30 },
+      { deadline: Date.now() - 1 },
+    );
     expect(warehouse.lockWaits).toEqual([0]);
     expect(warehouse.keys()).toEqual(keys(1, 10).filter((k) => k !== 7));
     expect(report).toMatchObject({ inserted: 0, repaired: 0, newRows: 20, more: true });
@@ -165,7 +213,12 @@ describe.each([
 
   test('a complete run reports what it inserted as its new rows, without counting them', async () => {
     const source = new MemorySource(rows(...keys(1, 35)));
-    const { report } = await run(source, new MemoryWarehouse(rows(...keys(1, 5)), streaming), {}, { deadline: Date.now() + 60_000 });
+    const { report } = await run(
+      source,
+      new MemoryWarehouse(rows(...keys(1, 5)), streaming),
+      {},
+      { deadline: Date.now() + 60_000 },
+    );
     expect(report).toMatchObject({ inserted: 30, newRows: 30, more: false, batches: 3 });
     expect(source.calls.filter((c) => c.startsWith('countKeys'))).toEqual([]);
   });
@@ -200,7 +253,11 @@ describe('late window', () => {
     const source = new MemorySource(rows(...keys(1, 20)));
     const warehouse = new MemoryWarehouse(rows(...keys(1, 20).filter((k) => k < 14 || k > 18)));
     const { report } = await run(source, warehouse, { lateWindow: 10, batchSize: 2 });
-    expect(source.calls.filter((c) => c.startsWith('rowsByKeys'))).toEqual(['rowsByKeys 14,15', 'rowsByKeys 16,17', 'rowsByKeys 18']);
+    expect(source.calls.filter((c) => c.startsWith('rowsByKeys'))).toEqual([
+      'rowsByKeys 14,15',
+      'rowsByKeys 16,17',
+      'rowsByKeys 18',
+    ]);
     expect(report).toMatchObject({ repaired: 5, batches: 3 });
   });
 
@@ -222,8 +279,12 @@ describe('uncommitted source rows', () => {
     expect(source.calls).toContain('settleRange (10, 30]');
     expect(warehouse.keys()).toEqual(keys(1, 20));
     expect(report).toMatchObject({ inserted: 10, newRows: 20, more: true, watermarkAfter: 20 });
-    expect(report.heldBack).toMatch(/^a source transaction keeps rows above key 20 uncommitted; the run stopped below them \(waited \d+ s\)/);
-    expect(events).toContainEqual(expect.objectContaining({ event: 'uncommitted-source-rows', settledTo: 20, highKey: 30 }));
+    expect(report.heldBack).toMatch(
+      /^a source transaction keeps rows above key 20 uncommitted; the run stopped below them \(waited \d+ s\)/,
+    );
+    expect(events).toContainEqual(
+      expect.objectContaining({ event: 'uncommitted-source-rows', settledTo: 20, highKey: 30 }),
+    );
   });
 
   test('an empty warehouse whose first rows are not committed yet: nothing loaded, every row counted', async () => {
@@ -271,7 +332,9 @@ describe('planning', () => {
     warehouse.missing.add('orders');
     const error = await planTables(two, source, warehouse).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SchemaError);
-    expect((error as Error).message).toMatch(/^table sales: source table sales not found in mysql:\/\/etl@staging\/sales; table orders: warehouse table orders /);
+    expect((error as Error).message).toMatch(
+      /^table sales: source table sales not found in mysql:\/\/etl@staging\/sales; table orders: warehouse table orders /,
+    );
   });
 
   test('a key with no unique index of its own is refused for a run, and fine for verify without --repair', async () => {
@@ -297,23 +360,39 @@ describe('planning', () => {
 });
 
 describe('values no warehouse can hold, in rows loaded as rows', () => {
-  const AT: Column = { name: 'at', sqlType: 'datetime', type: { kind: 'timestamp', fsp: 0 }, nullable: true, hasDefault: false };
+  const AT: Column = {
+    name: 'at',
+    sqlType: 'datetime',
+    type: { kind: 'timestamp', fsp: 0 },
+    nullable: true,
+    hasDefault: false,
+  };
 
-  test.each(['0000-00-00 00:00:00', '2024-00-10 08:00:00', '2024-05-00'])('the MySQL zero date %s stops the run before its batch, naming row and column', async (zero) => {
-    const source = new MemorySource([['1', 'a', '2024-05-06 07:08:09'], ['2', 'b', zero], ['3', 'c', null]]);
-    source.columns = [ID, NOTE, AT];
-    const warehouse = new MemoryWarehouse();
-    warehouse.columns = [ID, NOTE, AT];
-    const { error } = await run(source, warehouse);
-    expect(error).toBeInstanceOf(ValueError);
-    expect((error as Error).message).toBe(
-      `table sales: row id=2 has the MySQL zero date "${zero}" in column at, which the warehouse cannot hold; fix that row in staging (e.g. set it to NULL)`,
-    );
-    expect(warehouse.keys()).toEqual([]);
-  });
+  test.each(['0000-00-00 00:00:00', '2024-00-10 08:00:00', '2024-05-00'])(
+    'the MySQL zero date %s stops the run before its batch, naming row and column',
+    async (zero) => {
+      const source = new MemorySource([
+        ['1', 'a', '2024-05-06 07:08:09'],
+        ['2', 'b', zero],
+        ['3', 'c', null],
+      ]);
+      source.columns = [ID, NOTE, AT];
+      const warehouse = new MemoryWarehouse();
+      warehouse.columns = [ID, NOTE, AT];
+      const { error } = await run(source, warehouse);
+      expect(error).toBeInstanceOf(ValueError);
+      expect((error as Error).message).toBe(
+        `table sales: row id=2 has the MySQL zero date "${zero}" in column at, which the warehouse cannot hold; fix that row in staging (e.g. set it to NULL)`,
+      );
+      expect(warehouse.keys()).toEqual([]);
+    },
+  );
 
   test('dates with zeros elsewhere load', async () => {
-    const source = new MemorySource([['1', 'a', '2000-10-20 00:00:00'], ['2', 'b', '2010-01-01']]);
+    const source = new MemorySource([
+      ['1', 'a', '2000-10-20 00:00:00'],
+      ['2', 'b', '2010-01-01'],
+    ]);
     source.columns = [ID, NOTE, AT];
     const warehouse = new MemoryWarehouse();
     warehouse.columns = [ID, NOTE, AT];

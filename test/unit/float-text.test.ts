@@ -65,7 +65,12 @@ test('every float32Text reads back as its float, and no shorter decimal does', (
     const text = float32Text(f);
     if (Math.fround(Number(text)) !== f) wrong.push([f, text]);
     if (Math.abs(f) === 3.4028234663852886e38) continue; // its exact text, on purpose (see above)
-    const digits = text.replace(/^-/, '').replace(/e.*$/, '').replace('.', '').replace(/^0+/, '').replace(/0+$/, '').length;
+    const digits = text
+      .replace(/^-/, '')
+      .replace(/e.*$/, '')
+      .replace('.', '')
+      .replace(/^0+/, '')
+      .replace(/0+$/, '').length;
     if (digits > 1) {
       // The nearest decimal with one digit fewer, and its neighbours, read back as another float.
       const [m, e] = f.toExponential(digits - 2).split('e');

@@ -16,20 +16,39 @@ import type { RunOptions, TableReport } from '../../lib/sync-cycle';
 import { runLimits, SAFETY_MARGIN_MS } from '../../lib/time-budget';
 
 const secrets = mockClient(SecretsManagerClient);
-const URLS = { SYNC_SOURCE_URL: 'mysql://etl:Src-Pw-41@db.internal/sales', SYNC_WAREHOUSE_URL: 'postgres://dw@dw.internal/warehouse' };
+const URLS = {
+  SYNC_SOURCE_URL: 'mysql://etl:Src-Pw-41@db.internal/sales',
+  SYNC_WAREHOUSE_URL: 'postgres://dw@dw.internal/warehouse',
+};
 const SECRET_ENV = { SYNC_SOURCE_SECRET_ID: 'sync/source', SYNC_WAREHOUSE_SECRET_ID: 'sync/warehouse' };
 
 beforeEach(() => {
   secrets.reset();
-  secrets.on(GetSecretValueCommand, { SecretId: 'sync/source' }).resolves({ SecretString: JSON.stringify({ url: URLS.SYNC_SOURCE_URL }) });
-  secrets.on(GetSecretValueCommand, { SecretId: 'sync/warehouse' }).resolves({ SecretString: JSON.stringify({ url: URLS.SYNC_WAREHOUSE_URL }) });
+  secrets
+    .on(GetSecretValueCommand, { SecretId: 'sync/source' })
+    .resolves({ SecretString: JSON.stringify({ url: URLS.SYNC_SOURCE_URL }) });
+  secrets
+    .on(GetSecretValueCommand, { SecretId: 'sync/warehouse' })
+    .resolves({ SecretString: JSON.stringify({ url: URLS.SYNC_WAREHOUSE_URL }) });
   forgetCachedSecrets();
 });
 afterEach(() => jest.restoreAllMocks());
 
 const table = (over: Partial<TableReport> = {}): TableReport => ({
-  table: 'sales_data', watermarkBefore: 10, watermarkAfter: 30, newRows: 20, inserted: 20, repaired: 0, batches: 2,
-  durationMs: 5, rowsPerSecond: 4000, more: false, dryRun: false, skipped: false, sourceOnlyColumns: [], ...over,
+  table: 'sales_data',
+  watermarkBefore: 10,
+  watermarkAfter: 30,
+  newRows: 20,
+  inserted: 20,
+  repaired: 0,
+  batches: 2,
+  durationMs: 5,
+  rowsPerSecond: 4000,
+  more: false,
+  dryRun: false,
+  skipped: false,
+  sourceOnlyColumns: [],
+  ...over,
 });
 
 /** A run that returns `report`, noting the config and options it was given. */
@@ -63,7 +82,11 @@ describe('secrets', () => {
     expect(secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
     expect(ok.calls[1].config.source.redacted).toBe('mysql://etl:***@db.internal/sales');
 
-    const failed = runReturning({ ok: false, error: 'loading sales_data failed: Access denied for user etl', exitCode: 1 });
+    const failed = runReturning({
+      ok: false,
+      error: 'loading sales_data failed: Access denied for user etl',
+      exitCode: 1,
+    });
     const outcome = await invoke(invocation({ env: SECRET_ENV, command: failed.command }));
     expect(outcome.failure).toEqual({ message: 'loading sales_data failed: Access denied for user etl', exitCode: 1 });
     expect(secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
@@ -79,7 +102,14 @@ describe('secrets', () => {
     await invoke(invocation({ env: SECRET_ENV, command: ok.command }));
     expect(secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
 
-    await invoke(invocation({ env: SECRET_ENV, command: async () => { throw new RunError('source connection lost'); } }));
+    await invoke(
+      invocation({
+        env: SECRET_ENV,
+        command: async () => {
+          throw new RunError('source connection lost');
+        },
+      }),
+    );
     await invoke(invocation({ env: SECRET_ENV, command: ok.command }));
     expect(secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 4);
   });
@@ -87,51 +117,94 @@ describe('secrets', () => {
 
 describe('the report', () => {
   test('a run that succeeds: its report without the exit code, passwords removed; no failure', async () => {
-    const { command } = runReturning({ tables: [table({ sourceOnlyColumns: ['note mysql://etl:Src-Pw-41@db.internal'] })] });
+    const { command } = runReturning({
+      tables: [table({ sourceOnlyColumns: ['note mysql://etl:Src-Pw-41@db.internal'] })],
+    });
     const outcome = ran(await invoke(invocation({ command })));
     expect(outcome.failure).toBeUndefined();
-    expect(outcome.shown).toEqual({ ok: true, tables: [table({ sourceOnlyColumns: ['note mysql://etl:***@db.internal'] })] });
+    expect(outcome.shown).toEqual({
+      ok: true,
+      tables: [table({ sourceOnlyColumns: ['note mysql://etl:***@db.internal'] })],
+    });
     expect(outcome.result.report.exitCode).toBe(0);
   });
 
-  test('an error thrown by the command: one redacted line, its own exit code, a log line; the ' +
-    'config stays known', async () => {
-    const { log, lines } = logLines();
-    const thrown = new ConnectionError('warehouse postgres://dw:Dw-Pw-9@dw.internal/warehouse refused:\n  too many connections');
-    const outcome = await invoke(invocation({ log, command: async () => { throw thrown; } }));
-    expect(outcome.result).toBeUndefined();
-    expect(outcome.failure).toEqual({ message: 'warehouse postgres://dw:***@dw.internal/warehouse refused: too many connections', exitCode: 2 });
-    expect(outcome.config?.warehouse.kind).toBe('postgres');
-    expect(lines).toEqual([{ level: 'error', time: expect.any(String), event: 'run-refused', error: 'warehouse postgres://dw:***@dw.internal/warehouse refused: too many connections' }]);
+  test(
+    'an error thrown by the command: one redacted line, its own exit code, a log line; the ' + 'config stays known',
+    async () => {
+      const { log, lines } = logLines();
+      const thrown = new ConnectionError(
+        'warehouse postgres://dw:Dw-Pw-9@dw.internal/warehouse refused:\n  too many connections',
+      );
+      const outcome = await invoke(
+        invocation({
+          log,
+          command: async () => {
+            throw thrown;
+          },
+        }),
+      );
+      expect(outcome.result).toBeUndefined();
+      expect(outcome.failure).toEqual({
+        message: 'warehouse postgres://dw:***@dw.internal/warehouse refused: too many connections',
+        exitCode: 2,
+      });
+      expect(outcome.config?.warehouse.kind).toBe('postgres');
+      expect(lines).toEqual([
+        {
+          level: 'error',
+          time: expect.any(String),
+          event: 'run-refused',
+          error: 'warehouse postgres://dw:***@dw.internal/warehouse refused: too many connections',
+        },
+      ]);
 
-    const plain = await invoke(invocation({ command: async () => { throw new TypeError('x is undefined'); } }));
-    expect(plain.failure).toEqual({ message: 'x is undefined', exitCode: 1 });
-  });
+      const plain = await invoke(
+        invocation({
+          command: async () => {
+            throw new TypeError('x is undefined');
+          },
+        }),
+      );
+      expect(plain.failure).toEqual({ message: 'x is undefined', exitCode: 1 });
+    },
+  );
 
-  test('a report that carries an error: the failure is its line, redacted; the log ends with ' +
-    'the failed table', async () => {
-    const { log, lines } = logLines();
-    const error = 'table sales_data: mysql://etl:Src-Pw-41@db.internal went away';
-    const { command } = runReturning({ ok: false, tables: [table({ error })], error, exitCode: 2 });
-    const outcome = ran(await invoke(invocation({ log, command })));
-    expect(outcome.failure).toEqual({ message: 'table sales_data: mysql://etl:***@db.internal went away', exitCode: 2 });
-    expect(outcome.shown).toMatchObject({ ok: false, error: 'table sales_data: mysql://etl:***@db.internal went away' });
-    expect(lines.map((l) => [l.level, l.event, l.table])).toEqual([['error', 'table-failed', 'sales_data']]);
-  });
+  test(
+    'a report that carries an error: the failure is its line, redacted; the log ends with ' + 'the failed table',
+    async () => {
+      const { log, lines } = logLines();
+      const error = 'table sales_data: mysql://etl:Src-Pw-41@db.internal went away';
+      const { command } = runReturning({ ok: false, tables: [table({ error })], error, exitCode: 2 });
+      const outcome = ran(await invoke(invocation({ log, command })));
+      expect(outcome.failure).toEqual({
+        message: 'table sales_data: mysql://etl:***@db.internal went away',
+        exitCode: 2,
+      });
+      expect(outcome.shown).toMatchObject({
+        ok: false,
+        error: 'table sales_data: mysql://etl:***@db.internal went away',
+      });
+      expect(lines.map((l) => [l.level, l.event, l.table])).toEqual([['error', 'table-failed', 'sales_data']]);
+    },
+  );
 
   test('a refused config: the problems in one line, exit 2, logged by a function, not run', async () => {
     const { log, lines } = logLines();
     const run = runReturning();
-    const message = '2 configuration problems: --batch-size must be a number from 1 to 100000, got "0"; ' +
+    const message =
+      '2 configuration problems: --batch-size must be a number from 1 to 100000, got "0"; ' +
       '--late-window must be a number from 0 to 10000000, got "-1"';
-    const outcome = await invoke(invocation({ log, options: () => ({ batchSize: 0, lateWindow: -1 }), command: run.command }));
+    const outcome = await invoke(
+      invocation({ log, options: () => ({ batchSize: 0, lateWindow: -1 }), command: run.command }),
+    );
     expect(outcome.failure).toEqual({ message, exitCode: 2 });
     expect(outcome.config).toBeUndefined();
     expect(run.calls).toHaveLength(0);
     expect(lines).toEqual([{ level: 'error', time: expect.any(String), event: 'run-refused', error: message }]);
   });
 
-  test('a log opened from the config (the CLI\'s SYNC_LOG=json) exists only once the config does', async () => {
+  test("a log opened from the config (the CLI's SYNC_LOG=json) exists only once the config does", async () => {
     const opened: boolean[] = [];
     const log = (config: { logJson: boolean }) => {
       opened.push(config.logJson);
@@ -156,7 +229,7 @@ describe('the deadline leaves the margin', () => {
     expect(runLimits(NOW, null)).toEqual({ deadline: null });
   });
 
-  test('Lambda\'s clock: asked once for the margin, then before each batch', () => {
+  test("Lambda's clock: asked once for the margin, then before each batch", () => {
     const answers = [20_000, 5_001, 5_000];
     const asked: number[] = [];
     const remainingMs = () => {
@@ -173,26 +246,38 @@ describe('the deadline leaves the margin', () => {
   test('the sequence hands the command the limits computed after the config is read', async () => {
     jest.spyOn(Date, 'now').mockReturnValue(NOW);
     const { calls, command } = runReturning();
-    await invoke(invocation({ options: () => ({ maxSeconds: 100 }), platformDeadline: { endsAt: NOW + 60_000 }, command }));
-    await invoke(invocation({ options: () => ({ maxSeconds: 10 }), platformDeadline: { endsAt: NOW + 60_000 }, command }));
+    await invoke(
+      invocation({ options: () => ({ maxSeconds: 100 }), platformDeadline: { endsAt: NOW + 60_000 }, command }),
+    );
+    await invoke(
+      invocation({ options: () => ({ maxSeconds: 10 }), platformDeadline: { endsAt: NOW + 60_000 }, command }),
+    );
     await invoke(invocation({ command, exitsAfter: true }));
     expect(calls.map((c) => c.options.deadline)).toEqual([NOW + 45_000, NOW + 10_000, null]);
     expect(calls.map((c) => c.options.exitsAfter)).toEqual([undefined, undefined, true]);
   });
 });
 
-test('progress: told of each batch through the command\'s hooks and finished after it, ' +
-  'before the log ends', async () => {
-  const seen: string[] = [];
-  const { log } = logLines();
-  jest.spyOn(log, 'end').mockImplementation(() => seen.push('log end'));
-  const command = async (_config: SyncConfig, options: RunOptions): Promise<CommandResult> => {
-    options.hooks?.progress?.('sales_data', 100, 0.5);
-    return { command: 'run', report: { ok: true, tables: [table()], exitCode: 0 } };
-  };
-  await invoke(invocation({
-    log, command,
-    progress: (config) => (config.command === 'run' ? { update: (t, rows, f) => seen.push(`${t} ${rows} ${f}`), finish: () => seen.push('finish') } : null),
-  }));
-  expect(seen).toEqual(['sales_data 100 0.5', 'finish', 'log end']);
-});
+test(
+  "progress: told of each batch through the command's hooks and finished after it, " + 'before the log ends',
+  async () => {
+    const seen: string[] = [];
+    const { log } = logLines();
+    jest.spyOn(log, 'end').mockImplementation(() => seen.push('log end'));
+    const command = async (_config: SyncConfig, options: RunOptions): Promise<CommandResult> => {
+      options.hooks?.progress?.('sales_data', 100, 0.5);
+      return { command: 'run', report: { ok: true, tables: [table()], exitCode: 0 } };
+    };
+    await invoke(
+      invocation({
+        log,
+        command,
+        progress: (config) =>
+          config.command === 'run'
+            ? { update: (t, rows, f) => seen.push(`${t} ${rows} ${f}`), finish: () => seen.push('finish') }
+            : null,
+      }),
+    );
+    expect(seen).toEqual(['sales_data 100 0.5', 'finish', 'log end']);
+  },
+);

@@ -16,9 +16,12 @@ test('holds the keys above low up to high, none when low is not below high', () 
   const range = new KeyRange(5n, 10n);
   expect([4n, 5n, 6n, 10n, 11n].map((k) => range.has(k))).toEqual([false, false, true, true, false]);
   expect(new KeyRange(null, 10n).has(MIN)).toBe(true);
-  expect([new KeyRange(5n, 10n).empty, new KeyRange(10n, 10n).empty, new KeyRange(11n, 10n).empty, new KeyRange(null, 10n).empty]).toEqual([
-    false, true, true, false,
-  ]);
+  expect([
+    new KeyRange(5n, 10n).empty,
+    new KeyRange(10n, 10n).empty,
+    new KeyRange(11n, 10n).empty,
+    new KeyRange(null, 10n).empty,
+  ]).toEqual([false, true, true, false]);
   expect(range.size).toBe(5n);
   expect(() => new KeyRange(null, 10n).size).toThrow('the range (-inf, 10] has no lower end');
 });
@@ -31,6 +34,16 @@ test('a keyset walk: the rest above a page, and a page up to its last key, cover
 });
 
 test('bucket b of a range starts b widths above its low end', () => {
-  expect(bucketDigest(new KeyRange(10n, 100n), 8n, 0n, 3, '42')).toEqual({ low: 10n, high: 18n, count: 3, checksum: '42' });
-  expect(bucketDigest(new KeyRange(10n, 100n), 8n, 3n, 1, '7')).toEqual({ low: 34n, high: 42n, count: 1, checksum: '7' });
+  expect(bucketDigest(new KeyRange(10n, 100n), 8n, 0n, 3, '42')).toEqual({
+    low: 10n,
+    high: 18n,
+    count: 3,
+    checksum: '42',
+  });
+  expect(bucketDigest(new KeyRange(10n, 100n), 8n, 3n, 1, '7')).toEqual({
+    low: 34n,
+    high: 42n,
+    count: 1,
+    checksum: '7',
+  });
 });

@@ -6,7 +6,13 @@ import type { Column, ColumnType } from '../../lib/columns';
 import { CopyTextEncoder, fieldModes } from '../../lib/source/mysql/mysql-copy-text';
 import { COPY_CHUNK_BYTES } from '../../lib/rows';
 
-const column = (name: string, type: ColumnType): Column => ({ name, sqlType: type.kind, type, nullable: true, hasDefault: false });
+const column = (name: string, type: ColumnType): Column => ({
+  name,
+  sqlType: type.kind,
+  type,
+  nullable: true,
+  hasDefault: false,
+});
 const COLUMNS = [
   column('id', { kind: 'integer', bits: 64, unsigned: false }),
   column('amount', { kind: 'decimal', precision: 30, scale: 10 }),
@@ -44,20 +50,28 @@ function encode(rows: Buffer[][]): { text: string; chunks: Buffer[]; encoder: Co
   return { text: Buffer.concat(chunks).toString('utf8'), chunks, encoder };
 }
 
-test('numbers and temporal text are copied as they are, NULL becomes \\N, text is escaped, ' +
-  'binary becomes bytea hex', () => {
-  const { text, encoder } = encode([
-    [field('1'), field('-99999999999999999999.9999999999'), field('2021-03-14 02:30:00.000001'), field('tab\there, back\\slash, new\nline, cr\rend 😀'), field(Buffer.from([0, 255, 16]))],
-    [field('18446744073709551615'), field(null), field(null), field(''), field(Buffer.alloc(0))],
-  ]);
-  expect(text).toBe(
-    '1\t-99999999999999999999.9999999999\t2021-03-14 02:30:00.000001\ttab\\there, ' +
-      'back\\\\slash, new\\nline, cr\\rend 😀\t\\\\x00ff10\n' +
-      '18446744073709551615\t\\N\t\\N\t\t\\\\x\n',
-  );
-  expect(encoder.rows).toBe(2);
-  expect(encoder.lastKey()).toBe('18446744073709551615');
-});
+test(
+  'numbers and temporal text are copied as they are, NULL becomes \\N, text is escaped, ' + 'binary becomes bytea hex',
+  () => {
+    const { text, encoder } = encode([
+      [
+        field('1'),
+        field('-99999999999999999999.9999999999'),
+        field('2021-03-14 02:30:00.000001'),
+        field('tab\there, back\\slash, new\nline, cr\rend 😀'),
+        field(Buffer.from([0, 255, 16])),
+      ],
+      [field('18446744073709551615'), field(null), field(null), field(''), field(Buffer.alloc(0))],
+    ]);
+    expect(text).toBe(
+      '1\t-99999999999999999999.9999999999\t2021-03-14 02:30:00.000001\ttab\\there, ' +
+        'back\\\\slash, new\\nline, cr\\rend 😀\t\\\\x00ff10\n' +
+        '18446744073709551615\t\\N\t\\N\t\t\\\\x\n',
+    );
+    expect(encoder.rows).toBe(2);
+    expect(encoder.lastKey()).toBe('18446744073709551615');
+  },
+);
 
 test('every length prefix MySQL uses is read: 1, 3, 4 and 9 bytes', () => {
   const long = 'a\tb'.repeat(30_000); // 90,000 bytes: a 4-byte prefix
@@ -68,7 +82,13 @@ test('every length prefix MySQL uses is read: 1, 3, 4 and 9 bytes', () => {
 });
 
 test('output comes in chunks of about 64 KiB of whole rows, and a row larger than a chunk is whole in one', () => {
-  const rows = Array.from({ length: 20_000 }, (_, i) => [field(String(i)), field('0.5'), field(null), field('note'), field(null)]);
+  const rows = Array.from({ length: 20_000 }, (_, i) => [
+    field(String(i)),
+    field('0.5'),
+    field(null),
+    field('note'),
+    field(null),
+  ]);
   const big = 'x'.repeat(200_000);
   rows.push([field('20000'), field(null), field(null), field(big), field(null)]);
   const { text, chunks, encoder } = encode(rows);
@@ -117,7 +137,7 @@ describe('floats, TIME and NUL (values read as the source selects them: floats a
     return Buffer.concat(chunks).toString('utf8');
   };
 
-  test('a FLOAT becomes its 4-byte float\'s shortest text, a DOUBLE its own; times within a day are copied', () => {
+  test("a FLOAT becomes its 4-byte float's shortest text, a DOUBLE its own; times within a day are copied", () => {
     expect(
       encodeTyped([
         ['1', '16777216', '0.30000000000000004', '24:00:00', 'a'],
@@ -135,7 +155,7 @@ describe('floats, TIME and NUL (values read as the source selects them: floats a
     );
   });
 
-  test('floats whose text is longer than MySQL\'s (1e20 → 21 characters) are never cut at a chunk\'s end', () => {
+  test("floats whose text is longer than MySQL's (1e20 → 21 characters) are never cut at a chunk's end", () => {
     const wide = Array.from({ length: 60 }, (_, i) => column(`d${i}`, { kind: 'float', bits: 64 }));
     const columns = [TYPED[0], TYPED[4], ...wide];
     const chunks: Buffer[] = [];
@@ -152,12 +172,15 @@ describe('floats, TIME and NUL (values read as the source selects them: floats a
     expect(Buffer.concat(chunks).toString() === expected).toBe(true);
   });
 
-  test.each([['-01:00:00'], ['100:00:00'], ['24:00:01'], ['-00:00:00.5'], ['838:59:59']])('the TIME %s is refused with the row key and column named', (time) => {
-    expect(() => encodeTyped([['7', null, null, time, null]])).toThrow(
-      `row id=7 has the TIME "${time}" in column tm, which PostgreSQL's time cannot hold ` +
-        `(00:00:00 to 24:00:00); fix that row in staging, or use a MySQL warehouse for it`,
-    );
-  });
+  test.each([['-01:00:00'], ['100:00:00'], ['24:00:01'], ['-00:00:00.5'], ['838:59:59']])(
+    'the TIME %s is refused with the row key and column named',
+    (time) => {
+      expect(() => encodeTyped([['7', null, null, time, null]])).toThrow(
+        `row id=7 has the TIME "${time}" in column tm, which PostgreSQL's time cannot hold ` +
+          `(00:00:00 to 24:00:00); fix that row in staging, or use a MySQL warehouse for it`,
+      );
+    },
+  );
 
   test('a NUL character in text is refused with the row key and column named', () => {
     expect(() => encodeTyped([['9', null, null, null, 'a\u0000b']])).toThrow(

@@ -13,13 +13,15 @@ test('draws nothing for a short run', () => {
   expect(writes).toEqual([]);
 });
 
-test('draws a bar with the share of the key range, rows, rate and time left once the run is ' +
-  'long, and ends the line', () => {
-  const { writes, stream } = fakeStream();
-  const bar = new ProgressBar(stream, 0);
-  bar.update('sales_data', 50_000, 0.25);
-  bar.finish();
-  expect(writes).toHaveLength(2);
-  expect(writes[0]).toMatch(/^\rsales_data \[#{8}-{22}\] {2}25% 50000 rows, \d+ rows\/s, \d+s left $/);
-  expect(writes[1]).toBe('\n');
-});
+test(
+  'draws a bar with the share of the key range, rows, rate and time left once the run is ' + 'long, and ends the line',
+  () => {
+    const { writes, stream } = fakeStream();
+    const bar = new ProgressBar(stream, 0);
+    bar.update('sales_data', 50_000, 0.25);
+    bar.finish();
+    expect(writes).toHaveLength(2);
+    expect(writes[0]).toMatch(/^\rsales_data \[#{8}-{22}\] {2}25% 50000 rows, \d+ rows\/s, \d+s left $/);
+    expect(writes[1]).toBe('\n');
+  },
+);

@@ -15,11 +15,16 @@ function afterRemembering(given: string, message: string): string {
 
 describe('remembered from', () => {
   test.each([
-    ['a DB2 CLI string\'s PWD, as given and trimmed', 'DATABASE=D;UID=u;PWD= Spaced pw9 ;', 'said [Spaced pw9] and [ Spaced pw9 ]', 'said [***] and [***]'],
+    [
+      "a DB2 CLI string's PWD, as given and trimmed",
+      'DATABASE=D;UID=u;PWD= Spaced pw9 ;',
+      'said [Spaced pw9] and [ Spaced pw9 ]',
+      'said [***] and [***]',
+    ],
     ['a PWD at the start', 'PWD=Start99;UID=u', 'said Start99.', 'said ***.'],
-    ['a query\'s password', 'postgres://h/d?user=u&password=Query99&x=1', 'said Query99.', 'said ***.'],
-    ['a query\'s sslpassword', 'postgres://h/d?sslpassword=Key99', 'said Key99.', 'said ***.'],
-    ['a query\'s pass after ;', 'postgres://h/d;pass=Semi99', 'said Semi99.', 'said ***.'],
+    ["a query's password", 'postgres://h/d?user=u&password=Query99&x=1', 'said Query99.', 'said ***.'],
+    ["a query's sslpassword", 'postgres://h/d?sslpassword=Key99', 'said Key99.', 'said ***.'],
+    ["a query's pass after ;", 'postgres://h/d;pass=Semi99', 'said Semi99.', 'said ***.'],
     ['a URL, percent-decoded', 'postgres://u:p%40ssword9@h/d', 'said p@ssword9.', 'said ***.'],
     ['a URL without host', 'mysql://root:Hunter22', 'said Hunter22.', 'said ***.'],
     ['a URL without host, but a port', 'mysql://root:3306/db', 'said 3306/db and 3306.', 'said 3306/db and 3306.'],
@@ -31,8 +36,13 @@ describe('remembered from', () => {
     ['a fragment holding @ after the host', 'postgres://u:Frag99@h#x@y', 'said Frag99.', 'said ***.'],
     ['an unencoded @ in the password', 'postgres://root:Xy@Secret9@db:5432/w', 'said Xy@Secret9.', 'said ***.'],
     ['a PWD after a space', 'DATABASE=D; PWD=Lead99', 'said Lead99.', 'said ***.'],
-    ['a query\'s password after a space', 'postgres://h/d?user=u& password=Amp99', 'said Amp99.', 'said ***.'],
-    ['a URL that does not parse, with @ after the host', 'postgres://u:Auth98@h:bad/d?x=a@b', 'said Auth98.', 'said ***.'],
+    ["a query's password after a space", 'postgres://h/d?user=u& password=Amp99', 'said Amp99.', 'said ***.'],
+    [
+      'a URL that does not parse, with @ after the host',
+      'postgres://u:Auth98@h:bad/d?x=a@b',
+      'said Auth98.',
+      'said ***.',
+    ],
   ])('%s', (_what, given, message, redacted) => {
     expect(afterRemembering(given, message)).toBe(redacted);
   });

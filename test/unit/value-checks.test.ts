@@ -2,24 +2,39 @@
 import type { Column, ColumnPair, ColumnType } from '../../lib/columns';
 import { failedCheckMessage, failsCheck, valueChecks } from '../../lib/value-checks';
 
-const col = (name: string, sqlType: string, type: ColumnType): Column => ({ name, sqlType, type, nullable: true, hasDefault: false });
+const col = (name: string, sqlType: string, type: ColumnType): Column => ({
+  name,
+  sqlType,
+  type,
+  nullable: true,
+  hasDefault: false,
+});
 const pair = (source: Column, warehouse: Column): ColumnPair => ({ source, warehouse });
 const mysqlText = col('note', 'varchar(20)', { kind: 'text', maxChars: 20, maxBytes: 80, charset: 'unicode' });
 const mysqlTime = col('t', 'time', { kind: 'time', fsp: 0 });
 
 test('PostgreSQL text (no U+0000) and time (one day) need checks; MySQL text and TIME, and other kinds, do not', () => {
   const pairs = [
-    pair(col('id', 'int', { kind: 'integer', bits: 32, unsigned: false }), col('id', 'integer', { kind: 'integer', bits: 32, unsigned: false })),
+    pair(
+      col('id', 'int', { kind: 'integer', bits: 32, unsigned: false }),
+      col('id', 'integer', { kind: 'integer', bits: 32, unsigned: false }),
+    ),
     pair(mysqlText, col('note', 'text', { kind: 'text', maxChars: null, maxBytes: null, nulFree: true })),
     pair(mysqlText, col('note', 'varchar(20)', { kind: 'text', maxChars: 20, maxBytes: 80 })),
     pair(mysqlTime, col('t', 'time without time zone', { kind: 'time', fsp: 6, day: true })),
     pair(mysqlTime, col('t', 'time', { kind: 'time', fsp: 0 })),
     pair(col('t', 'time', { kind: 'time', fsp: 0, day: true }), col('t', 'time', { kind: 'time', fsp: 6, day: true })),
     pair(col('j', 'json', { kind: 'json' }), col('j', 'jsonb', { kind: 'json' })),
-    pair(col('n', 'int', { kind: 'integer', bits: 32, unsigned: false }), col('n', 'text', { kind: 'text', maxChars: null, maxBytes: null, nulFree: true })),
+    pair(
+      col('n', 'int', { kind: 'integer', bits: 32, unsigned: false }),
+      col('n', 'text', { kind: 'text', maxChars: null, maxBytes: null, nulFree: true }),
+    ),
     pair(col('d', 'date', { kind: 'date' }), col('d', 'time', { kind: 'time', fsp: 6, day: true })),
   ];
-  expect(valueChecks(pairs).map((c) => [c.kind, c.index])).toEqual([['nul', 1], ['day-time', 3]]);
+  expect(valueChecks(pairs).map((c) => [c.kind, c.index])).toEqual([
+    ['nul', 1],
+    ['day-time', 3],
+  ]);
 });
 
 test.each([
@@ -49,7 +64,10 @@ test.each([
 
 test('messages name the row, the column on both sides and the fix', () => {
   const [nul, time] = valueChecks([
-    pair(mysqlText, col('NOTE', 'character varying(20)', { kind: 'text', maxChars: 20, maxBytes: null, nulFree: true })),
+    pair(
+      mysqlText,
+      col('NOTE', 'character varying(20)', { kind: 'text', maxChars: 20, maxBytes: null, nulFree: true }),
+    ),
     pair(mysqlTime, col('T', 'time without time zone', { kind: 'time', fsp: 0, day: true })),
   ]);
   expect(failedCheckMessage(nul, 'rowid', '42', 'a\u0000')).toBe(

@@ -82,8 +82,16 @@ export interface ContractTarget {
 
 /** Columns of the lossless table, in the order of `ddl.types` and of LOSSLESS_ROWS. */
 export const TYPES_COLUMNS: Array<[string, TextKind]> = [
-  ['id', 'integer'], ['amount', 'decimal'], ['small', 'decimal'], ['ubig', 'decimal'], ['sbig', 'integer'], ['txt', 'text'],
-  ['empty', 'text'], ['dd', 'date'], ['ts', 'timestamp'], ['tm', 'time'],
+  ['id', 'integer'],
+  ['amount', 'decimal'],
+  ['small', 'decimal'],
+  ['ubig', 'decimal'],
+  ['sbig', 'integer'],
+  ['txt', 'text'],
+  ['empty', 'text'],
+  ['dd', 'date'],
+  ['ts', 'timestamp'],
+  ['tm', 'time'],
 ];
 
 /** The same table in MySQL: the source the warehouse's digests must agree with. */
@@ -97,17 +105,83 @@ const ZWJ = 'ZWJ 👩\u200d👩\u200d👧 and Zalgo Z\u0351\u0368a\u0306';
 
 /** Rows as the MySQL source delivers them (exact text for DECIMAL/BIGINT/temporal values). */
 export const LOSSLESS_ROWS: Row[] = [
-  ['1', '99999999999999999999.9999999999', '-0.50', '18446744073709551615', '-9223372036854775808', TEXT, '', '9999-12-31', '9999-12-31 23:59:59.999999', '23:59:59'],
-  ['2', '-0.0000000001', '0.00', '0', '9223372036854775807', ZWJ, ' ', '1000-01-01', '1970-01-01 00:00:00.000000', '00:00:00'],
-  ['3', '0.5000000000', '999.99', '9007199254740993', '-9007199254740993', ' leading and trailing ', 'x', '2024-02-29', '2021-03-14 02:30:00.000001', '02:30:00'],
+  [
+    '1',
+    '99999999999999999999.9999999999',
+    '-0.50',
+    '18446744073709551615',
+    '-9223372036854775808',
+    TEXT,
+    '',
+    '9999-12-31',
+    '9999-12-31 23:59:59.999999',
+    '23:59:59',
+  ],
+  [
+    '2',
+    '-0.0000000001',
+    '0.00',
+    '0',
+    '9223372036854775807',
+    ZWJ,
+    ' ',
+    '1000-01-01',
+    '1970-01-01 00:00:00.000000',
+    '00:00:00',
+  ],
+  [
+    '3',
+    '0.5000000000',
+    '999.99',
+    '9007199254740993',
+    '-9007199254740993',
+    ' leading and trailing ',
+    'x',
+    '2024-02-29',
+    '2021-03-14 02:30:00.000001',
+    '02:30:00',
+  ],
   ['4', null, null, null, null, null, null, null, null, null],
 ];
 
 /** The same rows in lib/canonical.ts text: what every warehouse must give back. */
 const LOSSLESS_TEXT: Array<Array<string | null>> = [
-  ['1', '99999999999999999999.9999999999', '-0.50', '18446744073709551615', '-9223372036854775808', TEXT, '', '9999-12-31', '9999-12-31 23:59:59.999999', '23:59:59'],
-  ['2', '-0.0000000001', '0.00', '0', '9223372036854775807', ZWJ, ' ', '1000-01-01', '1970-01-01 00:00:00.000000', '00:00:00'],
-  ['3', '0.5000000000', '999.99', '9007199254740993', '-9007199254740993', ' leading and trailing ', 'x', '2024-02-29', '2021-03-14 02:30:00.000001', '02:30:00'],
+  [
+    '1',
+    '99999999999999999999.9999999999',
+    '-0.50',
+    '18446744073709551615',
+    '-9223372036854775808',
+    TEXT,
+    '',
+    '9999-12-31',
+    '9999-12-31 23:59:59.999999',
+    '23:59:59',
+  ],
+  [
+    '2',
+    '-0.0000000001',
+    '0.00',
+    '0',
+    '9223372036854775807',
+    ZWJ,
+    ' ',
+    '1000-01-01',
+    '1970-01-01 00:00:00.000000',
+    '00:00:00',
+  ],
+  [
+    '3',
+    '0.5000000000',
+    '999.99',
+    '9007199254740993',
+    '-9007199254740993',
+    ' leading and trailing ',
+    'x',
+    '2024-02-29',
+    '2021-03-14 02:30:00.000001',
+    '02:30:00',
+  ],
   ['4', null, null, null, null, null, null, null, null, null],
 ];
 
@@ -169,8 +243,10 @@ export function warehouseContract(target: ContractTarget): void {
     warehouseTarget = parsed;
     await target.setUp();
     admin = await mysql.createConnection({ uri: `${MYSQL_SERVER}/mysql`, multipleStatements: true });
-    await admin.query(`DROP DATABASE IF EXISTS \`${target.mysqlDatabase}\`; CREATE DATABASE ` +
-      `\`${target.mysqlDatabase}\`; USE \`${target.mysqlDatabase}\``);
+    await admin.query(
+      `DROP DATABASE IF EXISTS \`${target.mysqlDatabase}\`; CREATE DATABASE ` +
+        `\`${target.mysqlDatabase}\`; USE \`${target.mysqlDatabase}\``,
+    );
     const sourceTarget = parseConnectionUrl(`${MYSQL_SERVER}/${target.mysqlDatabase}`, 'source');
     if (typeof sourceTarget === 'string') throw new Error(sourceTarget);
     source = await MySqlSource.open(sourceTarget);
@@ -191,7 +267,7 @@ export function warehouseContract(target: ContractTarget): void {
         await fresh('contract_sales', target.ddl.course('contract_sales'));
       });
 
-      test('finds an unquoted name by the warehouse\'s folding and reports its columns', async () => {
+      test("finds an unquoted name by the warehouse's folding and reports its columns", async () => {
         const warehouse = await open();
         const found = await describeOrFail(warehouse, 'contract_sales');
         expect(found.display).toBe(`${target.defaultSchema}.${target.fold('contract_sales')}`);
@@ -206,7 +282,9 @@ export function warehouseContract(target: ContractTarget): void {
         await target.dropTable('"Contract Mixed"');
         await target.exec(target.ddl.quotedMixedCase('"Contract Mixed"'));
         const warehouse = await open();
-        expect((await describeOrFail(warehouse, '"Contract Mixed"')).display).toBe(`${target.defaultSchema}.Contract Mixed`);
+        expect((await describeOrFail(warehouse, '"Contract Mixed"')).display).toBe(
+          `${target.defaultSchema}.Contract Mixed`,
+        );
         expect(await warehouse.describeTable(table('ContractMixed'))).toBeNull();
       });
 
@@ -225,71 +303,124 @@ export function warehouseContract(target: ContractTarget): void {
 
     describe('preflight: can the warehouse hold every source value?', () => {
       test.each(target.preflight.map((c) => [c.label, c] as const))('%s', async (_label, c) => {
-        await admin.query('DROP TABLE IF EXISTS preflight; ' +
-          `CREATE TABLE preflight (id INT NOT NULL PRIMARY KEY, val ${c.sourceType}) CHARACTER SET utf8mb4`);
-        await fresh('contract_preflight', `CREATE TABLE contract_preflight (id INTEGER NOT NULL, val ${c.warehouseType})`);
+        await admin.query(
+          'DROP TABLE IF EXISTS preflight; ' +
+            `CREATE TABLE preflight (id INT NOT NULL PRIMARY KEY, val ${c.sourceType}) CHARACTER SET utf8mb4`,
+        );
+        await fresh(
+          'contract_preflight',
+          `CREATE TABLE contract_preflight (id INTEGER NOT NULL, val ${c.warehouseType})`,
+        );
         const warehouse = await open();
         const sourceTable = await source.describeTable(table('preflight'));
-        const match = matchColumns(sourceTable!.columns, (await describeOrFail(warehouse, 'contract_preflight')).columns, 'id');
+        const match = matchColumns(
+          sourceTable!.columns,
+          (await describeOrFail(warehouse, 'contract_preflight')).columns,
+          'id',
+        );
         expect(match.problems).toEqual(c.problem === null ? [] : [c.problem]);
       });
     });
 
     describe('DDL from the type map (lib/schema, --create-table)', () => {
-      test('the CREATE TABLE made for a MySQL table runs here and holds every source column; a ' +
-        'second one is "already there"', async () => {
-        await admin.query('DROP TABLE IF EXISTS contract_made; CREATE TABLE contract_made (id BIGINT UNSIGNED ' +
-          'NOT NULL PRIMARY KEY, ' +
-          'amount DECIMAL(12,2) NOT NULL, note VARCHAR(40), bits BIT(12), at DATETIME(6), tiny ' +
-            'TINYINT UNSIGNED, d34 DECIMAL(34,4)) CHARACTER SET utf8mb4');
-        await target.dropTable('contract_made');
-        const warehouse = await open();
-        const d = await ddlDialect(warehouse.kind as Dialect);
-        const sourceTable = await source.describeTable(table('contract_made'));
-        const ddl = createTableDdl(d, 'contract_made', table('contract_made'), sourceTable!.columns, 'id');
-        expect(ddl.problems).toEqual([]);
-        await warehouse.executeDdl(ddl.statements[0]);
-        const made = await describeOrFail(warehouse, 'contract_made');
-        expect(matchColumns(sourceTable!.columns, made.columns, 'id')).toMatchObject({ problems: [], sourceOnly: [], warehouseOnly: [] });
-        expect(made.columns[0]).toMatchObject({ nullable: false });
-        expect(d.isAlreadyThere(await rejection(warehouse.executeDdl(ddl.statements[0])))).toBe(true);
-      });
+      test(
+        'the CREATE TABLE made for a MySQL table runs here and holds every source column; a ' +
+          'second one is "already there"',
+        async () => {
+          await admin.query(
+            'DROP TABLE IF EXISTS contract_made; CREATE TABLE contract_made (id BIGINT UNSIGNED ' +
+              'NOT NULL PRIMARY KEY, ' +
+              'amount DECIMAL(12,2) NOT NULL, note VARCHAR(40), bits BIT(12), at DATETIME(6), tiny ' +
+              'TINYINT UNSIGNED, d34 DECIMAL(34,4)) CHARACTER SET utf8mb4',
+          );
+          await target.dropTable('contract_made');
+          const warehouse = await open();
+          const d = await ddlDialect(warehouse.kind as Dialect);
+          const sourceTable = await source.describeTable(table('contract_made'));
+          const ddl = createTableDdl(d, 'contract_made', table('contract_made'), sourceTable!.columns, 'id');
+          expect(ddl.problems).toEqual([]);
+          await warehouse.executeDdl(ddl.statements[0]);
+          const made = await describeOrFail(warehouse, 'contract_made');
+          expect(matchColumns(sourceTable!.columns, made.columns, 'id')).toMatchObject({
+            problems: [],
+            sourceOnly: [],
+            warehouseOnly: [],
+          });
+          expect(made.columns[0]).toMatchObject({ nullable: false });
+          expect(d.isAlreadyThere(await rejection(warehouse.executeDdl(ddl.statements[0])))).toBe(true);
+        },
+      );
 
-      test('--add-columns and a widened column: the ADD COLUMN and the ALTER TABLE the refusal ' +
-        'prints run here, earlier rows keep NULL', async () => {
-        await admin.query('DROP TABLE IF EXISTS contract_drift; CREATE TABLE contract_drift (id INT NOT NULL ' +
-          'PRIMARY KEY, qty INT NOT NULL, ' +
-          'note VARCHAR(10)) CHARACTER SET utf8mb4');
-        await target.dropTable('contract_drift');
-        const warehouse = await open();
-        const d = await ddlDialect(warehouse.kind as Dialect);
-        const before = await source.describeTable(table('contract_drift'));
-        await warehouse.executeDdl(createTableDdl(d, 'contract_drift', table('contract_drift'), before!.columns, 'id').statements[0]);
-        const made = await describeOrFail(warehouse, 'contract_drift');
-        await warehouse.load({ table: made, columns: made.columns, key: made.columns[0] }, [['1', '10', 'x']]);
+      test(
+        '--add-columns and a widened column: the ADD COLUMN and the ALTER TABLE the refusal ' +
+          'prints run here, earlier rows keep NULL',
+        async () => {
+          await admin.query(
+            'DROP TABLE IF EXISTS contract_drift; CREATE TABLE contract_drift (id INT NOT NULL ' +
+              'PRIMARY KEY, qty INT NOT NULL, ' +
+              'note VARCHAR(10)) CHARACTER SET utf8mb4',
+          );
+          await target.dropTable('contract_drift');
+          const warehouse = await open();
+          const d = await ddlDialect(warehouse.kind as Dialect);
+          const before = await source.describeTable(table('contract_drift'));
+          await warehouse.executeDdl(
+            createTableDdl(d, 'contract_drift', table('contract_drift'), before!.columns, 'id').statements[0],
+          );
+          const made = await describeOrFail(warehouse, 'contract_drift');
+          await warehouse.load({ table: made, columns: made.columns, key: made.columns[0] }, [['1', '10', 'x']]);
 
-        // Staging widens two columns and gains one.
-        await admin.query('ALTER TABLE contract_drift MODIFY qty BIGINT NOT NULL, MODIFY note VARCHAR(40), ADD ' +
-          'COLUMN extra VARCHAR(20)');
-        const after = await source.describeTable(table('contract_drift'));
-        const match = matchColumns(after!.columns, made.columns, 'id');
-        expect(match.sourceOnly).toEqual(['extra']);
-        const alters = withAlterHints(d, made, match).map((problem) => /; to widen it run: (.+)$/.exec(problem)?.[1]);
-        expect(alters).toHaveLength(2);
-        for (const alter of alters) await warehouse.executeDdl(alter!);
-        const added = addColumnsDdl(d, 'contract_drift', made.sql, after!.columns.filter((c) => c.name === 'extra'));
-        expect(added.problems).toEqual([]);
-        await warehouse.executeDdl(added.statements[0]);
-        expect(d.isAlreadyThere(await rejection(warehouse.executeDdl(added.statements[0])))).toBe(true);
+          // Staging widens two columns and gains one.
+          await admin.query(
+            'ALTER TABLE contract_drift MODIFY qty BIGINT NOT NULL, MODIFY note VARCHAR(40), ADD ' +
+              'COLUMN extra VARCHAR(20)',
+          );
+          const after = await source.describeTable(table('contract_drift'));
+          const match = matchColumns(after!.columns, made.columns, 'id');
+          expect(match.sourceOnly).toEqual(['extra']);
+          const alters = withAlterHints(d, made, match).map((problem) => /; to widen it run: (.+)$/.exec(problem)?.[1]);
+          expect(alters).toHaveLength(2);
+          for (const alter of alters) await warehouse.executeDdl(alter!);
+          const added = addColumnsDdl(
+            d,
+            'contract_drift',
+            made.sql,
+            after!.columns.filter((c) => c.name === 'extra'),
+          );
+          expect(added.problems).toEqual([]);
+          await warehouse.executeDdl(added.statements[0]);
+          expect(d.isAlreadyThere(await rejection(warehouse.executeDdl(added.statements[0])))).toBe(true);
 
-        const now = await describeOrFail(warehouse, 'contract_drift');
-        expect(matchColumns(after!.columns, now.columns, 'id')).toMatchObject({ problems: [], sourceOnly: [], warehouseOnly: [] });
-        expect(now.columns.map((c) => [c.name, c.nullable])).toEqual([['id', false], ['qty', false], ['note', true], ['extra', true]].map(([n, nullable]) => [target.fold(n as string), nullable]));
-        await warehouse.load({ table: now, columns: now.columns, key: now.columns[0] }, [['2', '9000000000', 'y'.repeat(40), 'extra ☃']]);
-        expect(await target.readText('contract_drift', 'id', [['id', 'integer'], ['qty', 'integer'], ['note', 'text'], ['extra', 'text']])).toEqual([
-          ['1', '10', 'x', null], ['2', '9000000000', 'y'.repeat(40), 'extra ☃'],
-        ]);
-      });
+          const now = await describeOrFail(warehouse, 'contract_drift');
+          expect(matchColumns(after!.columns, now.columns, 'id')).toMatchObject({
+            problems: [],
+            sourceOnly: [],
+            warehouseOnly: [],
+          });
+          expect(now.columns.map((c) => [c.name, c.nullable])).toEqual(
+            [
+              ['id', false],
+              ['qty', false],
+              ['note', true],
+              ['extra', true],
+            ].map(([n, nullable]) => [target.fold(n as string), nullable]),
+          );
+          await warehouse.load({ table: now, columns: now.columns, key: now.columns[0] }, [
+            ['2', '9000000000', 'y'.repeat(40), 'extra ☃'],
+          ]);
+          expect(
+            await target.readText('contract_drift', 'id', [
+              ['id', 'integer'],
+              ['qty', 'integer'],
+              ['note', 'text'],
+              ['extra', 'text'],
+            ]),
+          ).toEqual([
+            ['1', '10', 'x', null],
+            ['2', '9000000000', 'y'.repeat(40), 'extra ☃'],
+          ]);
+        },
+      );
 
       // A staging column changed from `before` to `after`; the warehouse column made for `before`
       // holds `value`. Every problem the preflight then reports comes with an ALTER TABLE, which the
@@ -309,30 +440,42 @@ export function warehouseContract(target: ContractTarget): void {
         ['VARBINARY(4)', 'VARBINARY(64)', Buffer.from('00ff', 'hex'), 'binary', '00ff'],
         ['BLOB', 'MEDIUMBLOB', Buffer.from('01', 'hex'), 'binary', '01'],
         ['DATETIME', 'DATETIME(6)', '2024-01-02 03:04:05', 'timestamp', '2024-01-02 03:04:05.000000'],
-      ] as const)('widened %s → %s: the ALTER TABLE printed runs here and keeps the value', async (before, after, value, kind, text) => {
-        await admin.query(`DROP TABLE IF EXISTS contract_widen; CREATE TABLE contract_widen (id INT NOT NULL ` +
-          `PRIMARY KEY, v ${before}) CHARACTER SET utf8mb4`);
-        await admin.query('INSERT INTO contract_widen VALUES (1, ?)', [value]);
-        await target.dropTable('contract_widen');
-        const warehouse = await open();
-        const d = await ddlDialect(warehouse.kind as Dialect);
-        const old = await source.describeTable(table('contract_widen'));
-        await warehouse.executeDdl(createTableDdl(d, 'contract_widen', table('contract_widen'), old!.columns, 'id').statements[0]);
-        const made = await describeOrFail(warehouse, 'contract_widen');
-        await warehouse.load({ table: made, columns: made.columns, key: made.columns[0] }, [['1', value]]);
+      ] as const)(
+        'widened %s → %s: the ALTER TABLE printed runs here and keeps the value',
+        async (before, after, value, kind, text) => {
+          await admin.query(
+            `DROP TABLE IF EXISTS contract_widen; CREATE TABLE contract_widen (id INT NOT NULL ` +
+              `PRIMARY KEY, v ${before}) CHARACTER SET utf8mb4`,
+          );
+          await admin.query('INSERT INTO contract_widen VALUES (1, ?)', [value]);
+          await target.dropTable('contract_widen');
+          const warehouse = await open();
+          const d = await ddlDialect(warehouse.kind as Dialect);
+          const old = await source.describeTable(table('contract_widen'));
+          await warehouse.executeDdl(
+            createTableDdl(d, 'contract_widen', table('contract_widen'), old!.columns, 'id').statements[0],
+          );
+          const made = await describeOrFail(warehouse, 'contract_widen');
+          await warehouse.load({ table: made, columns: made.columns, key: made.columns[0] }, [['1', value]]);
 
-        await admin.query(`ALTER TABLE contract_widen MODIFY v ${after}`);
-        const widened = await source.describeTable(table('contract_widen'));
-        const problems = withAlterHints(d, made, matchColumns(widened!.columns, made.columns, 'id'));
-        for (const problem of problems) {
-          const alter = /; to widen it run: (.+)$/.exec(problem)?.[1];
-          expect([problem, alter]).toEqual([problem, expect.any(String)]);
-          await warehouse.executeDdl(alter!);
-        }
-        const now = await describeOrFail(warehouse, 'contract_widen');
-        expect(matchColumns(widened!.columns, now.columns, 'id').problems).toEqual([]);
-        expect(await target.readText('contract_widen', 'id', [['id', 'integer'], ['v', kind]])).toEqual([['1', text]]);
-      });
+          await admin.query(`ALTER TABLE contract_widen MODIFY v ${after}`);
+          const widened = await source.describeTable(table('contract_widen'));
+          const problems = withAlterHints(d, made, matchColumns(widened!.columns, made.columns, 'id'));
+          for (const problem of problems) {
+            const alter = /; to widen it run: (.+)$/.exec(problem)?.[1];
+            expect([problem, alter]).toEqual([problem, expect.any(String)]);
+            await warehouse.executeDdl(alter!);
+          }
+          const now = await describeOrFail(warehouse, 'contract_widen');
+          expect(matchColumns(widened!.columns, now.columns, 'id').problems).toEqual([]);
+          expect(
+            await target.readText('contract_widen', 'id', [
+              ['id', 'integer'],
+              ['v', kind],
+            ]),
+          ).toEqual([['1', text]]);
+        },
+      );
     });
 
     describe('watermark and keys', () => {
@@ -367,10 +510,15 @@ export function warehouseContract(target: ContractTarget): void {
         expect(held).not.toBeNull();
         expect(await second.lockWriter(lockTable, 0)).toBeNull();
         const key = lockTable.columns[0];
-        const rows: Row[] = [[1, 1, 1, null, 1, null], [2, 2, 2, '2.50', 2, '2024-01-01 00:00:00']];
+        const rows: Row[] = [
+          [1, 1, 1, null, 1, null],
+          [2, 2, 2, '2.50', 2, '2024-01-01 00:00:00'],
+        ];
         await first.load({ table: lockTable, columns: lockTable.columns, key }, rows);
         expect(await within(2_000, 'a reader during the lock', reader.maxKey(lockTable, key))).toBe(2n);
-        expect(await within(2_000, 'a reader during the lock', reader.countKeys(lockTable, key, new KeyRange(0n, 10n)))).toBe(2);
+        expect(
+          await within(2_000, 'a reader during the lock', reader.countKeys(lockTable, key, new KeyRange(0n, 10n))),
+        ).toBe(2);
         await held!.release();
         const taken = await second.lockWriter(lockTable, 0);
         expect(taken).not.toBeNull();
@@ -408,14 +556,24 @@ export function warehouseContract(target: ContractTarget): void {
         const warehouse = await open();
         const t = await describeOrFail(warehouse, 'contract_batch');
         const loadTarget = { table: t, columns: t.columns, key: t.columns[0] };
-        const good: Row[] = [[1, 10, 100, '1.50', 1, '2024-01-01 00:00:00'], [2, 20, 200, null, 2, null]];
+        const good: Row[] = [
+          [1, 10, 100, '1.50', 1, '2024-01-01 00:00:00'],
+          [2, 20, 200, null, 2, null],
+        ];
         const error = await rejection(warehouse.load(loadTarget, [...good, [3, 30, 300, '3.00', null, null]]));
         expect((error as Error).message).toMatch(target.notNullMessage);
         expect(warehouse.isTransient(error)).toBe(false);
         expect(await target.readText('contract_batch', 'rowid', [['rowid', 'integer']])).toEqual([]);
         await warehouse.load(loadTarget, good);
-        expect(await target.readText('contract_batch', 'rowid', [['rowid', 'integer'], ['price', 'decimal'], ['timestamp', 'timestamp']])).toEqual([
-          ['1', '1.50', '2024-01-01 00:00:00.000000'], ['2', null, null],
+        expect(
+          await target.readText('contract_batch', 'rowid', [
+            ['rowid', 'integer'],
+            ['price', 'decimal'],
+            ['timestamp', 'timestamp'],
+          ]),
+        ).toEqual([
+          ['1', '1.50', '2024-01-01 00:00:00.000000'],
+          ['2', null, null],
         ]);
       });
 
@@ -432,8 +590,16 @@ export function warehouseContract(target: ContractTarget): void {
         const warehouse = await open();
         const t = await describeOrFail(warehouse, 'contract_bytes');
         await warehouse.load({ table: t, columns: t.columns, key: t.columns[0] }, BYTES_ROWS);
-        expect(await target.readText('contract_bytes', 'id', [['id', 'integer'], ['bin', 'binary']])).toEqual([
-          ['1', '00ff10'], ['2', ''], ['3', 'fffefdfcfbfaf9f8f7f6f5f4f3f2f1f0'], ['4', null],
+        expect(
+          await target.readText('contract_bytes', 'id', [
+            ['id', 'integer'],
+            ['bin', 'binary'],
+          ]),
+        ).toEqual([
+          ['1', '00ff10'],
+          ['2', ''],
+          ['3', 'fffefdfcfbfaf9f8f7f6f5f4f3f2f1f0'],
+          ['4', null],
         ]);
       });
     });
@@ -453,8 +619,17 @@ export function warehouseContract(target: ContractTarget): void {
         const loader = await open();
         const w = await describeOrFail(loader, warehouseName);
         const { s, match } = await pairsFor(sourceName, w);
-        for await (const rows of source.pages(s, match.pairs.map((p) => p.source), match.pairs[0].source, new KeyRange(null, 100n), 1000)) {
-          await loader.load({ table: w, columns: match.pairs.map((p) => p.warehouse), key: match.pairs[0].warehouse }, rows);
+        for await (const rows of source.pages(
+          s,
+          match.pairs.map((p) => p.source),
+          match.pairs[0].source,
+          new KeyRange(null, 100n),
+          1000,
+        )) {
+          await loader.load(
+            { table: w, columns: match.pairs.map((p) => p.warehouse), key: match.pairs[0].warehouse },
+            rows,
+          );
         }
       };
 
@@ -476,13 +651,15 @@ export function warehouseContract(target: ContractTarget): void {
         t = await describeOrFail(warehouse, 'contract_digest_types');
       });
 
-      test('rows loaded from the source\'s own pages digest to the same buckets, counts and checksums', async () => {
+      test("rows loaded from the source's own pages digest to the same buckets, counts and checksums", async () => {
         const { s, match } = await pairsFor('types', t);
         const sourceKey = match.pairs[0].source;
         for (const width of [1n, 2n, 100n]) {
           const expected = await source.rangeDigests(s, sourceKey, match.pairs, new KeyRange(0n, 4n), width);
           expect(expected.length).toBeGreaterThan(0);
-          expect(await warehouse.rangeDigests(t, match.pairs[0].warehouse, match.pairs, new KeyRange(0n, 4n), width)).toEqual(expected);
+          expect(
+            await warehouse.rangeDigests(t, match.pairs[0].warehouse, match.pairs, new KeyRange(0n, 4n), width),
+          ).toEqual(expected);
         }
         expect(await warehouse.rowDigests(t, match.pairs[0].warehouse, match.pairs, new KeyRange(0n, 4n))).toEqual(
           await source.rowDigests(s, sourceKey, match.pairs, new KeyRange(0n, 4n)),
@@ -492,9 +669,9 @@ export function warehouseContract(target: ContractTarget): void {
       test('binary columns digest the same too', async () => {
         const b = await describeOrFail(warehouse, 'contract_digest_bytes');
         const { s, match } = await pairsFor('bytes', b);
-        expect(await warehouse.rangeDigests(b, match.pairs[0].warehouse, match.pairs, new KeyRange(0n, 4n), 2n)).toEqual(
-          await source.rangeDigests(s, match.pairs[0].source, match.pairs, new KeyRange(0n, 4n), 2n),
-        );
+        expect(
+          await warehouse.rangeDigests(b, match.pairs[0].warehouse, match.pairs, new KeyRange(0n, 4n), 2n),
+        ).toEqual(await source.rangeDigests(s, match.pairs[0].source, match.pairs, new KeyRange(0n, 4n), 2n));
         expect(await warehouse.rowDigests(b, match.pairs[0].warehouse, match.pairs, new KeyRange(0n, 4n))).toEqual(
           await source.rowDigests(s, match.pairs[0].source, match.pairs, new KeyRange(0n, 4n)),
         );

@@ -47,11 +47,15 @@ afterAll(async () => {
 });
 
 test('the seeded warehouse holds the CSV: 12186 rows up to rowid 12289', async () => {
-  expect(await db2.query('SELECT COUNT(*) AS N, MIN(rowid) AS LO, MAX(rowid) AS HI FROM SALES_DATA')).toEqual([{ N: 12186, LO: 104, HI: 12289 }]);
-  expect(await db2.query("SELECT rowid, VARCHAR(price) AS PRICE, VARCHAR_FORMAT(timestamp, 'YYYY-MM-DD " +
-    "HH24:MI:SS') AS TS FROM SALES_DATA WHERE rowid = 104")).toEqual([
-    { ROWID: 104, PRICE: '4277.00', TS: '2017-11-22 03:53:23' },
+  expect(await db2.query('SELECT COUNT(*) AS N, MIN(rowid) AS LO, MAX(rowid) AS HI FROM SALES_DATA')).toEqual([
+    { N: 12186, LO: 104, HI: 12289 },
   ]);
+  expect(
+    await db2.query(
+      "SELECT rowid, VARCHAR(price) AS PRICE, VARCHAR_FORMAT(timestamp, 'YYYY-MM-DD " +
+        "HH24:MI:SS') AS TS FROM SALES_DATA WHERE rowid = 104",
+    ),
+  ).toEqual([{ ROWID: 104, PRICE: '4277.00', TS: '2017-11-22 03:53:23' }]);
 });
 
 test('status before the first run shows 1650 pending rows', async () => {
@@ -70,11 +74,17 @@ test('one run prints the course lines and loads exactly the 1650 new rows', asyn
       'New rows on staging datawarehouse = 1650\n' +
       'New rows inserted into production datawarehouse = 1650\n',
   );
-  expect(await db2.query('SELECT COUNT(*) AS N, COUNT(DISTINCT rowid) AS D, MAX(rowid) AS HI FROM SALES_DATA')).toEqual([{ N: 13836, D: 13836, HI: 13939 }]);
-  const [expected] = await staging.query({ sql: 'SELECT rowid, product_id, customer_id, quantity FROM sales_data WHERE rowid > 12289 ' +
-    'ORDER BY rowid', rowsAsArray: true });
-  const loaded = await db2.query('SELECT rowid, product_id, customer_id, quantity, price, timestamp FROM SALES_DATA ' +
-    'WHERE rowid > 12289 ORDER BY rowid');
+  expect(await db2.query('SELECT COUNT(*) AS N, COUNT(DISTINCT rowid) AS D, MAX(rowid) AS HI FROM SALES_DATA')).toEqual(
+    [{ N: 13836, D: 13836, HI: 13939 }],
+  );
+  const [expected] = await staging.query({
+    sql: 'SELECT rowid, product_id, customer_id, quantity FROM sales_data WHERE rowid > 12289 ' + 'ORDER BY rowid',
+    rowsAsArray: true,
+  });
+  const loaded = await db2.query(
+    'SELECT rowid, product_id, customer_id, quantity, price, timestamp FROM SALES_DATA ' +
+      'WHERE rowid > 12289 ORDER BY rowid',
+  );
   expect(loaded.map((r) => [r.ROWID, r.PRODUCT_ID, r.CUSTOMER_ID, r.QUANTITY])).toEqual(expected);
   expect(loaded.every((r) => r.PRICE === null && r.TIMESTAMP === null)).toBe(true);
 });
@@ -102,6 +112,17 @@ test('the JSON report of a run with nothing new', async () => {
   expect(code).toBe(0);
   expect(JSON.parse(stdout)).toMatchObject({
     ok: true,
-    tables: [{ table: 'sales_data', watermarkBefore: 13939, watermarkAfter: 13939, newRows: 0, inserted: 0, repaired: 0, more: false, dryRun: false }],
+    tables: [
+      {
+        table: 'sales_data',
+        watermarkBefore: 13939,
+        watermarkAfter: 13939,
+        newRows: 0,
+        inserted: 0,
+        repaired: 0,
+        more: false,
+        dryRun: false,
+      },
+    ],
   });
 });

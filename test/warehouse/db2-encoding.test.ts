@@ -34,7 +34,16 @@ afterAll(async () => {
 test("with LANG=C and no DB2CODEPAGE, 'é', '日本' and an emoji survive a sync and verify exits 0", async () => {
   // Only what a bare container has: no UTF-8 locale, no DB2CODEPAGE.
   const env = { LANG: 'C', LD_LIBRARY_PATH: path.dirname(require.resolve('../../build/db2-standin/libdb2.so.1')) };
-  const args = ['--source', `${MYSQL_SERVER}/${MYSQL_DATABASE}`, '--warehouse', standin.url, '--table', 't_text', '--key', 'id'];
+  const args = [
+    '--source',
+    `${MYSQL_SERVER}/${MYSQL_DATABASE}`,
+    '--warehouse',
+    standin.url,
+    '--table',
+    't_text',
+    '--key',
+    'id',
+  ];
   const run = await cliProcess(['run', ...args], env);
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);

@@ -51,7 +51,10 @@ let db2: IbmDbConnection;
 const args: string[] = [];
 
 async function counts(): Promise<{ N: number; D: number }> {
-  return (await db2.query('SELECT COUNT(*) AS N, COUNT(DISTINCT rowid) AS D FROM SALES_DATA'))[0] as { N: number; D: number };
+  return (await db2.query('SELECT COUNT(*) AS N, COUNT(DISTINCT rowid) AS D FROM SALES_DATA'))[0] as {
+    N: number;
+    D: number;
+  };
 }
 
 async function run(): Promise<{ code: number; report: Record<string, unknown>; stderr: string }> {
@@ -83,7 +86,7 @@ async function rowids(): Promise<number[]> {
   return (await db2.query('SELECT rowid FROM SALES_DATA ORDER BY rowid')).map((r) => Number(r.ROWID));
 }
 
-const courseRow = (id: number): Row => [id, id % 100, id * 7, null, id % 5 + 1, null];
+const courseRow = (id: number): Row => [id, id % 100, id * 7, null, (id % 5) + 1, null];
 
 beforeAll(async () => {
   standin = await startStandin();
@@ -103,7 +106,8 @@ beforeAll(async () => {
 beforeEach(async () => {
   server.clearFaults();
   server.noticeDroppedConnections();
-  if (!db2.connected || (await db2.query('SELECT 1 AS ONE FROM SYSIBM.SYSDUMMY1').catch(() => null)) === null) db2 = await ibmdb.open(CONNECT);
+  if (!db2.connected || (await db2.query('SELECT 1 AS ONE FROM SYSIBM.SYSDUMMY1').catch(() => null)) === null)
+    db2 = await ibmdb.open(CONNECT);
   server.database('BLUDB').log = { ...DEFAULT_LOG };
   await db2.query('DROP TABLE SALES_DATA').catch(() => undefined);
   // The course's table: no primary key, nothing in it stops a duplicate.
@@ -144,56 +148,89 @@ describe('transient faults are retried, and every row arrives exactly once', () 
  * transaction that wrote and stays open pins it for everyone.
  */
 describe('a full transaction log (SQL0964C, 57011), from log space in bytes', () => {
-  test('a batch whose log records outgrow LOGFILSIZ × (LOGPRIMARY + LOGSECOND) is split until ' +
-    'each part fits: every row once', async () => {
-    const db = server.database('BLUDB');
-    db.log = { ...SMALLEST_LOG };
-    const fullBefore = db.logFullErrors;
-    // 500 course rows ≈ 47 KB of log in one transaction; the log holds 32 KB.
-    const { code, stdout, stderr } = await cli([...args, '--batch-size', '500']);
-    expect(stderr).toBe('');
-    expect(code).toBe(0);
-    expect(JSON.parse(stdout).tables[0]).toMatchObject({ newRows: ROWS, inserted: ROWS, watermarkAfter: ROWS });
-    expect(db.logFullErrors).toBeGreaterThan(fullBefore);
-    expect(await rowids()).toEqual(Array.from({ length: ROWS }, (_, i) => i + 1));
-  });
+  test(
+    'a batch whose log records outgrow LOGFILSIZ × (LOGPRIMARY + LOGSECOND) is split until ' +
+      'each part fits: every row once',
+    async () => {
+      const db = server.database('BLUDB');
+      db.log = { ...SMALLEST_LOG };
+      const fullBefore = db.logFullErrors;
+      // 500 course rows ≈ 47 KB of log in one transaction; the log holds 32 KB.
+      const { code, stdout, stderr } = await cli([...args, '--batch-size', '500']);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout).tables[0]).toMatchObject({ newRows: ROWS, inserted: ROWS, watermarkAfter: ROWS });
+      expect(db.logFullErrors).toBeGreaterThan(fullBefore);
+      expect(await rowids()).toEqual(Array.from({ length: ROWS }, (_, i) => i + 1));
+    },
+  );
 
-  test('the writer lock\'s transaction, open for the whole run, writes no log record, so it ' +
-    'pins no log space', async () => {
-    // Five batches of 100 rows (≈ 9.4 KB of log each, 47 KB in all) through a 32 KB log: they fit
-    // one after another only if nothing open since the start of the run holds the log's tail.
-    const db = server.database('BLUDB');
-    db.log = { ...SMALLEST_LOG };
-    const fullBefore = db.logFullErrors;
-    const { code, report } = await run();
-    expect(code).toBe(0);
-    expect(report).toMatchObject({ inserted: ROWS, batches: 5 });
-    expect(db.logFullErrors).toBe(fullBefore);
-    expect(await counts()).toEqual({ N: ROWS, D: ROWS });
-  });
+  test(
+    "the writer lock's transaction, open for the whole run, writes no log record, so it " + 'pins no log space',
+    async () => {
+      // Five batches of 100 rows (≈ 9.4 KB of log each, 47 KB in all) through a 32 KB log: they fit
+      // one after another only if nothing open since the start of the run holds the log's tail.
+      const db = server.database('BLUDB');
+      db.log = { ...SMALLEST_LOG };
+      const fullBefore = db.logFullErrors;
+      const { code, report } = await run();
+      expect(code).toBe(0);
+      expect(report).toMatchObject({ inserted: ROWS, batches: 5 });
+      expect(db.logFullErrors).toBe(fullBefore);
+      expect(await counts()).toEqual({ N: ROWS, D: ROWS });
+    },
+  );
 
-  test('wide rows fill it with few rows; one row bigger than the whole log: exit 1, one line, ' +
-    'the rows before it committed once', async () => {
-    // Row 5 holds 40,000 bytes of text, more than the 32 KB log; rows of 3,000 bytes fit ten at a time only in part.
-    await db2.query('DROP TABLE WIDE_DATA').catch(() => undefined);
-    await db2.query('CREATE TABLE WIDE_DATA (id INTEGER NOT NULL, note CLOB(64K) NOT NULL)');
-    const db = server.database('BLUDB');
-    db.log = { ...SMALLEST_LOG };
-    const wide = await cli(['--source', `${MYSQL_SERVER}/${MYSQL_DATABASE}`, '--warehouse', WAREHOUSE, '--table', 'wide_data', '--key', 'id', '--batch-size', '100']);
-    expect(wide.stderr).toBe(
-      'warehouse-sync: loading wide_data into DB2INST1.WIDE_DATA failed: the DB2 transaction ' +
-        'log is full even for a single row ' +
-        '(raise LOGFILSIZ / LOGSECOND): SQL0964C The transaction log for the database is full. SQLSTATE=57011\n',
-    );
-    expect(wide.code).toBe(1);
-    // What is committed is a key prefix: the next run (with a bigger log) resumes after it.
-    expect(await db2.query('SELECT id, LENGTH(note) AS L FROM WIDE_DATA ORDER BY id')).toEqual([1, 2, 3, 4].map((id) => ({ ID: id, L: 3000 })));
-    db.log = { ...DEFAULT_LOG };
-    const rest = await cli(['--source', `${MYSQL_SERVER}/${MYSQL_DATABASE}`, '--warehouse', WAREHOUSE, '--table', 'wide_data', '--key', 'id', '--json']);
-    expect(rest.code).toBe(0);
-    expect(JSON.parse(rest.stdout).tables[0]).toMatchObject({ inserted: WIDE_ROWS - 4 });
-    expect(await db2.query('SELECT COUNT(*) AS N, COUNT(DISTINCT id) AS D, SUM(LENGTH(note)) AS B FROM WIDE_DATA')).toEqual([{ N: WIDE_ROWS, D: WIDE_ROWS, B: 9 * 3000 + 40000 }]);
-  });
+  test(
+    'wide rows fill it with few rows; one row bigger than the whole log: exit 1, one line, ' +
+      'the rows before it committed once',
+    async () => {
+      // Row 5 holds 40,000 bytes of text, more than the 32 KB log; rows of 3,000 bytes fit ten at a time only in part.
+      await db2.query('DROP TABLE WIDE_DATA').catch(() => undefined);
+      await db2.query('CREATE TABLE WIDE_DATA (id INTEGER NOT NULL, note CLOB(64K) NOT NULL)');
+      const db = server.database('BLUDB');
+      db.log = { ...SMALLEST_LOG };
+      const wide = await cli([
+        '--source',
+        `${MYSQL_SERVER}/${MYSQL_DATABASE}`,
+        '--warehouse',
+        WAREHOUSE,
+        '--table',
+        'wide_data',
+        '--key',
+        'id',
+        '--batch-size',
+        '100',
+      ]);
+      expect(wide.stderr).toBe(
+        'warehouse-sync: loading wide_data into DB2INST1.WIDE_DATA failed: the DB2 transaction ' +
+          'log is full even for a single row ' +
+          '(raise LOGFILSIZ / LOGSECOND): SQL0964C The transaction log for the database is full. SQLSTATE=57011\n',
+      );
+      expect(wide.code).toBe(1);
+      // What is committed is a key prefix: the next run (with a bigger log) resumes after it.
+      expect(await db2.query('SELECT id, LENGTH(note) AS L FROM WIDE_DATA ORDER BY id')).toEqual(
+        [1, 2, 3, 4].map((id) => ({ ID: id, L: 3000 })),
+      );
+      db.log = { ...DEFAULT_LOG };
+      const rest = await cli([
+        '--source',
+        `${MYSQL_SERVER}/${MYSQL_DATABASE}`,
+        '--warehouse',
+        WAREHOUSE,
+        '--table',
+        'wide_data',
+        '--key',
+        'id',
+        '--json',
+      ]);
+      expect(rest.code).toBe(0);
+      expect(JSON.parse(rest.stdout).tables[0]).toMatchObject({ inserted: WIDE_ROWS - 4 });
+      expect(
+        await db2.query('SELECT COUNT(*) AS N, COUNT(DISTINCT id) AS D, SUM(LENGTH(note)) AS B FROM WIDE_DATA'),
+      ).toEqual([{ N: WIDE_ROWS, D: WIDE_ROWS, B: 9 * 3000 + 40000 }]);
+    },
+  );
 });
 
 /**
@@ -209,91 +246,112 @@ describe('a full transaction log (SQL0964C, 57011), from log space in bytes', ()
  * landed by reading the warehouse, whatever the order of errors.
  */
 describe('a COMMIT whose reply is lost, rolled back by a reroute, or never arrived', () => {
-  test('SQL30081N on the COMMIT after it landed (the reply is lost): the run finds the rows ' +
-    'there and does not load them again', async () => {
-    server.failNext({ sqlstate: '08001', on: 'commit', afterCommit: true });
-    const { code, report, stderr } = await run();
-    expect(stderr).toBe('');
-    expect(code).toBe(0);
-    expect(report).toMatchObject({ newRows: ROWS, inserted: ROWS, watermarkAfter: ROWS });
-    expect(await counts()).toEqual({ N: ROWS, D: ROWS });
-  });
+  test(
+    'SQL30081N on the COMMIT after it landed (the reply is lost): the run finds the rows ' +
+      'there and does not load them again',
+    async () => {
+      server.failNext({ sqlstate: '08001', on: 'commit', afterCommit: true });
+      const { code, report, stderr } = await run();
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(report).toMatchObject({ newRows: ROWS, inserted: ROWS, watermarkAfter: ROWS });
+      expect(await counts()).toEqual({ N: ROWS, D: ROWS });
+    },
+  );
 
-  test('SQL30081N on the COMMIT before the server got it, which finds the connection dead 1.5 ' +
-    's later: the rows are loaded again, once', async () => {
-    server.failNext({ sqlstate: '08001', on: 'commit', noticeAfterMs: 1500 });
-    const { code, report, stderr } = await run();
-    expect(stderr).toBe('');
-    expect(code).toBe(0);
-    expect(report).toMatchObject({ newRows: ROWS, inserted: ROWS, watermarkAfter: ROWS });
-    // The dead connection's rows stay uncommitted until the server notices, then roll back.
-    server.noticeDroppedConnections();
-    expect(await counts()).toEqual({ N: ROWS, D: ROWS });
-  });
+  test(
+    'SQL30081N on the COMMIT before the server got it, which finds the connection dead 1.5 ' +
+      's later: the rows are loaded again, once',
+    async () => {
+      server.failNext({ sqlstate: '08001', on: 'commit', noticeAfterMs: 1500 });
+      const { code, report, stderr } = await run();
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(report).toMatchObject({ newRows: ROWS, inserted: ROWS, watermarkAfter: ROWS });
+      // The dead connection's rows stay uncommitted until the server notices, then roll back.
+      server.noticeDroppedConnections();
+      expect(await counts()).toEqual({ N: ROWS, D: ROWS });
+    },
+  );
 
-  test('the same on a table with a primary key: the retried insert waits for the dead ' +
-    'connection\'s key locks, then loads', async () => {
-    await db2.query('DROP TABLE SALES_DATA');
-    await db2.query(`CREATE TABLE SALES_DATA (rowid INTEGER NOT NULL PRIMARY KEY, product_id INTEGER NOT NULL, customer_id INTEGER NOT NULL,
+  test(
+    'the same on a table with a primary key: the retried insert waits for the dead ' +
+      "connection's key locks, then loads",
+    async () => {
+      await db2.query('DROP TABLE SALES_DATA');
+      await db2.query(`CREATE TABLE SALES_DATA (rowid INTEGER NOT NULL PRIMARY KEY, product_id INTEGER NOT NULL, customer_id INTEGER NOT NULL,
       price DECIMAL(10,2), quantity INTEGER NOT NULL, timestamp TIMESTAMP)`);
-    server.failNext({ sqlstate: '08001', on: 'commit', noticeAfterMs: 1500 });
-    const started = Date.now();
-    const { code, report, stderr } = await run();
-    expect(stderr).toBe('');
-    expect(code).toBe(0);
-    expect(report).toMatchObject({ inserted: ROWS, watermarkAfter: ROWS });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
-    expect(await counts()).toEqual({ N: ROWS, D: ROWS });
-  });
+      server.failNext({ sqlstate: '08001', on: 'commit', noticeAfterMs: 1500 });
+      const started = Date.now();
+      const { code, report, stderr } = await run();
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(report).toMatchObject({ inserted: ROWS, watermarkAfter: ROWS });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
+      expect(await counts()).toEqual({ N: ROWS, D: ROWS });
+    },
+  );
 
-  test('SQL30108N on the COMMIT (client reroute: rolled back, connection re-established): the ' +
-    'rows are loaded again, once', async () => {
-    server.failNext({ sqlstate: '08506', on: 'commit' });
-    const { code, report, stderr } = await run();
-    expect(stderr).toBe('');
-    expect(code).toBe(0);
-    expect(report).toMatchObject({ newRows: ROWS, inserted: ROWS, watermarkAfter: ROWS });
-    expect(await counts()).toEqual({ N: ROWS, D: ROWS });
-  });
+  test(
+    'SQL30108N on the COMMIT (client reroute: rolled back, connection re-established): the ' +
+      'rows are loaded again, once',
+    async () => {
+      server.failNext({ sqlstate: '08506', on: 'commit' });
+      const { code, report, stderr } = await run();
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(report).toMatchObject({ newRows: ROWS, inserted: ROWS, watermarkAfter: ROWS });
+      expect(await counts()).toEqual({ N: ROWS, D: ROWS });
+    },
+  );
 
-  test('SQL30108N on the second batch\'s insert, then SQL30081N on its COMMIT after it ' +
-    'landed: each row once', async () => {
-    server.failNext({ sqlstate: '08506', on: BATCH_INSERT, skip: 1 });
-    server.failNext({ sqlstate: '08001', on: 'commit', afterCommit: true, skip: 1 });
-    const { code, report } = await run();
-    expect(code).toBe(0);
-    expect(report).toMatchObject({ inserted: ROWS });
-    expect(await counts()).toEqual({ N: ROWS, D: ROWS });
-  });
+  test(
+    "SQL30108N on the second batch's insert, then SQL30081N on its COMMIT after it " + 'landed: each row once',
+    async () => {
+      server.failNext({ sqlstate: '08506', on: BATCH_INSERT, skip: 1 });
+      server.failNext({ sqlstate: '08001', on: 'commit', afterCommit: true, skip: 1 });
+      const { code, report } = await run();
+      expect(code).toBe(0);
+      expect(report).toMatchObject({ inserted: ROWS });
+      expect(await counts()).toEqual({ N: ROWS, D: ROWS });
+    },
+  );
 
   // Through the real ibm_db 4.0.1 a failed SQLEndTran never reaches JS: commitTransaction()'s
   // promise resolves (UV_AfterEndTransaction reads the return code through the wrong struct). The
   // product commits with a COMMIT statement, whose failure ibm_db reports; these pin the binding.
-  test('the binding itself: commitTransaction() resolves although SQLEndTran failed; the ' +
-    'handle is dead after (CLI0106E)', async () => {
-    const own = await ibmdb.open(CONNECT);
-    await own.beginTransaction();
-    await own.query('INSERT INTO SALES_DATA (rowid, product_id, customer_id, quantity) VALUES (1, 1, 1, 1)');
-    server.failNext({ sqlstate: '08001', on: 'commit' });
-    await expect(own.commitTransaction()).resolves.toBe(true);
-    await expect(own.query('SELECT 1 FROM SYSIBM.SYSDUMMY1')).rejects.toMatchObject({
-      sqlstate: '08003', message: '[IBM][CLI Driver] CLI0106E  Connection is closed. SQLSTATE=08003',
-    });
-    await own.close().catch(() => undefined);
-    expect(await counts()).toEqual({ N: 0, D: 0 });
-  });
+  test(
+    'the binding itself: commitTransaction() resolves although SQLEndTran failed; the ' +
+      'handle is dead after (CLI0106E)',
+    async () => {
+      const own = await ibmdb.open(CONNECT);
+      await own.beginTransaction();
+      await own.query('INSERT INTO SALES_DATA (rowid, product_id, customer_id, quantity) VALUES (1, 1, 1, 1)');
+      server.failNext({ sqlstate: '08001', on: 'commit' });
+      await expect(own.commitTransaction()).resolves.toBe(true);
+      await expect(own.query('SELECT 1 FROM SYSIBM.SYSDUMMY1')).rejects.toMatchObject({
+        sqlstate: '08003',
+        message: '[IBM][CLI Driver] CLI0106E  Connection is closed. SQLSTATE=08003',
+      });
+      await own.close().catch(() => undefined);
+      expect(await counts()).toEqual({ N: 0, D: 0 });
+    },
+  );
 
-  test('the binding itself: after SQL30108N on a COMMIT statement the same handle works, and ' +
-    'the unit of work is gone', async () => {
-    const own = await ibmdb.open(CONNECT);
-    await own.beginTransaction();
-    await own.query('INSERT INTO SALES_DATA (rowid, product_id, customer_id, quantity) VALUES (1, 1, 1, 1)');
-    server.failNext({ sqlstate: '08506', on: 'commit' });
-    await expect(own.query('COMMIT')).rejects.toMatchObject({ sqlstate: '08506', sqlcode: -30108 });
-    expect(await own.query('SELECT COUNT(*) AS N FROM SALES_DATA')).toEqual([{ N: 0 }]);
-    await own.rollbackTransaction();
-    await own.close();
-  });
+  test(
+    'the binding itself: after SQL30108N on a COMMIT statement the same handle works, and ' +
+      'the unit of work is gone',
+    async () => {
+      const own = await ibmdb.open(CONNECT);
+      await own.beginTransaction();
+      await own.query('INSERT INTO SALES_DATA (rowid, product_id, customer_id, quantity) VALUES (1, 1, 1, 1)');
+      server.failNext({ sqlstate: '08506', on: 'commit' });
+      await expect(own.query('COMMIT')).rejects.toMatchObject({ sqlstate: '08506', sqlcode: -30108 });
+      expect(await own.query('SELECT COUNT(*) AS N FROM SALES_DATA')).toEqual([{ N: 0 }]);
+      await own.rollbackTransaction();
+      await own.close();
+    },
+  );
 });
 
 /**
@@ -307,41 +365,46 @@ describe('a COMMIT whose reply is lost, rolled back by a reroute, or never arriv
 describe('locks of a dropped connection, freed only once DB2 notices', () => {
   const secondBatch = { on: BATCH_INSERT, skip: 1 };
 
-  test('the network drops every connection mid-run and DB2 notices 2 s later: the run takes ' +
-    'its writer lock back and loads every row once', async () => {
-    server.failNext({ sqlstate: '08001', ...secondBatch, all: true, noticeAfterMs: 2000 });
-    const started = Date.now();
-    const { code, report, stderr } = await run();
-    expect(stderr).toBe('');
-    expect(code).toBe(0);
-    expect(report).toMatchObject({ newRows: ROWS, inserted: ROWS, watermarkAfter: ROWS });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
-    db2 = await ibmdb.open(CONNECT);
-    expect(await counts()).toEqual({ N: ROWS, D: ROWS });
-  });
+  test(
+    'the network drops every connection mid-run and DB2 notices 2 s later: the run takes ' +
+      'its writer lock back and loads every row once',
+    async () => {
+      server.failNext({ sqlstate: '08001', ...secondBatch, all: true, noticeAfterMs: 2000 });
+      const started = Date.now();
+      const { code, report, stderr } = await run();
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(report).toMatchObject({ newRows: ROWS, inserted: ROWS, watermarkAfter: ROWS });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+      db2 = await ibmdb.open(CONNECT);
+      expect(await counts()).toEqual({ N: ROWS, D: ROWS });
+    },
+  );
 
-  test('DB2 does not notice within the bound: the run stops in time with one line; what it ' +
-    'committed is there once', async () => {
-    server.failNext({ sqlstate: '08001', ...secondBatch, all: true, noticeAfterMs: 600_000 });
-    const started = Date.now();
-    const { code, stderr } = await run();
-    const elapsed = Date.now() - started;
-    expect(stderr).toBe(
-      'warehouse-sync: the writer lock of DB2INST1.SALES_DATA was lost and is still held by ' +
-        'another connection after 10 s: another run, ' +
-        "or this run's own dropped connection that DB2 has not yet found dead (it frees its " +
-          "locks then); stopped so that rows are not " +
-        'written twice (rerun to continue)\n',
-    );
-    expect(code).toBe(1);
-    expect(elapsed).toBeLessThan(20_000);
-    db2 = await ibmdb.open(CONNECT);
-    expect(await rowids()).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
-    // Once DB2 has noticed, the next run goes on from there.
-    server.noticeDroppedConnections();
-    expect((await run()).report).toMatchObject({ inserted: ROWS - 100 });
-    expect(await counts()).toEqual({ N: ROWS, D: ROWS });
-  });
+  test(
+    'DB2 does not notice within the bound: the run stops in time with one line; what it ' + 'committed is there once',
+    async () => {
+      server.failNext({ sqlstate: '08001', ...secondBatch, all: true, noticeAfterMs: 600_000 });
+      const started = Date.now();
+      const { code, stderr } = await run();
+      const elapsed = Date.now() - started;
+      expect(stderr).toBe(
+        'warehouse-sync: the writer lock of DB2INST1.SALES_DATA was lost and is still held by ' +
+          'another connection after 10 s: another run, ' +
+          "or this run's own dropped connection that DB2 has not yet found dead (it frees its " +
+          'locks then); stopped so that rows are not ' +
+          'written twice (rerun to continue)\n',
+      );
+      expect(code).toBe(1);
+      expect(elapsed).toBeLessThan(20_000);
+      db2 = await ibmdb.open(CONNECT);
+      expect(await rowids()).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+      // Once DB2 has noticed, the next run goes on from there.
+      server.noticeDroppedConnections();
+      expect((await run()).report).toMatchObject({ inserted: ROWS - 100 });
+      expect(await counts()).toEqual({ N: ROWS, D: ROWS });
+    },
+  );
 });
 
 describe('the writer lock', () => {
@@ -369,9 +432,9 @@ describe('the writer lock', () => {
       'warehouse-sync: cannot set up the writer lock table DB2INST1.WAREHOUSE_SYNC_LOCKS ' +
         '(SQL0001N Fault injected by the test ' +
         '(SQLSTATE 42501). SQLSTATE=42501); create it once as a user who may: CREATE TABLE ' +
-          '"DB2INST1"."WAREHOUSE_SYNC_LOCKS" ' +
+        '"DB2INST1"."WAREHOUSE_SYNC_LOCKS" ' +
         '(TABLE_SCHEMA VARCHAR(128) NOT NULL, TABLE_NAME VARCHAR(128) NOT NULL, PRIMARY KEY ' +
-          '(TABLE_SCHEMA, TABLE_NAME)) ORGANIZE BY ROW, ' +
+        '(TABLE_SCHEMA, TABLE_NAME)) ORGANIZE BY ROW, ' +
         'and GRANT SELECT, INSERT on it to the sync user\n',
     );
     expect(refused.code).toBe(2);
@@ -387,31 +450,35 @@ describe('the writer lock', () => {
     expect(await counts()).toEqual({ N: ROWS, D: ROWS });
   });
 
-  test('a run whose lock was lost, and taken by another run, waits the bound for it, then ' +
-    'stops before writing', async () => {
-    const first = await openWarehouse();
-    expect(await first.warehouse.lockWriter(first.table, 0)).not.toBeNull();
-    await dropAllConnections();
-    const second = await openWarehouse();
-    const secondLock = await second.warehouse.lockWriter(second.table, 0);
-    expect(secondLock).not.toBeNull();
+  test(
+    'a run whose lock was lost, and taken by another run, waits the bound for it, then ' + 'stops before writing',
+    async () => {
+      const first = await openWarehouse();
+      expect(await first.warehouse.lockWriter(first.table, 0)).not.toBeNull();
+      await dropAllConnections();
+      const second = await openWarehouse();
+      const secondLock = await second.warehouse.lockWriter(second.table, 0);
+      expect(secondLock).not.toBeNull();
 
-    const lost =
-      'the writer lock of DB2INST1.SALES_DATA was lost and is still held by another ' +
+      const lost =
+        'the writer lock of DB2INST1.SALES_DATA was lost and is still held by another ' +
         'connection after 10 s: another run, ' +
-      "or this run's own dropped connection that DB2 has not yet found dead (it frees its " +
-        "locks then); stopped so that rows are not " +
-      'written twice (rerun to continue)';
-    const reconnecting = await first.warehouse.reconnect().catch((e: unknown) => e);
-    expect(reconnecting).toBeInstanceOf(RunError);
-    expect((reconnecting as Error).message).toBe(lost);
-    const loading = await first.warehouse.load({ table: first.table, columns: first.table.columns, key: first.table.columns[0] }, [courseRow(1)]).catch((e: unknown) => e);
-    expect((loading as Error).message).toBe(lost);
-    expect(first.warehouse.isTransient(loading)).toBe(false);
-    expect(await counts()).toEqual({ N: 0, D: 0 });
-    await secondLock!.release();
-    await Promise.all([first.warehouse.close(), second.warehouse.close()]);
-  });
+        "or this run's own dropped connection that DB2 has not yet found dead (it frees its " +
+        'locks then); stopped so that rows are not ' +
+        'written twice (rerun to continue)';
+      const reconnecting = await first.warehouse.reconnect().catch((e: unknown) => e);
+      expect(reconnecting).toBeInstanceOf(RunError);
+      expect((reconnecting as Error).message).toBe(lost);
+      const loading = await first.warehouse
+        .load({ table: first.table, columns: first.table.columns, key: first.table.columns[0] }, [courseRow(1)])
+        .catch((e: unknown) => e);
+      expect((loading as Error).message).toBe(lost);
+      expect(first.warehouse.isTransient(loading)).toBe(false);
+      expect(await counts()).toEqual({ N: 0, D: 0 });
+      await secondLock!.release();
+      await Promise.all([first.warehouse.close(), second.warehouse.close()]);
+    },
+  );
 
   test('a lock lost and taken again after another run loaded: later batches skip the keys already there', async () => {
     const first = await openWarehouse();
@@ -419,13 +486,21 @@ describe('the writer lock', () => {
     await dropAllConnections();
     const other = await openWarehouse();
     const otherLock = await other.warehouse.lockWriter(other.table, 0);
-    await other.warehouse.load({ table: other.table, columns: other.table.columns, key: other.table.columns[0] }, [1, 2, 3, 4, 5].map(courseRow));
+    await other.warehouse.load(
+      { table: other.table, columns: other.table.columns, key: other.table.columns[0] },
+      [1, 2, 3, 4, 5].map(courseRow),
+    );
     await otherLock!.release();
     await other.warehouse.close();
 
     await first.warehouse.reconnect();
-    await first.warehouse.load({ table: first.table, columns: first.table.columns, key: first.table.columns[0] }, [3, 4, 5, 6, 7].map(courseRow));
-    expect(await db2.query('SELECT rowid FROM SALES_DATA ORDER BY rowid')).toEqual([1, 2, 3, 4, 5, 6, 7].map((id) => ({ ROWID: id })));
+    await first.warehouse.load(
+      { table: first.table, columns: first.table.columns, key: first.table.columns[0] },
+      [3, 4, 5, 6, 7].map(courseRow),
+    );
+    expect(await db2.query('SELECT rowid FROM SALES_DATA ORDER BY rowid')).toEqual(
+      [1, 2, 3, 4, 5, 6, 7].map((id) => ({ ROWID: id })),
+    );
     await first.warehouse.close();
   });
 });

@@ -36,54 +36,78 @@ const ROWS: Array<[number, string | null, string | null, Buffer | null, number |
 ];
 
 function liveValues(liveUrl: string): void {
-  describe('db2 (live): non-ASCII text, a 100 kB text, binary values and all-NULL rows, synced by ' +
-    'the CLI and read back', () => {
-    let db2: IbmDbConnection;
-    const args = ['--source', `${MYSQL_SERVER}/${MYSQL_DATABASE}`, '--warehouse', liveUrl, '--table', 'live_values', '--key', 'id', '--batch-size', '3'];
+  describe(
+    'db2 (live): non-ASCII text, a 100 kB text, binary values and all-NULL rows, synced by ' + 'the CLI and read back',
+    () => {
+      let db2: IbmDbConnection;
+      const args = [
+        '--source',
+        `${MYSQL_SERVER}/${MYSQL_DATABASE}`,
+        '--warehouse',
+        liveUrl,
+        '--table',
+        'live_values',
+        '--key',
+        'id',
+        '--batch-size',
+        '3',
+      ];
 
-    beforeAll(async () => {
-      const mysqlConn = await freshMySqlDatabase(MYSQL_DATABASE);
-      await mysqlConn.query(`CREATE TABLE live_values (id INT NOT NULL PRIMARY KEY, txt VARCHAR(40), note MEDIUMTEXT, bin VARBINARY(16), n INT)
+      beforeAll(async () => {
+        const mysqlConn = await freshMySqlDatabase(MYSQL_DATABASE);
+        await mysqlConn.query(`CREATE TABLE live_values (id INT NOT NULL PRIMARY KEY, txt VARCHAR(40), note MEDIUMTEXT, bin VARBINARY(16), n INT)
         CHARACTER SET utf8mb4`);
-      await mysqlConn.query('INSERT INTO live_values (id, txt, note, bin, n) VALUES ?', [ROWS]);
-      await mysqlConn.end();
-      const target = parseConnectionUrl(liveUrl, 'warehouse');
-      if (typeof target === 'string') throw new Error(target);
-      db2 = await loadIbmDb().open(toDb2Endpoint(target).connectionString);
-      await db2.query('DROP TABLE LIVE_VALUES').catch(() => undefined);
-    });
-    afterAll(async () => {
-      await db2.query('DROP TABLE LIVE_VALUES').catch(() => undefined);
-      await db2.close();
-    });
+        await mysqlConn.query('INSERT INTO live_values (id, txt, note, bin, n) VALUES ?', [ROWS]);
+        await mysqlConn.end();
+        const target = parseConnectionUrl(liveUrl, 'warehouse');
+        if (typeof target === 'string') throw new Error(target);
+        db2 = await loadIbmDb().open(toDb2Endpoint(target).connectionString);
+        await db2.query('DROP TABLE LIVE_VALUES').catch(() => undefined);
+      });
+      afterAll(async () => {
+        await db2.query('DROP TABLE LIVE_VALUES').catch(() => undefined);
+        await db2.close();
+      });
 
-    test('run --create-table loads every row, in slices of 3 (one of them NULL in every column ' +
-      'but the key)', async () => {
-      const { code, stdout, stderr } = await cli(['run', '--create-table', '--json', ...args]);
-      expect(stderr).toBe('');
-      expect(code).toBe(0);
-      expect(JSON.parse(stdout).tables[0]).toMatchObject({ newRows: ROWS.length, inserted: ROWS.length, watermarkAfter: ROWS.length });
-    });
-
-    test('the values read back through ibm_db are the source\'s, byte for byte', async () => {
-      const rows = await db2.query(
-        'SELECT id, txt, LENGTH(note) AS NOTE_BYTES, note, HEX(bin) AS BIN, n FROM LIVE_VALUES ORDER BY id',
+      test(
+        'run --create-table loads every row, in slices of 3 (one of them NULL in every column ' + 'but the key)',
+        async () => {
+          const { code, stdout, stderr } = await cli(['run', '--create-table', '--json', ...args]);
+          expect(stderr).toBe('');
+          expect(code).toBe(0);
+          expect(JSON.parse(stdout).tables[0]).toMatchObject({
+            newRows: ROWS.length,
+            inserted: ROWS.length,
+            watermarkAfter: ROWS.length,
+          });
+        },
       );
-      const digest = (s: unknown) => (s === null ? null : createHash('md5').update(String(s), 'utf8').digest('hex'));
-      expect(rows.map((r) => [r.ID, r.TXT, r.NOTE_BYTES, digest(r.NOTE), r.BIN, r.N])).toEqual(
-        ROWS.map(([id, txt, note, bin, n]) => [
-          id, txt, note === null ? null : Buffer.byteLength(note, 'utf8'), digest(note), bin === null ? null : bin.toString('hex').toUpperCase(), n,
-        ]),
-      );
-    });
 
-    test('verify finds source and warehouse in step', async () => {
-      const { code, stdout, stderr } = await cli(['verify', '--json', ...args]);
-      expect(stderr).toBe('');
-      expect(code).toBe(0);
-      expect(JSON.parse(stdout).tables[0]).toMatchObject({ sourceRows: ROWS.length, warehouseRows: ROWS.length });
-    });
-  });
+      test("the values read back through ibm_db are the source's, byte for byte", async () => {
+        const rows = await db2.query(
+          'SELECT id, txt, LENGTH(note) AS NOTE_BYTES, note, HEX(bin) AS BIN, n FROM LIVE_VALUES ORDER BY id',
+        );
+        const digest = (s: unknown) => (s === null ? null : createHash('md5').update(String(s), 'utf8').digest('hex'));
+        expect(rows.map((r) => [r.ID, r.TXT, r.NOTE_BYTES, digest(r.NOTE), r.BIN, r.N])).toEqual(
+          ROWS.map(([id, txt, note, bin, n]) => [
+            id,
+            txt,
+            note === null ? null : Buffer.byteLength(note, 'utf8'),
+            digest(note),
+            bin === null ? null : bin.toString('hex').toUpperCase(),
+            n,
+          ]),
+        );
+      });
+
+      test('verify finds source and warehouse in step', async () => {
+        const { code, stdout, stderr } = await cli(['verify', '--json', ...args]);
+        expect(stderr).toBe('');
+        expect(code).toBe(0);
+        expect(JSON.parse(stdout).tables[0]).toMatchObject({ sourceRows: ROWS.length, warehouseRows: ROWS.length });
+      });
+    },
+  );
 }
 
 if (url) {
@@ -98,7 +122,10 @@ if (url) {
   liveValues(url);
 } else {
   describe('warehouse contract: db2 (live)', () => {
-    test.skip('skipped: DB2_TEST_URL is not set (e.g. db2://user:pass@host:50001/BLUDB?security=SSL, ' +
-      'or run scripts/db2-live.sh) and no DB2 server is reachable here', () => undefined);
+    test.skip(
+      'skipped: DB2_TEST_URL is not set (e.g. db2://user:pass@host:50001/BLUDB?security=SSL, ' +
+        'or run scripts/db2-live.sh) and no DB2 server is reachable here',
+      () => undefined,
+    );
   });
 }

@@ -37,36 +37,120 @@ const BLOB = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
 /** Rows inserted into MySQL (session time zone UTC), with the text DB2 must then show. */
 const ROWS: Array<{ insert: unknown[]; expected: Record<string, string | Buffer | null> }> = [
   {
-    insert: [1, '99999999999999999999.9999999999', '18446744073709551615', '-9223372036854775808', '9999-12-31 23:59:59.999999',
-      '2038-01-19 03:14:07.999999', '9999-12-31', '23:59:59', TEXT, '', Buffer.from([0, 255, 16]), BLOB, '999999999999999999999999.9999999999'],
+    insert: [
+      1,
+      '99999999999999999999.9999999999',
+      '18446744073709551615',
+      '-9223372036854775808',
+      '9999-12-31 23:59:59.999999',
+      '2038-01-19 03:14:07.999999',
+      '9999-12-31',
+      '23:59:59',
+      TEXT,
+      '',
+      Buffer.from([0, 255, 16]),
+      BLOB,
+      '999999999999999999999999.9999999999',
+    ],
     expected: {
-      ID: '1', D30: '99999999999999999999.9999999999', UBIG: '18446744073709551615', SBIG: '-9223372036854775808',
-      DT: '9999-12-31 23:59:59.999999', TS: '2038-01-19 03:14:07.999999', DD: '9999-12-31', TT: '23:59:59', TXT: TEXT, EMPTY: '',
-      VB: '00ff10', BL: BLOB, D34: '999999999999999999999999.9999999999',
+      ID: '1',
+      D30: '99999999999999999999.9999999999',
+      UBIG: '18446744073709551615',
+      SBIG: '-9223372036854775808',
+      DT: '9999-12-31 23:59:59.999999',
+      TS: '2038-01-19 03:14:07.999999',
+      DD: '9999-12-31',
+      TT: '23:59:59',
+      TXT: TEXT,
+      EMPTY: '',
+      VB: '00ff10',
+      BL: BLOB,
+      D34: '999999999999999999999999.9999999999',
     },
   },
   {
-    insert: [2, '-99999999999999999999.9999999999', '0', '9223372036854775807', '1000-01-01 00:00:00.000000',
-      '1970-01-01 00:00:01.000000', '1000-01-01', '00:00:00', COMBINING, '', Buffer.alloc(0), Buffer.alloc(0), '-0.0000000001'],
+    insert: [
+      2,
+      '-99999999999999999999.9999999999',
+      '0',
+      '9223372036854775807',
+      '1000-01-01 00:00:00.000000',
+      '1970-01-01 00:00:01.000000',
+      '1000-01-01',
+      '00:00:00',
+      COMBINING,
+      '',
+      Buffer.alloc(0),
+      Buffer.alloc(0),
+      '-0.0000000001',
+    ],
     expected: {
       // DB2 shows DB2's own text: DECFLOAT keeps the value's exponent.
-      ID: '2', D30: '-99999999999999999999.9999999999', UBIG: '0', SBIG: '9223372036854775807',
-      DT: '1000-01-01 00:00:00.000000', TS: '1970-01-01 00:00:01.000000', DD: '1000-01-01', TT: '00:00:00', TXT: COMBINING, EMPTY: '',
-      VB: '', BL: Buffer.alloc(0), D34: '-1E-10',
+      ID: '2',
+      D30: '-99999999999999999999.9999999999',
+      UBIG: '0',
+      SBIG: '9223372036854775807',
+      DT: '1000-01-01 00:00:00.000000',
+      TS: '1970-01-01 00:00:01.000000',
+      DD: '1000-01-01',
+      TT: '00:00:00',
+      TXT: COMBINING,
+      EMPTY: '',
+      VB: '',
+      BL: Buffer.alloc(0),
+      D34: '-1E-10',
     },
   },
   {
-    insert: [3, '0.0000000001', '9007199254740993', '-9007199254740993', '2021-03-14 02:30:00.000001', '2021-11-07 01:30:00.000000',
-      '2021-03-14', '02:30:00', ' ', ' ', Buffer.from([0]), Buffer.from([0]), '0.5000000000'],
+    insert: [
+      3,
+      '0.0000000001',
+      '9007199254740993',
+      '-9007199254740993',
+      '2021-03-14 02:30:00.000001',
+      '2021-11-07 01:30:00.000000',
+      '2021-03-14',
+      '02:30:00',
+      ' ',
+      ' ',
+      Buffer.from([0]),
+      Buffer.from([0]),
+      '0.5000000000',
+    ],
     expected: {
       // VARCHAR(decimal) has no leading zero before the point.
-      ID: '3', D30: '.0000000001', UBIG: '9007199254740993', SBIG: '-9007199254740993', DT: '2021-03-14 02:30:00.000001',
-      TS: '2021-11-07 01:30:00.000000', DD: '2021-03-14', TT: '02:30:00', TXT: ' ', EMPTY: ' ', VB: '00', BL: Buffer.from([0]), D34: '0.5000000000',
+      ID: '3',
+      D30: '.0000000001',
+      UBIG: '9007199254740993',
+      SBIG: '-9007199254740993',
+      DT: '2021-03-14 02:30:00.000001',
+      TS: '2021-11-07 01:30:00.000000',
+      DD: '2021-03-14',
+      TT: '02:30:00',
+      TXT: ' ',
+      EMPTY: ' ',
+      VB: '00',
+      BL: Buffer.from([0]),
+      D34: '0.5000000000',
     },
   },
   {
     insert: [4, null, null, null, null, null, null, null, null, null, null, null, null],
-    expected: { ID: '4', D30: null, UBIG: null, SBIG: null, DT: null, TS: null, DD: null, TT: null, TXT: null, EMPTY: null, VB: null, BL: null, D34: null },
+    expected: {
+      ID: '4',
+      D30: null,
+      UBIG: null,
+      SBIG: null,
+      DT: null,
+      TS: null,
+      DD: null,
+      TT: null,
+      TXT: null,
+      EMPTY: null,
+      VB: null,
+      BL: null,
+      D34: null,
+    },
   },
 ];
 
@@ -75,13 +159,15 @@ const ibmdb = createFakeIbmDb(server);
 let db2: IbmDbConnection;
 let staging: mysql.Connection;
 const source = `${MYSQL_SERVER}/${MYSQL_DATABASE}`;
-const sync = (table: string, extra: string[] = []) => cli([...extra, '--source', source, '--warehouse', WAREHOUSE, '--table', table, '--key', 'id']);
+const sync = (table: string, extra: string[] = []) =>
+  cli([...extra, '--source', source, '--warehouse', WAREHOUSE, '--table', table, '--key', 'id']);
 
 beforeAll(async () => {
   useIbmDbDriver(ibmdb);
   staging = await freshMySqlDatabase(MYSQL_DATABASE);
   await staging.query(SOURCE_DDL);
-  for (const row of ROWS) await staging.query(`INSERT INTO types VALUES (${row.insert.map(() => '?').join(', ')})`, row.insert);
+  for (const row of ROWS)
+    await staging.query(`INSERT INTO types VALUES (${row.insert.map(() => '?').join(', ')})`, row.insert);
   db2 = await ibmdb.open(CONNECT);
   await db2.query(WAREHOUSE_DDL);
 });
@@ -105,13 +191,23 @@ test('every value arrives exactly, with the process in a time zone far from UTC'
   expect(await db2.query(READ_BACK)).toEqual(ROWS.map((r) => r.expected));
 });
 
-test('verify agrees on every value (a BLOB and a 34-digit DECFLOAT cannot be rendered in ' +
-  'DB2 SQL: digested in Node from fetched fields)', async () => {
-  const run = await sync('types', ['verify', '--json']);
-  expect(run.stderr).toBe('');
-  expect(JSON.parse(run.stdout).tables[0]).toMatchObject({ sourceRows: 4, warehouseRows: 4, missing: 0, differing: [], extra: 0, inStep: true });
-  expect(run.code).toBe(0);
-});
+test(
+  'verify agrees on every value (a BLOB and a 34-digit DECFLOAT cannot be rendered in ' +
+    'DB2 SQL: digested in Node from fetched fields)',
+  async () => {
+    const run = await sync('types', ['verify', '--json']);
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout).tables[0]).toMatchObject({
+      sourceRows: 4,
+      warehouseRows: 4,
+      missing: 0,
+      differing: [],
+      extra: 0,
+      inStep: true,
+    });
+    expect(run.code).toBe(0);
+  },
+);
 
 test('verify still agrees on a DB2 without HASH (before 11.5), and still finds a changed value', async () => {
   server.database('BLUDB').hashAvailable = false;
@@ -127,23 +223,26 @@ test('verify still agrees on a DB2 without HASH (before 11.5), and still finds a
   }
 });
 
-test('DECIMAL(65,30) into DECIMAL(31,10) is refused before anything is written, naming the ' +
-  'column and DB2\'s limit', async () => {
-  await staging.query("CREATE TABLE wide (id BIGINT NOT NULL PRIMARY KEY, d65 DECIMAL(65,30)); INSERT INTO " +
-    "wide VALUES (1, '1.5')");
-  await db2.query('CREATE TABLE wide (id BIGINT NOT NULL, d65 DECIMAL(31,10))');
-  const run = await sync('wide');
-  expect(run.stdout).toBe('');
-  expect(run.stderr).toBe(
-    'warehouse-sync: table wide: column d65: source decimal(65,30) does not fit warehouse ' +
-      'DECIMAL(31,10); it would need ' +
-      'DECIMAL(65,30) but DECIMAL holds at most 31 digits in this warehouse; narrow the ' +
+test(
+  'DECIMAL(65,30) into DECIMAL(31,10) is refused before anything is written, naming the ' + "column and DB2's limit",
+  async () => {
+    await staging.query(
+      'CREATE TABLE wide (id BIGINT NOT NULL PRIMARY KEY, d65 DECIMAL(65,30)); INSERT INTO ' + "wide VALUES (1, '1.5')",
+    );
+    await db2.query('CREATE TABLE wide (id BIGINT NOT NULL, d65 DECIMAL(31,10))');
+    const run = await sync('wide');
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      'warehouse-sync: table wide: column d65: source decimal(65,30) does not fit warehouse ' +
+        'DECIMAL(31,10); it would need ' +
+        'DECIMAL(65,30) but DECIMAL holds at most 31 digits in this warehouse; narrow the ' +
         'source column to at most 31 digits, ' +
-      'or use a decimal floating-point column with at least 65 digits\n',
-  );
-  expect(run.code).toBe(2);
-  expect(await db2.query('SELECT COUNT(*) AS N FROM wide')).toEqual([{ N: 0 }]);
-});
+        'or use a decimal floating-point column with at least 65 digits\n',
+    );
+    expect(run.code).toBe(2);
+    expect(await db2.query('SELECT COUNT(*) AS N FROM wide')).toEqual([{ N: 0 }]);
+  },
+);
 
 test('a utf8mb4 VARCHAR(50) into a DB2 VARCHAR(50), which counts bytes, is refused', async () => {
   await staging.query('CREATE TABLE names (id BIGINT NOT NULL PRIMARY KEY, name VARCHAR(50)) CHARACTER SET utf8mb4');
@@ -158,7 +257,7 @@ test('a utf8mb4 VARCHAR(50) into a DB2 VARCHAR(50), which counts bytes, is refus
   expect(run.code).toBe(2);
 });
 
-test('a MySQL zero date is refused with the row\'s key named, and nothing of its batch is written', async () => {
+test("a MySQL zero date is refused with the row's key named, and nothing of its batch is written", async () => {
   await staging.query(`SET SESSION sql_mode = ''; CREATE TABLE zeroes (id BIGINT NOT NULL PRIMARY KEY, dt DATETIME);
     INSERT INTO zeroes VALUES (1, '2024-01-01 00:00:00'), (2, '0000-00-00 00:00:00')`);
   await db2.query('CREATE TABLE zeroes (id BIGINT NOT NULL, dt TIMESTAMP(0))');

@@ -36,24 +36,33 @@ function oneLine(result: ChildResult): string {
 
 const ACCEPTED =
   'SECURITY, AUTHENTICATION, SSLServerCertificate, SSLClientKeystoredb, ' +
-    'SSLClientKeystash, SSLClientLabel, CurrentSchema, ' +
+  'SSLClientKeystash, SSLClientLabel, CurrentSchema, ' +
   'CurrentFunctionPath, CurrentPackageSet, LockTimeout, ConnectTimeout, ' +
-    'KeepAliveTimeout, ReceiveTimeout, QueryTimeoutInterval, ' +
+  'KeepAliveTimeout, ReceiveTimeout, QueryTimeoutInterval, ' +
   'ClientApplName, ClientUserID, ClientWrkStnName, ClientAcctStr, ProgramName, and sslConnection=true';
 
 test.each([
-  ['an unknown keyword, named', '?currentSchema=SALES&fetchSize=100',
+  [
+    'an unknown keyword, named',
+    '?currentSchema=SALES&fetchSize=100',
     `warehouse-sync: warehouse URL query parameter "fetchSize" is not a DB2 CLI keyword ` +
       `this tool passes on; accepted (any case): ${ACCEPTED} (set --warehouse or ` +
-      `SYNC_WAREHOUSE_URL)`],
-  ['a bare word, which may be a misplaced password, by position only', '?security=SSL&Tr0ub4dor',
+      `SYNC_WAREHOUSE_URL)`,
+  ],
+  [
+    'a bare word, which may be a misplaced password, by position only',
+    '?security=SSL&Tr0ub4dor',
     `warehouse-sync: warehouse URL query parameter 2 (not shown, as it may hold a ` +
       `password) is not a DB2 CLI keyword this tool passes on; accepted (any case): ` +
-      `${ACCEPTED} (set --warehouse or SYNC_WAREHOUSE_URL)`],
-  ['a keyword the URL itself gives', '?pwd=other',
+      `${ACCEPTED} (set --warehouse or SYNC_WAREHOUSE_URL)`,
+  ],
+  [
+    'a keyword the URL itself gives',
+    '?pwd=other',
     "warehouse-sync: warehouse URL parameter PWD is set by the URL's own parts (user, " +
-      "password, host, port, database): remove \"?pwd=…\" (set --warehouse or " +
-      "SYNC_WAREHOUSE_URL)"],
+      'password, host, port, database): remove "?pwd=…" (set --warehouse or ' +
+      'SYNC_WAREHOUSE_URL)',
+  ],
 ])('%s: exit 2, one line, nothing connected', async (_case, query, line) => {
   const before = standin.server.connectionStrings.length;
   const result = await cliProcess(['--source', SOURCE, '--warehouse', `${standin.url}${query}`], env());
@@ -65,15 +74,26 @@ test.each([
   expect(standin.server.connectionStrings.length).toBe(before);
 });
 
-test('documented keywords, in any case, reach the CLI connect with IBM\'s spelling and take effect', async () => {
+test("documented keywords, in any case, reach the CLI connect with IBM's spelling and take effect", async () => {
   const before = standin.server.connectionStrings.length;
   const result = await cliProcess(
-    ['status', '--source', SOURCE, '--warehouse', `${standin.url}?CURRENTSCHEMA=SALES&clientApplName=nightly-sync`, '--json'], env(),
+    [
+      'status',
+      '--source',
+      SOURCE,
+      '--warehouse',
+      `${standin.url}?CURRENTSCHEMA=SALES&clientApplName=nightly-sync`,
+      '--json',
+    ],
+    env(),
   );
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   // The table was found in SALES, the schema the keyword chose.
-  expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, tables: [{ table: 'sales_data', watermark: null, sourceHighKey: 2, pending: 2 }] });
+  expect(JSON.parse(result.stdout)).toMatchObject({
+    ok: true,
+    tables: [{ table: 'sales_data', watermark: null, sourceHighKey: 2, pending: 2 }],
+  });
   const strings = standin.server.connectionStrings.slice(before);
   expect(strings.length).toBeGreaterThan(0);
   for (const s of strings) expect(s).toMatch(/;CurrentSchema=SALES;ClientApplName=nightly-sync;/);

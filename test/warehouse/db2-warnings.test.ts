@@ -45,12 +45,20 @@ test('a warehouse key column holding a NULL: run loads every row once, and verif
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
   expect(JSON.parse(run.stdout).tables[0]).toMatchObject({ inserted: ROWS, watermarkAfter: ROWS });
-  const [counts] = await db2.query('SELECT COUNT(*) AS N, COUNT(DISTINCT ROWID) AS D FROM SALES_DATA WHERE ROWID IS NOT NULL');
+  const [counts] = await db2.query(
+    'SELECT COUNT(*) AS N, COUNT(DISTINCT ROWID) AS D FROM SALES_DATA WHERE ROWID IS NOT NULL',
+  );
   expect(counts).toEqual({ N: ROWS, D: ROWS });
   const verify = await cli(['verify', ...args]);
   expect(verify.stdout + verify.stderr).not.toMatch(/01003/);
   expect(JSON.parse(verify.stdout).tables).toEqual([
-    expect.objectContaining({ warehouseNullKeys: 1, sourceNullKeys: 0, warehouseDuplicates: 0, missing: 0, inStep: false }),
+    expect.objectContaining({
+      warehouseNullKeys: 1,
+      sourceNullKeys: 0,
+      warehouseDuplicates: 0,
+      missing: 0,
+      inStep: false,
+    }),
   ]);
 });
 

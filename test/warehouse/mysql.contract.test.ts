@@ -25,7 +25,13 @@ const TEXT_SQL: Record<TextKind, (c: string) => string> = {
   timestamp: (c) => `DATE_FORMAT(${c}, '%Y-%m-%d %H:%i:%s.%f')`,
 };
 
-const int = (name: string) => ({ name, sqlType: 'int(11)', type: { kind: 'integer' as const, bits: 32 as const, unsigned: false }, nullable: false, hasDefault: false });
+const int = (name: string) => ({
+  name,
+  sqlType: 'int(11)',
+  type: { kind: 'integer' as const, bits: 32 as const, unsigned: false },
+  nullable: false,
+  hasDefault: false,
+});
 
 const mariadb: ContractTarget = {
   name: 'mysql (MariaDB)',
@@ -33,8 +39,9 @@ const mariadb: ContractTarget = {
   mysqlDatabase: 'test_contract_mysql',
   async setUp() {
     const server = await mysql.createConnection({ uri: `${MYSQL_SERVER}/mysql`, multipleStatements: true });
-    await server.query(`DROP DATABASE IF EXISTS ${DATABASE}; CREATE DATABASE ${DATABASE}; DROP DATABASE IF ` +
-      `EXISTS contract_s`);
+    await server.query(
+      `DROP DATABASE IF EXISTS ${DATABASE}; CREATE DATABASE ${DATABASE}; DROP DATABASE IF ` + `EXISTS contract_s`,
+    );
     await server.end();
     admin = await connection();
   },
@@ -52,14 +59,18 @@ const mariadb: ContractTarget = {
       sql: `SELECT ${columns.map(([c, kind]) => TEXT_SQL[kind](`"${c}"`)).join(', ')} FROM ${table} ORDER BY "${key}"`,
       rowsAsArray: true,
     });
-    return (rows as unknown[][]).map((r) => r.map((v) => (v === null ? null : Buffer.isBuffer(v) ? v.toString('utf8') : String(v))));
+    return (rows as unknown[][]).map((r) =>
+      r.map((v) => (v === null ? null : Buffer.isBuffer(v) ? v.toString('utf8') : String(v))),
+    );
   },
   fold: (name) => name,
   defaultSchema: DATABASE,
   ddl: {
     course: (name) => `CREATE TABLE ${name} (rowid INT NOT NULL, product_id INT NOT NULL, customer_id INT NOT NULL,
       price DECIMAL(10,2), quantity INT NOT NULL, "timestamp" DATETIME(6) NULL)`,
-    types: (name) => `CREATE TABLE ${name} (id BIGINT NOT NULL, amount DECIMAL(30,10), small DECIMAL(5,2), ubig DECIMAL(20,0),
+    types: (
+      name,
+    ) => `CREATE TABLE ${name} (id BIGINT NOT NULL, amount DECIMAL(30,10), small DECIMAL(5,2), ubig DECIMAL(20,0),
       sbig BIGINT, txt VARCHAR(100), empty VARCHAR(10), dd DATE, ts DATETIME(6), tm TIME) CHARACTER SET utf8mb4`,
     bytes: (name) => `CREATE TABLE ${name} (id BIGINT NOT NULL, bin VARBINARY(16))`,
     createSchema: (name) => `CREATE DATABASE ${name}`,
@@ -67,47 +78,79 @@ const mariadb: ContractTarget = {
   },
   // MariaDB reports DEFAULT NULL for a nullable column without a default: it has one.
   courseColumns: [
-    int('rowid'), int('product_id'), int('customer_id'),
-    { name: 'price', sqlType: 'decimal(10,2)', type: { kind: 'decimal', precision: 10, scale: 2 }, nullable: true, hasDefault: true },
+    int('rowid'),
+    int('product_id'),
+    int('customer_id'),
+    {
+      name: 'price',
+      sqlType: 'decimal(10,2)',
+      type: { kind: 'decimal', precision: 10, scale: 2 },
+      nullable: true,
+      hasDefault: true,
+    },
     int('quantity'),
-    { name: 'timestamp', sqlType: 'datetime(6)', type: { kind: 'timestamp', fsp: 6 }, nullable: true, hasDefault: true },
+    {
+      name: 'timestamp',
+      sqlType: 'datetime(6)',
+      type: { kind: 'timestamp', fsp: 6 },
+      nullable: true,
+      hasDefault: true,
+    },
   ],
   preflight: [
     {
       label: 'VARCHAR(5) cannot take a VARCHAR(50) source',
-      sourceType: 'VARCHAR(50)', warehouseType: 'VARCHAR(5)',
+      sourceType: 'VARCHAR(50)',
+      warehouseType: 'VARCHAR(5)',
       problem: 'column val: source varchar(50) does not fit warehouse varchar(5); make it at least 50 characters long',
     },
-    { label: 'utf8mb4 VARCHAR(50) takes a utf8mb4 VARCHAR(50)', sourceType: 'VARCHAR(50)', warehouseType: 'VARCHAR(50) CHARACTER SET utf8mb4', problem: null },
+    {
+      label: 'utf8mb4 VARCHAR(50) takes a utf8mb4 VARCHAR(50)',
+      sourceType: 'VARCHAR(50)',
+      warehouseType: 'VARCHAR(50) CHARACTER SET utf8mb4',
+      problem: null,
+    },
     {
       label: 'a latin1 VARCHAR(50) cannot hold what utf8mb4 can',
-      sourceType: 'VARCHAR(50)', warehouseType: 'VARCHAR(50) CHARACTER SET latin1',
-      problem: 'column val: source varchar(50) can hold any Unicode characters, but warehouse ' +
+      sourceType: 'VARCHAR(50)',
+      warehouseType: 'VARCHAR(50) CHARACTER SET latin1',
+      problem:
+        'column val: source varchar(50) can hold any Unicode characters, but warehouse ' +
         'varchar(50) stores Windows-1252 (MySQL latin1, PostgreSQL WIN1252) only; ' +
         "make the warehouse side UTF-8 (PostgreSQL: a database created with ENCODING 'UTF8'; " +
-          "MySQL: CHARACTER SET utf8mb4), or the source column CHARACTER SET ascii",
+        'MySQL: CHARACTER SET utf8mb4), or the source column CHARACTER SET ascii',
     },
     {
       label: 'DECIMAL(31,10) cannot take DECIMAL(65,30)',
-      sourceType: 'DECIMAL(65,30)', warehouseType: 'DECIMAL(31,10)',
+      sourceType: 'DECIMAL(65,30)',
+      warehouseType: 'DECIMAL(31,10)',
       problem: 'column val: source decimal(65,30) does not fit warehouse decimal(31,10); use DECIMAL(65,30) or wider',
     },
-    { label: 'BIGINT UNSIGNED takes BIGINT UNSIGNED', sourceType: 'BIGINT UNSIGNED', warehouseType: 'BIGINT UNSIGNED', problem: null },
+    {
+      label: 'BIGINT UNSIGNED takes BIGINT UNSIGNED',
+      sourceType: 'BIGINT UNSIGNED',
+      warehouseType: 'BIGINT UNSIGNED',
+      problem: null,
+    },
     {
       label: 'BIGINT cannot take BIGINT UNSIGNED',
-      sourceType: 'BIGINT UNSIGNED', warehouseType: 'BIGINT',
+      sourceType: 'BIGINT UNSIGNED',
+      warehouseType: 'BIGINT',
       problem: 'column val: source bigint(20) unsigned does not fit warehouse bigint(20); widen it to DECIMAL(20,0)',
     },
     {
       label: 'a NOT NULL column cannot take a nullable source',
-      sourceType: 'INT', warehouseType: 'INT NOT NULL',
+      sourceType: 'INT',
+      warehouseType: 'INT NOT NULL',
       problem: 'column val: source is nullable but warehouse int(11) is NOT NULL; make the warehouse column nullable',
     },
   ],
   notNullMessage: /^Column 'quantity' cannot be null$/,
   async provokeLockTimeout() {
-    await admin.query('DROP TABLE IF EXISTS contract_locktest; CREATE TABLE contract_locktest (id INT ' +
-      'PRIMARY KEY) ENGINE=InnoDB; INSERT INTO contract_locktest VALUES (1)');
+    await admin.query(
+      'DROP TABLE IF EXISTS contract_locktest; CREATE TABLE contract_locktest (id INT ' +
+        'PRIMARY KEY) ENGINE=InnoDB; INSERT INTO contract_locktest VALUES (1)',
+    );
     const [holder, waiter] = [await connection(), await connection()];
     try {
       await holder.query('START TRANSACTION');
@@ -123,7 +166,11 @@ const mariadb: ContractTarget = {
     return rejection(admin.query('SELEC 1'));
   },
   async dropConnections() {
-    const [rows] = await admin.query({ sql: 'SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()', values: [DATABASE], rowsAsArray: true });
+    const [rows] = await admin.query({
+      sql: 'SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()',
+      values: [DATABASE],
+      rowsAsArray: true,
+    });
     for (const [id] of rows as number[][]) await admin.query(`KILL ${Number(id)}`).catch(() => undefined);
   },
 };

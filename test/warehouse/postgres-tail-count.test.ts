@@ -22,23 +22,34 @@ afterAll(async () => {
   await db.close();
 });
 
-const KEY: Column = { name: 'k', sqlType: 'integer', type: { kind: 'integer', bits: 32, unsigned: false }, nullable: false, hasDefault: false };
+const KEY: Column = {
+  name: 'k',
+  sqlType: 'integer',
+  type: { kind: 'integer', bits: 32, unsigned: false },
+  nullable: false,
+  hasDefault: false,
+};
 
 async function counts(table: string, low: bigint, high: bigint) {
   const described = (await warehouse.describeTable({ schema: null, name: table }))!;
   const range = new KeyRange(low, high);
-  return { atLeast: await warehouse.countKeysAtLeast(described, KEY, range), exact: await warehouse.countKeys(described, KEY, range) };
+  return {
+    atLeast: await warehouse.countKeysAtLeast(described, KEY, range),
+    exact: await warehouse.countKeys(described, KEY, range),
+  };
 }
 
 test('rows appended in key order: the tail alone gives the exact count', async () => {
-  await db.pg.query('CREATE TABLE appended (k integer NOT NULL, pad text); INSERT INTO appended SELECT g, ' +
-    'repeat(\'x\', 40) FROM generate_series(1, 100000) g; ANALYZE appended');
+  await db.pg.query(
+    'CREATE TABLE appended (k integer NOT NULL, pad text); INSERT INTO appended SELECT g, ' +
+      "repeat('x', 40) FROM generate_series(1, 100000) g; ANALYZE appended",
+  );
   expect(await counts('appended', 99_000n, 100_000n)).toEqual({ atLeast: 1000, exact: 1000 });
   const plan = await db.pg.query(`EXPLAIN SELECT count(*) FROM appended WHERE ctid >= '(100,0)'::tid`);
   expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toContain('Tid Range Scan');
 });
 
-test('the window\'s rows at the start of the table: the tail count falls short, never over', async () => {
+test("the window's rows at the start of the table: the tail count falls short, never over", async () => {
   await db.pg.query(`CREATE TABLE shuffled (k integer NOT NULL, pad text);
     INSERT INTO shuffled SELECT g, repeat('x', 40) FROM generate_series(99001, 100000) g;
     INSERT INTO shuffled SELECT g, repeat('x', 40) FROM generate_series(1, 99000) g; ANALYZE shuffled`);
@@ -46,25 +57,31 @@ test('the window\'s rows at the start of the table: the tail count falls short, 
 });
 
 test('with an index on the key, the count is exact', async () => {
-  await db.pg.query('CREATE TABLE indexed (k integer NOT NULL); INSERT INTO indexed SELECT g FROM ' +
-    'generate_series(99001, 100000) g; INSERT INTO indexed SELECT g FROM ' +
-    'generate_series(1, 99000) g; CREATE INDEX ON indexed (k); ANALYZE indexed');
+  await db.pg.query(
+    'CREATE TABLE indexed (k integer NOT NULL); INSERT INTO indexed SELECT g FROM ' +
+      'generate_series(99001, 100000) g; INSERT INTO indexed SELECT g FROM ' +
+      'generate_series(1, 99000) g; CREATE INDEX ON indexed (k); ANALYZE indexed',
+  );
   expect(await counts('indexed', 99_000n, 100_000n)).toEqual({ atLeast: 1000, exact: 1000 });
 });
 
-test.each([['in the table\'s last blocks'], ['at the start of the table']])(
-  'a late row is found and loaded when the window\'s rows are %s, and nothing is repaired twice',
+test.each([["in the table's last blocks"], ['at the start of the table']])(
+  "a late row is found and loaded when the window's rows are %s, and nothing is repaired twice",
   async (where) => {
     await db.pg.query('DROP TABLE IF EXISTS sales_data');
     await db.mysql.query('DROP TABLE IF EXISTS sales_data');
     await createCourseTables(db);
-    await db.mysql.query(`INSERT INTO sales_data (rowid, product_id, customer_id, quantity) SELECT seq, 1, 2, 3 ` +
-      `FROM seq_1_to_30000`);
+    await db.mysql.query(
+      `INSERT INTO sales_data (rowid, product_id, customer_id, quantity) SELECT seq, 1, 2, 3 ` + `FROM seq_1_to_30000`,
+    );
     // The warehouse has 1..30000 but 29950; in the second case the window's rows are written first.
-    const order = where === 'at the start of the table' ? ['rowid > 29000', 'rowid <= 29000'] : ['rowid <= 29000', 'rowid > 29000'];
+    const order =
+      where === 'at the start of the table' ? ['rowid > 29000', 'rowid <= 29000'] : ['rowid <= 29000', 'rowid > 29000'];
     for (const range of order) {
-      await db.pg.query(`INSERT INTO sales_data (rowid, product_id, customer_id, quantity) SELECT g, 1, 2, 3 ` +
-        `FROM generate_series(1, 30000) g WHERE g <> 29950 AND ${range.replace('rowid', 'g')}`);
+      await db.pg.query(
+        `INSERT INTO sales_data (rowid, product_id, customer_id, quantity) SELECT g, 1, 2, 3 ` +
+          `FROM generate_series(1, 30000) g WHERE g <> 29950 AND ${range.replace('rowid', 'g')}`,
+      );
     }
     await db.pg.query('ANALYZE sales_data');
     const args = ['--source', db.sourceUrl, '--warehouse', db.warehouseUrl, '--late-window', '1000', '--json'];

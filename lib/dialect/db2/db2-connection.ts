@@ -66,7 +66,7 @@ export function useIbmDbDriver(driver: IbmDbModule | null): void {
 const INSTALL_HINT =
   'set IBM_DB_HOME to an installed IBM clidriver and run `npm install-scripts approve ibm_db && npm rebuild ibm_db`, ' +
   'or run `npm install-scripts approve ibm_db && npm install ibm_db` on a machine that ' +
-    'can download IBM\'s driver (see the README, "IBM DB2 as the warehouse")';
+  'can download IBM\'s driver (see the README, "IBM DB2 as the warehouse")';
 
 /** The driver: the injected one, else `require('ibm_db')`, whose failures name what is missing. */
 export function loadIbmDb(): IbmDbModule {
@@ -90,18 +90,23 @@ export function describeMissingDriver(error: unknown): string {
   const e = error as { code?: string; message?: string };
   const message = e.message ?? String(error);
   if (e.code === 'MODULE_NOT_FOUND' && /['"]ibm_db['"]/.test(message)) {
-    return `DB2 driver missing: the npm package ibm_db is not installed (it is an optional ` +
-      `dependency); ${INSTALL_HINT}`;
+    return (
+      `DB2 driver missing: the npm package ibm_db is not installed (it is an optional ` + `dependency); ${INSTALL_HINT}`
+    );
   }
   if (/bindings file|odbc_bindings/i.test(message)) {
-    return `DB2 driver missing: ibm_db is installed but its native part (odbc_bindings.node, ` +
-      `built against IBM's clidriver by its install script) is not; ${INSTALL_HINT}`;
+    return (
+      `DB2 driver missing: ibm_db is installed but its native part (odbc_bindings.node, ` +
+      `built against IBM's clidriver by its install script) is not; ${INSTALL_HINT}`
+    );
   }
   const library = /(lib[\w.-]+\.so[\w.]*)/.exec(message)?.[1];
   if (library) {
-    return `DB2 driver missing: the IBM clidriver library ${library} could not be loaded ` +
+    return (
+      `DB2 driver missing: the IBM clidriver library ${library} could not be loaded ` +
       `(clidriver not installed, or IBM_DB_HOME / LD_LIBRARY_PATH not pointing at it; on AWS ` +
-      `Lambda add the layer built by scripts/build-ibm-db-layer.sh); ${INSTALL_HINT}`;
+      `Lambda add the layer built by scripts/build-ibm-db-layer.sh); ${INSTALL_HINT}`
+    );
   }
   return `DB2 driver missing: require('ibm_db') failed (${message.split('\n')[0]}); ${INSTALL_HINT}`;
 }
@@ -158,12 +163,21 @@ export function toDb2Endpoint(target: ConnectionTarget): Db2Endpoint {
   // Db2 on Cloud listens for SSL on 50001; plain TCP/IP defaults to 50000.
   const port = url.port || (ssl ? '50001' : '50000');
   const pairs: Array<[string, string]> = [
-    ['DATABASE', database], ['HOSTNAME', url.hostname], ['PORT', port], ['PROTOCOL', 'TCPIP'], ['UID', user], ['PWD', password],
+    ['DATABASE', database],
+    ['HOSTNAME', url.hostname],
+    ['PORT', port],
+    ['PROTOCOL', 'TCPIP'],
+    ['UID', user],
+    ['PWD', password],
     ...extra,
   ];
   return {
     connectionString: pairs.map(([k, v]) => `${k}=${cliValue(v)};`).join(''),
-    database, host: url.hostname, port, user, secrets,
+    database,
+    host: url.hostname,
+    port,
+    user,
+    secrets,
   };
 }
 
@@ -228,7 +242,10 @@ export function boundedCall<T>(ms: number, call: () => Promise<T>, timedOut: () 
       settle(() => reject(error));
       return;
     }
-    started.then((value) => settle(() => resolve(value)), (error: unknown) => settle(() => reject(error)));
+    started.then(
+      (value) => settle(() => resolve(value)),
+      (error: unknown) => settle(() => reject(error)),
+    );
   });
 }
 
@@ -276,11 +293,20 @@ export async function rollBackAndClose(connection: IbmDbConnection): Promise<voi
 export function toDb2Error(error: unknown, secrets: string[]): Db2Error {
   if (error instanceof Db2Error) return error;
   const e = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as {
-    message?: unknown; sqlstate?: unknown; sqlcode?: unknown;
+    message?: unknown;
+    sqlstate?: unknown;
+    sqlcode?: unknown;
   };
   const raw = typeof e.message === 'string' ? e.message : String(error);
-  const text = scrub(raw.replace(/^(\s*\[[^\]]*\])+\s*/, '').replace(/\s+/g, ' ').trim(), secrets);
-  const sqlstate = typeof e.sqlstate === 'string' && e.sqlstate !== '' ? e.sqlstate : /SQLSTATE=(\w{5})/.exec(raw)?.[1] ?? '';
+  const text = scrub(
+    raw
+      .replace(/^(\s*\[[^\]]*\])+\s*/, '')
+      .replace(/\s+/g, ' ')
+      .trim(),
+    secrets,
+  );
+  const sqlstate =
+    typeof e.sqlstate === 'string' && e.sqlstate !== '' ? e.sqlstate : (/SQLSTATE=(\w{5})/.exec(raw)?.[1] ?? '');
   const sqlcode = typeof e.sqlcode === 'number' ? e.sqlcode : 0;
   return new Db2Error(text || `DB2 error (SQLSTATE ${sqlstate || 'unknown'})`, sqlstate, sqlcode);
 }

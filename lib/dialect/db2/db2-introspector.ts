@@ -79,7 +79,10 @@ function describeType(row: SyscatColumnRow): { type: ColumnType; sqlType: string
         return { sqlType: `${shown}(${length}) FOR BIT DATA`, type: { kind: 'binary', maxBytes: length } };
       }
       if (units === 'CODEUNITS32' && unitsLength !== null) {
-        return { sqlType: `${shown}(${unitsLength} CODEUNITS32)`, type: { kind: 'text', maxChars: unitsLength, maxBytes: null } };
+        return {
+          sqlType: `${shown}(${unitsLength} CODEUNITS32)`,
+          type: { kind: 'text', maxChars: unitsLength, maxBytes: null },
+        };
       }
       // OCTETS (the default): the length counts bytes, and a utf8mb4 character can take four.
       return { sqlType: `${shown}(${length})`, type: { kind: 'text', maxChars: null, maxBytes: length } };
@@ -89,10 +92,16 @@ function describeType(row: SyscatColumnRow): { type: ColumnType; sqlType: string
     case 'DBCLOB': {
       // CODEUNITS16: UTF-16 code units, two of them for a character outside the BMP (emoji).
       if (units === 'CODEUNITS32' && unitsLength !== null) {
-        return { sqlType: `${name}(${unitsLength} CODEUNITS32)`, type: { kind: 'text', maxChars: unitsLength, maxBytes: null } };
+        return {
+          sqlType: `${name}(${unitsLength} CODEUNITS32)`,
+          type: { kind: 'text', maxChars: unitsLength, maxBytes: null },
+        };
       }
       const codeUnits = unitsLength ?? length;
-      return { sqlType: `${name}(${codeUnits})`, type: { kind: 'text', maxChars: Math.floor(codeUnits / 2), maxBytes: null } };
+      return {
+        sqlType: `${name}(${codeUnits})`,
+        type: { kind: 'text', maxChars: Math.floor(codeUnits / 2), maxBytes: null },
+      };
     }
     case 'BINARY':
     case 'VARBINARY':

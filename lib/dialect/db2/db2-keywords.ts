@@ -54,13 +54,20 @@ export function db2ParameterProblem(params: URLSearchParams): string | null {
     const lower = name.toLowerCase();
     if (DB2_URL_KEYWORDS[lower] !== undefined || JDBC_SSL_PARAMETERS.has(lower)) continue;
     if (FROM_THE_URL.has(lower)) {
-      return `warehouse URL parameter ${name.toUpperCase()} is set by the URL's own parts (user, ` +
-        `password, host, port, database): remove "?${lower}=…"`;
+      return (
+        `warehouse URL parameter ${name.toUpperCase()} is set by the URL's own parts (user, ` +
+        `password, host, port, database): remove "?${lower}=…"`
+      );
     }
-    const named = value !== '' && /^[A-Za-z][A-Za-z0-9_]{0,39}$/.test(name) ? `"${name}"` : `${position} (not shown, as it may hold a password)`;
-    return `warehouse URL query parameter ${named} is not a DB2 CLI keyword this tool passes on; ` +
+    const named =
+      value !== '' && /^[A-Za-z][A-Za-z0-9_]{0,39}$/.test(name)
+        ? `"${name}"`
+        : `${position} (not shown, as it may hold a password)`;
+    return (
+      `warehouse URL query parameter ${named} is not a DB2 CLI keyword this tool passes on; ` +
       `accepted (any case): ` +
-      `${Object.values(DB2_URL_KEYWORDS).join(', ')}, and sslConnection=true`;
+      `${Object.values(DB2_URL_KEYWORDS).join(', ')}, and sslConnection=true`
+    );
   }
   return null;
 }

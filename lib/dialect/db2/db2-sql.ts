@@ -53,9 +53,14 @@ export function sqlDigestible(pairs: ColumnPair[]): string | null {
     const w = pair.warehouse;
     if (pair.source.type.kind === 'float') return `${w.name} is a float column`;
     if (/^(BLOB|CLOB|DBCLOB|LONG)/.test(w.sqlType)) return `${w.name} is ${w.sqlType}`;
-    if (w.type.kind === 'binary' && (w.type.maxBytes ?? Infinity) > HEX_MAX_INPUT_BYTES) return `${w.name} is ${w.sqlType}`;
-    if (pair.source.type.kind === 'decimal' && w.type.kind === 'decimal' && w.type.scale === null &&
-        (pair.source.type.precision ?? 65) > DB2_MAX_DECIMAL_PRECISION) {
+    if (w.type.kind === 'binary' && (w.type.maxBytes ?? Infinity) > HEX_MAX_INPUT_BYTES)
+      return `${w.name} is ${w.sqlType}`;
+    if (
+      pair.source.type.kind === 'decimal' &&
+      w.type.kind === 'decimal' &&
+      w.type.scale === null &&
+      (pair.source.type.precision ?? 65) > DB2_MAX_DECIMAL_PRECISION
+    ) {
       return `${w.name} is ${w.sqlType} holding more than ${DB2_MAX_DECIMAL_PRECISION} digits`;
     }
     bytes += fieldBytes(pair) + 1;
@@ -89,7 +94,9 @@ function fieldSql({ source, warehouse }: ColumnPair): string {
   const w = warehouse.type;
   switch (source.type.kind) {
     case 'integer':
-      return w.kind === 'decimal' ? decimalText(`CAST(${c} AS DECIMAL(${DB2_MAX_DECIMAL_PRECISION},0))`) : `VARCHAR(${c})`;
+      return w.kind === 'decimal'
+        ? decimalText(`CAST(${c} AS DECIMAL(${DB2_MAX_DECIMAL_PRECISION},0))`)
+        : `VARCHAR(${c})`;
     case 'decimal': {
       const scale = source.type.scale ?? 0;
       return decimalText(`CAST(${c} AS DECIMAL(${castPrecision(source, warehouse)},${scale}))`);
@@ -105,12 +112,13 @@ function fieldSql({ source, warehouse }: ColumnPair): string {
 
 /** Enough digits for every integer digit the warehouse column holds, at the source's scale. */
 function castPrecision(source: Column, warehouse: Column): number {
-  const scale = source.type.kind === 'decimal' ? source.type.scale ?? 0 : 0;
+  const scale = source.type.kind === 'decimal' ? (source.type.scale ?? 0) : 0;
   const w = warehouse.type;
   if (w.kind === 'decimal' && w.precision !== null && w.scale !== null) {
     return Math.min(DB2_MAX_DECIMAL_PRECISION, w.precision - w.scale + scale);
   }
-  const sourcePrecision = source.type.kind === 'decimal' ? source.type.precision ?? DB2_MAX_DECIMAL_PRECISION : DB2_MAX_DECIMAL_PRECISION;
+  const sourcePrecision =
+    source.type.kind === 'decimal' ? (source.type.precision ?? DB2_MAX_DECIMAL_PRECISION) : DB2_MAX_DECIMAL_PRECISION;
   return Math.min(DB2_MAX_DECIMAL_PRECISION, Math.max(sourcePrecision, scale));
 }
 
@@ -201,7 +209,9 @@ export function canonicalTextFromFields(pairs: ColumnPair[], fields: unknown[]):
           return isLargeField(source.type) ? createHash('md5').update(bytes).digest('hex') : bytes.toString('hex');
         }
         case 'text':
-          return isLargeField(source.type) ? createHash('md5').update(String(value), 'utf8').digest('hex') : String(value);
+          return isLargeField(source.type)
+            ? createHash('md5').update(String(value), 'utf8').digest('hex')
+            : String(value);
         default:
           return String(value);
       }

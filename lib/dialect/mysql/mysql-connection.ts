@@ -58,17 +58,19 @@ export async function openMysql(target: ConnectionTarget, role: Role): Promise<M
   // Every statement's error passes here, so one cancelled at our max_statement_time says which setting to raise.
   const query = connection.query.bind(connection) as (...args: unknown[]) => Promise<unknown>;
   Object.assign(connection, {
-    query: (...args: unknown[]) => query(...args).catch((error: unknown) => Promise.reject(explainStatementTimeout(error, describe, timeoutMs))),
+    query: (...args: unknown[]) =>
+      query(...args).catch((error: unknown) => Promise.reject(explainStatementTimeout(error, describe, timeoutMs))),
   });
   // TIMESTAMP values are rendered in the session zone: UTC makes them the stored instant.
   const zone = "SET time_zone = '+00:00'";
-  await connection.query(`${zone}, ` +
-    `${serverTimeouts(timeoutMs, /mariadb/i.test(core._handshakePacket?.serverVersion ?? ''))}`).catch(async (error: unknown) => {
-    // ER_UNKNOWN_SYSTEM_VARIABLE: a server without one of the limits (MySQL before 5.7.8, some
-    // MySQL-compatible services). The client's stall watch still bounds every wait.
-    if ((error as { errno?: number }).errno !== 1193) throw error;
-    await connection.query(zone);
-  });
+  await connection
+    .query(`${zone}, ` + `${serverTimeouts(timeoutMs, /mariadb/i.test(core._handshakePacket?.serverVersion ?? ''))}`)
+    .catch(async (error: unknown) => {
+      // ER_UNKNOWN_SYSTEM_VARIABLE: a server without one of the limits (MySQL before 5.7.8, some
+      // MySQL-compatible services). The client's stall watch still bounds every wait.
+      if ((error as { errno?: number }).errno !== 1193) throw error;
+      await connection.query(zone);
+    });
   return { connection, database, secrets };
 }
 
@@ -118,11 +120,22 @@ function serverTimeouts(timeoutMs: number, mariadb: boolean): string {
  * exits right after need not wait for the server to close its end (a few ms per run).
  */
 export async function closeMysql(connection: Connection, detach = false): Promise<void> {
-  await endWithin(connection.end().catch(() => connection.destroy()), closeWithin.get(connection) ?? 2_000, () => connection.destroy());
-  if (detach) (connection as unknown as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
+  await endWithin(
+    connection.end().catch(() => connection.destroy()),
+    closeWithin.get(connection) ?? 2_000,
+    () => connection.destroy(),
+  );
+  if (detach)
+    (connection as unknown as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
 }
 
-function describeConnectError(error: unknown, target: ConnectionTarget, role: Role, database: string, secrets: string[]): string {
+function describeConnectError(
+  error: unknown,
+  target: ConnectionTarget,
+  role: Role,
+  database: string,
+  secrets: string[],
+): string {
   const e = error as { code?: string; message?: string };
   const where = new URL(target.url);
   const host = `${where.hostname}:${where.port || 3306}`;
@@ -131,8 +144,10 @@ function describeConnectError(error: unknown, target: ConnectionTarget, role: Ro
   switch (e.code) {
     case 'ER_ACCESS_DENIED_ERROR':
     case 'ER_DBACCESS_DENIED_ERROR':
-      return `refused the login for user "${decodeURIComponent(where.username)}" at ${host}: check ` +
-        `the user and password in ${flag} / ${envVar}`;
+      return (
+        `refused the login for user "${decodeURIComponent(where.username)}" at ${host}: check ` +
+        `the user and password in ${flag} / ${envVar}`
+      );
     case 'ER_BAD_DB_ERROR':
       return `database "${database}" does not exist at ${host}: check the database name in ${flag} / ${envVar}`;
     case 'ECONNREFUSED':
@@ -141,10 +156,14 @@ function describeConnectError(error: unknown, target: ConnectionTarget, role: Ro
     case 'EAI_AGAIN':
       return `host "${where.hostname}" was not found: check the host in ${flag}`;
     case 'ETIMEDOUT':
-      return `at ${host} did not answer within ${seconds(timeoutOf(target))} s (--timeout / ` +
-        `SYNC_TIMEOUT_SECONDS): check host, port and firewall`;
+      return (
+        `at ${host} did not answer within ${seconds(timeoutOf(target))} s (--timeout / ` +
+        `SYNC_TIMEOUT_SECONDS): check host, port and firewall`
+      );
     default:
-      return `connection to ${host} failed: ` +
-        `${scrub(e.message ?? String(error), [...secrets, passwordOf(target) ?? ''])}`;
+      return (
+        `connection to ${host} failed: ` +
+        `${scrub(e.message ?? String(error), [...secrets, passwordOf(target) ?? ''])}`
+      );
   }
 }

@@ -20,7 +20,12 @@ export const COLUMNS_SQL = `SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, CHARACTE
   FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`;
 
 const INTEGER_BITS: Record<string, 8 | 16 | 24 | 32 | 64> = {
-  tinyint: 8, smallint: 16, mediumint: 24, int: 32, integer: 32, bigint: 64,
+  tinyint: 8,
+  smallint: 16,
+  mediumint: 24,
+  int: 32,
+  integer: 32,
+  bigint: 64,
 };
 
 export function toColumn(row: InformationSchemaColumn): Column {
@@ -48,10 +53,26 @@ function toColumnType(row: InformationSchemaColumn): ColumnType {
     case 'double':
     case 'real':
       return { kind: 'float', bits: 64 };
-    case 'char': case 'varchar': case 'tinytext': case 'text': case 'mediumtext': case 'longtext':
-    case 'enum': case 'set':
-      return { kind: 'text', maxChars: n(row.CHARACTER_MAXIMUM_LENGTH), maxBytes: n(row.CHARACTER_OCTET_LENGTH), charset: charsetOf(row.CHARACTER_SET_NAME) };
-    case 'binary': case 'varbinary': case 'tinyblob': case 'blob': case 'mediumblob': case 'longblob':
+    case 'char':
+    case 'varchar':
+    case 'tinytext':
+    case 'text':
+    case 'mediumtext':
+    case 'longtext':
+    case 'enum':
+    case 'set':
+      return {
+        kind: 'text',
+        maxChars: n(row.CHARACTER_MAXIMUM_LENGTH),
+        maxBytes: n(row.CHARACTER_OCTET_LENGTH),
+        charset: charsetOf(row.CHARACTER_SET_NAME),
+      };
+    case 'binary':
+    case 'varbinary':
+    case 'tinyblob':
+    case 'blob':
+    case 'mediumblob':
+    case 'longblob':
       return { kind: 'binary', maxBytes: n(row.CHARACTER_OCTET_LENGTH) };
     case 'bit':
       // MySQL sends a BIT(n) value as its ceil(n/8) bytes, big-endian: b'101' in BIT(8) is 0x05.
@@ -78,7 +99,13 @@ function charsetOf(name: string | null | undefined): Charset | undefined {
       return 'ascii';
     case 'latin1':
       return 'cp1252';
-    case 'utf8': case 'utf8mb3': case 'utf8mb4': case 'ucs2': case 'utf16': case 'utf16le': case 'utf32':
+    case 'utf8':
+    case 'utf8mb3':
+    case 'utf8mb4':
+    case 'ucs2':
+    case 'utf16':
+    case 'utf16le':
+    case 'utf32':
       return 'unicode';
     case 'binary':
       return 'bytes';

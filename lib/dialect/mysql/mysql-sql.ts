@@ -30,7 +30,10 @@ export function canonicalRowSql(pairs: ColumnPair[], side: 'source' | 'warehouse
     switch (source.type.kind) {
       case 'integer':
         // A DECIMAL warehouse column would show its scale ('5.00').
-        text = side === 'warehouse' && pair.warehouse.type.kind !== 'integer' ? `CAST(CAST(${c} AS DECIMAL(65,0)) AS CHAR)` : `CAST(${c} AS CHAR)`;
+        text =
+          side === 'warehouse' && pair.warehouse.type.kind !== 'integer'
+            ? `CAST(CAST(${c} AS DECIMAL(65,0)) AS CHAR)`
+            : `CAST(${c} AS CHAR)`;
         break;
       case 'decimal':
         // Exactly the source's scale, whatever the warehouse column's.
@@ -76,8 +79,10 @@ export function floatTextSql(v: string): string {
   const digits = `REPLACE(${mantissa}, '.', '')`;
   const leadingZeros = `(LENGTH(${digits}) - LENGTH(TRIM(LEADING '0' FROM ${digits})))`;
   const point = `(LENGTH(SUBSTRING_INDEX(${mantissa}, '.', 1)) + ${exponent} - ${leadingZeros})`;
-  return `CASE WHEN ${v} = 0 THEN '0' ELSE CONCAT(IF(${v} < 0, '-', ''), TRIM(TRAILING '0' FROM ` +
-    `TRIM(LEADING '0' FROM ${digits})), 'e', ${point}) END`;
+  return (
+    `CASE WHEN ${v} = 0 THEN '0' ELSE CONCAT(IF(${v} < 0, '-', ''), TRIM(TRAILING '0' FROM ` +
+    `TRIM(LEADING '0' FROM ${digits})), 'e', ${point}) END`
+  );
 }
 
 export const rowChecksumSql = (pairs: ColumnPair[], side: 'source' | 'warehouse') =>
@@ -87,21 +92,38 @@ export const rowChecksumSql = (pairs: ColumnPair[], side: 'source' | 'warehouse'
  * verify's buckets over one MySQL table: bucket index, row count, checksum (see Warehouse.rangeDigests).
  * The bucket arithmetic is DECIMAL: key − (low + 1) overflows BIGINT across the whole signed range.
  */
-export function rangeDigestsSql(tableSql: string, keyName: string, pairs: ColumnPair[], side: 'source' | 'warehouse', range: KeyRange, width: bigint): string {
+export function rangeDigestsSql(
+  tableSql: string,
+  keyName: string,
+  pairs: ColumnPair[],
+  side: 'source' | 'warehouse',
+  range: KeyRange,
+  width: bigint,
+): string {
   const k = ident(keyName);
   return `SELECT CAST((CAST(${k} AS DECIMAL(65,0)) - ${range.low! + 1n}) DIV ${width} AS CHAR), COUNT(*),
       CAST(COALESCE(SUM(${rowChecksumSql(pairs, side)}), 0) AS CHAR)
     FROM ${tableSql} WHERE ${range.sql(k)} GROUP BY 1 ORDER BY 1`;
 }
 
-export function rowDigestsSql(tableSql: string, keyName: string, pairs: ColumnPair[], side: 'source' | 'warehouse', range: KeyRange): string {
+export function rowDigestsSql(
+  tableSql: string,
+  keyName: string,
+  pairs: ColumnPair[],
+  side: 'source' | 'warehouse',
+  range: KeyRange,
+): string {
   const k = ident(keyName);
-  return `SELECT CAST(CAST(${k} AS DECIMAL(65,0)) AS CHAR), ` +
-    `MD5(${canonicalRowSql(pairs, side)}) FROM ${tableSql} WHERE ${range.sql(k)}`;
+  return (
+    `SELECT CAST(CAST(${k} AS DECIMAL(65,0)) AS CHAR), ` +
+    `MD5(${canonicalRowSql(pairs, side)}) FROM ${tableSql} WHERE ${range.sql(k)}`
+  );
 }
 
 export function toRangeDigests(rows: unknown[][], range: KeyRange, width: bigint): RangeDigest[] {
-  return rows.map(([bucket, count, checksum]) => bucketDigest(range, width, BigInt(bucket as string), Number(count), String(checksum)));
+  return rows.map(([bucket, count, checksum]) =>
+    bucketDigest(range, width, BigInt(bucket as string), Number(count), String(checksum)),
+  );
 }
 
 export function toRowDigests(rows: unknown[][]): Map<bigint, string> {
@@ -125,7 +147,10 @@ export function keyStatsSql(tableSql: string, keyName: string): [string, string]
 
 export function toKeyStats(totals: unknown[], duplicates: unknown[]): KeyStats {
   const key = (v: unknown) => (v === null || v === undefined ? null : BigInt(String(v)));
-  const sample = duplicates[2] === null || duplicates[2] === undefined || duplicates[2] === '' ? [] : String(duplicates[2]).split(',').map(BigInt);
+  const sample =
+    duplicates[2] === null || duplicates[2] === undefined || duplicates[2] === ''
+      ? []
+      : String(duplicates[2]).split(',').map(BigInt);
   return {
     rows: Number(totals[0]),
     nullKeys: Number(totals[1]),

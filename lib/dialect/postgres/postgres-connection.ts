@@ -56,7 +56,8 @@ export async function openPostgres(target: ConnectionTarget, idleSessionTimeout 
     // A server before PostgreSQL 14 refuses a session that names idle_session_timeout: once more
     // without it (an idle orphan is then left to keepalive and the next run's stalled-holder check).
     const e = error as { code?: string; message?: string };
-    if (idleSessionTimeout && e.code === '42704' && /idle_session_timeout/.test(e.message ?? '')) return openPostgres(target, false);
+    if (idleSessionTimeout && e.code === '42704' && /idle_session_timeout/.test(e.message ?? ''))
+      return openPostgres(target, false);
     throw new ConnectionError(`warehouse ${describeConnectError(error, target)}`);
   }
   const where = new URL(target.url);
@@ -68,7 +69,9 @@ export async function openPostgres(target: ConnectionTarget, idleSessionTimeout 
   Object.assign(client, {
     query: (...args: unknown[]) => {
       const result = query(...args);
-      return result instanceof Promise ? result.catch((error: unknown) => Promise.reject(explainStatementTimeout(error, describe, timeoutMs))) : result;
+      return result instanceof Promise
+        ? result.catch((error: unknown) => Promise.reject(explainStatementTimeout(error, describe, timeoutMs)))
+        : result;
     },
   });
   return client;
@@ -99,11 +102,15 @@ function describeConnectError(error: unknown, target: ConnectionTarget): string 
   switch (e.code) {
     case '28P01':
     case '28000':
-      return `refused the login for user "${decodeURIComponent(url.username)}" at ${host}: check ` +
-        `the user and password in --warehouse / SYNC_WAREHOUSE_URL`;
+      return (
+        `refused the login for user "${decodeURIComponent(url.username)}" at ${host}: check ` +
+        `the user and password in --warehouse / SYNC_WAREHOUSE_URL`
+      );
     case '3D000':
-      return `database "${database}" does not exist at ${host}: check the database name in ` +
-        `--warehouse / SYNC_WAREHOUSE_URL`;
+      return (
+        `database "${database}" does not exist at ${host}: check the database name in ` +
+        `--warehouse / SYNC_WAREHOUSE_URL`
+      );
     case 'ECONNREFUSED':
       return `at ${host} refused the connection: is PostgreSQL running there? (check host and port in --warehouse)`;
     case 'ENOTFOUND':
@@ -111,8 +118,10 @@ function describeConnectError(error: unknown, target: ConnectionTarget): string 
       return `host "${url.hostname}" was not found: check the host in --warehouse`;
     default:
       if (/connection timeout|timeout expired/i.test(e.message ?? '')) {
-        return `at ${host} did not answer within ${seconds(timeoutOf(target))} s (--timeout / ` +
-          `SYNC_TIMEOUT_SECONDS): check host, port and firewall`;
+        return (
+          `at ${host} did not answer within ${seconds(timeoutOf(target))} s (--timeout / ` +
+          `SYNC_TIMEOUT_SECONDS): check host, port and firewall`
+        );
       }
       return `connection to ${host} failed: ${scrub(e.message ?? String(error), [passwordOf(target) ?? ''])}`;
   }

@@ -62,8 +62,10 @@ export function floatTextSql(v: string): string {
   const digits = `replace(${mantissa}, '.', '')`;
   const leadingZeros = `(length(${digits}) - length(ltrim(${digits}, '0')))`;
   const point = `(length(split_part(${mantissa}, '.', 1)) + ${exponent} - ${leadingZeros})`;
-  return `(CASE WHEN ${v} = 0 THEN '0' ELSE (CASE WHEN ${v} < 0 THEN '-' ELSE '' END) || ` +
-    `rtrim(ltrim(${digits}, '0'), '0') || 'e' || ${point}::text END)`;
+  return (
+    `(CASE WHEN ${v} = 0 THEN '0' ELSE (CASE WHEN ${v} < 0 THEN '-' ELSE '' END) || ` +
+    `rtrim(ltrim(${digits}, '0'), '0') || 'e' || ${point}::text END)`
+  );
 }
 
 /** Whether the canonical text has float fields, which need extra_float_digits ≥ 1. */

@@ -38,13 +38,16 @@ export const enum FieldMode {
 export function fieldModes(columns: Column[]): Uint8Array {
   return Uint8Array.from(columns, (c) => {
     switch (c.type.kind) {
-      case 'integer': case 'decimal': case 'boolean':
+      case 'integer':
+      case 'decimal':
+      case 'boolean':
         return FieldMode.Verbatim;
       case 'float':
         return c.type.bits === 32 ? FieldMode.Float32 : FieldMode.Float64;
       case 'time':
         return FieldMode.Time;
-      case 'date': case 'timestamp':
+      case 'date':
+      case 'timestamp':
         return FieldMode.Temporal;
       case 'binary':
         return FieldMode.Binary;
@@ -133,7 +136,15 @@ export class CopyTextEncoder {
       if (mode === FieldMode.Text) {
         while (p < fieldEnd) {
           const b = src[p++];
-          if (b === NUL) this.refuse(src, start, end, c, 'a NUL character (U+0000)', 'which PostgreSQL text cannot hold; remove it in staging');
+          if (b === NUL)
+            this.refuse(
+              src,
+              start,
+              end,
+              c,
+              'a NUL character (U+0000)',
+              'which PostgreSQL text cannot hold; remove it in staging',
+            );
           if (b === BACKSLASH || b === TAB || b === NEWLINE || b === CARRIAGE_RETURN) {
             out[o++] = BACKSLASH;
             out[o++] = b === BACKSLASH ? BACKSLASH : b === TAB ? 0x74 : b === NEWLINE ? 0x6e : 0x72;
@@ -153,11 +164,25 @@ export class CopyTextEncoder {
         p = fieldEnd;
       } else {
         if (mode === FieldMode.Temporal && isZeroDate(src, p, len)) {
-          this.refuse(src, start, end, c, `the MySQL zero date "${src.toString('latin1', p, fieldEnd)}"`, ZERO_DATE_FIX);
+          this.refuse(
+            src,
+            start,
+            end,
+            c,
+            `the MySQL zero date "${src.toString('latin1', p, fieldEnd)}"`,
+            ZERO_DATE_FIX,
+          );
         }
         if (mode === FieldMode.Time && !withinDay(src, p, fieldEnd)) {
-          this.refuse(src, start, end, c, `the TIME "${src.toString('latin1', p, fieldEnd)}"`, `which PostgreSQL's time cannot hold (00:00:00 to 24:00:00); fix that row in staging, ` +
-            `or use a MySQL warehouse for it`);
+          this.refuse(
+            src,
+            start,
+            end,
+            c,
+            `the TIME "${src.toString('latin1', p, fieldEnd)}"`,
+            `which PostgreSQL's time cannot hold (00:00:00 to 24:00:00); fix that row in staging, ` +
+              `or use a MySQL warehouse for it`,
+          );
         }
         if (len > 24) {
           src.copy(out, o, p, fieldEnd);
@@ -188,7 +213,9 @@ export class CopyTextEncoder {
 
   /** The key of the last row encoded, as MySQL printed it; null before the first row. */
   lastKey(): string | null {
-    return this.lastRow === null ? null : fieldsOf(this.lastRow, this.lastStart, this.lastEnd)[this.keyIndex]!.toString('latin1');
+    return this.lastRow === null
+      ? null
+      : fieldsOf(this.lastRow, this.lastStart, this.lastEnd)[this.keyIndex]!.toString('latin1');
   }
 
   private newChunk(need: number): void {
@@ -198,8 +225,10 @@ export class CopyTextEncoder {
 
   private refuse(src: Buffer, start: number, end: number, column: number, what: string, why: string): never {
     const fields = fieldsOf(src, start, end);
-    throw new ValueError(`row ${this.columns[this.keyIndex].name}=${fields[this.keyIndex]} has ${what} in ` +
-      `column ${this.columns[column].name}, ${why}`);
+    throw new ValueError(
+      `row ${this.columns[this.keyIndex].name}=${fields[this.keyIndex]} has ${what} in ` +
+        `column ${this.columns[column].name}, ${why}`,
+    );
   }
 }
 

@@ -13,7 +13,16 @@ import type { KeyRange, KeyStats, RangeDigest } from '../../key-range';
 import type { ChunkSink, Row } from '../../rows';
 import type { CopyPage, FailingRow, Source, SourceTable } from '../source';
 import { CopyTextEncoder, fieldModes, releaseChunk } from './mysql-copy-text';
-import { ident, keyStatsSql, rangeDigestsSql, rowDigestsSql, toKeyStats, toRangeDigests, toRowDigests, unquote } from '../../dialect/mysql/mysql-sql';
+import {
+  ident,
+  keyStatsSql,
+  rangeDigestsSql,
+  rowDigestsSql,
+  toKeyStats,
+  toRangeDigests,
+  toRowDigests,
+  unquote,
+} from '../../dialect/mysql/mysql-sql';
 import { closeMysql, openMysql } from '../../dialect/mysql/mysql-connection';
 import { float32Text, float64Text } from '../../float-text';
 import { failsCheck, type ValueCheck } from '../../value-checks';
@@ -50,7 +59,10 @@ export class MySqlSource implements Source {
   ) {}
 
   static async open(target: ConnectionTarget): Promise<MySqlSource> {
-    const [{ connection, database, secrets }, mysql] = await Promise.all([openMysql(target, 'source'), import('mysql2')]);
+    const [{ connection, database, secrets }, mysql] = await Promise.all([
+      openMysql(target, 'source'),
+      import('mysql2'),
+    ]);
     return new MySqlSource(mysql as unknown as QueryFactory, connection, database, secrets);
   }
 
@@ -79,8 +91,9 @@ export class MySqlSource implements Source {
 
   async listKeys(table: SourceTable, key: Column, range: KeyRange, limit?: number): Promise<bigint[]> {
     const k = ident(key.name);
-    const [rows] = await this.query(`SELECT ${k} FROM ${table.sql} WHERE ${range.sql(k)} ORDER BY ` +
-      `${k}${limit ? ` LIMIT ${limit}` : ''}`);
+    const [rows] = await this.query(
+      `SELECT ${k} FROM ${table.sql} WHERE ${range.sql(k)} ORDER BY ` + `${k}${limit ? ` LIMIT ${limit}` : ''}`,
+    );
     return rows.map((r) => BigInt(r[0] as string | number));
   }
 
@@ -97,7 +110,11 @@ export class MySqlSource implements Source {
    * needs LOCK TABLES, UPDATE or DELETE besides SELECT): only the late window guards then.
    */
   async settleRange(
-    table: SourceTable, key: Column, range: KeyRange, waitSeconds: number, chunkRows = 50_000,
+    table: SourceTable,
+    key: Column,
+    range: KeyRange,
+    waitSeconds: number,
+    chunkRows = 50_000,
   ): Promise<{ settledTo: bigint | null; locking: boolean }> {
     const k = ident(key.name);
     const [[saved]] = await this.query('SELECT @@SESSION.innodb_lock_wait_timeout');
@@ -112,7 +129,8 @@ export class MySqlSource implements Source {
           // The row `chunkRows` on ends the chunk; the rows before it are locked (and so waited
           // for) on the way, as InnoDB locks each row it hands to the server, OFFSET or not.
           [rows] = (await this.connection.query({
-            sql: `SELECT ${k} FROM ${table.sql} WHERE ${rest.sql(k)} ORDER BY ${k} LIMIT 1 OFFSET ` +
+            sql:
+              `SELECT ${k} FROM ${table.sql} WHERE ${rest.sql(k)} ORDER BY ${k} LIMIT 1 OFFSET ` +
               `${chunkRows - 1} LOCK IN SHARE MODE`,
             rowsAsArray: true,
           })) as unknown as [Row[]];
@@ -121,7 +139,8 @@ export class MySqlSource implements Source {
           const errno = (error as { errno?: number }).errno;
           // 1205 lock wait timeout, 1213 deadlock (a writer waiting for a row this read locked),
           // 1969/3024 the statement's time limit (a lock wait of 1 s under a 1 s --timeout).
-          if (errno === 1205 || errno === 1213 || errno === 1969 || errno === 3024) return { settledTo: rest.low, locking: true };
+          if (errno === 1205 || errno === 1213 || errno === 1969 || errno === 3024)
+            return { settledTo: rest.low, locking: true };
           if (errno === 1142 || errno === 1044 || errno === 1227) return { settledTo: range.high, locking: false };
           throw this.failed(error);
         }
@@ -138,7 +157,13 @@ export class MySqlSource implements Source {
    * Keyset pages of rows with key in `range`, in key order. The next page is requested as soon as
    * the current one arrives, so reading overlaps the caller's loading.
    */
-  async *pages(table: SourceTable, columns: Column[], key: Column, range: KeyRange, pageSize: number): AsyncGenerator<Row[]> {
+  async *pages(
+    table: SourceTable,
+    columns: Column[],
+    key: Column,
+    range: KeyRange,
+    pageSize: number,
+  ): AsyncGenerator<Row[]> {
     const keyIndex = columns.indexOf(key);
     const fetch = (rest: KeyRange) => this.readRows(pageSql(table, columns, key, rest, pageSize), columns);
     let next: Promise<Row[]> = fetch(range);
@@ -195,14 +220,19 @@ export class MySqlSource implements Source {
       }
     });
     const done = new Promise<{ rows: number; lastKey: bigint | null }>((resolve, reject) => {
-      const command = this.mysql.createQuery(sql, [], (error: Error | null) => {
-        finished = true;
-        if (error) return reject(this.failed(error));
-        if (failure) return reject(failure);
-        encoder.flush();
-        const last = encoder.lastKey();
-        resolve({ rows: encoder.rows, lastKey: last === null ? null : BigInt(last) });
-      }, core.config);
+      const command = this.mysql.createQuery(
+        sql,
+        [],
+        (error: Error | null) => {
+          finished = true;
+          if (error) return reject(this.failed(error));
+          if (failure) return reject(failure);
+          encoder.flush();
+          const last = encoder.lastKey();
+          resolve({ rows: encoder.rows, lastKey: last === null ? null : BigInt(last) });
+        },
+        core.config,
+      );
       // mysql2's query command does the protocol (COM_QUERY, column definitions, errors, end of
       // rows); only its per-row step is replaced, so no row is parsed into JavaScript values.
       const parseRow = command.row;
@@ -242,8 +272,11 @@ export class MySqlSource implements Source {
 
   async rowsByKeys(table: SourceTable, columns: Column[], key: Column, keys: bigint[]): Promise<Row[]> {
     if (keys.length === 0) return [];
-    return this.readRows(`SELECT ${selectList(columns)} FROM ${table.sql} WHERE ${ident(key.name)} IN ` +
-      `(${keys.join(',')}) ORDER BY ${ident(key.name)}`, columns);
+    return this.readRows(
+      `SELECT ${selectList(columns)} FROM ${table.sql} WHERE ${ident(key.name)} IN ` +
+        `(${keys.join(',')}) ORDER BY ${ident(key.name)}`,
+      columns,
+    );
   }
 
   /**
@@ -252,11 +285,15 @@ export class MySqlSource implements Source {
    * shortest round-trip text here.
    */
   private async readRows(sql: string, columns: Column[]): Promise<Row[]> {
-    const floats = columns.flatMap((c, i) => (c.type.kind === 'float' ? [[i, c.type.bits === 32 ? float32Text : float64Text] as const] : []));
+    const floats = columns.flatMap((c, i) =>
+      c.type.kind === 'float' ? [[i, c.type.bits === 32 ? float32Text : float64Text] as const] : [],
+    );
     let rows: Row[];
     try {
       // A typeCast function is called for every field of every row: only where floats need it.
-      const [result] = await this.connection.query(floats.length ? { sql, rowsAsArray: true, typeCast: floatsAsText } : { sql, rowsAsArray: true });
+      const [result] = await this.connection.query(
+        floats.length ? { sql, rowsAsArray: true, typeCast: floatsAsText } : { sql, rowsAsArray: true },
+      );
       rows = result as Row[];
     } catch (error) {
       throw this.failed(error);
@@ -271,17 +308,26 @@ export class MySqlSource implements Source {
    * The first row with key above `after` (all rows when null) whose value fails one of `checks`
    * (lib/value-checks.ts), found in SQL: one pass over those rows, stopping at the first found.
    */
-  async firstFailingRow(table: SourceTable, key: Column, checks: ValueCheck[], after: bigint | null): Promise<FailingRow | null> {
+  async firstFailingRow(
+    table: SourceTable,
+    key: Column,
+    checks: ValueCheck[],
+    after: bigint | null,
+  ): Promise<FailingRow | null> {
     if (checks.length === 0) return null;
     const k = ident(key.name);
     const test = (check: ValueCheck) => {
       const c = ident(check.pair.source.name);
       // _bin: no collation may take U+0000 for ignorable; utf8mb4 holds every source charset's NUL.
-      return check.kind === 'nul' ? `INSTR(${c}, CHAR(0 USING utf8mb4) COLLATE utf8mb4_bin) > 0` : `(${c} < '00:00:00' OR ${c} > '24:00:00')`;
+      return check.kind === 'nul'
+        ? `INSTR(${c}, CHAR(0 USING utf8mb4) COLLATE utf8mb4_bin) > 0`
+        : `(${c} < '00:00:00' OR ${c} > '24:00:00')`;
     };
     const where = `(${checks.map(test).join(' OR ')})${after === null ? '' : ` AND ${k} > ${after}`}`;
     const columns = checks.map((c) => ident(c.pair.source.name)).join(', ');
-    const [rows] = await this.query(`SELECT CAST(${k} AS CHAR), ${columns} FROM ${table.sql} WHERE ${where} ORDER BY ${k} LIMIT 1`);
+    const [rows] = await this.query(
+      `SELECT CAST(${k} AS CHAR), ${columns} FROM ${table.sql} WHERE ${where} ORDER BY ${k} LIMIT 1`,
+    );
     if (rows.length === 0) return null;
     const [found, ...values] = rows[0];
     const i = checks.findIndex((check, j) => failsCheck(check.kind, values[j]));
@@ -294,12 +340,23 @@ export class MySqlSource implements Source {
   }
 
   /** Same buckets and checksums as Warehouse.rangeDigests, over the source. */
-  async rangeDigests(table: SourceTable, key: Column, pairs: ColumnPair[], range: KeyRange, width: bigint): Promise<RangeDigest[]> {
+  async rangeDigests(
+    table: SourceTable,
+    key: Column,
+    pairs: ColumnPair[],
+    range: KeyRange,
+    width: bigint,
+  ): Promise<RangeDigest[]> {
     const [rows] = await this.query(rangeDigestsSql(table.sql, key.name, pairs, 'source', range, width));
     return toRangeDigests(rows, range, width);
   }
 
-  async rowDigests(table: SourceTable, key: Column, pairs: ColumnPair[], range: KeyRange): Promise<Map<bigint, string>> {
+  async rowDigests(
+    table: SourceTable,
+    key: Column,
+    pairs: ColumnPair[],
+    range: KeyRange,
+  ): Promise<Map<bigint, string>> {
     const [rows] = await this.query(rowDigestsSql(table.sql, key.name, pairs, 'source', range));
     return toRowDigests(rows);
   }
@@ -312,7 +369,10 @@ export class MySqlSource implements Source {
   }
 
   async answers(): Promise<boolean> {
-    return this.query('SELECT 1').then(() => true, () => false);
+    return this.query('SELECT 1').then(
+      () => true,
+      () => false,
+    );
   }
 
   /** Runs SQL with rows as arrays; errors become one clear line without secrets. */
@@ -361,8 +421,10 @@ function floatsAsText(field: { type: string; string(): string | null }, next: ()
 
 /** One keyset page: keys in `range`, at most `limit` rows, in key order. */
 function pageSql(table: SourceTable, columns: Column[], key: Column, range: KeyRange, limit: number): string {
-  return `SELECT ${selectList(columns)} FROM ${table.sql} WHERE ${range.sql(ident(key.name))} ` +
-    `ORDER BY ${ident(key.name)} LIMIT ${limit}`;
+  return (
+    `SELECT ${selectList(columns)} FROM ${table.sql} WHERE ${range.sql(ident(key.name))} ` +
+    `ORDER BY ${ident(key.name)} LIMIT ${limit}`
+  );
 }
 
 function toKey(value: unknown): bigint | null {

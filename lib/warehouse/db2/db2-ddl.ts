@@ -12,7 +12,8 @@ const column = (c: ColumnDdl) => `${c.name} ${c.type}${c.notNull ? ' NOT NULL' :
 
 export const DB2_DDL: DdlDialect = {
   dialect: 'db2',
-  tableName: (name: TableName) => (name.schema ? `${ident(foldIdentifier(name.schema))}.` : '') + ident(foldIdentifier(name.name)),
+  tableName: (name: TableName) =>
+    (name.schema ? `${ident(foldIdentifier(name.schema))}.` : '') + ident(foldIdentifier(name.name)),
   columnName: (name) => ident(name.toUpperCase()),
   quote: ident,
   createTable: (table, columns, key) =>

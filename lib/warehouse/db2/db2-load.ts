@@ -54,7 +54,8 @@ function isBinary(column: Column): boolean {
 function bound(value: Value, binary: boolean): string | null {
   if (value === null) return null;
   if (typeof value === 'number') return String(value);
-  if (binary) return typeof value === 'string' ? Buffer.from(value, 'latin1').toString('latin1') : value.toString('latin1');
+  if (binary)
+    return typeof value === 'string' ? Buffer.from(value, 'latin1').toString('latin1') : value.toString('latin1');
   if (typeof value === 'string') return value;
   // A Buffer for a character column (e.g. MySQL BINARY into VARCHAR) is refused by the preflight;
   // latin1 keeps its bytes if it ever gets here.
@@ -95,8 +96,8 @@ export function arrayInsert(table: WarehouseTable, columns: Column[], rows: Row[
     if (longest === 0) param.Length = 1;
     params.push(param);
   });
-  const sql = `INSERT INTO ${table.sql} (${columns.map((c) => ident(c.name)).join(', ')}) VALUES ` +
-    `(${values.join(', ')})`;
+  const sql =
+    `INSERT INTO ${table.sql} (${columns.map((c) => ident(c.name)).join(', ')}) VALUES ` + `(${values.join(', ')})`;
   return { sql, params };
 }
 
@@ -127,7 +128,10 @@ export function slicesWithin(rows: Row[], columns: Column[], limits: SliceLimits
       if (length > longest[j]) widened += length - longest[j];
     }
     const count = i - start;
-    if (count > 0 && (logBytes + rowBytes > limits.maxBytes || count >= limits.maxRows || (count + 1) * widened > limits.maxBoundBytes)) {
+    if (
+      count > 0 &&
+      (logBytes + rowBytes > limits.maxBytes || count >= limits.maxRows || (count + 1) * widened > limits.maxBoundBytes)
+    ) {
       slices.push(rows.slice(start, i));
       start = i;
       logBytes = 0;

@@ -12,16 +12,43 @@ import { bucketDigest, KEY_STATS_SAMPLE, KeyRange, type KeyStats, type RangeDige
 import type { LoadTarget, Warehouse, WarehouseTable, WriterLock } from '../warehouse';
 import type { Row } from '../../rows';
 import {
-  canonicalTextFromFields, canonicalTextSql, checksumSql, clientFieldsSql, digestText, foldIdentifier, ident, md5HexSql, normalizeDecimal,
+  canonicalTextFromFields,
+  canonicalTextSql,
+  checksumSql,
+  clientFieldsSql,
+  digestText,
+  foldIdentifier,
+  ident,
+  md5HexSql,
+  normalizeDecimal,
   sqlDigestible,
 } from '../../dialect/db2/db2-sql';
 import {
-  Db2Endpoint, IbmDbConnection, IbmDbModule, IbmDbRow, boundedCall, guarded, GuardedConnection, loadIbmDb, quietly, rollBackAndClose, toDb2Endpoint, toDb2Error,
+  Db2Endpoint,
+  IbmDbConnection,
+  IbmDbModule,
+  IbmDbRow,
+  boundedCall,
+  guarded,
+  GuardedConnection,
+  loadIbmDb,
+  quietly,
+  rollBackAndClose,
+  toDb2Endpoint,
+  toDb2Error,
 } from '../../dialect/db2/db2-connection';
 import { arrayInsert, MAX_BOUND_BYTES, slicesWithin } from './db2-load';
 import { COLUMNS_SQL, SyscatColumnRow, toColumn } from '../../dialect/db2/db2-introspector';
 import { seconds as secondsText, stallLimitMs, timeoutOf } from '../../time-budget';
-import { acquireLock, createLockTableSql, HeldLock, LockDeps, lockAlive, LOCK_TABLE, releaseLock } from './db2-writer-lock';
+import {
+  acquireLock,
+  createLockTableSql,
+  HeldLock,
+  LockDeps,
+  lockAlive,
+  LOCK_TABLE,
+  releaseLock,
+} from './db2-writer-lock';
 
 /**
  * A default DB2 LUW database logs into LOGPRIMARY 3 + LOGSECOND 10 files of LOGFILSIZ 1000 × 4 KiB
@@ -66,8 +93,8 @@ const HINTS: Record<string, string> = {
   '22001': 'a value is longer than its column (DB2 VARCHAR lengths count bytes, not characters)',
   '22003': 'a number is out of range for its column',
   '22007': 'a date/time value is not valid in DB2',
-  '22008': 'a date/time value is out of DB2\'s range',
-  '22018': 'a value is not valid for its column\'s type',
+  '22008': "a date/time value is out of DB2's range",
+  '22018': "a value is not valid for its column's type",
   '23505': 'a key is already present in a unique index of the table',
   '42501': 'the DB2 user lacks a privilege (INSERT on the table)',
   '57011': 'the DB2 transaction log is full even for a single row (raise LOGFILSIZ / LOGSECOND)',
@@ -115,7 +142,13 @@ export class Db2Warehouse implements Warehouse {
     const table = foldIdentifier(name.name);
     const rows = (await this.run(COLUMNS_SQL, [schema, table])) as unknown as SyscatColumnRow[];
     if (rows.length === 0) return null;
-    return { schema, name: table, sql: `${ident(schema)}.${ident(table)}`, display: `${schema}.${table}`, columns: rows.map(toColumn) };
+    return {
+      schema,
+      name: table,
+      sql: `${ident(schema)}.${ident(table)}`,
+      display: `${schema}.${table}`,
+      columns: rows.map(toColumn),
+    };
   }
 
   async lockWriter(table: WarehouseTable, waitMs: number): Promise<WriterLock | null> {
@@ -185,7 +218,11 @@ export class Db2Warehouse implements Warehouse {
         if (error instanceof RunError) throw error;
         // The lock could not be checked or taken again (the network, most likely): a transient
         // failure, so the cycle reconnects and retries the batch, checking the lock again first.
-        throw new Db2Error(`the writer lock's connection could not be re-established: ${toDb2Error(error, this.endpoint.secrets).message}`, '08001', -30081);
+        throw new Db2Error(
+          `the writer lock's connection could not be re-established: ${toDb2Error(error, this.endpoint.secrets).message}`,
+          '08001',
+          -30081,
+        );
       }
       if (held.checkKeys) pending = await this.withoutPresentKeys(target, pending);
     }
@@ -195,7 +232,13 @@ export class Db2Warehouse implements Warehouse {
     }
   }
 
-  async rangeDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], range: KeyRange, width: bigint): Promise<RangeDigest[]> {
+  async rangeDigests(
+    table: WarehouseTable,
+    key: Column,
+    pairs: ColumnPair[],
+    range: KeyRange,
+    width: bigint,
+  ): Promise<RangeDigest[]> {
     const k = ident(key.name);
     if (this.hashInSql && sqlDigestible(pairs) === null) {
       try {
@@ -221,7 +264,12 @@ export class Db2Warehouse implements Warehouse {
     return [...buckets.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d);
   }
 
-  async rowDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], range: KeyRange): Promise<Map<bigint, string>> {
+  async rowDigests(
+    table: WarehouseTable,
+    key: Column,
+    pairs: ColumnPair[],
+    range: KeyRange,
+  ): Promise<Map<bigint, string>> {
     const k = ident(key.name);
     if (this.hashInSql && sqlDigestible(pairs) === null) {
       try {
@@ -247,23 +295,38 @@ export class Db2Warehouse implements Warehouse {
     // were eliminated from the argument of an aggregate function", IBM SQLSTATE messages), and
     // ibm_db 4.0.1's query() rejects whatever is not SQL_SUCCESS (UV_AfterQuery), rows and all.
     const [[counted], [range], [duplicates], sample] = [
-      await this.run(`SELECT COUNT(*) AS N, COALESCE(SUM(CASE WHEN ${k} IS NULL THEN 1 ELSE 0 END), 0) AS NULLS FROM ${table.sql}`),
-      await this.run(`SELECT VARCHAR(MIN(${k})) AS LO, VARCHAR(MAX(${k})) AS HI FROM ${table.sql} WHERE ${k} IS NOT NULL`),
+      await this.run(
+        `SELECT COUNT(*) AS N, COALESCE(SUM(CASE WHEN ${k} IS NULL THEN 1 ELSE 0 END), 0) AS NULLS FROM ${table.sql}`,
+      ),
+      await this.run(
+        `SELECT VARCHAR(MIN(${k})) AS LO, VARCHAR(MAX(${k})) AS HI FROM ${table.sql} WHERE ${k} IS NOT NULL`,
+      ),
       await this.run(`SELECT COUNT(*) AS K, COALESCE(SUM(N), 0) - COUNT(*) AS R FROM (${duplicated}) AS D`),
-      await this.run(`SELECT VARCHAR(K) AS K FROM (${duplicated}) AS D ORDER BY K FETCH FIRST ${KEY_STATS_SAMPLE} ROWS ONLY`),
+      await this.run(
+        `SELECT VARCHAR(K) AS K FROM (${duplicated}) AS D ORDER BY K FETCH FIRST ${KEY_STATS_SAMPLE} ROWS ONLY`,
+      ),
     ];
     const totals = { ...counted, ...range };
     const asKey = (v: unknown) => (v === null || v === undefined ? null : db2Key(v));
     return {
-      rows: Number(totals.N), nullKeys: Number(totals.NULLS), min: asKey(totals.LO), max: asKey(totals.HI),
-      duplicateKeys: Number(duplicates.K), duplicateRows: Number(duplicates.R), duplicateSample: sample.map((r) => db2Key(r.K)),
+      rows: Number(totals.N),
+      nullKeys: Number(totals.NULLS),
+      min: asKey(totals.LO),
+      max: asKey(totals.HI),
+      duplicateKeys: Number(duplicates.K),
+      duplicateRows: Number(duplicates.R),
+      duplicateSample: sample.map((r) => db2Key(r.K)),
     };
   }
 
   isTransient(error: unknown): boolean {
     if (error instanceof RunError) return false;
     const e = toDb2Error(error, this.endpoint.secrets);
-    return TRANSIENT_SQLSTATES.has(e.sqlstate) || TRANSIENT_SQLSTATE_CLASSES.includes(e.sqlstate.slice(0, 2)) || DROPPED_CONNECTION.test(e.message);
+    return (
+      TRANSIENT_SQLSTATES.has(e.sqlstate) ||
+      TRANSIENT_SQLSTATE_CLASSES.includes(e.sqlstate.slice(0, 2)) ||
+      DROPPED_CONNECTION.test(e.message)
+    );
   }
 
   async reconnect(): Promise<void> {
@@ -333,7 +396,10 @@ export class Db2Warehouse implements Warehouse {
     if (rows.length === 0) return rows;
     const keyIndex = target.columns.indexOf(target.key);
     const keys = rows.map((r) => BigInt(r[keyIndex] as string | number));
-    const range = new KeyRange(keys.reduce((a, b) => (b < a ? b : a)) - 1n, keys.reduce((a, b) => (b > a ? b : a)));
+    const range = new KeyRange(
+      keys.reduce((a, b) => (b < a ? b : a)) - 1n,
+      keys.reduce((a, b) => (b > a ? b : a)),
+    );
     const present = new Set((await this.listKeys(target.table, target.key, range)).map(String));
     return rows.filter((_, i) => !present.has(String(keys[i])));
   }
@@ -390,7 +456,9 @@ export class Db2Warehouse implements Warehouse {
       await connection.query('COMMIT');
     } catch (error) {
       const e = toDb2Error(error, this.endpoint.secrets);
-      throw e.sqlstate === '' ? new Db2Error(`the COMMIT failed and its outcome is unknown: ${e.message}`, '08007', e.sqlcode) : e;
+      throw e.sqlstate === ''
+        ? new Db2Error(`the COMMIT failed and its outcome is unknown: ${e.message}`, '08007', e.sqlcode)
+        : e;
     }
     await connection.commitTransaction();
   }
@@ -415,7 +483,10 @@ export class Db2Warehouse implements Warehouse {
    * a table without a primary key): it ends before the last key, which the next page starts with.
    */
   private async clientDigests(
-    table: WarehouseTable, key: Column, pairs: ColumnPair[], range: KeyRange,
+    table: WarehouseTable,
+    key: Column,
+    pairs: ColumnPair[],
+    range: KeyRange,
     onRow: (key: bigint, digest: { md5: string; checksum: bigint }) => void,
   ): Promise<void> {
     const k = ident(key.name);
@@ -427,7 +498,9 @@ export class Db2Warehouse implements Warehouse {
     };
     let rest = range;
     for (;;) {
-      const rows = await this.run(`${select} WHERE ${rest.sql(k)} ORDER BY ${k} FETCH FIRST ${CLIENT_DIGEST_PAGE} ROWS ONLY`);
+      const rows = await this.run(
+        `${select} WHERE ${rest.sql(k)} ORDER BY ${k} FETCH FIRST ${CLIENT_DIGEST_PAGE} ROWS ONLY`,
+      );
       if (rows.length < CLIENT_DIGEST_PAGE) {
         rows.forEach(emit);
         return;
@@ -448,7 +521,11 @@ export class Db2Warehouse implements Warehouse {
 }
 
 async function runOn(
-  connection: IbmDbConnection, sql: string, params: Array<string | number> | undefined, secrets: string[], waitMs = 0,
+  connection: IbmDbConnection,
+  sql: string,
+  params: Array<string | number> | undefined,
+  secrets: string[],
+  waitMs = 0,
 ): Promise<IbmDbRow[]> {
   try {
     return waitMs > 0 && 'queryWaiting' in connection
@@ -476,17 +553,27 @@ async function connect(driver: IbmDbModule, endpoint: Db2Endpoint, timeoutMs: nu
   if (!/(^|;)\s*ReceiveTimeout\s*=/i.test(connectionString)) connectionString += `ReceiveTimeout=${receiveSeconds};`;
   let raw: IbmDbConnection;
   try {
-    raw = await boundedCall(timeoutMs, () => driver.open(connectionString, { connectTimeout: seconds }), () =>
-      new ConnectionError(`warehouse at ${where} did not answer within ${secondsText(timeoutMs)} s (--timeout / SYNC_TIMEOUT_SECONDS): check host, port and firewall`));
+    raw = await boundedCall(
+      timeoutMs,
+      () => driver.open(connectionString, { connectTimeout: seconds }),
+      () =>
+        new ConnectionError(
+          `warehouse at ${where} did not answer within ${secondsText(timeoutMs)} s (--timeout / SYNC_TIMEOUT_SECONDS): check host, port and firewall`,
+        ),
+    );
   } catch (error) {
     if (error instanceof ConnectionError) throw error;
     throw new ConnectionError(`warehouse ${describeConnectError(toDb2Error(error, endpoint.secrets), endpoint)}`);
   }
-  return guarded(raw, stallLimitMs(timeoutMs), (ms) =>
-    new StalledError(
-      `the warehouse (DB2 at ${where}) did not answer within ${secondsText(ms)} s (--timeout / SYNC_TIMEOUT_SECONDS): it stopped answering, ` +
-        'or a statement ran longer than that; check that server and the network to it (or raise --timeout), then run again',
-    ));
+  return guarded(
+    raw,
+    stallLimitMs(timeoutMs),
+    (ms) =>
+      new StalledError(
+        `the warehouse (DB2 at ${where}) did not answer within ${secondsText(ms)} s (--timeout / SYNC_TIMEOUT_SECONDS): it stopped answering, ` +
+          'or a statement ran longer than that; check that server and the network to it (or raise --timeout), then run again',
+      ),
+  );
 }
 
 /**
@@ -496,10 +583,19 @@ async function connect(driver: IbmDbModule, endpoint: Db2Endpoint, timeoutMs: nu
  * wait until the platform kills the run. A lock timeout is SQL0911N reason 68 (40001, the unit of
  * work rolled back): transient, so the batch is retried and, if the lock stays, the run ends with one line.
  */
-async function connectForData(driver: IbmDbModule, endpoint: Db2Endpoint, timeoutMs: number): Promise<GuardedConnection> {
+async function connectForData(
+  driver: IbmDbModule,
+  endpoint: Db2Endpoint,
+  timeoutMs: number,
+): Promise<GuardedConnection> {
   const connection = await connect(driver, endpoint, timeoutMs);
   try {
-    await runOn(connection, `SET CURRENT LOCK TIMEOUT ${Math.max(1, Math.min(32767, Math.ceil(timeoutMs / 1000)))}`, undefined, endpoint.secrets);
+    await runOn(
+      connection,
+      `SET CURRENT LOCK TIMEOUT ${Math.max(1, Math.min(32767, Math.ceil(timeoutMs / 1000)))}`,
+      undefined,
+      endpoint.secrets,
+    );
   } catch (error) {
     await rollBackAndClose(connection);
     throw error;

@@ -42,7 +42,12 @@ export interface LockDeps {
   open(): Promise<IbmDbConnection>;
   /** Runs SQL and turns driver errors into Db2Errors. */
   /** `waitMs`: how long the statement may wait for a lock on purpose, beyond the connection's time limit. */
-  run(connection: IbmDbConnection, sql: string, params?: Array<string | number>, waitMs?: number): Promise<Array<Record<string, unknown>>>;
+  run(
+    connection: IbmDbConnection,
+    sql: string,
+    params?: Array<string | number>,
+    waitMs?: number,
+  ): Promise<Array<Record<string, unknown>>>;
   toError(error: unknown): Db2Error;
 }
 
@@ -55,19 +60,29 @@ export function lockTableSql(schema: string): string {
  * plain row locking. Db2 before 10.5 does not know the clause; `organized: false` leaves it out.
  */
 export function createLockTableSql(schema: string, organized = true): string {
-  return `CREATE TABLE ${lockTableSql(schema)} (TABLE_SCHEMA VARCHAR(128) NOT NULL, TABLE_NAME ` +
+  return (
+    `CREATE TABLE ${lockTableSql(schema)} (TABLE_SCHEMA VARCHAR(128) NOT NULL, TABLE_NAME ` +
     `VARCHAR(128) NOT NULL, ` +
-    `PRIMARY KEY (TABLE_SCHEMA, TABLE_NAME))${organized ? ' ORGANIZE BY ROW' : ''}`;
+    `PRIMARY KEY (TABLE_SCHEMA, TABLE_NAME))${organized ? ' ORGANIZE BY ROW' : ''}`
+  );
 }
 
 /** Takes the lock for schema.table, waiting up to `waitMs`; null when another run holds it. */
-export async function acquireLock(deps: LockDeps, schema: string, table: string, waitMs: number): Promise<HeldLock | null> {
+export async function acquireLock(
+  deps: LockDeps,
+  schema: string,
+  table: string,
+  waitMs: number,
+): Promise<HeldLock | null> {
   const connection = await deps.open();
   try {
     await ensureLockRow(deps, connection, schema, table);
     // The special register counts whole seconds; a wait of a few ms still means "do not wait".
     const seconds = Math.min(32767, Math.ceil(Math.max(0, waitMs) / 1000));
-    await deps.run(connection, seconds === 0 ? 'SET CURRENT LOCK TIMEOUT NOT WAIT' : `SET CURRENT LOCK TIMEOUT ${seconds}`);
+    await deps.run(
+      connection,
+      seconds === 0 ? 'SET CURRENT LOCK TIMEOUT NOT WAIT' : `SET CURRENT LOCK TIMEOUT ${seconds}`,
+    );
     await connection.beginTransaction();
     let rows: Array<Record<string, unknown>>;
     try {
@@ -86,7 +101,8 @@ export async function acquireLock(deps: LockDeps, schema: string, table: string,
       throw error;
     }
     // No row, no lock: someone deleted it between ensureLockRow and here.
-    if (rows.length !== 1) throw new Error(`the lock row of ${schema}.${table} in ${schema}.${LOCK_TABLE} disappeared; run again`);
+    if (rows.length !== 1)
+      throw new Error(`the lock row of ${schema}.${table} in ${schema}.${LOCK_TABLE} disappeared; run again`);
     return { schema, table, connection };
   } catch (error) {
     await rollBackAndClose(connection);
@@ -111,8 +127,17 @@ export async function lockAlive(deps: LockDeps, lock: HeldLock): Promise<boolean
 }
 
 /** Creates the lock table and the table's lock row if missing; concurrent creators are harmless. */
-async function ensureLockRow(deps: LockDeps, connection: IbmDbConnection, schema: string, table: string): Promise<void> {
-  const exists = await deps.run(connection, 'SELECT 1 AS FOUND FROM SYSCAT.TABLES WHERE TABSCHEMA = ? AND TABNAME = ?', [schema, LOCK_TABLE]);
+async function ensureLockRow(
+  deps: LockDeps,
+  connection: IbmDbConnection,
+  schema: string,
+  table: string,
+): Promise<void> {
+  const exists = await deps.run(
+    connection,
+    'SELECT 1 AS FOUND FROM SYSCAT.TABLES WHERE TABSCHEMA = ? AND TABNAME = ?',
+    [schema, LOCK_TABLE],
+  );
   if (exists.length === 0) {
     try {
       await deps.run(connection, createLockTableSql(schema)).catch((error: unknown) => {
@@ -133,7 +158,10 @@ async function ensureLockRow(deps: LockDeps, connection: IbmDbConnection, schema
   );
   if (row.length === 0) {
     try {
-      await deps.run(connection, `INSERT INTO ${lockTableSql(schema)} (TABLE_SCHEMA, TABLE_NAME) VALUES (?, ?)`, [schema, table]);
+      await deps.run(connection, `INSERT INTO ${lockTableSql(schema)} (TABLE_SCHEMA, TABLE_NAME) VALUES (?, ?)`, [
+        schema,
+        table,
+      ]);
     } catch (error) {
       // 23505: another run inserted it first.
       if (deps.toError(error).sqlstate !== '23505') throw error;

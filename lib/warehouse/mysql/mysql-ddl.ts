@@ -13,7 +13,7 @@ export const MYSQL_DDL: DdlDialect = {
   // InnoDB: clustered on the primary key, so the watermark (MAX of the key) is one index dive.
   createTable: (table, columns, key) =>
     `CREATE TABLE ${table} (\n${columns.map((c) => `  ${column(c)},\n`).join('')}` +
-      `  PRIMARY KEY (${key})\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+    `  PRIMARY KEY (${key})\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
   addColumn: (table, c) => `ALTER TABLE ${table} ADD COLUMN ${column(c)}`,
   alterColumnType: (table, c) => `ALTER TABLE ${table} MODIFY COLUMN ${column(c)}`,
   // ER_TABLE_EXISTS_ERROR, ER_DUP_FIELDNAME

@@ -19,7 +19,15 @@ export function* byBytes(rows: Row[], limit: number): Generator<Row[]> {
   let size = 0;
   for (let i = 0; i < rows.length; i++) {
     let rowSize = 8;
-    for (const v of rows[i]) rowSize += v === null ? 4 : typeof v === 'number' ? 12 : typeof v === 'string' ? Buffer.byteLength(v) * 2 + 3 : v.length * 2 + 3;
+    for (const v of rows[i])
+      rowSize +=
+        v === null
+          ? 4
+          : typeof v === 'number'
+            ? 12
+            : typeof v === 'string'
+              ? Buffer.byteLength(v) * 2 + 3
+              : v.length * 2 + 3;
     if (i > start && size + rowSize > limit) {
       yield rows.slice(start, i);
       start = i;

@@ -11,7 +11,15 @@ import type { TableName } from '../../config';
 import { ConnectionTarget, scrub } from '../../connection-url';
 import { RunError, SchemaError } from '../../errors';
 import {
-  ident, isQuoted, keyStatsSql, rangeDigestsSql, rowDigestsSql, toKeyStats, toRangeDigests, toRowDigests, unquote,
+  ident,
+  isQuoted,
+  keyStatsSql,
+  rangeDigestsSql,
+  rowDigestsSql,
+  toKeyStats,
+  toRangeDigests,
+  toRowDigests,
+  unquote,
 } from '../../dialect/mysql/mysql-sql';
 import { closeMysql, openMysql } from '../../dialect/mysql/mysql-connection';
 import { COLUMNS_SQL, InformationSchemaColumn, toColumn } from '../../dialect/mysql/mysql-introspector';
@@ -23,7 +31,13 @@ import { retakeWriterLocks } from '../writer-lock';
 import { byBytes, insertSql, STATEMENT_BYTES } from './mysql-load';
 
 const TRANSIENT_CODES = new Set([
-  'ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED',
+  'ER_LOCK_DEADLOCK',
+  'ER_LOCK_WAIT_TIMEOUT',
+  'PROTOCOL_CONNECTION_LOST',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNREFUSED',
 ]);
 const STRICT_SESSION = "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO'";
 
@@ -46,12 +60,29 @@ export class MySqlWarehouse implements Warehouse {
 
   /** Quoted names match exactly; unquoted ones exactly, or else case-insensitively if only one table fits. */
   async describeTable(name: TableName): Promise<WarehouseTable | null> {
-    const schema = name.schema === null ? this.database : await this.resolve('SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE', 'SCHEMA_NAME', name.schema, []);
+    const schema =
+      name.schema === null
+        ? this.database
+        : await this.resolve(
+            'SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE',
+            'SCHEMA_NAME',
+            name.schema,
+            [],
+          );
     if (schema === null) return null;
-    const table = await this.resolve('SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND', 'TABLE_NAME', name.name, [schema]);
+    const table = await this.resolve(
+      'SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND',
+      'TABLE_NAME',
+      name.name,
+      [schema],
+    );
     if (table === null) return null;
     const [rows] = await this.connection.query(COLUMNS_SQL, [schema, table]);
-    return { sql: `${ident(schema)}.${ident(table)}`, display: `${schema}.${table}`, columns: (rows as InformationSchemaColumn[]).map(toColumn) };
+    return {
+      sql: `${ident(schema)}.${ident(table)}`,
+      display: `${schema}.${table}`,
+      columns: (rows as InformationSchemaColumn[]).map(toColumn),
+    };
   }
 
   private async resolve(select: string, column: string, written: string, params: string[]): Promise<string | null> {
@@ -64,8 +95,10 @@ export class MySqlWarehouse implements Warehouse {
     const names = (rows as string[][]).map((r) => String(r[0]));
     if (names.includes(exact)) return exact;
     if (names.length > 1) {
-      throw new SchemaError(`warehouse name ${written} matches ${names.join(', ')}, which differ only in case; ` +
-        `write the one you mean in double quotes`);
+      throw new SchemaError(
+        `warehouse name ${written} matches ${names.join(', ')}, which differ only in case; ` +
+          `write the one you mean in double quotes`,
+      );
     }
     return names[0] ?? null;
   }
@@ -76,7 +109,11 @@ export class MySqlWarehouse implements Warehouse {
     // server cancels and a silence the client takes for a stall.
     const slice = timeoutOf(this.target) / 2;
     for (let left = waitMs; ; left -= slice) {
-      const [rows] = await this.connection.query({ sql: 'SELECT GET_LOCK(?, ?)', values: [name, Math.max(0, Math.min(left, slice)) / 1000], rowsAsArray: true });
+      const [rows] = await this.connection.query({
+        sql: 'SELECT GET_LOCK(?, ?)',
+        values: [name, Math.max(0, Math.min(left, slice)) / 1000],
+        rowsAsArray: true,
+      });
       if (Number((rows as unknown[][])[0][0]) === 1) break;
       if (left <= slice) {
         await this.refuseStalledHolder(table, name);
@@ -115,7 +152,7 @@ export class MySqlWarehouse implements Warehouse {
       `the writer lock on ${table.display} is held by MySQL connection ${id} ` +
         `(${user}@${host}), ${doing} for ${time} s, ` +
         `longer than a live run would (2 x --timeout + 5 s = ${seconds(limit)} s): a stalled ` +
-          `or orphaned session, so runs cannot proceed. ` +
+        `or orphaned session, so runs cannot proceed. ` +
         `If no run is still going, end it with KILL ${id}; and run again`,
     );
   }
@@ -131,8 +168,10 @@ export class MySqlWarehouse implements Warehouse {
 
   async listKeys(table: WarehouseTable, key: Column, range: KeyRange, limit?: number): Promise<bigint[]> {
     const k = ident(key.name);
-    const rows = await this.rows(`SELECT CAST(${k} AS CHAR) FROM ${table.sql} WHERE ${range.sql(k)} ORDER BY ` +
-      `${k}${limit ? ` LIMIT ${limit}` : ''}`);
+    const rows = await this.rows(
+      `SELECT CAST(${k} AS CHAR) FROM ${table.sql} WHERE ${range.sql(k)} ORDER BY ` +
+        `${k}${limit ? ` LIMIT ${limit}` : ''}`,
+    );
     return rows.map((r) => BigInt(r[0] as string));
   }
 
@@ -153,11 +192,26 @@ export class MySqlWarehouse implements Warehouse {
     }
   }
 
-  async rangeDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], range: KeyRange, width: bigint): Promise<RangeDigest[]> {
-    return toRangeDigests(await this.rows(rangeDigestsSql(table.sql, key.name, pairs, 'warehouse', range, width)), range, width);
+  async rangeDigests(
+    table: WarehouseTable,
+    key: Column,
+    pairs: ColumnPair[],
+    range: KeyRange,
+    width: bigint,
+  ): Promise<RangeDigest[]> {
+    return toRangeDigests(
+      await this.rows(rangeDigestsSql(table.sql, key.name, pairs, 'warehouse', range, width)),
+      range,
+      width,
+    );
   }
 
-  async rowDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], range: KeyRange): Promise<Map<bigint, string>> {
+  async rowDigests(
+    table: WarehouseTable,
+    key: Column,
+    pairs: ColumnPair[],
+    range: KeyRange,
+  ): Promise<Map<bigint, string>> {
     return toRowDigests(await this.rows(rowDigestsSql(table.sql, key.name, pairs, 'warehouse', range)));
   }
 

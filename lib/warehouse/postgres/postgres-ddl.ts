@@ -7,7 +7,8 @@ const column = (c: ColumnDdl) => `${c.name} ${c.type}${c.notNull ? ' NOT NULL' :
 
 export const POSTGRES_DDL: DdlDialect = {
   dialect: 'postgres',
-  tableName: (name: TableName) => (name.schema ? `${ident(foldIdentifier(name.schema))}.` : '') + ident(foldIdentifier(name.name)),
+  tableName: (name: TableName) =>
+    (name.schema ? `${ident(foldIdentifier(name.schema))}.` : '') + ident(foldIdentifier(name.name)),
   columnName: (name) => ident(name.toLowerCase()),
   quote: ident,
   createTable: (table, columns, key) =>

@@ -46,7 +46,9 @@ export function* copyTextChunks(rows: Row[], chunkBytes = COPY_CHUNK_BYTES): Gen
     for (let c = 0; c <= last; c++) {
       const value = row[c];
       if (typeof value === 'number') {
-        pos = Number.isSafeInteger(value) ? writeInteger(buf, pos, value) : pos + buf.write(String(value), pos, 'latin1');
+        pos = Number.isSafeInteger(value)
+          ? writeInteger(buf, pos, value)
+          : pos + buf.write(String(value), pos, 'latin1');
       } else if (value === null) {
         buf[pos++] = BACKSLASH;
         buf[pos++] = 0x4e; // N

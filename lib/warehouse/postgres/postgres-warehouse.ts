@@ -51,14 +51,23 @@ export class PostgresWarehouse implements Warehouse {
     const { oid, schema, table } = found.rows[0];
     const described = found.rows.filter((r) => r.name !== null);
     const indexed = new Set(described.filter((r) => r.leads_index).map((r) => r.name));
-    return { oid: Number(oid), sql: `${ident(schema)}.${ident(table)}`, display: `${schema}.${table}`, columns: described.map(toColumn), indexed };
+    return {
+      oid: Number(oid),
+      sql: `${ident(schema)}.${ident(table)}`,
+      display: `${schema}.${table}`,
+      columns: described.map(toColumn),
+      indexed,
+    };
   }
 
   async lockWriter(table: WarehouseTable, waitMs: number): Promise<WriterLock | null> {
     const oid = (table as PgTable).oid;
     const deadline = Date.now() + waitMs;
     for (;;) {
-      const got = await this.client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_CLASS, oid]);
+      const got = await this.client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [
+        LOCK_CLASS,
+        oid,
+      ]);
       if (got.rows[0].ok) break;
       if (Date.now() >= deadline) {
         await this.refuseStalledHolder(table, oid);
@@ -87,15 +96,16 @@ export class PostgresWarehouse implements Warehouse {
     const limit = stalledHolderMs(timeoutOf(this.target));
     // A state this role may not see (another role's session) cannot be judged: treated as live.
     if (!holder || holder.state === null || holder.quiet_ms === null || Number(holder.quiet_ms) < limit) return;
-    const doing = holder.state === 'active'
-      ? `running "${holder.query}"${holder.wait_event === 'ClientRead' ? ' and waiting for its client' : ''}`
-      : holder.state.replace('idle in transaction', 'idle in a transaction');
+    const doing =
+      holder.state === 'active'
+        ? `running "${holder.query}"${holder.wait_event === 'ClientRead' ? ' and waiting for its client' : ''}`
+        : holder.state.replace('idle in transaction', 'idle in a transaction');
     throw new RunError(
       `the writer lock on ${table.display} is held by PostgreSQL session pid ${holder.pid} ` +
         `(${holder.application_name ? `application "${holder.application_name}"` : 'no application name'}` +
         `${holder.client ? ` from ${holder.client}` : ''}), ` +
         `${doing} for ${seconds(Number(holder.quiet_ms))} s, longer than a live run would (2 x ` +
-          `--timeout + 5 s = ${seconds(limit)} s): ` +
+        `--timeout + 5 s = ${seconds(limit)} s): ` +
         `a stalled or orphaned session, so runs cannot proceed. If no run is still going, end it with ` +
         `SELECT pg_terminate_backend(${holder.pid}); and run again`,
     );
@@ -106,7 +116,9 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   async maxKey(table: WarehouseTable, key: Column): Promise<bigint | null> {
-    const res = await this.client.query<{ max: string | null }>(`SELECT max(${ident(key.name)})::text AS max FROM ${table.sql}`);
+    const res = await this.client.query<{ max: string | null }>(
+      `SELECT max(${ident(key.name)})::text AS max FROM ${table.sql}`,
+    );
     return res.rows[0].max === null ? null : BigInt(res.rows[0].max);
   }
 
@@ -141,7 +153,9 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   async countKeys(table: WarehouseTable, key: Column, range: KeyRange): Promise<number> {
-    const res = await this.client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table.sql} WHERE ${range.sql(ident(key.name))}`);
+    const res = await this.client.query<{ n: string }>(
+      `SELECT count(*) AS n FROM ${table.sql} WHERE ${range.sql(ident(key.name))}`,
+    );
     return Number(res.rows[0].n);
   }
 
@@ -168,7 +182,11 @@ export class PostgresWarehouse implements Warehouse {
       submitted = true;
     };
     // A failed COPY leaves the explicit transaction aborted; a failed COMMIT has already ended it.
-    const rollback = () => client.query('ROLLBACK').then(() => undefined, () => undefined);
+    const rollback = () =>
+      client.query('ROLLBACK').then(
+        () => undefined,
+        () => undefined,
+      );
     return {
       write(chunk, release) {
         submit();
@@ -194,7 +212,13 @@ export class PostgresWarehouse implements Warehouse {
     };
   }
 
-  async rangeDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], range: KeyRange, width: bigint): Promise<RangeDigest[]> {
+  async rangeDigests(
+    table: WarehouseTable,
+    key: Column,
+    pairs: ColumnPair[],
+    range: KeyRange,
+    width: bigint,
+  ): Promise<RangeDigest[]> {
     const k = ident(key.name);
     await this.useShortestFloats(pairs);
     // numeric bucket arithmetic: key − (low + 1) overflows bigint across the whole signed range,
@@ -205,10 +229,17 @@ export class PostgresWarehouse implements Warehouse {
         FROM ${table.sql} WHERE ${range.sql(k)} GROUP BY 1 ORDER BY 1`,
       rowMode: 'array',
     });
-    return res.rows.map(([bucket, count, checksum]) => bucketDigest(range, width, BigInt(bucket), Number(count), checksum));
+    return res.rows.map(([bucket, count, checksum]) =>
+      bucketDigest(range, width, BigInt(bucket), Number(count), checksum),
+    );
   }
 
-  async rowDigests(table: WarehouseTable, key: Column, pairs: ColumnPair[], range: KeyRange): Promise<Map<bigint, string>> {
+  async rowDigests(
+    table: WarehouseTable,
+    key: Column,
+    pairs: ColumnPair[],
+    range: KeyRange,
+  ): Promise<Map<bigint, string>> {
     const k = ident(key.name);
     await this.useShortestFloats(pairs);
     const res = await this.client.query<[string, string]>({
@@ -228,8 +259,12 @@ export class PostgresWarehouse implements Warehouse {
     ];
     const asKey = (v: string | null) => (v === null ? null : BigInt(v));
     return {
-      rows: Number(totals[0]), nullKeys: Number(totals[1]), min: asKey(totals[2]), max: asKey(totals[3]),
-      duplicateKeys: Number(duplicates[0]), duplicateRows: Number(duplicates[1]),
+      rows: Number(totals[0]),
+      nullKeys: Number(totals[1]),
+      min: asKey(totals[2]),
+      max: asKey(totals[3]),
+      duplicateKeys: Number(duplicates[0]),
+      duplicateRows: Number(duplicates[1]),
       duplicateSample: duplicates[2] ? duplicates[2].split(',').map(BigInt) : [],
     };
   }
@@ -241,7 +276,8 @@ export class PostgresWarehouse implements Warehouse {
 
   isTransient(error: unknown): boolean {
     const e = error as { code?: string; message?: string };
-    if (e.code && (TRANSIENT_SQLSTATES.has(e.code) || e.code.startsWith('08') || TRANSIENT_CODES.has(e.code))) return true;
+    if (e.code && (TRANSIENT_SQLSTATES.has(e.code) || e.code.startsWith('08') || TRANSIENT_CODES.has(e.code)))
+      return true;
     return /Connection terminated|connection is closed|Client was closed|not queryable/i.test(e.message ?? '');
   }
 
@@ -252,7 +288,10 @@ export class PostgresWarehouse implements Warehouse {
     await old.end().catch(() => undefined);
     this.client = await openPostgres(this.target);
     await retakeWriterLocks(this.lockedOids, async (oid) => {
-      const got = await this.client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_CLASS, oid]);
+      const got = await this.client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [
+        LOCK_CLASS,
+        oid,
+      ]);
       return got.rows[0].ok;
     });
   }

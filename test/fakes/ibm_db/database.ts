@@ -32,7 +32,10 @@ type BoundParam = { kind: 'single'; value: Val } | { kind: 'array'; values: Val[
 /** Promise when no callback is given, callback otherwise: the convention of every async ibm_db call. */
 function settle<T>(promise: Promise<T>, cb?: Callback<T>): Promise<T> | false {
   if (!cb) return promise;
-  promise.then((result) => cb(null, result), (error) => cb(error));
+  promise.then(
+    (result) => cb(null, result),
+    (error) => cb(error),
+  );
   return false;
 }
 
@@ -83,7 +86,11 @@ export class FakeDatabase {
     throw connectionClosed();
   }
 
-  query(query: string | QueryObject, params?: unknown[] | Callback<JsRow[]>, cb?: Callback<JsRow[]>): Promise<JsRow[]> | false {
+  query(
+    query: string | QueryObject,
+    params?: unknown[] | Callback<JsRow[]>,
+    cb?: Callback<JsRow[]>,
+  ): Promise<JsRow[]> | false {
     if (typeof params === 'function') {
       cb = params;
       params = undefined;
@@ -150,8 +157,12 @@ export class FakeDatabase {
         throw rolledBack(68);
       }
       if (error instanceof Db2SqlError) throw error;
-      throw sqlError('58004', -901, `SQL0901N  The SQL statement or command failed because of a database system error. ` +
-        `(Reason "${(error as Error).message}".)`);
+      throw sqlError(
+        '58004',
+        -901,
+        `SQL0901N  The SQL statement or command failed because of a database system error. ` +
+          `(Reason "${(error as Error).message}".)`,
+      );
     }
   }
 
@@ -181,8 +192,12 @@ export class FakeDatabase {
       return await session.db.execute(session, sql, paramSets, true);
     } catch (error) {
       if (error instanceof Db2SqlError) throw error;
-      throw sqlError('58004', -901, `SQL0901N  The SQL statement or command failed because of a database system error. ` +
-        `(Reason "${(error as Error).message}".)`);
+      throw sqlError(
+        '58004',
+        -901,
+        `SQL0901N  The SQL statement or command failed because of a database system error. ` +
+          `(Reason "${(error as Error).message}".)`,
+      );
     }
   }
 
@@ -210,7 +225,10 @@ export class FakeDatabase {
       return true;
     });
     if (cb) {
-      work.then(() => cb(null), (e) => cb(e));
+      work.then(
+        () => cb(null),
+        (e) => cb(e),
+      );
       return this;
     }
     return work;
@@ -256,7 +274,10 @@ export class FakeDatabase {
       return true;
     });
     if (cb) {
-      work.then(() => cb(null), (e) => cb(e));
+      work.then(
+        () => cb(null),
+        (e) => cb(e),
+      );
       return this;
     }
     return work;
@@ -334,7 +355,10 @@ export class FakeStatement {
     const given = params;
     const work = this.db.runQueued(async () => new FakeResult(await this.executeNow(given), this.db.fetchMode));
     if (cb) {
-      work.then((r) => cb!(null, r), (e) => cb!(e));
+      work.then(
+        (r) => cb!(null, r),
+        (e) => cb!(e),
+      );
       return null;
     }
     return work;
@@ -342,7 +366,10 @@ export class FakeStatement {
 
   executeSync(params?: unknown[]): FakeResult {
     const raw = params ?? this.bound ?? [];
-    return new FakeResult(this.db.executeSqlNow(this.session, this.sql, bindParams(raw, this.paramsetSize)), this.db.fetchMode);
+    return new FakeResult(
+      this.db.executeSqlNow(this.session, this.sql, bindParams(raw, this.paramsetSize)),
+      this.db.fetchMode,
+    );
   }
 
   executeNonQuery(params?: unknown[] | Callback<number>, cb?: Callback<number>): Promise<number> | null {
@@ -353,7 +380,10 @@ export class FakeStatement {
     const given = params;
     const work = this.db.runQueued(async () => (await this.executeNow(given)).rowCount);
     if (cb) {
-      work.then((n) => cb!(null, n), (e) => cb!(e));
+      work.then(
+        (n) => cb!(null, n),
+        (e) => cb!(e),
+      );
       return null;
     }
     return work;
@@ -420,7 +450,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 function jsToVal(value: unknown): Val {
   if (value === null || value === undefined) return null;
   if (typeof value === 'number') {
-    return Number.isInteger(value) && value === (value | 0) ? { t: 'int', v: BigInt(value), w: 64 } : { t: 'dbl', v: value };
+    return Number.isInteger(value) && value === (value | 0)
+      ? { t: 'int', v: BigInt(value), w: 64 }
+      : { t: 'dbl', v: value };
   }
   if (typeof value === 'boolean') return { t: 'int', v: value ? 1n : 0n, w: 64 };
   if (Buffer.isBuffer(value)) return { t: 'bin', v: value };
@@ -444,7 +476,8 @@ function arrayToVals(values: unknown[]): Val[] {
 
 export function parseParam(param: unknown): BoundParam {
   if (isPlainObject(param)) {
-    if (param.Data === undefined) throw new Error(`odbc.js:parseParams =>Data is missing from ${JSON.stringify(param)}`);
+    if (param.Data === undefined)
+      throw new Error(`odbc.js:parseParams =>Data is missing from ${JSON.stringify(param)}`);
     const data = param.Data;
     // As ibm_db 4: an Array whose first element is a Buffer is the chunks of ONE LOB (data-at-exec),
     // not one value per row.
@@ -453,7 +486,10 @@ export function parseParam(param: unknown): BoundParam {
     }
     // As ibm_db (lib/odbc.js parseParams, src/odbc.cpp GetStringParam): with the C type BINARY, given
     // as CType or implied by DataType BINARY/BLOB, a string is bound as its Latin-1 bytes.
-    const binary = param.CType === 'BINARY' || param.CType === -2 || (param.CType === undefined && (param.DataType === 'BINARY' || param.DataType === 'BLOB'));
+    const binary =
+      param.CType === 'BINARY' ||
+      param.CType === -2 ||
+      (param.CType === undefined && (param.DataType === 'BINARY' || param.DataType === 'BLOB'));
     const asBytes = (v: unknown) => (binary && typeof v === 'string' ? Buffer.from(v, 'latin1') : v);
     if (Array.isArray(data)) return { kind: 'array', values: arrayToVals(data.map(asBytes)) };
     return { kind: 'single', value: jsToVal(asBytes(data)) };
@@ -462,7 +498,9 @@ export function parseParam(param: unknown): BoundParam {
     // The legacy [paramtype, ctype, sqltype, data(, length)] form.
     if (param.length < 4) throw new Error('Wrong param format!');
     const data = param[3];
-    return Array.isArray(data) ? { kind: 'array', values: arrayToVals(data) } : { kind: 'single', value: jsToVal(data) };
+    return Array.isArray(data)
+      ? { kind: 'array', values: arrayToVals(data) }
+      : { kind: 'single', value: jsToVal(data) };
   }
   return { kind: 'single', value: jsToVal(param) };
 }
@@ -473,15 +511,19 @@ export function bindParams(raw: unknown[], arraySize: number | undefined): Val[]
   const arrays = params.filter((p) => p.kind === 'array');
   if (arrays.length === 0) return params.length ? [params.map((p) => (p as { value: Val }).value)] : [];
   if (arrays.length !== params.length) {
-    throw new Error('[fake ibm_db] with an ARRAY parameter, every parameter must be an ARRAY of the same ' +
-      'size (APIDocumentation.md, bindingParameters)');
+    throw new Error(
+      '[fake ibm_db] with an ARRAY parameter, every parameter must be an ARRAY of the same ' +
+        'size (APIDocumentation.md, bindingParameters)',
+    );
   }
   // Without ArraySize the CLI's PARAMSET_SIZE stays 1: only the first element of each array is used.
   const size = arraySize && arraySize > 0 ? arraySize : 1;
   for (const p of arrays) {
     if ((p as { values: Val[] }).values.length < size) {
-      throw new Error(`[fake ibm_db] an ARRAY parameter has fewer than ArraySize (${size}) elements; the ` +
-        `real driver would read past its buffer`);
+      throw new Error(
+        `[fake ibm_db] an ARRAY parameter has fewer than ArraySize (${size}) elements; the ` +
+          `real driver would read past its buffer`,
+      );
     }
   }
   const sets: Val[][] = [];

@@ -4,10 +4,37 @@
  * statement executor. One FakeDatabase per DB2 database name; one Session per connection.
  */
 import {
-  duplicateKey, logFull, notNullViolation, rolledBack, sqlError, undefinedColumn, undefinedName, unknownFunction,
+  duplicateKey,
+  logFull,
+  notNullViolation,
+  rolledBack,
+  sqlError,
+  undefinedColumn,
+  undefinedName,
+  unknownFunction,
 } from './errors';
-import { arithmetic, Arg, callFunction, cast, checkFunctionExists, comparison, concat, FunctionContext, like, sumValues } from './functions';
-import { ColumnDefinition, Expr, FromItem, LockMode, parseStatement, QualifiedName, SelectStatement, Statement } from './sql';
+import {
+  arithmetic,
+  Arg,
+  callFunction,
+  cast,
+  checkFunctionExists,
+  comparison,
+  concat,
+  FunctionContext,
+  like,
+  sumValues,
+} from './functions';
+import {
+  ColumnDefinition,
+  Expr,
+  FromItem,
+  LockMode,
+  parseStatement,
+  QualifiedName,
+  SelectStatement,
+  Statement,
+} from './sql';
 import { alterTable, checkColumnType } from './table-definition';
 import { assign, compare, isTrue, SqlType, Val } from './values';
 
@@ -143,34 +170,62 @@ export class FakeDatabase implements FunctionContext {
     return found;
   }
 
-  createTable(session: Session, name: QualifiedName, columns: ColumnDefinition[], primaryKey: string[] | null, uniques: string[][]): void {
+  createTable(
+    session: Session,
+    name: QualifiedName,
+    columns: ColumnDefinition[],
+    primaryKey: string[] | null,
+    uniques: string[][],
+  ): void {
     const schema = name.schema ?? session.schema;
     const key = `${schema}.${name.name}`;
     if (this.tables.has(key) || CATALOG_SCHEMAS.has(schema)) {
-      throw sqlError('42710', -601, `SQL0601N  The name of the object to be created is identical to the existing name ` +
-        `"${key}" of type "TABLE".`);
+      throw sqlError(
+        '42710',
+        -601,
+        `SQL0601N  The name of the object to be created is identical to the existing name ` +
+          `"${key}" of type "TABLE".`,
+      );
     }
     for (const c of columns) checkColumnType(c.name, c.type);
     const infos: ColumnInfo[] = columns.map((c) => ({
-      name: c.name, type: c.type, nullable: !c.notNull, defaultExpr: c.defaultValue, defaultText: c.defaultText, identity: c.identity,
+      name: c.name,
+      type: c.type,
+      nullable: !c.notNull,
+      defaultExpr: c.defaultValue,
+      defaultText: c.defaultText,
+      identity: c.identity,
     }));
     const indexOf = (column: string) => {
       const i = infos.findIndex((c) => c.name === column);
       if (i < 0) throw undefinedColumn(column);
       return i;
     };
-    const table: TableInfo = { id: this.nextTableId++, schema, name: name.name, columns: infos, rows: new Map(), uniques: [], nextIdentity: 1n };
+    const table: TableInfo = {
+      id: this.nextTableId++,
+      schema,
+      name: name.name,
+      columns: infos,
+      rows: new Map(),
+      uniques: [],
+      nextIdentity: 1n,
+    };
     if (primaryKey) {
       const indexes = primaryKey.map(indexOf);
       for (const i of indexes) {
         if (infos[i].nullable) {
-          throw sqlError('42831', -542, `SQL0542N  The column named "${infos[i].name}" cannot be a column of a primary key or ` +
-            `unique key constraint because it can contain null values.`);
+          throw sqlError(
+            '42831',
+            -542,
+            `SQL0542N  The column named "${infos[i].name}" cannot be a column of a primary key or ` +
+              `unique key constraint because it can contain null values.`,
+          );
         }
       }
       table.uniques.push({ id: this.nextIndexId++, name: `SQL_PK_${table.id}`, columns: indexes });
     }
-    for (const unique of uniques) table.uniques.push({ id: this.nextIndexId++, name: `SQL_UQ_${table.id}`, columns: unique.map(indexOf) });
+    for (const unique of uniques)
+      table.uniques.push({ id: this.nextIndexId++, name: `SQL_UQ_${table.id}`, columns: unique.map(indexOf) });
     this.tables.set(key, table);
   }
 
@@ -193,7 +248,15 @@ export class FakeDatabase implements FunctionContext {
   }
 
   transaction(session: Session): Transaction {
-    if (!session.tx) session.tx = { inserted: new Map(), updated: new Map(), deleted: new Map(), locks: new Set(), firstLsn: null, logBytes: 0 };
+    if (!session.tx)
+      session.tx = {
+        inserted: new Map(),
+        updated: new Map(),
+        deleted: new Map(),
+        locks: new Set(),
+        firstLsn: null,
+        logBytes: 0,
+      };
     return session.tx;
   }
 
@@ -245,7 +308,8 @@ export class FakeDatabase implements FunctionContext {
     if (!tx) return;
     this.endLog(tx);
     for (const [table, rows] of tx.inserted) for (const [id, row] of rows) table.rows.set(id, row);
-    for (const [table, rows] of tx.updated) for (const [id, row] of rows) if (table.rows.has(id)) table.rows.set(id, row);
+    for (const [table, rows] of tx.updated)
+      for (const [id, row] of rows) if (table.rows.has(id)) table.rows.set(id, row);
     for (const [table, ids] of tx.deleted) for (const id of ids) table.rows.delete(id);
     this.releaseLocks(session, tx);
   }
@@ -311,9 +375,13 @@ export class FakeDatabase implements FunctionContext {
     const { statement, paramCount } = parseStatement(sql);
     for (const set of params) {
       if (set.length !== paramCount) {
-        throw sqlError('07004', -313, 'SQL0313N  The number of variables in the EXECUTE statement, the number of variables ' +
-          'in the OPEN statement, or the number of arguments in an OPEN statement for a ' +
-          'parameterized cursor is not equal to the number of values required.');
+        throw sqlError(
+          '07004',
+          -313,
+          'SQL0313N  The number of variables in the EXECUTE statement, the number of variables ' +
+            'in the OPEN statement, or the number of arguments in an OPEN statement for a ' +
+            'parameterized cursor is not equal to the number of values required.',
+        );
       }
     }
     const paramSets = params.length > 0 ? params : [[]];
@@ -352,8 +420,13 @@ export class FakeDatabase implements FunctionContext {
           const seen = new Set<string>();
           for (const [, row] of table.rows) {
             const key = indexKey(row, columns);
-            if (seen.has(key)) throw sqlError('23515', -603, `SQL0603N  A unique index cannot be created because the table contains data that would ` +
-              `result in duplicate index entries.`);
+            if (seen.has(key))
+              throw sqlError(
+                '23515',
+                -603,
+                `SQL0603N  A unique index cannot be created because the table contains data that would ` +
+                  `result in duplicate index entries.`,
+              );
             seen.add(key);
           }
           table.uniques.push(index);
@@ -362,10 +435,15 @@ export class FakeDatabase implements FunctionContext {
       }
       case 'createSchema': {
         // Schemas also come into being implicitly with their first table, as with DB2's IMPLICIT_SCHEMA.
-        const exists = this.schemas.has(statement.schema) || [...this.tables.values()].some((t) => t.schema === statement.schema);
+        const exists =
+          this.schemas.has(statement.schema) || [...this.tables.values()].some((t) => t.schema === statement.schema);
         if (exists || CATALOG_SCHEMAS.has(statement.schema)) {
-          throw sqlError('42710', -601, `SQL0601N  The name of the object to be created is identical to the existing name ` +
-            `"${statement.schema}" of type "SCHEMA".`);
+          throw sqlError(
+            '42710',
+            -601,
+            `SQL0601N  The name of the object to be created is identical to the existing name ` +
+              `"${statement.schema}" of type "SCHEMA".`,
+          );
         }
         this.schemas.add(statement.schema);
         return;
@@ -377,8 +455,12 @@ export class FakeDatabase implements FunctionContext {
       }
       case 'setLockTimeout':
         if (statement.seconds !== null && (statement.seconds < -1 || statement.seconds > 32767)) {
-          throw sqlError('428B7', -171, 'SQL0171N  The data type, length or value of the argument for the parameter in ' +
-            'position "1" of routine "SET CURRENT LOCK TIMEOUT" is incorrect.');
+          throw sqlError(
+            '428B7',
+            -171,
+            'SQL0171N  The data type, length or value of the argument for the parameter in ' +
+              'position "1" of routine "SET CURRENT LOCK TIMEOUT" is incorrect.',
+          );
         }
         session.lockTimeout = statement.seconds;
         return;
@@ -396,7 +478,12 @@ export class FakeDatabase implements FunctionContext {
     }
   }
 
-  private insert(session: Session, statement: Extract<Statement, { k: 'insert' }>, paramSets: Val[][], fromParameters: boolean): number {
+  private insert(
+    session: Session,
+    statement: Extract<Statement, { k: 'insert' }>,
+    paramSets: Val[][],
+    fromParameters: boolean,
+  ): number {
     const table = this.table(session, statement.table);
     const targets = statement.columns
       ? statement.columns.map((name) => {
@@ -408,8 +495,12 @@ export class FakeDatabase implements FunctionContext {
     const scope = emptyScope();
     const compiled = statement.rows.map((row) => {
       if (row.length !== targets.length) {
-        throw sqlError('42802', -117, 'SQL0117N  The number of values assigned is not the same as the number of specified or ' +
-          'implied columns or variables.');
+        throw sqlError(
+          '42802',
+          -117,
+          'SQL0117N  The number of values assigned is not the same as the number of specified or ' +
+            'implied columns or variables.',
+        );
       }
       return row.map((e) => this.compile(e, scope, false));
     });
@@ -420,12 +511,21 @@ export class FakeDatabase implements FunctionContext {
         const values: Val[] = table.columns.map(() => null);
         targets.forEach((column, j) => {
           const isParam = statement.rows[r][j].k === 'param';
-          values[column] = assign(row[j]({ row: [], params, session }), table.columns[column].type, fromParameters && isParam);
+          values[column] = assign(
+            row[j]({ row: [], params, session }),
+            table.columns[column].type,
+            fromParameters && isParam,
+          );
         });
         table.columns.forEach((column, i) => {
           if (given.has(i)) return;
           if (column.identity) values[i] = { t: 'int', v: table.nextIdentity++, w: 32 };
-          else if (column.defaultExpr) values[i] = assign(this.compile(column.defaultExpr, scope, false)({ row: [], params: [], session }), column.type, false);
+          else if (column.defaultExpr)
+            values[i] = assign(
+              this.compile(column.defaultExpr, scope, false)({ row: [], params: [], session }),
+              column.type,
+              false,
+            );
           else if (column.defaultText !== null) values[i] = typeDefault(column.type);
         });
         table.columns.forEach((column, i) => {
@@ -435,7 +535,10 @@ export class FakeDatabase implements FunctionContext {
       });
     }
     this.checkUnique(session, table, newRows, new Set());
-    this.writeLog(session, newRows.reduce((sum, row) => sum + rowLogRecord(table, row), 0));
+    this.writeLog(
+      session,
+      newRows.reduce((sum, row) => sum + rowLogRecord(table, row), 0),
+    );
     const tx = this.transaction(session);
     let inserted = tx.inserted.get(table);
     if (!inserted) tx.inserted.set(table, (inserted = new Map()));
@@ -456,7 +559,8 @@ export class FakeDatabase implements FunctionContext {
     if (table.uniques.length === 0) return;
     for (const index of table.uniques) {
       const seen = new Set<string>();
-      for (const [id, row] of this.visibleRows(session, table)) if (!replacing.has(id)) seen.add(indexKey(row, index.columns));
+      for (const [id, row] of this.visibleRows(session, table))
+        if (!replacing.has(id)) seen.add(indexKey(row, index.columns));
       const pending = new Set<string>();
       for (const other of this.sessions) {
         if (other === session) continue;
@@ -480,7 +584,9 @@ export class FakeDatabase implements FunctionContext {
       if (i < 0) throw undefinedColumn(name);
       return [i, this.compile(e, scope, false)] as const;
     });
-    const targets = this.visibleRows(session, table).filter(([, row]) => !where || isTrue(where({ row, params, session })));
+    const targets = this.visibleRows(session, table).filter(
+      ([, row]) => !where || isTrue(where({ row, params, session })),
+    );
     for (const [id] of targets) this.lockRow(session, table, id);
     const tx = this.transaction(session);
     const changed: Array<[number, Val[]]> = [];
@@ -494,10 +600,21 @@ export class FakeDatabase implements FunctionContext {
       }
       changed.push([id, row]);
     }
-    this.checkUnique(session, table, changed.map(([, row]) => row), new Set(changed.map(([id]) => id)));
+    this.checkUnique(
+      session,
+      table,
+      changed.map(([, row]) => row),
+      new Set(changed.map(([id]) => id)),
+    );
     // An update logs the row before and after.
     const before = new Map(this.visibleRows(session, table));
-    this.writeLog(session, changed.reduce((sum, [id, row]) => sum + rowLogRecord(table, row) + storedRowBytes(table, before.get(id) ?? row), 0));
+    this.writeLog(
+      session,
+      changed.reduce(
+        (sum, [id, row]) => sum + rowLogRecord(table, row) + storedRowBytes(table, before.get(id) ?? row),
+        0,
+      ),
+    );
     let updated = tx.updated.get(table);
     if (!updated) tx.updated.set(table, (updated = new Map()));
     for (const [id, row] of changed) {
@@ -511,10 +628,15 @@ export class FakeDatabase implements FunctionContext {
   private delete(session: Session, statement: Extract<Statement, { k: 'delete' }>, params: Val[]): number {
     const table = this.table(session, statement.table);
     const where = statement.where ? this.compile(statement.where, tableScope(table, null), false) : null;
-    const targets = this.visibleRows(session, table).filter(([, row]) => !where || isTrue(where({ row, params, session })));
+    const targets = this.visibleRows(session, table).filter(
+      ([, row]) => !where || isTrue(where({ row, params, session })),
+    );
     for (const [id] of targets) this.lockRow(session, table, id);
     // A delete logs the row it removes.
-    this.writeLog(session, targets.reduce((sum, [, row]) => sum + rowLogRecord(table, row), 0));
+    this.writeLog(
+      session,
+      targets.reduce((sum, [, row]) => sum + rowLogRecord(table, row), 0),
+    );
     const tx = this.transaction(session);
     let deleted = tx.deleted.get(table);
     if (!deleted) tx.deleted.set(table, (deleted = new Set()));
@@ -539,7 +661,12 @@ export class FakeDatabase implements FunctionContext {
     }
 
     const items = statement.items.flatMap((item) =>
-      item.expr === 'star' ? scope.columns.map((name) => ({ expr: { k: 'col', qualifier: null, name, quoted: true } as Expr, alias: null })) : [item as { expr: Expr; alias: string | null }],
+      item.expr === 'star'
+        ? scope.columns.map((name) => ({
+            expr: { k: 'col', qualifier: null, name, quoted: true } as Expr,
+            alias: null,
+          }))
+        : [item as { expr: Expr; alias: string | null }],
     );
     const grouped = statement.groupBy.length > 0 || items.some((item) => hasAggregate(item.expr));
     const columns = items.map((item, i) => item.alias ?? (item.expr.k === 'col' ? item.expr.name : String(i + 1)));
@@ -571,7 +698,11 @@ export class FakeDatabase implements FunctionContext {
       const keys = statement.orderBy.map(({ expr, desc }) => {
         const byAlias = expr.k === 'col' && expr.qualifier === null ? columns.indexOf(expr.name) : -1;
         const compiled = byAlias >= 0 ? null : this.compile(expr, scope, grouped, statement.groupBy);
-        return { get: (p: { out: Val[]; row: Val[]; group?: Val[][] }) => (compiled ? compiled(ctx(p.row, p.group)) : p.out[byAlias]), desc };
+        return {
+          get: (p: { out: Val[]; row: Val[]; group?: Val[][] }) =>
+            compiled ? compiled(ctx(p.row, p.group)) : p.out[byAlias],
+          desc,
+        };
       });
       const decorated = produced.map((p) => ({ p, k: keys.map((key) => key.get(p)) }));
       decorated.sort((a, b) => {
@@ -600,18 +731,37 @@ export class FakeDatabase implements FunctionContext {
     return { columns, rows };
   }
 
-  private fromRows(session: Session, from: FromItem | null, params: Val[]): { scope: Scope; rows: Val[][]; table?: TableInfo; ids: number[] } {
-    if (from === null) throw sqlError('42601', -104, 'SQL0104N  An unexpected token "<end-of-statement>" was found following "SELECT".  ' +
-      'Expected tokens may include:  "FROM".');
+  private fromRows(
+    session: Session,
+    from: FromItem | null,
+    params: Val[],
+  ): { scope: Scope; rows: Val[][]; table?: TableInfo; ids: number[] } {
+    if (from === null)
+      throw sqlError(
+        '42601',
+        -104,
+        'SQL0104N  An unexpected token "<end-of-statement>" was found following "SELECT".  ' +
+          'Expected tokens may include:  "FROM".',
+      );
     if (from.k === 'sub') {
       const result = this.select(session, from.select, params);
       return { scope: { columns: result.columns, qualifier: from.alias }, rows: result.rows, ids: [] };
     }
     const catalog = this.catalogView(from.name);
-    if (catalog) return { scope: { columns: catalog.columns, qualifier: from.alias ?? from.name.name }, rows: catalog.rows, ids: [] };
+    if (catalog)
+      return {
+        scope: { columns: catalog.columns, qualifier: from.alias ?? from.name.name },
+        rows: catalog.rows,
+        ids: [],
+      };
     const table = this.table(session, from.name);
     const visible = this.visibleRows(session, table);
-    return { scope: tableScope(table, from.alias ?? table.name), rows: visible.map(([, row]) => row), table, ids: visible.map(([id]) => id) };
+    return {
+      scope: tableScope(table, from.alias ?? table.name),
+      rows: visible.map(([, row]) => row),
+      table,
+      ids: visible.map(([id]) => id),
+    };
   }
 
   /** SYSIBM.SYSDUMMY1, SYSCAT.TABLES and SYSCAT.COLUMNS, built from the tables as they are now. */
@@ -628,15 +778,44 @@ export class FakeDatabase implements FunctionContext {
       };
     }
     if (view === 'SYSCAT.COLUMNS') {
-      const columns = ['TABSCHEMA', 'TABNAME', 'COLNAME', 'COLNO', 'TYPESCHEMA', 'TYPENAME', 'LENGTH', 'SCALE', 'TYPESTRINGUNITS',
-        'STRINGUNITSLENGTH', 'DEFAULT', 'NULLS', 'CODEPAGE', 'IDENTITY', 'GENERATED'];
+      const columns = [
+        'TABSCHEMA',
+        'TABNAME',
+        'COLNAME',
+        'COLNO',
+        'TYPESCHEMA',
+        'TYPENAME',
+        'LENGTH',
+        'SCALE',
+        'TYPESTRINGUNITS',
+        'STRINGUNITSLENGTH',
+        'DEFAULT',
+        'NULLS',
+        'CODEPAGE',
+        'IDENTITY',
+        'GENERATED',
+      ];
       const rows: Val[][] = [];
       for (const t of this.tables.values()) {
         t.columns.forEach((c, colno) => {
           const d = catalogType(c.type);
-          rows.push([str(t.schema), str(t.name), str(c.name), small(colno), str('SYSIBM'), str(d.typename), int(d.length), small(d.scale),
-            str(d.units), d.unitsLength === null ? null : int(d.unitsLength), str(c.identity ? null : c.defaultText), str(c.nullable ? 'Y' : 'N'),
-            small(d.codepage), str(c.identity ? 'Y' : 'N'), str(c.identity ? 'D' : ' ')]);
+          rows.push([
+            str(t.schema),
+            str(t.name),
+            str(c.name),
+            small(colno),
+            str('SYSIBM'),
+            str(d.typename),
+            int(d.length),
+            small(d.scale),
+            str(d.units),
+            d.unitsLength === null ? null : int(d.unitsLength),
+            str(c.identity ? null : c.defaultText),
+            str(c.nullable ? 'Y' : 'N'),
+            small(d.codepage),
+            str(c.identity ? 'Y' : 'N'),
+            str(c.identity ? 'D' : ' '),
+          ]);
         });
       }
       return { columns, rows };
@@ -661,10 +840,14 @@ export class FakeDatabase implements FunctionContext {
       case 'col': {
         const i = resolveColumn(scope, expr.qualifier, expr.name);
         if (grouped && !groupBy.some((g) => g.k === 'col' && resolveColumn(scope, g.qualifier, g.name) === i)) {
-          throw sqlError('42803', -119, `SQL0119N  An expression starting with "${expr.name}" specified in a SELECT clause, ` +
-            `HAVING clause, or ORDER BY clause is not specified in the GROUP BY clause or it is in ` +
-            `a SELECT clause, HAVING clause, or ORDER BY clause with a column function and no ` +
-            `GROUP BY clause is specified.`);
+          throw sqlError(
+            '42803',
+            -119,
+            `SQL0119N  An expression starting with "${expr.name}" specified in a SELECT clause, ` +
+              `HAVING clause, or ORDER BY clause is not specified in the GROUP BY clause or it is in ` +
+              `a SELECT clause, HAVING clause, or ORDER BY clause with a column function and no ` +
+              `GROUP BY clause is specified.`,
+          );
         }
         return (ctx) => ctx.row[i];
       }
@@ -777,13 +960,24 @@ export class FakeDatabase implements FunctionContext {
     checkFunctionExists(name, this);
     const args = expr.args.map((a): ((ctx: EvalContext) => Arg) => {
       // A bare word such as ISO or JIS is a keyword argument, not a column.
-      if (a.k === 'col' && !a.quoted && a.qualifier === null && !scope.columns.includes(a.name) && /^(ISO|USA|EUR|JIS|LOCAL)$/.test(a.name)) {
+      if (
+        a.k === 'col' &&
+        !a.quoted &&
+        a.qualifier === null &&
+        !scope.columns.includes(a.name) &&
+        /^(ISO|USA|EUR|JIS|LOCAL)$/.test(a.name)
+      ) {
         const keyword = { keyword: a.name };
         return () => keyword;
       }
       return this.compile(a, scope, grouped, groupBy);
     });
-    return (ctx) => callFunction(name, args.map((a) => a(ctx)), this);
+    return (ctx) =>
+      callFunction(
+        name,
+        args.map((a) => a(ctx)),
+        this,
+      );
   }
 }
 
@@ -834,7 +1028,10 @@ function hasAggregate(expr: Expr): boolean {
     case 'cast':
       return hasAggregate(expr.e);
     case 'case':
-      return expr.whens.some(([w, t]) => hasAggregate(w) || hasAggregate(t)) || (expr.otherwise ? hasAggregate(expr.otherwise) : false);
+      return (
+        expr.whens.some(([w, t]) => hasAggregate(w) || hasAggregate(t)) ||
+        (expr.otherwise ? hasAggregate(expr.otherwise) : false)
+      );
     default:
       return false;
   }
@@ -906,18 +1103,47 @@ function storedRowBytes(table: TableInfo, row: Val[]): number {
     const t = column.type;
     const valueBytes = v === null ? 0 : v.t === 'bin' ? v.v.length : v.t === 'str' ? Buffer.byteLength(v.v, 'utf8') : 0;
     switch (t.base) {
-      case 'SMALLINT': bytes += 2; break;
-      case 'INTEGER': case 'REAL': case 'DATE': bytes += 4; break;
-      case 'BIGINT': case 'DOUBLE': bytes += 8; break;
-      case 'DECIMAL': bytes += Math.floor(t.length / 2) + 1; break;
-      case 'DECFLOAT': bytes += t.length === 16 ? 8 : 16; break;
-      case 'TIME': bytes += 3; break;
-      case 'TIMESTAMP': bytes += 7 + Math.ceil(t.scale / 2); break;
-      case 'BOOLEAN': bytes += 1; break;
-      case 'CHAR': case 'BINARY': bytes += t.length * (t.units === 'CODEUNITS32' ? 4 : 1); break;
-      case 'GRAPHIC': bytes += t.length * 2; break;
-      case 'CLOB': case 'BLOB': case 'DBCLOB': bytes += 72 + valueBytes; break;
-      default: bytes += 4 + valueBytes;
+      case 'SMALLINT':
+        bytes += 2;
+        break;
+      case 'INTEGER':
+      case 'REAL':
+      case 'DATE':
+        bytes += 4;
+        break;
+      case 'BIGINT':
+      case 'DOUBLE':
+        bytes += 8;
+        break;
+      case 'DECIMAL':
+        bytes += Math.floor(t.length / 2) + 1;
+        break;
+      case 'DECFLOAT':
+        bytes += t.length === 16 ? 8 : 16;
+        break;
+      case 'TIME':
+        bytes += 3;
+        break;
+      case 'TIMESTAMP':
+        bytes += 7 + Math.ceil(t.scale / 2);
+        break;
+      case 'BOOLEAN':
+        bytes += 1;
+        break;
+      case 'CHAR':
+      case 'BINARY':
+        bytes += t.length * (t.units === 'CODEUNITS32' ? 4 : 1);
+        break;
+      case 'GRAPHIC':
+        bytes += t.length * 2;
+        break;
+      case 'CLOB':
+      case 'BLOB':
+      case 'DBCLOB':
+        bytes += 72 + valueBytes;
+        break;
+      default:
+        bytes += 4 + valueBytes;
     }
     if (column.nullable) bytes += 1;
   });
@@ -935,11 +1161,22 @@ function indexKey(row: Val[], columns: number[]): string {
 
 export function typeDefault(type: SqlType): Val {
   switch (type.base) {
-    case 'CHAR': case 'VARCHAR': case 'CLOB': case 'GRAPHIC': case 'VARGRAPHIC': case 'DBCLOB':
-      return type.forBitData ? { t: 'bin', v: Buffer.alloc(0) } : { t: 'str', v: type.base === 'CHAR' ? ' '.repeat(type.length) : '' };
-    case 'BINARY': case 'VARBINARY': case 'BLOB':
+    case 'CHAR':
+    case 'VARCHAR':
+    case 'CLOB':
+    case 'GRAPHIC':
+    case 'VARGRAPHIC':
+    case 'DBCLOB':
+      return type.forBitData
+        ? { t: 'bin', v: Buffer.alloc(0) }
+        : { t: 'str', v: type.base === 'CHAR' ? ' '.repeat(type.length) : '' };
+    case 'BINARY':
+    case 'VARBINARY':
+    case 'BLOB':
       return { t: 'bin', v: Buffer.alloc(0) };
-    case 'DATE': case 'TIME': case 'TIMESTAMP':
+    case 'DATE':
+    case 'TIME':
+    case 'TIMESTAMP':
       return assign(now(), type, false);
     default:
       return assign({ t: 'int', v: 0n, w: 32 }, type, false);
@@ -947,29 +1184,63 @@ export function typeDefault(type: SqlType): Val {
 }
 
 /** What SYSCAT.COLUMNS shows for a type (TYPENAME, LENGTH in bytes or digits, string units, code page). */
-function catalogType(type: SqlType): { typename: string; length: number; scale: number; units: string | null; unitsLength: number | null; codepage: number } {
-  const plain = (typename: string, length: number, scale = 0) => ({ typename, length, scale, units: null, unitsLength: null, codepage: 0 });
+function catalogType(type: SqlType): {
+  typename: string;
+  length: number;
+  scale: number;
+  units: string | null;
+  unitsLength: number | null;
+  codepage: number;
+} {
+  const plain = (typename: string, length: number, scale = 0) => ({
+    typename,
+    length,
+    scale,
+    units: null,
+    unitsLength: null,
+    codepage: 0,
+  });
   switch (type.base) {
-    case 'SMALLINT': return plain('SMALLINT', 2);
-    case 'INTEGER': return plain('INTEGER', 4);
-    case 'BIGINT': return plain('BIGINT', 8);
-    case 'DECIMAL': return plain('DECIMAL', type.length, type.scale);
-    case 'DECFLOAT': return plain('DECFLOAT', type.length === 16 ? 8 : 16);
-    case 'REAL': return plain('REAL', 4);
-    case 'DOUBLE': return plain('DOUBLE', 8);
-    case 'DATE': return plain('DATE', 4);
-    case 'TIME': return plain('TIME', 3);
-    case 'TIMESTAMP': return plain('TIMESTAMP', 10, type.scale);
-    case 'BOOLEAN': return plain('BOOLEAN', 1);
-    case 'BINARY': case 'VARBINARY': case 'BLOB': return plain(type.base, type.length);
+    case 'SMALLINT':
+      return plain('SMALLINT', 2);
+    case 'INTEGER':
+      return plain('INTEGER', 4);
+    case 'BIGINT':
+      return plain('BIGINT', 8);
+    case 'DECIMAL':
+      return plain('DECIMAL', type.length, type.scale);
+    case 'DECFLOAT':
+      return plain('DECFLOAT', type.length === 16 ? 8 : 16);
+    case 'REAL':
+      return plain('REAL', 4);
+    case 'DOUBLE':
+      return plain('DOUBLE', 8);
+    case 'DATE':
+      return plain('DATE', 4);
+    case 'TIME':
+      return plain('TIME', 3);
+    case 'TIMESTAMP':
+      return plain('TIMESTAMP', 10, type.scale);
+    case 'BOOLEAN':
+      return plain('BOOLEAN', 1);
+    case 'BINARY':
+    case 'VARBINARY':
+    case 'BLOB':
+      return plain(type.base, type.length);
     default: {
       const typename = type.base === 'CHAR' ? 'CHARACTER' : type.base;
       if (type.forBitData) return plain(typename, type.length);
       const graphic = ['GRAPHIC', 'VARGRAPHIC', 'DBCLOB'].includes(type.base);
       // CODEUNITS32: LENGTH is the length in bytes (4 per code unit), STRINGUNITSLENGTH the declared length.
       const length = type.units === 'CODEUNITS32' ? type.length * (graphic ? 2 : 4) : type.length;
-      return { typename, length, scale: 0, units: type.units, unitsLength: type.length, codepage: graphic ? 1200 : 1208 };
+      return {
+        typename,
+        length,
+        scale: 0,
+        units: type.units,
+        unitsLength: type.length,
+        codepage: graphic ? 1200 : 1208,
+      };
     }
   }
 }
-

@@ -6,8 +6,24 @@
 import { createHash } from 'crypto';
 import { sqlError, unknownFunction } from './errors';
 import {
-  asExact, asText, compare, convertNumberOrDatetime, digitsOf, incompatible, INT_RANGE, lengthIn, pow10, rescale, SqlType,
-  toDate, toDecfloat, toDecimal, toDouble, toInteger, toTimestamp, Val,
+  asExact,
+  asText,
+  compare,
+  convertNumberOrDatetime,
+  digitsOf,
+  incompatible,
+  INT_RANGE,
+  lengthIn,
+  pow10,
+  rescale,
+  SqlType,
+  toDate,
+  toDecfloat,
+  toDecimal,
+  toDouble,
+  toInteger,
+  toTimestamp,
+  Val,
 } from './values';
 
 type NonNull = Exclude<Val, null>;
@@ -54,7 +70,12 @@ export function arithmetic(op: string, a: Val, b: Val): Val {
     const y = asExact(b, op);
     if (op === '/') throw unknownFunction('DECFLOAT division');
     const s = Math.max(x.s, y.s);
-    const v = op === '*' ? x.v * y.v : op === '+' ? rescale(x.v, x.s, s) + rescale(y.v, y.s, s) : rescale(x.v, x.s, s) - rescale(y.v, y.s, s);
+    const v =
+      op === '*'
+        ? x.v * y.v
+        : op === '+'
+          ? rescale(x.v, x.s, s) + rescale(y.v, y.s, s)
+          : rescale(x.v, x.s, s) - rescale(y.v, y.s, s);
     return toDecfloat({ t: 'dec', v, p: 31, s: op === '*' ? x.s + y.s : s }, 34);
   }
   if (!isNumeric(a) || !isNumeric(b)) throw unknownFunction(op);
@@ -83,8 +104,12 @@ export function arithmetic(op: string, a: Val, b: Val): Val {
       // DB2: precision 31, scale 31 - p1 + s1 - s2; the quotient is truncated.
       p = MAX_DECIMAL;
       s = MAX_DECIMAL - x.p + x.s - y.s;
-      if (s < 0) throw sqlError('42911', -419, 'SQL0419N  A decimal divide operation is not valid because the result would have a ' +
-        'negative scale.');
+      if (s < 0)
+        throw sqlError(
+          '42911',
+          -419,
+          'SQL0419N  A decimal divide operation is not valid because the result would have a ' + 'negative scale.',
+        );
       if (y.v === 0n) throw divisionByZero();
       v = (x.v * pow10(s - x.s + y.s)) / y.v;
     }
@@ -112,7 +137,11 @@ function textOf(val: NonNull): string {
 export function like(value: Val, pattern: Val): Val {
   if (value === null || pattern === null) return null;
   const regex = new RegExp(
-    '^' + [...textOf(pattern)].map((c) => (c === '%' ? '[\\s\\S]*' : c === '_' ? '[\\s\\S]' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('') + '$',
+    '^' +
+      [...textOf(pattern)]
+        .map((c) => (c === '%' ? '[\\s\\S]*' : c === '_' ? '[\\s\\S]' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+        .join('') +
+      '$',
     'u',
   );
   return { t: 'bool', v: regex.test(textOf(value)) };
@@ -121,7 +150,18 @@ export function like(value: Val, pattern: Val): Val {
 export function comparison(op: string, a: Val, b: Val): Val {
   if (a === null || b === null) return null;
   const c = compare(a, b);
-  const v = op === '=' ? c === 0 : op === '<>' ? c !== 0 : op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
+  const v =
+    op === '='
+      ? c === 0
+      : op === '<>'
+        ? c !== 0
+        : op === '<'
+          ? c < 0
+          : op === '<='
+            ? c <= 0
+            : op === '>'
+              ? c > 0
+              : c >= 0;
   return { t: 'bool', v };
 }
 
@@ -177,9 +217,38 @@ export function isKeyword(arg: Arg): arg is Keyword {
 const DATETIME_FORMATS = new Set(['ISO', 'USA', 'EUR', 'JIS', 'LOCAL']);
 
 const FUNCTIONS = new Set([
-  'COALESCE', 'VALUE', 'NVL', 'VARCHAR', 'CHAR', 'INTEGER', 'INT', 'BIGINT', 'SMALLINT', 'DECIMAL', 'DEC', 'DOUBLE', 'DECFLOAT',
-  'DATE', 'TIMESTAMP', 'HEX', 'LOWER', 'LCASE', 'UPPER', 'UCASE', 'RTRIM', 'LTRIM', 'TRIM', 'LENGTH', 'OCTET_LENGTH', 'CHR',
-  'CONCAT', 'SUBSTR', 'SUBSTRING', 'LOCATE', 'VARCHAR_FORMAT', 'TO_CHAR',
+  'COALESCE',
+  'VALUE',
+  'NVL',
+  'VARCHAR',
+  'CHAR',
+  'INTEGER',
+  'INT',
+  'BIGINT',
+  'SMALLINT',
+  'DECIMAL',
+  'DEC',
+  'DOUBLE',
+  'DECFLOAT',
+  'DATE',
+  'TIMESTAMP',
+  'HEX',
+  'LOWER',
+  'LCASE',
+  'UPPER',
+  'UCASE',
+  'RTRIM',
+  'LTRIM',
+  'TRIM',
+  'LENGTH',
+  'OCTET_LENGTH',
+  'CHR',
+  'CONCAT',
+  'SUBSTR',
+  'SUBSTRING',
+  'LOCATE',
+  'VARCHAR_FORMAT',
+  'TO_CHAR',
 ]);
 const HASH_FUNCTIONS = new Set(['HASH', 'HASH_MD5', 'HASH_SHA1', 'HASH_SHA256']);
 
@@ -203,9 +272,11 @@ export function callFunction(name: string, args: Arg[], context: FunctionContext
       if (first === null) return null;
       const format = isKeyword(args[1] ?? null) ? (args[1] as Keyword).keyword : null;
       if (format !== null && !DATETIME_FORMATS.has(format)) throw unknownFunction(name);
-      const text = format ? datetimeText(first, format) : typeof values[1] === 'object' && values[1] !== null && values[1].t === 'int'
-        ? textOf(first).slice(0, Number(values[1].v))
-        : charText(first, name === 'CHAR');
+      const text = format
+        ? datetimeText(first, format)
+        : typeof values[1] === 'object' && values[1] !== null && values[1].t === 'int'
+          ? textOf(first).slice(0, Number(values[1].v))
+          : charText(first, name === 'CHAR');
       return { t: 'str', v: text };
     }
     case 'INTEGER':
@@ -238,10 +309,18 @@ export function callFunction(name: string, args: Arg[], context: FunctionContext
     case 'HASH_SHA256': {
       if (!context.hashAvailable) throw unknownFunction(name);
       if (first === null) return null;
-      const algorithm = name === 'HASH' ? Number(values[1] && values[1].t === 'int' ? values[1].v : 0n) : { HASH_MD5: 0, HASH_SHA1: 1, HASH_SHA256: 2 }[name];
+      const algorithm =
+        name === 'HASH'
+          ? Number(values[1] && values[1].t === 'int' ? values[1].v : 0n)
+          : { HASH_MD5: 0, HASH_SHA1: 1, HASH_SHA256: 2 }[name];
       const hash = ['md5', 'sha1', 'sha256', 'sha512'][algorithm ?? -1];
-      if (!hash) throw sqlError('42815', -171, `SQL0171N  The statement was not processed because the data type, length or value of ` +
-        `the argument for the parameter in position "2" of routine "${name}" is incorrect.`);
+      if (!hash)
+        throw sqlError(
+          '42815',
+          -171,
+          `SQL0171N  The statement was not processed because the data type, length or value of ` +
+            `the argument for the parameter in position "2" of routine "${name}" is incorrect.`,
+        );
       return { t: 'bin', v: createHash(hash).update(bytesOf(first)).digest() };
     }
     case 'LOWER':
@@ -262,7 +341,8 @@ export function callFunction(name: string, args: Arg[], context: FunctionContext
     case 'CHR': {
       if (first === null) return null;
       const code = Number(asExact(first, name).v);
-      if (code < 0 || code > 255) throw sqlError('22003', -802, 'SQL0802N  Arithmetic overflow or other arithmetic exception occurred.');
+      if (code < 0 || code > 255)
+        throw sqlError('22003', -802, 'SQL0802N  Arithmetic overflow or other arithmetic exception occurred.');
       return { t: 'str', v: String.fromCharCode(code) };
     }
     case 'CONCAT':
@@ -326,8 +406,10 @@ function datetimeText(val: NonNull, format: string): string {
     if (format === 'JIS') return val.v;
     if (format === 'USA') {
       const [h, m] = val.v.split(':').map(Number);
-      return `${String(h % 12 === 0 ? 12 : h % 12).padStart(2, '0')}:${String(m).padStart(2, '0')} ` +
-        `${h < 12 || h === 24 ? 'AM' : 'PM'}`;
+      return (
+        `${String(h % 12 === 0 ? 12 : h % 12).padStart(2, '0')}:${String(m).padStart(2, '0')} ` +
+        `${h < 12 || h === 24 ? 'AM' : 'PM'}`
+      );
     }
     return val.v.replace(/:/g, '.');
   }
@@ -369,8 +451,12 @@ function formatTimestamp(val: NonNull, format: string): string {
     } else if ("-./,':; ".includes(format[i])) {
       out += format[i++];
     } else {
-      throw sqlError('22007', -20448, `SQL20448N  "${format}" cannot be interpreted using format string "${format}" for the ` +
-        `VARCHAR_FORMAT function.`);
+      throw sqlError(
+        '22007',
+        -20448,
+        `SQL20448N  "${format}" cannot be interpreted using format string "${format}" for the ` +
+          `VARCHAR_FORMAT function.`,
+      );
     }
   }
   return out;
@@ -378,7 +464,8 @@ function formatTimestamp(val: NonNull, format: string): string {
 
 export function sumValues(values: NonNull[]): Val {
   if (values.length === 0) return null;
-  if (values.some((v) => v.t === 'dbl')) return { t: 'dbl', v: values.reduce((n, v) => n + (toDouble(v) as { v: number }).v, 0) };
+  if (values.some((v) => v.t === 'dbl'))
+    return { t: 'dbl', v: values.reduce((n, v) => n + (toDouble(v) as { v: number }).v, 0) };
   if (values.every((v) => v.t === 'int')) {
     const w = values.some((v) => (v as { w: number }).w === 64) ? 64 : 32;
     const total = values.reduce((n, v) => n + (v as { v: bigint }).v, 0n);

@@ -106,7 +106,11 @@ export function createFakeIbmDb(server: FakeDb2Server): FakeIbmDb {
     db.attach(server.connect(connectionString));
     return db;
   };
-  function open(connectionString: string, options?: object | ((e: unknown, db?: FakeDatabase) => void), cb?: (e: unknown, db?: FakeDatabase) => void): Promise<FakeDatabase> {
+  function open(
+    connectionString: string,
+    options?: object | ((e: unknown, db?: FakeDatabase) => void),
+    cb?: (e: unknown, db?: FakeDatabase) => void,
+  ): Promise<FakeDatabase> {
     if (typeof options === 'function') {
       cb = options as (e: unknown, db?: FakeDatabase) => void;
       options = undefined;
@@ -123,7 +127,10 @@ export function createFakeIbmDb(server: FakeDb2Server): FakeIbmDb {
     });
     if (cb) {
       const callback = cb;
-      opened.then((db) => callback(null, db), (error) => callback(error));
+      opened.then(
+        (db) => callback(null, db),
+        (error) => callback(error),
+      );
     }
     return opened;
   }
@@ -135,7 +142,10 @@ export function createFakeIbmDb(server: FakeDb2Server): FakeIbmDb {
         super(server, options ?? null);
       }
     },
-    FETCH_ARRAY, FETCH_OBJECT, FETCH_NODATA, SQL_ATTR_PARAMSET_SIZE,
+    FETCH_ARRAY,
+    FETCH_OBJECT,
+    FETCH_NODATA,
+    SQL_ATTR_PARAMSET_SIZE,
     debug: () => undefined,
   };
   return module as unknown as FakeIbmDb;

@@ -3,7 +3,19 @@
  * a test asks it to inject (deadlock, lock timeout, full log, dropped connection).
  */
 import { Session, FakeDatabase as Db2Database } from './engine';
-import { agentTerminated, clientReroute, interrupted, communicationError, databaseNotFound, Db2SqlError, logFull, loginRefused, rolledBack, sqlError, statementTimedOut } from './errors';
+import {
+  agentTerminated,
+  clientReroute,
+  interrupted,
+  communicationError,
+  databaseNotFound,
+  Db2SqlError,
+  logFull,
+  loginRefused,
+  rolledBack,
+  sqlError,
+  statementTimedOut,
+} from './errors';
 
 export interface FakeDb2ServerOptions {
   host?: string;
@@ -87,7 +99,8 @@ export class FakeDb2Server {
     this.port = options.port ?? 50000;
     this.sslPort = options.sslPort ?? 50001;
     this.users = new Map(Object.entries(options.users ?? { db2inst1: 'db2-secret' }));
-    for (const name of options.databases ?? ['BLUDB']) this.databases.set(name.toUpperCase(), new Db2Database(name.toUpperCase()));
+    for (const name of options.databases ?? ['BLUDB'])
+      this.databases.set(name.toUpperCase(), new Db2Database(name.toUpperCase()));
   }
 
   database(name: string): Db2Database {
@@ -108,7 +121,8 @@ export class FakeDb2Server {
       throw communicationError(host, 'connect');
     }
     const user = fields.get('UID') ?? '';
-    if (this.users.get(user.toLowerCase()) !== fields.get('PWD') && this.users.get(user) !== fields.get('PWD')) throw loginRefused();
+    if (this.users.get(user.toLowerCase()) !== fields.get('PWD') && this.users.get(user) !== fields.get('PWD'))
+      throw loginRefused();
     const name = (fields.get('DATABASE') ?? '').toUpperCase();
     const db = this.databases.get(name);
     if (!db) throw databaseNotFound(name);

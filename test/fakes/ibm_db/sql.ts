@@ -34,8 +34,7 @@ export interface SelectItem {
 }
 
 export type FromItem =
-  | { k: 'table'; name: QualifiedName; alias: string | null }
-  | { k: 'sub'; select: SelectStatement; alias: string };
+  { k: 'table'; name: QualifiedName; alias: string | null } | { k: 'sub'; select: SelectStatement; alias: string };
 
 export interface SelectStatement {
   k: 'select';
@@ -67,15 +66,20 @@ export interface ColumnDefinition {
 
 /** One clause of ALTER TABLE (the engine's subset: ADD COLUMN and ALTER COLUMN … SET DATA TYPE). */
 export type TableAlteration =
-  | { k: 'addColumn'; column: ColumnDefinition }
-  | { k: 'setDataType'; column: string; type: SqlType };
+  { k: 'addColumn'; column: ColumnDefinition } | { k: 'setDataType'; column: string; type: SqlType };
 
 export type Statement =
   | SelectStatement
   | { k: 'insert'; table: QualifiedName; columns: string[] | null; rows: Expr[][] }
   | { k: 'update'; table: QualifiedName; sets: Array<[string, Expr]>; where: Expr | null }
   | { k: 'delete'; table: QualifiedName; where: Expr | null }
-  | { k: 'createTable'; table: QualifiedName; columns: ColumnDefinition[]; primaryKey: string[] | null; uniques: string[][] }
+  | {
+      k: 'createTable';
+      table: QualifiedName;
+      columns: ColumnDefinition[];
+      primaryKey: string[] | null;
+      uniques: string[][];
+    }
   | { k: 'createIndex'; name: QualifiedName; table: QualifiedName; columns: string[]; unique: boolean }
   | { k: 'alterTable'; table: QualifiedName; alterations: TableAlteration[] }
   | { k: 'dropTable'; table: QualifiedName }
@@ -169,10 +173,31 @@ function tokenize(sql: string): Token[] {
 }
 
 const TYPE_ALIASES: Record<string, BaseType> = {
-  SMALLINT: 'SMALLINT', INT: 'INTEGER', INTEGER: 'INTEGER', BIGINT: 'BIGINT', DECIMAL: 'DECIMAL', DEC: 'DECIMAL',
-  NUMERIC: 'DECIMAL', DECFLOAT: 'DECFLOAT', REAL: 'REAL', DOUBLE: 'DOUBLE', FLOAT: 'DOUBLE', CHAR: 'CHAR',
-  CHARACTER: 'CHAR', VARCHAR: 'VARCHAR', CLOB: 'CLOB', GRAPHIC: 'GRAPHIC', VARGRAPHIC: 'VARGRAPHIC', DBCLOB: 'DBCLOB',
-  BINARY: 'BINARY', VARBINARY: 'VARBINARY', BLOB: 'BLOB', DATE: 'DATE', TIME: 'TIME', TIMESTAMP: 'TIMESTAMP', BOOLEAN: 'BOOLEAN',
+  SMALLINT: 'SMALLINT',
+  INT: 'INTEGER',
+  INTEGER: 'INTEGER',
+  BIGINT: 'BIGINT',
+  DECIMAL: 'DECIMAL',
+  DEC: 'DECIMAL',
+  NUMERIC: 'DECIMAL',
+  DECFLOAT: 'DECFLOAT',
+  REAL: 'REAL',
+  DOUBLE: 'DOUBLE',
+  FLOAT: 'DOUBLE',
+  CHAR: 'CHAR',
+  CHARACTER: 'CHAR',
+  VARCHAR: 'VARCHAR',
+  CLOB: 'CLOB',
+  GRAPHIC: 'GRAPHIC',
+  VARGRAPHIC: 'VARGRAPHIC',
+  DBCLOB: 'DBCLOB',
+  BINARY: 'BINARY',
+  VARBINARY: 'VARBINARY',
+  BLOB: 'BLOB',
+  DATE: 'DATE',
+  TIME: 'TIME',
+  TIMESTAMP: 'TIMESTAMP',
+  BOOLEAN: 'BOOLEAN',
 };
 
 const SPECIAL_REGISTERS = ['SCHEMA', 'TIMESTAMP', 'DATE', 'TIME', 'SERVER', 'USER', 'LOCK'];
@@ -412,7 +437,14 @@ class Parser {
   private columnDefinition(): { column: ColumnDefinition; key: 'primary' | 'unique' | null } {
     const name = this.identifier();
     const type = this.dataType();
-    const column: ColumnDefinition = { name, type, notNull: false, defaultValue: null, defaultText: null, identity: false };
+    const column: ColumnDefinition = {
+      name,
+      type,
+      notNull: false,
+      defaultValue: null,
+      defaultText: null,
+      identity: false,
+    };
     let key: 'primary' | 'unique' | null = null;
     for (;;) {
       if (this.acceptWord('NOT')) {
@@ -431,7 +463,9 @@ class Parser {
         key = 'unique';
       } else if (this.acceptWord('GENERATED')) {
         this.expectWord('ALWAYS', 'BY');
-        if (this.acceptWord('DEFAULT')) { /* BY DEFAULT */ }
+        if (this.acceptWord('DEFAULT')) {
+          /* BY DEFAULT */
+        }
         this.expectWord('AS');
         this.expectWord('IDENTITY');
         column.identity = true;
@@ -475,7 +509,12 @@ class Parser {
 
   private defaultClause(column: ColumnDefinition, optional: boolean): void {
     const t = this.peek();
-    const startsValue = t.type === 'string' || t.type === 'number' || t.type === 'hex' || this.isWord('NULL', 'CURRENT') || this.isOpMinus();
+    const startsValue =
+      t.type === 'string' ||
+      t.type === 'number' ||
+      t.type === 'hex' ||
+      this.isWord('NULL', 'CURRENT') ||
+      this.isOpMinus();
     if (optional && !startsValue) {
       column.defaultValue = null;
       column.defaultText = defaultForType(column.type);
@@ -524,8 +563,15 @@ class Parser {
         }
         return type(base, 10, precision);
       }
-      case 'CHAR': case 'VARCHAR': case 'CLOB': case 'GRAPHIC': case 'VARGRAPHIC': case 'DBCLOB':
-      case 'BINARY': case 'VARBINARY': case 'BLOB':
+      case 'CHAR':
+      case 'VARCHAR':
+      case 'CLOB':
+      case 'GRAPHIC':
+      case 'VARGRAPHIC':
+      case 'DBCLOB':
+      case 'BINARY':
+      case 'VARBINARY':
+      case 'BLOB':
         return this.stringType(base);
       default:
         return type(base, 0, 0);
@@ -534,8 +580,11 @@ class Parser {
 
   private stringType(base: BaseType): SqlType {
     let length = base === 'CLOB' || base === 'BLOB' || base === 'DBCLOB' ? 1048576 : 1;
-    let units: SqlType['units'] = ['BINARY', 'VARBINARY', 'BLOB'].includes(base) ? null
-      : ['GRAPHIC', 'VARGRAPHIC', 'DBCLOB'].includes(base) ? 'CODEUNITS16' : 'OCTETS';
+    let units: SqlType['units'] = ['BINARY', 'VARBINARY', 'BLOB'].includes(base)
+      ? null
+      : ['GRAPHIC', 'VARGRAPHIC', 'DBCLOB'].includes(base)
+        ? 'CODEUNITS16'
+        : 'OCTETS';
     if (this.acceptOp('(')) {
       length = this.integer();
       if (this.acceptWord('K')) length *= 1024;
@@ -571,7 +620,11 @@ class Parser {
       const expr = this.expr();
       let alias: string | null = null;
       if (this.acceptWord('AS')) alias = this.identifier();
-      else if (this.peek().type === 'qident' || (this.peek().type === 'word' && !RESERVED_AFTER_ITEM.has(this.peek().text))) alias = this.identifier();
+      else if (
+        this.peek().type === 'qident' ||
+        (this.peek().type === 'word' && !RESERVED_AFTER_ITEM.has(this.peek().text))
+      )
+        alias = this.identifier();
       items.push({ expr, alias });
     } while (this.acceptOp(','));
     let from: FromItem | null = null;
@@ -585,7 +638,11 @@ class Parser {
         const name = this.qualifiedName();
         let alias: string | null = null;
         if (this.acceptWord('AS')) alias = this.identifier();
-        else if (this.peek().type === 'qident' || (this.peek().type === 'word' && !RESERVED_AFTER_FROM.has(this.peek().text))) alias = this.identifier();
+        else if (
+          this.peek().type === 'qident' ||
+          (this.peek().type === 'word' && !RESERVED_AFTER_FROM.has(this.peek().text))
+        )
+          alias = this.identifier();
         from = { k: 'table', name, alias };
       }
     }
@@ -634,11 +691,26 @@ class Parser {
       if ((isolation === 'RS' || isolation === 'RR') && this.acceptWord('USE')) {
         this.expectWord('AND');
         this.expectWord('KEEP');
-        lockRequest = ({ SHARE: 'S', UPDATE: 'U', EXCLUSIVE: 'X' } as const)[this.expectWord('SHARE', 'UPDATE', 'EXCLUSIVE') as 'SHARE' | 'UPDATE' | 'EXCLUSIVE'];
+        lockRequest = ({ SHARE: 'S', UPDATE: 'U', EXCLUSIVE: 'X' } as const)[
+          this.expectWord('SHARE', 'UPDATE', 'EXCLUSIVE') as 'SHARE' | 'UPDATE' | 'EXCLUSIVE'
+        ];
         this.expectWord('LOCKS');
       }
     }
-    return { k: 'select', distinct, items, from, where, groupBy, having, orderBy, fetchFirst, forUpdate, isolation, lockRequest };
+    return {
+      k: 'select',
+      distinct,
+      items,
+      from,
+      where,
+      groupBy,
+      having,
+      orderBy,
+      fetchFirst,
+      forUpdate,
+      isolation,
+      lockRequest,
+    };
   }
 
   expr(): Expr {
@@ -729,7 +801,15 @@ class Parser {
     if (text.includes('.')) {
       const [whole, fraction] = text.replace('-', '').split('.');
       const digits = (whole + fraction).replace(/^0+(?=\d)/, '');
-      return { k: 'lit', val: { t: 'dec', v: BigInt((negative ? '-' : '') + (whole + fraction || '0')), p: Math.max(digits.length, fraction.length, 1), s: fraction.length } };
+      return {
+        k: 'lit',
+        val: {
+          t: 'dec',
+          v: BigInt((negative ? '-' : '') + (whole + fraction || '0')),
+          p: Math.max(digits.length, fraction.length, 1),
+          s: fraction.length,
+        },
+      };
     }
     const v = BigInt(text);
     if (v >= -(2n ** 31n) && v < 2n ** 31n) return { k: 'lit', val: { t: 'int', v, w: 32 } };
@@ -789,7 +869,12 @@ class Parser {
       if (register === 'LOCK') this.expectWord('TIMEOUT');
       return { k: 'special', name: register };
     }
-    if (word === 'CURRENT_SCHEMA' || word === 'CURRENT_TIMESTAMP' || word === 'CURRENT_DATE' || word === 'CURRENT_SERVER') {
+    if (
+      word === 'CURRENT_SCHEMA' ||
+      word === 'CURRENT_TIMESTAMP' ||
+      word === 'CURRENT_DATE' ||
+      word === 'CURRENT_SERVER'
+    ) {
       return { k: 'special', name: word.slice('CURRENT_'.length) };
     }
     if (word === 'USER' || word === 'SESSION_USER') return { k: 'special', name: 'USER' };

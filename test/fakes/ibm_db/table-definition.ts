@@ -33,18 +33,33 @@ const MAX_LOB_BYTES = 2_147_483_647;
 
 /** The most a column of this base type holds, in bytes (strings, binary) or double-byte characters (graphic). */
 const MAX_LENGTH: Partial<Record<BaseType, number>> = {
-  CHAR: 255, VARCHAR: 32_672, CLOB: MAX_LOB_BYTES, BINARY: 255, VARBINARY: 32_672, BLOB: MAX_LOB_BYTES,
-  GRAPHIC: 127, VARGRAPHIC: 16_336, DBCLOB: 1_073_741_823,
+  CHAR: 255,
+  VARCHAR: 32_672,
+  CLOB: MAX_LOB_BYTES,
+  BINARY: 255,
+  VARBINARY: 32_672,
+  BLOB: MAX_LOB_BYTES,
+  GRAPHIC: 127,
+  VARGRAPHIC: 16_336,
+  DBCLOB: 1_073_741_823,
 };
 
 const invalidAttribute = (item: string) =>
-  sqlError('42611', -604, `SQL0604N  The length, precision, or scale attribute for column, distinct type, ` +
-    `structured type, array type, attribute of structured type, routine, cast target type, ` +
-    `type mapping, or global variable "${item}" is not valid.`);
+  sqlError(
+    '42611',
+    -604,
+    `SQL0604N  The length, precision, or scale attribute for column, distinct type, ` +
+      `structured type, array type, attribute of structured type, routine, cast target type, ` +
+      `type mapping, or global variable "${item}" is not valid.`,
+  );
 
 const incompatibleColumn = (table: TableInfo, column: string) =>
-  sqlError('42837', -190, `SQL0190N  ALTER TABLE "${table.schema}.${table.name}" specified attributes for column ` +
-    `"${column}" that are not compatible with the existing column.`);
+  sqlError(
+    '42837',
+    -190,
+    `SQL0190N  ALTER TABLE "${table.schema}.${table.name}" specified attributes for column ` +
+      `"${column}" that are not compatible with the existing column.`,
+  );
 
 /** SQL0604N unless DB2 can declare a column of `type` (lengths within the limits above, in the column's units). */
 export function checkColumnType(name: string, type: SqlType): void {
@@ -56,7 +71,8 @@ export function checkColumnType(name: string, type: SqlType): void {
     const perUnit = type.units === 'CODEUNITS32' ? (graphic ? 2 : 4) : type.units === 'CODEUNITS16' && !graphic ? 2 : 1;
     if (type.length < 1 || type.length * perUnit > max) throw invalidAttribute(name);
   }
-  if (type.base === 'DECIMAL' && (type.length < 1 || type.length > 31 || type.scale > type.length)) throw invalidAttribute(name);
+  if (type.base === 'DECIMAL' && (type.length < 1 || type.length > 31 || type.scale > type.length))
+    throw invalidAttribute(name);
   if (type.base === 'DECFLOAT' && type.length !== 16 && type.length !== 34) throw invalidAttribute(name);
   if (type.base === 'TIMESTAMP' && type.scale > 12) throw invalidAttribute(name);
 }
@@ -78,27 +94,52 @@ export function alterTable(db: FakeDatabase, session: Session, table: TableInfo,
 }
 
 function addColumn(db: FakeDatabase, session: Session, table: TableInfo, column: ColumnDefinition): void {
-  if (table.columns.some((c) => c.name === column.name)) throw sqlError('42711', -612, `SQL0612N  "${column.name}" is a duplicate name.`);
+  if (table.columns.some((c) => c.name === column.name))
+    throw sqlError('42711', -612, `SQL0612N  "${column.name}" is a duplicate name.`);
   checkColumnType(column.name, column.type);
   // Existing rows take the column's default, so a NOT NULL column needs one that is not NULL.
-  const defaultsToNull = column.defaultValue !== null ? column.defaultValue.k === 'lit' && column.defaultValue.val === null : column.defaultText === null;
+  const defaultsToNull =
+    column.defaultValue !== null
+      ? column.defaultValue.k === 'lit' && column.defaultValue.val === null
+      : column.defaultText === null;
   if (column.notNull && defaultsToNull) {
-    throw sqlError('42601', -193, `SQL0193N  In an ALTER TABLE, ALTER NICKNAME or ALTER VIEW statement, the column ` +
-      `"${column.name}" has been specified as NOT NULL and either the DEFAULT clause was not ` +
-      `specified or was specified as DEFAULT NULL.`);
+    throw sqlError(
+      '42601',
+      -193,
+      `SQL0193N  In an ALTER TABLE, ALTER NICKNAME or ALTER VIEW statement, the column ` +
+        `"${column.name}" has been specified as NOT NULL and either the DEFAULT clause was not ` +
+        `specified or was specified as DEFAULT NULL.`,
+    );
   }
   let value: Val = null;
-  if (column.defaultValue) value = assign(db.compile(column.defaultValue, { columns: [], qualifier: null }, false)({ row: [], params: [], session }), column.type, false);
+  if (column.defaultValue)
+    value = assign(
+      db.compile(column.defaultValue, { columns: [], qualifier: null }, false)({ row: [], params: [], session }),
+      column.type,
+      false,
+    );
   else if (column.defaultText !== null) value = typeDefault(column.type);
-  table.columns = [...table.columns, {
-    name: column.name, type: column.type, nullable: !column.notNull, defaultExpr: column.defaultValue, defaultText: column.defaultText, identity: false,
-  }];
+  table.columns = [
+    ...table.columns,
+    {
+      name: column.name,
+      type: column.type,
+      nullable: !column.notNull,
+      defaultExpr: column.defaultValue,
+      defaultText: column.defaultText,
+      identity: false,
+    },
+  ];
   for (const row of storedRows(db, table)) row.push(value);
 }
 
 const NUMERIC: BaseType[] = ['SMALLINT', 'INTEGER', 'BIGINT', 'DECIMAL', 'DECFLOAT', 'REAL', 'DOUBLE'];
 /** Each string family in DB2's data type precedence order (Promotion of data types). */
-const STRING_FAMILIES: BaseType[][] = [['CHAR', 'VARCHAR', 'CLOB'], ['GRAPHIC', 'VARGRAPHIC', 'DBCLOB'], ['BINARY', 'VARBINARY', 'BLOB']];
+const STRING_FAMILIES: BaseType[][] = [
+  ['CHAR', 'VARCHAR', 'CLOB'],
+  ['GRAPHIC', 'VARGRAPHIC', 'DBCLOB'],
+  ['BINARY', 'VARBINARY', 'BLOB'],
+];
 const LOBS: BaseType[] = ['CLOB', 'DBCLOB', 'BLOB'];
 const DATETIME: BaseType[] = ['DATE', 'TIMESTAMP'];
 
@@ -124,8 +165,12 @@ function bytesOf(type: SqlType): number {
 
 function setDataType(db: FakeDatabase, table: TableInfo, name: string, type: SqlType): void {
   const index = table.columns.findIndex((c) => c.name === name);
-  if (index < 0) throw sqlError('42703', -205, `SQL0205N  Column, attribute, or period "${name}" is not defined in ` +
-    `"${table.schema}.${table.name}".`);
+  if (index < 0)
+    throw sqlError(
+      '42703',
+      -205,
+      `SQL0205N  Column, attribute, or period "${name}" is not defined in ` + `"${table.schema}.${table.name}".`,
+    );
   checkColumnType(name, type);
   const column = table.columns[index];
   if (!alterable(column.type, type)) throw incompatibleColumn(table, name);

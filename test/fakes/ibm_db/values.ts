@@ -6,9 +6,26 @@
 import { Db2SqlError, sqlError } from './errors';
 
 export type BaseType =
-  | 'SMALLINT' | 'INTEGER' | 'BIGINT' | 'DECIMAL' | 'DECFLOAT' | 'REAL' | 'DOUBLE'
-  | 'CHAR' | 'VARCHAR' | 'CLOB' | 'GRAPHIC' | 'VARGRAPHIC' | 'DBCLOB'
-  | 'BINARY' | 'VARBINARY' | 'BLOB' | 'DATE' | 'TIME' | 'TIMESTAMP' | 'BOOLEAN';
+  | 'SMALLINT'
+  | 'INTEGER'
+  | 'BIGINT'
+  | 'DECIMAL'
+  | 'DECFLOAT'
+  | 'REAL'
+  | 'DOUBLE'
+  | 'CHAR'
+  | 'VARCHAR'
+  | 'CLOB'
+  | 'GRAPHIC'
+  | 'VARGRAPHIC'
+  | 'DBCLOB'
+  | 'BINARY'
+  | 'VARBINARY'
+  | 'BLOB'
+  | 'DATE'
+  | 'TIME'
+  | 'TIMESTAMP'
+  | 'BOOLEAN';
 
 export interface SqlType {
   base: BaseType;
@@ -132,13 +149,20 @@ export function asExact(val: Val, fn: string): { v: bigint; s: number } {
       return parsed;
     }
     default:
-      throw sqlError('42884', -440, `SQL0440N  No authorized routine named "${fn}" of type "FUNCTION" having compatible ` +
-        `arguments was found.`);
+      throw sqlError(
+        '42884',
+        -440,
+        `SQL0440N  No authorized routine named "${fn}" of type "FUNCTION" having compatible ` + `arguments was found.`,
+      );
   }
 }
 
 export function invalidCharacter(fn: string): Db2SqlError {
-  return sqlError('22018', -420, `SQL0420N  Invalid character found in a character string argument of the function "${fn}".`);
+  return sqlError(
+    '22018',
+    -420,
+    `SQL0420N  Invalid character found in a character string argument of the function "${fn}".`,
+  );
 }
 
 function overflow(): Db2SqlError {
@@ -255,8 +279,10 @@ function validDate(y: number, m: number, d: number): boolean {
   return d <= (m === 2 && !leap ? 28 : DAYS[m - 1]);
 }
 
-const badSyntax = () => sqlError('22007', -180, 'SQL0180N  The syntax of the string representation of a datetime value is incorrect.');
-const outOfRange = () => sqlError('22008', -181, 'SQL0181N  The string representation of a datetime value is out of range.');
+const badSyntax = () =>
+  sqlError('22007', -180, 'SQL0180N  The syntax of the string representation of a datetime value is incorrect.');
+const outOfRange = () =>
+  sqlError('22008', -181, 'SQL0181N  The string representation of a datetime value is out of range.');
 
 export function toDate(val: Val): Val {
   if (val === null) return null;
@@ -296,7 +322,10 @@ export function toTimestamp(val: Val, p: number): Val {
     date = val.v;
   } else if (val.t === 'str') {
     // yyyy-mm-dd[ hh:mm:ss[.f…]], yyyy-mm-dd-hh.mm.ss[.f…], yyyy-mm-ddThh:mm:ss[.f…]
-    const m = /^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[ T](\d{1,2}):(\d{2}):(\d{2})|-(\d{1,2})\.(\d{2})\.(\d{2}))(?:[.,](\d{1,12}))?)?\s*$/.exec(val.v);
+    const m =
+      /^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[ T](\d{1,2}):(\d{2}):(\d{2})|-(\d{1,2})\.(\d{2})\.(\d{2}))(?:[.,](\d{1,12}))?)?\s*$/.exec(
+        val.v,
+      );
     if (!m) throw badSyntax();
     const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
     if (!validDate(y, mo, d)) throw outOfRange();
@@ -314,8 +343,11 @@ export function toTimestamp(val: Val, p: number): Val {
 }
 
 export function incompatible(target: string): Db2SqlError {
-  return sqlError('42821', -408, `SQL0408N  A value is not compatible with the data type of its assignment target. ` +
-    `Target name is "${target}".`);
+  return sqlError(
+    '42821',
+    -408,
+    `SQL0408N  A value is not compatible with the data type of its assignment target. ` + `Target name is "${target}".`,
+  );
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -336,7 +368,8 @@ export function assign(val: Val, type: SqlType, fromParameter: boolean): Val {
     case 'BOOLEAN':
       if (val.t === 'bool') return val;
       if (val.t === 'int') return { t: 'bool', v: val.v !== 0n };
-      if (val.t === 'str' && /^(true|false|1|0)$/i.test(val.v.trim())) return { t: 'bool', v: /^(true|1)$/i.test(val.v.trim()) };
+      if (val.t === 'str' && /^(true|false|1|0)$/i.test(val.v.trim()))
+        return { t: 'bool', v: /^(true|1)$/i.test(val.v.trim()) };
       throw incompatible('BOOLEAN');
     case 'BINARY':
     case 'VARBINARY':
@@ -377,8 +410,12 @@ export function convertNumberOrDatetime(val: Exclude<Val, null>, type: SqlType):
 
 function tooLong(fromParameter: boolean, shown: string): Db2SqlError {
   return fromParameter
-    ? sqlError('22001', -302, 'SQL0302N  The value of a host variable in the EXECUTE or OPEN statement is out of ' +
-      'range for its corresponding use.')
+    ? sqlError(
+        '22001',
+        -302,
+        'SQL0302N  The value of a host variable in the EXECUTE or OPEN statement is out of ' +
+          'range for its corresponding use.',
+      )
     : sqlError('22001', -433, `SQL0433N  Value "${shown.slice(0, 40)}" is too long.`);
 }
 
@@ -399,7 +436,8 @@ function assignBinary(val: Exclude<Val, null>, type: SqlType, fromParameter: boo
   if (val.t !== 'bin') throw incompatible(type.base);
   if (val.v.length > type.length) throw tooLong(fromParameter, val.v.toString('hex'));
   if (type.base === 'BINARY') return { t: 'bin', v: Buffer.concat([val.v, Buffer.alloc(type.length - val.v.length)]) };
-  if (type.base === 'CHAR') return { t: 'bin', v: Buffer.concat([val.v, Buffer.alloc(type.length - val.v.length, 0x20)]) };
+  if (type.base === 'CHAR')
+    return { t: 'bin', v: Buffer.concat([val.v, Buffer.alloc(type.length - val.v.length, 0x20)]) };
   return { t: 'bin', v: Buffer.from(val.v) };
 }
 

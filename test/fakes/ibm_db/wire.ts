@@ -61,13 +61,20 @@ function scaled(v: bigint, s: number): string {
 function cell(v: Val): Buffer | null {
   if (v === null) return null;
   switch (v.t) {
-    case 'int': return Buffer.from(v.v.toString());
-    case 'dec': return Buffer.from(scaled(v.v, v.s));
-    case 'dfp': return Buffer.from(`${v.v.toString()}E${v.e}`);
-    case 'dbl': return Buffer.from(String(v.v));
-    case 'str': return Buffer.from(v.v, 'utf8');
-    case 'bin': return v.v;
-    default: return Buffer.from(String((v as { v: unknown }).v));
+    case 'int':
+      return Buffer.from(v.v.toString());
+    case 'dec':
+      return Buffer.from(scaled(v.v, v.s));
+    case 'dfp':
+      return Buffer.from(`${v.v.toString()}E${v.e}`);
+    case 'dbl':
+      return Buffer.from(String(v.v));
+    case 'str':
+      return Buffer.from(v.v, 'utf8');
+    case 'bin':
+      return v.v;
+    default:
+      return Buffer.from(String((v as { v: unknown }).v));
   }
 }
 
@@ -75,35 +82,82 @@ function sqlType(column: Val[]): number {
   const v = column.find((x) => x !== null) ?? null;
   if (v === null) return SQL_VARCHAR;
   switch (v.t) {
-    case 'int': return v.w === 64 ? SQL_BIGINT : SQL_INTEGER;
-    case 'dec': return SQL_DECIMAL;
-    case 'dfp': return SQL_DECFLOAT;
-    case 'dbl': return SQL_DOUBLE;
-    case 'bin': return SQL_VARBINARY;
-    default: return SQL_VARCHAR;
+    case 'int':
+      return v.w === 64 ? SQL_BIGINT : SQL_INTEGER;
+    case 'dec':
+      return SQL_DECIMAL;
+    case 'dfp':
+      return SQL_DECFLOAT;
+    case 'dbl':
+      return SQL_DOUBLE;
+    case 'bin':
+      return SQL_VARBINARY;
+    default:
+      return SQL_VARCHAR;
   }
 }
 
 class Reply {
   private parts: Buffer[] = [];
-  i16(n: number) { const b = Buffer.alloc(2); b.writeInt16BE(n); this.parts.push(b); return this; }
-  u16(n: number) { const b = Buffer.alloc(2); b.writeUInt16BE(n); this.parts.push(b); return this; }
-  i32(n: number) { const b = Buffer.alloc(4); b.writeInt32BE(n); this.parts.push(b); return this; }
-  u32(n: number) { const b = Buffer.alloc(4); b.writeUInt32BE(n); this.parts.push(b); return this; }
-  bytes(b: Buffer) { this.u32(b.length); this.parts.push(b); return this; }
-  raw(b: Buffer) { this.parts.push(b); return this; }
-  frame(): Buffer { const body = Buffer.concat(this.parts); const head = Buffer.alloc(4); head.writeUInt32BE(body.length); return Buffer.concat([head, body]); }
+  i16(n: number) {
+    const b = Buffer.alloc(2);
+    b.writeInt16BE(n);
+    this.parts.push(b);
+    return this;
+  }
+  u16(n: number) {
+    const b = Buffer.alloc(2);
+    b.writeUInt16BE(n);
+    this.parts.push(b);
+    return this;
+  }
+  i32(n: number) {
+    const b = Buffer.alloc(4);
+    b.writeInt32BE(n);
+    this.parts.push(b);
+    return this;
+  }
+  u32(n: number) {
+    const b = Buffer.alloc(4);
+    b.writeUInt32BE(n);
+    this.parts.push(b);
+    return this;
+  }
+  bytes(b: Buffer) {
+    this.u32(b.length);
+    this.parts.push(b);
+    return this;
+  }
+  raw(b: Buffer) {
+    this.parts.push(b);
+    return this;
+  }
+  frame(): Buffer {
+    const body = Buffer.concat(this.parts);
+    const head = Buffer.alloc(4);
+    head.writeUInt32BE(body.length);
+    return Buffer.concat([head, body]);
+  }
 }
 
 function status(rc: number, state = '00000', code = 0, message = ''): Reply {
-  return new Reply().i16(rc).raw(Buffer.from(state.padEnd(5, '0').slice(0, 5), 'latin1')).i32(code).bytes(Buffer.from(message, 'utf8'));
+  return new Reply()
+    .i16(rc)
+    .raw(Buffer.from(state.padEnd(5, '0').slice(0, 5), 'latin1'))
+    .i32(code)
+    .bytes(Buffer.from(message, 'utf8'));
 }
 
 function failure(error: unknown): Reply {
   if (error instanceof Db2SqlError) {
     return status(SQL_ERROR, error.sqlstate, error.sqlcode, error.message);
   }
-  return status(SQL_ERROR, '58004', -901, `[IBM][CLI Driver][DB2/LINUXX8664] SQL0901N  stand-in server error: ${(error as Error).message}`);
+  return status(
+    SQL_ERROR,
+    '58004',
+    -901,
+    `[IBM][CLI Driver][DB2/LINUXX8664] SQL0901N  stand-in server error: ${(error as Error).message}`,
+  );
 }
 
 /** One SQLExecute / SQLExecDirect that reached the engine: its statement and its parameter sets. */
@@ -117,7 +171,10 @@ export interface Execution {
 class WireSession {
   private db: FakeDatabase;
   private session: Session | null = null;
-  constructor(private readonly server: FakeDb2Server, private readonly executions: Execution[]) {
+  constructor(
+    private readonly server: FakeDb2Server,
+    private readonly executions: Execution[],
+  ) {
     this.db = new FakeDatabase(server, null);
   }
 
@@ -147,26 +204,46 @@ class WireSession {
           // DB2 CLI: SQLDisconnect with a unit of work open fails with SQLSTATE 25000 and the
           // connection stays (IBM docs, SQLDisconnect function, "Diagnostics").
           if (!session.autocommit && session.tx !== null) {
-            return status(SQL_ERROR, '25000', -99999, '[IBM][CLI Driver] CLI0116E  Invalid transaction state. SQLSTATE=25000');
+            return status(
+              SQL_ERROR,
+              '25000',
+              -99999,
+              '[IBM][CLI Driver] CLI0116E  Invalid transaction state. SQLSTATE=25000',
+            );
           }
           this.close();
           return status(SQL_SUCCESS);
         }
         case 'exec': {
           const session = this.live();
-          this.executions.push({ sql: req.sql, sets: req.sets.length === 1 && req.sets[0].length === 0 ? 0 : req.sets.length });
+          this.executions.push({
+            sql: req.sql,
+            sets: req.sets.length === 1 && req.sets[0].length === 0 ? 0 : req.sets.length,
+          });
           session.warning = null;
-          const result = await this.db.executeSql(session, req.sql, req.sets.map((set) => set.map(toVal)));
+          const result = await this.db.executeSql(
+            session,
+            req.sql,
+            req.sets.map((set) => set.map(toVal)),
+          );
           // A statement DB2 executed with a warning: SQL_SUCCESS_WITH_INFO and the warning's diagnostic.
           const warning = this.server.takeWarning(req.sql) ?? session.warning;
-          const reply = (warning === null
-            ? status(SQL_SUCCESS)
-            : status(SQL_SUCCESS_WITH_INFO, warning, 0, `[IBM][CLI Driver][DB2/LINUXX8664] ${WARNINGS[warning] ?? 'Warning.'}  SQLSTATE=${warning}`)
+          const reply = (
+            warning === null
+              ? status(SQL_SUCCESS)
+              : status(
+                  SQL_SUCCESS_WITH_INFO,
+                  warning,
+                  0,
+                  `[IBM][CLI Driver][DB2/LINUXX8664] ${WARNINGS[warning] ?? 'Warning.'}  SQLSTATE=${warning}`,
+                )
           ).i32(result.rowCount);
           const rs = result.resultSet;
           if (!rs) return reply.u16(0).u32(0);
           reply.u16(rs.columns.length);
-          rs.columns.forEach((name, i) => reply.bytes(Buffer.from(name, 'utf8')).i32(sqlType(rs.rows.map((r) => r[i]))));
+          rs.columns.forEach((name, i) =>
+            reply.bytes(Buffer.from(name, 'utf8')).i32(sqlType(rs.rows.map((r) => r[i]))),
+          );
           reply.u32(rs.rows.length);
           for (const row of rs.rows) {
             for (const v of row) {
@@ -190,7 +267,8 @@ class WireSession {
    * handle no longer connected).
    */
   private live(): Session {
-    if (!this.session) throw new Db2SqlError('[IBM][CLI Driver] CLI0106E  Connection is closed. SQLSTATE=08003', '08003', -99999);
+    if (!this.session)
+      throw new Db2SqlError('[IBM][CLI Driver] CLI0106E  Connection is closed. SQLSTATE=08003', '08003', -99999);
     this.db.checkAlive(this.session);
     return this.session;
   }
@@ -206,8 +284,15 @@ class WireSession {
  * known, since it checks HOSTNAME and PORT of each connection string as a DB2 instance would.
  */
 export async function serveWire(
-  make: (port: number) => FakeDb2Server, port = 0,
-): Promise<{ port: number; server: FakeDb2Server; executions: Execution[]; stallOn: (sql: RegExp, after?: number) => void; stop: () => Promise<void> }> {
+  make: (port: number) => FakeDb2Server,
+  port = 0,
+): Promise<{
+  port: number;
+  server: FakeDb2Server;
+  executions: Execution[];
+  stallOn: (sql: RegExp, after?: number) => void;
+  stop: () => Promise<void>;
+}> {
   let server: FakeDb2Server | null = null;
   // A server or network that stops answering: a connection that sends matching SQL gets no reply,
   // then or ever, and nothing is closed (its session lives on, as behind a black-holed route).
@@ -229,11 +314,17 @@ export async function serveWire(
         const req = JSON.parse(body) as Request;
         if (req.op === 'exec' && stallPattern?.test(req.sql) && stallAfter-- <= 0) stalled = true;
         if (stalled) continue;
-        queue = queue.then(async () => { const reply = await wire.handle(req); if (!socket.destroyed) socket.write(reply.frame()); });
+        queue = queue.then(async () => {
+          const reply = await wire.handle(req);
+          if (!socket.destroyed) socket.write(reply.frame());
+        });
       }
     });
     // A client that vanishes is a dropped connection: its session ends as the server notices.
-    socket.on('close', () => { sockets.delete(socket); wire.close(); });
+    socket.on('close', () => {
+      sockets.delete(socket);
+      wire.close();
+    });
     socket.on('error', () => undefined);
   });
   return new Promise((resolve) => {
@@ -248,7 +339,11 @@ export async function serveWire(
           stallPattern = sql;
           stallAfter = after;
         },
-        stop: () => new Promise<void>((done) => { for (const s of sockets) s.destroy(); tcp.close(() => done()); }),
+        stop: () =>
+          new Promise<void>((done) => {
+            for (const s of sockets) s.destroy();
+            tcp.close(() => done());
+          }),
       });
     });
   });

@@ -60,9 +60,12 @@ function parent() {
   const stub = fork(__filename, ['--stub'], { env: { ...process.env, URLS: JSON.stringify(urls) } });
   stub.on('message', (port) => {
     Object.assign(env, {
-      SYNC_SOURCE_SECRET_ID: 'source', SYNC_WAREHOUSE_SECRET_ID: 'warehouse',
+      SYNC_SOURCE_SECRET_ID: 'source',
+      SYNC_WAREHOUSE_SECRET_ID: 'warehouse',
       AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${port}`,
-      AWS_ACCESS_KEY_ID: 'AKIDLOCALTEST', AWS_SECRET_ACCESS_KEY: 'local', AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_ACCESS_KEY_ID: 'AKIDLOCALTEST',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_EC2_METADATA_DISABLED: 'true',
     });
     delete env.SYNC_SOURCE_URL;
     delete env.SYNC_WAREHOUSE_URL;

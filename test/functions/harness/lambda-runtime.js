@@ -20,7 +20,10 @@ function print(record) {
 // The runtime installs these before loading the function's code; a function that lets an error
 // through to them loses its invocation.
 process.on('unhandledRejection', (reason) => {
-  print({ errorType: 'Runtime.ExitError', errorMessage: `Runtime.UnhandledPromiseRejection: ${reason && reason.message}` });
+  print({
+    errorType: 'Runtime.ExitError',
+    errorMessage: `Runtime.UnhandledPromiseRejection: ${reason && reason.message}`,
+  });
   process.exit(128);
 });
 process.on('uncaughtException', (error) => {
@@ -39,7 +42,10 @@ const context = {
 // STRAY_REJECTION_MS: a rejection nobody handles, made that long into the invocation, as an
 // unknown defect would make one (proves the handler's last resort; no real input needs it).
 if (process.env.STRAY_REJECTION_MS) {
-  setTimeout(() => Promise.reject(new Error('stray failure for mysql://root:Str4yPw9@10.0.0.5/x')), Number(process.env.STRAY_REJECTION_MS));
+  setTimeout(
+    () => Promise.reject(new Error('stray failure for mysql://root:Str4yPw9@10.0.0.5/x')),
+    Number(process.env.STRAY_REJECTION_MS),
+  );
 }
 Promise.resolve(handler(JSON.parse(eventJson), context)).then(
   (result) => print({ result }),

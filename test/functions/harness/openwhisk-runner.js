@@ -58,7 +58,7 @@ process.env.__OW_DEADLINE = String(Date.now() + 300000);
 
 Promise.resolve(main(JSON.parse(paramsJson))).then(
   (result) => process.stdout.write(`RESULT ${JSON.stringify(result === undefined ? {} : result)}\n`),
-  (error) => process.stdout.write(`RESULT ${JSON.stringify({ error: String(error && error.message || error) })}\n`),
+  (error) => process.stdout.write(`RESULT ${JSON.stringify({ error: String((error && error.message) || error) })}\n`),
 );
 
 function serve() {
@@ -75,7 +75,8 @@ function serve() {
       const body = JSON.parse(text || '{}');
       if (req.url === '/init') {
         const message = body.value || {};
-        if (typeof message.code !== 'string' || message.binary) return answer(res, 500, { error: 'Missing main/no code to execute.' });
+        if (typeof message.code !== 'string' || message.binary)
+          return answer(res, 500, { error: 'Missing main/no code to execute.' });
         try {
           action = loadPlain(message.code);
           if (typeof action !== 'function') throw new Error("Action entrypoint 'main' is not a function.");
@@ -85,15 +86,22 @@ function serve() {
         return answer(res, 200, { OK: true });
       }
       if (req.url === '/run') {
-        for (const p of ['api_key', 'namespace', 'action_name', 'activation_id', 'deadline']) process.env[`__OW_${p.toUpperCase()}`] = body[p];
+        for (const p of ['api_key', 'namespace', 'action_name', 'activation_id', 'deadline'])
+          process.env[`__OW_${p.toUpperCase()}`] = body[p];
         // STRAY_REJECTION_MS (tests only): a rejection nobody handles, that long into the activation.
         if (process.env.STRAY_REJECTION_MS) {
-          setTimeout(() => Promise.reject(new Error('stray failure for mysql://root:Str4yPw9@10.0.0.5/x')), Number(process.env.STRAY_REJECTION_MS));
+          setTimeout(
+            () => Promise.reject(new Error('stray failure for mysql://root:Str4yPw9@10.0.0.5/x')),
+            Number(process.env.STRAY_REJECTION_MS),
+          );
         }
         Promise.resolve()
           .then(() => action(body.value))
           .then(
-            (result) => (typeof result === 'object' && result !== null ? answer(res, 200, result) : answer(res, 502, { error: 'The action did not return a dictionary.' })),
+            (result) =>
+              typeof result === 'object' && result !== null
+                ? answer(res, 200, result)
+                : answer(res, 502, { error: 'The action did not return a dictionary.' }),
             (error) => answer(res, 500, { error: `An error has occurred: ${error}` }),
           );
         return undefined;
