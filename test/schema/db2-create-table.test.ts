@@ -502,9 +502,11 @@ test(
       'QTY INTEGER(4) NOT NULL',
       'NOTE VARCHAR(20) NULL',
     ]);
-    expect(await db2.query('SELECT COUNT(*) AS N, COUNT(DISTINCT ID) AS D, COUNT(NOTE) AS NOTES FROM GROWN')).toEqual([
-      { N: 2000, D: 2000, NOTES: 1997 },
-    ]);
+    expect(
+      await db2.query(
+        'SELECT COUNT(*) AS N, COUNT(DISTINCT ID) AS D, SUM(CASE WHEN NOTE IS NULL THEN 0 ELSE 1 END) AS NOTES FROM GROWN',
+      ),
+    ).toEqual([{ N: 2000, D: 2000, NOTES: 1997 }]);
     const verify = await cli(['verify', ...on('grown')]);
     expect([verify.code, verify.stderr]).toEqual([0, '']);
   },
