@@ -1,9 +1,10 @@
 /**
  * `run`: one watermark-extract-load cycle per table, in order:
  *   1. watermark: under the table's writer lock, read the warehouse's largest key and the source's
- *      high key, and wait (a locking read) for source transactions still holding keys between them;
- *   2. extract every row above the watermark up to the keys proven committed, and the late rows the
- *      window just below the watermark lacks;
+ *      high key;
+ *   2. extract the late rows the window just below the watermark lacks, and every row above the
+ *      watermark with locking reads that wait for source transactions still holding keys there, so
+ *      the run stops below a row that can still commit;
  *   3. load them in batches, each inserted and committed in one warehouse transaction, so the
  *      watermark advances atomically with the data.
  * Before each batch the run asks whether its time budget is spent; it then stops with `more: true`.
@@ -13,14 +14,14 @@ import { exitCodeOf, oneLine } from './errors';
 import { KeyRange } from './key-range';
 import { steadyYoungGeneration } from './memory';
 import { dropCreatedTables, prepareWarehouseTables } from './schema/prepare-tables';
-import type { Source } from './source/source';
+import type { CommitWait, Source } from './source/source';
 import type { Warehouse } from './warehouse/warehouse';
 import { withConnections } from './cycle/connections';
 import { countLateRows, lateBatches } from './cycle/late-window';
 import { rowBatches, runBatches, type Batch } from './cycle/load';
 import { planTables, type TablePlan } from './cycle/plan';
 import { emptyReport, keyJson, type RunOptions, type SyncReport, type TableReport } from './cycle/report';
-import { settleAbove } from './cycle/settle';
+import { commitWait } from './cycle/settle';
 import { streamedBatches } from './cycle/stream';
 
 export type { RunEvent, RunOptions, SyncHooks, SyncReport, TableReport } from './cycle/report';
@@ -95,7 +96,7 @@ async function syncTable(
     // 1. The watermark, the new rows above it, and how far this run may go.
     const step = await watermarkStep(plan, config, source, warehouse, report, options);
     if (step === null) return;
-    const { watermark, found, load } = step;
+    const { watermark, found, load, wait } = step;
     // New rows are counted only when the run will not load them all: a complete run loads exactly
     // the rows it found, so its count is what it inserted (a COUNT reads every new row's key).
     // Rows held back behind an open transaction are new rows too.
@@ -112,7 +113,7 @@ async function syncTable(
     try {
       if (
         !(await runBatches(
-          batches(plan, config, source, warehouse, report, watermark, load, phase, options),
+          batches(plan, config, source, warehouse, report, { watermark, load, wait }, phase, options),
           outOfTime,
         ))
       )
@@ -132,9 +133,9 @@ async function syncTable(
 
 /**
  * Step 1: the watermark and the source's high key (read at once: neither depends on the other).
- * `found` holds the new rows above the watermark; `load` is what this run loads of them, null when
- * nothing: a run goes only as far as the source proves every row committed (see settleAbove; a dry
- * run, which moves nothing, does not wait for writers). Null when the source is empty.
+ * `found` holds the new rows above the watermark; `load` is what this run loads of them (null when
+ * nothing), read with `wait` (see commitWait) unless the source user may not lock rows or the run
+ * is dry (it moves nothing, so it waits for no writer). Null when the source is empty.
  */
 async function watermarkStep(
   plan: TablePlan,
@@ -143,36 +144,17 @@ async function watermarkStep(
   warehouse: Warehouse,
   report: TableReport,
   options: RunOptions,
-): Promise<{ watermark: bigint | null; found: KeyRange; load: KeyRange | null } | null> {
-  const [watermark, highKey] = await Promise.all([
+): Promise<{ watermark: bigint | null; found: KeyRange; load: KeyRange | null; wait?: CommitWait } | null> {
+  const [watermark, highKey, locking] = await Promise.all([
     warehouse.maxKey(plan.warehouse, plan.target.key),
     source.maxKey(plan.source, plan.sourceKey),
+    config.dryRun ? false : source.locksRows(plan.source, plan.sourceKey),
   ]);
   report.watermarkBefore = keyJson(watermark);
   report.watermarkAfter = keyJson(watermark);
   if (highKey === null) return null;
   const found = new KeyRange(watermark, highKey);
-  const settled = config.dryRun ? highKey : await settledHighKey(plan, config, source, found, report, options);
-  const load = settled === null ? null : found.upTo(settled);
-  return { watermark, found, load: load === null || load.empty ? null : load };
-}
-
-/**
- * Waits (within the run's budget and --timeout) for the source's open transactions that hold keys
- * in `found`, and returns the key up to which every row is committed, so the run never moves past a
- * row that can still appear. Short of the high key, the run reports `more` and says which writer it
- * waited for.
- */
-async function settledHighKey(
-  plan: TablePlan,
-  config: SyncConfig,
-  source: Source,
-  found: KeyRange,
-  report: TableReport,
-  options: RunOptions,
-): Promise<bigint | null> {
-  const { settledTo, locking, waitS } = await settleAbove(plan, config, source, found, options.deadline ?? null);
-  if (!locking) {
+  if (!config.dryRun && !locking) {
     options.hooks?.log?.({
       event: 'late-rows-unguarded',
       table: plan.pair.label,
@@ -181,22 +163,36 @@ async function settledHighKey(
         'table); only the late window re-checks',
     });
   }
-  if (settledTo !== found.high) {
-    report.more = true;
-    report.heldBack =
-      `a source transaction keeps rows above key ${settledTo ?? found.low ?? 'the first'} ` +
-      `uncommitted; the run stopped below them (waited ${Math.floor(waitS)} s), run again to continue`;
-    options.hooks?.log?.({
-      event: 'uncommitted-source-rows',
-      table: plan.pair.label,
-      settledTo: keyJson(settledTo),
-      highKey: keyJson(found.high),
-      reason:
-        `a source transaction kept rows above key ${settledTo ?? 'the first'} uncommitted for ` +
-        `${Math.floor(waitS)} s; the run stops below them and the next run goes on`,
-    });
-  }
-  return settledTo;
+  const wait = locking ? commitWait(config, options.deadline ?? null) : undefined;
+  return { watermark, found, load: found.empty ? null : found, wait };
+}
+
+/**
+ * A page of new rows ended before a row whose source transaction stayed open past the wait: the run
+ * stops at `settledTo` (the last key loaded, or the watermark), reports `more` and says which writer
+ * it waited for.
+ */
+function heldBackAt(
+  plan: TablePlan,
+  report: TableReport,
+  options: RunOptions,
+  settledTo: bigint | null,
+  highKey: bigint,
+  waitS: number,
+): void {
+  report.more = true;
+  report.heldBack =
+    `a source transaction keeps rows above key ${settledTo ?? 'the first'} ` +
+    `uncommitted; the run stopped below them (waited ${Math.floor(waitS)} s), run again to continue`;
+  options.hooks?.log?.({
+    event: 'uncommitted-source-rows',
+    table: plan.pair.label,
+    settledTo: keyJson(settledTo),
+    highKey: keyJson(highKey),
+    reason:
+      `a source transaction kept rows above key ${settledTo ?? 'the first'} uncommitted for ` +
+      `${Math.floor(waitS)} s; the run stops below them and the next run goes on`,
+  });
 }
 
 /**
@@ -209,8 +205,7 @@ async function* batches(
   source: Source,
   warehouse: Warehouse,
   report: TableReport,
-  watermark: bigint | null,
-  load: KeyRange | null,
+  { watermark, load, wait }: { watermark: bigint | null; load: KeyRange | null; wait?: CommitWait },
   phase: { newRows: boolean },
   options: RunOptions,
 ): AsyncGenerator<Batch> {
@@ -229,13 +224,15 @@ async function* batches(
     report.watermarkAfter = keyJson(lastKey);
     options.hooks?.progress?.(plan.pair.label, report.inserted, Number(lastKey - low) / span);
   };
+  const held = (settledTo: bigint | null) =>
+    heldBackAt(plan, report, options, settledTo ?? load.low, load.high, wait?.seconds() ?? 0);
   phase.newRows = true;
   yield* warehouse.openCopyTextBatch
-    ? streamedBatches(plan, config, source, warehouse, load, loaded)
+    ? streamedBatches(plan, config, source, warehouse, load, { loaded, held }, wait)
     : rowBatches(
         plan,
         warehouse,
-        source.pages(plan.source, plan.sourceColumns, plan.sourceKey, load, config.batchSize),
-        loaded,
+        source.pages(plan.source, plan.sourceColumns, plan.sourceKey, load, config.batchSize, wait),
+        { loaded, held },
       );
 }

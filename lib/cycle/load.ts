@@ -22,15 +22,32 @@ export async function runBatches(batches: AsyncGenerator<Batch>, outOfTime: () =
   return true;
 }
 
-/** The batches of rows `pages` reads, each loaded whole; `loaded` hears of each committed one. */
+/** What a load of new rows tells the run: each batch committed, and where it was held back. */
+export interface LoadProgress {
+  loaded(rows: number, lastKey: bigint): void;
+  /** The load stopped before a row whose source transaction stayed open; null: before its first row. */
+  held(settledTo: bigint | null): void;
+}
+
+/**
+ * The batches of rows `pages` reads, each loaded whole; `progress` hears of each committed one, and
+ * of a page held back (Source.pages with a CommitWait), after which there is none.
+ */
 export async function* rowBatches(
   plan: TablePlan,
   warehouse: Warehouse,
-  pages: AsyncGenerator<Row[]>,
-  loaded: (rows: number, lastKey: bigint) => void,
+  pages: AsyncGenerator<{ rows: Row[]; heldBack: boolean }>,
+  progress: LoadProgress,
 ): AsyncGenerator<Batch> {
-  for await (const rows of pages) {
-    yield async () => loaded(await loadBatch(plan, warehouse, rows), keyOf(rows[rows.length - 1], plan.keyIndex));
+  let last: bigint | null = null;
+  for await (const { rows, heldBack } of pages) {
+    yield async () => {
+      if (rows.length > 0) {
+        last = keyOf(rows[rows.length - 1], plan.keyIndex);
+        progress.loaded(await loadBatch(plan, warehouse, rows), last);
+      }
+      if (heldBack) progress.held(last);
+    };
   }
 }
 

@@ -9,9 +9,9 @@ import type { SyncConfig } from '../config';
 import { RunError, ValueError } from '../errors';
 import type { KeyRange } from '../key-range';
 import { steadyYoungGeneration } from '../memory';
-import type { CopyPage, Source } from '../source/source';
+import type { CommitWait, CopyPage, Source } from '../source/source';
 import type { CopyTextBatch, Warehouse } from '../warehouse/warehouse';
-import type { Batch } from './load';
+import type { Batch, LoadProgress } from './load';
 import type { TablePlan } from './plan';
 import { recoverOrThrow } from './retry';
 
@@ -23,7 +23,7 @@ export async function fillBatch(
   plan: TablePlan,
   warehouse: Warehouse,
   page: CopyPage,
-): Promise<{ batch: CopyTextBatch; rows: number; lastKey: bigint | null }> {
+): Promise<{ batch: CopyTextBatch; rows: number; lastKey: bigint | null; heldBack: boolean }> {
   const batch = warehouse.openCopyTextBatch!(plan.target);
   page.attach(batch);
   try {
@@ -35,8 +35,10 @@ export async function fillBatch(
 }
 
 /**
- * The batches that stream the rows of `range` (the watermark up to the settled high key); `loaded`
- * hears of each committed one. Stopping early (the generator's return) drops the page being read.
+ * The batches that stream the rows of `range` (the watermark up to the source's high key) with
+ * `wait` (see CommitWait); `progress` hears of each committed one, and of a page held back, whose
+ * rows before the open transaction are the last batch. Stopping early (the generator's return)
+ * drops the page being read.
  */
 export async function* streamedBatches(
   plan: TablePlan,
@@ -44,19 +46,24 @@ export async function* streamedBatches(
   source: Source,
   warehouse: Warehouse,
   range: KeyRange,
-  loaded: (rows: number, lastKey: bigint) => void,
+  { loaded, held }: LoadProgress,
+  wait?: CommitWait,
 ): AsyncGenerator<Batch> {
   const read = (rest: KeyRange) =>
-    source.copyPage(plan.source, plan.sourceColumns, plan.sourceKey, rest, config.batchSize);
+    source.copyPage(plan.source, plan.sourceColumns, plan.sourceKey, rest, config.batchSize, wait);
   steadyYoungGeneration();
   /** What is still to load: above the last batch committed. */
   let rest = range;
   let failures = 0;
   /** Loads `page` and returns the page that follows it (null at the end). */
   const load = async (page: CopyPage): Promise<CopyPage | null> => {
-    const { batch, rows, lastKey } = await fillBatch(plan, warehouse, page);
-    if (rows === 0 || lastKey === null) return null;
-    const more = rows === config.batchSize && lastKey < range.high;
+    const { batch, rows, lastKey, heldBack } = await fillBatch(plan, warehouse, page);
+    if (rows === 0 || lastKey === null) {
+      // Nothing was written, so nothing was sent to the warehouse (see openCopyTextBatch).
+      if (heldBack) held(rest.low);
+      return null;
+    }
+    const more = !heldBack && rows === config.batchSize && lastKey < range.high;
     let next: CopyPage | null = more ? read(rest.above(lastKey)) : null;
     try {
       await batch.commit();
@@ -80,6 +87,7 @@ export async function* streamedBatches(
     failures = 0;
     rest = rest.above(lastKey);
     loaded(rows, lastKey);
+    if (heldBack) held(lastKey);
     return next ?? (more ? read(rest) : null);
   };
   let page: CopyPage | null = read(rest);

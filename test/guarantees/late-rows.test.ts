@@ -9,7 +9,9 @@ import {
   cliProcess,
   createCourseTables,
   freshDatabases,
+  freshMySqlDatabase,
   generateRows,
+  MYSQL_SERVER,
   warehouseKeys,
   type TestDatabases,
 } from '../support/databases';
@@ -154,6 +156,70 @@ test(
       more: false,
     });
     expect(await keysIn('warehouse')).toEqual(range(1, 31));
+  },
+);
+
+// The locking read that reads the new rows stops at the open row: the committed rows below it are
+// loaded (streamed into PostgreSQL's COPY, or read again up to the settled key as rows for a MySQL
+// warehouse), the watermark stops below it, and the next run loads it and the rest, each once.
+test.each([
+  ['PostgreSQL, streamed', 'postgres'],
+  ['MySQL, as rows', 'mysql'],
+])(
+  'a transaction open past the wait in the middle of the new rows: the rows below it load, the run stops at it (%s, built CLI)',
+  async (_label, warehouse) => {
+    let target = args;
+    let warehouseDb: mysql.Connection | null = null;
+    if (warehouse === 'mysql') {
+      warehouseDb = await freshMySqlDatabase(`${DB}_wh`);
+      target = ['--source', db.sourceUrl, '--warehouse', `${MYSQL_SERVER}/${DB}_wh`, '--json'];
+      expect((await cli([...target, '--create-table'])).code).toBe(0);
+    }
+    const warehouseKeysNow = async () =>
+      warehouseDb
+        ? ((await warehouseDb.query('SELECT rowid FROM sales_data ORDER BY rowid'))[0] as Array<{ rowid: number }>).map(
+            (r) => Number(r.rowid),
+          )
+        : keysIn('warehouse');
+    try {
+      await generateRows(db, 11, 14);
+      const slow = await mysql.createConnection(db.sourceUrl);
+      try {
+        await slow.query('BEGIN');
+        const [held] = await slow.query('INSERT INTO sales_data (product_id, customer_id, quantity) VALUES (1, 1, 1)');
+        expect((held as mysql.ResultSetHeader).insertId).toBe(15);
+        await generateRows(db, 16, 31);
+        const result = await cliProcess([...target, '--late-window', '5', '--timeout', '1']);
+        expect(result.stderr).toBe('');
+        expect(result.code).toBe(0);
+        expect(JSON.parse(result.stdout).tables[0]).toMatchObject({
+          watermarkBefore: 10,
+          watermarkAfter: 14,
+          newRows: 20,
+          inserted: 4,
+          repaired: 0,
+          more: true,
+          heldBack:
+            'a source transaction keeps rows above key 14 uncommitted; the run stopped below them ' +
+            '(waited 1 s), run again to continue',
+        });
+        expect(await warehouseKeysNow()).toEqual(range(1, 14));
+        await slow.query('COMMIT');
+      } finally {
+        await slow.end();
+      }
+      const next = await cliProcess([...target, '--late-window', '5']);
+      expect(next.code).toBe(0);
+      expect(JSON.parse(next.stdout).tables[0]).toMatchObject({
+        watermarkBefore: 14,
+        watermarkAfter: 31,
+        inserted: 17,
+        more: false,
+      });
+      expect(await warehouseKeysNow()).toEqual(range(1, 31));
+    } finally {
+      await warehouseDb?.end();
+    }
   },
 );
 

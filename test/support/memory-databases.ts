@@ -8,7 +8,7 @@ import type { Column } from '../../lib/columns';
 import type { SyncConfig, TableName } from '../../lib/config';
 import { parseConnectionUrl, type ConnectionTarget } from '../../lib/connection-url';
 import type { KeyRange } from '../../lib/key-range';
-import type { CopyPage, Source, SourceTable } from '../../lib/source/source';
+import type { CommitWait, CopyPage, Source, SourceTable } from '../../lib/source/source';
 import type { ChunkSink, Row } from '../../lib/rows';
 import type { CopyTextBatch, LoadTarget, Warehouse, WarehouseTable, WriterLock } from '../../lib/warehouse/warehouse';
 
@@ -83,10 +83,15 @@ export class MemorySource implements Source {
   unique = ['id'];
   /** Table names that do not exist here. */
   readonly missing = new Set<string>();
-  /** Where settleRange stops: the last key before a transaction still open (undefined: all committed). */
+  /**
+   * The last key before a transaction still open (undefined: all committed): where settleRange
+   * stops, and where a page read with a CommitWait is held back.
+   */
   openAbove: bigint | null | undefined = undefined;
-  /** settleRange's answer to whether the user may lock rows for reading. */
+  /** Whether the user may lock rows for reading (locksRows, settleRange). */
   locking = true;
+  /** Page reads that waited for open transactions (with a CommitWait). */
+  waitingReads = 0;
 
   constructor(initial: Row[] = []) {
     this.add(initial);
@@ -127,6 +132,17 @@ export class MemorySource implements Source {
     this.calls.push(`listKeys ${range}`);
     return this.inRange(range, limit).map(keyOf);
   }
+  async locksRows(): Promise<boolean> {
+    return this.locking;
+  }
+  /** The part of `range` a read with `wait` may return, and whether an open transaction cut it. */
+  private committed(range: KeyRange, wait?: CommitWait): { range: KeyRange | null; heldBack: boolean } {
+    if (!wait || this.openAbove === undefined || (this.openAbove !== null && this.openAbove >= range.high))
+      return { range, heldBack: false };
+    if (this.openAbove === null || this.openAbove <= (range.low ?? this.openAbove - 1n))
+      return { range: null, heldBack: true };
+    return { range: range.upTo(this.openAbove), heldBack: true };
+  }
   async settleRange(
     _t: SourceTable,
     _k: Column,
@@ -136,21 +152,41 @@ export class MemorySource implements Source {
     if (this.openAbove === undefined || !this.locking) return { settledTo: range.high, locking: this.locking };
     return { settledTo: this.openAbove, locking: true };
   }
-  async *pages(_t: SourceTable, _c: Column[], _k: Column, range: KeyRange, pageSize: number): AsyncGenerator<Row[]> {
+  async *pages(
+    _t: SourceTable,
+    _c: Column[],
+    _k: Column,
+    range: KeyRange,
+    pageSize: number,
+    wait?: CommitWait,
+  ): AsyncGenerator<{ rows: Row[]; heldBack: boolean }> {
     for (let rest = range; ;) {
       this.calls.push(`page ${rest}`);
-      const page = this.inRange(rest, pageSize);
-      if (page.length === 0) return;
-      yield page;
-      if (page.length < pageSize) return;
+      if (wait) this.waitingReads++;
+      const readable = this.committed(rest, wait);
+      const all = readable.range === null ? [] : this.inRange(readable.range);
+      const page = all.slice(0, pageSize);
+      const heldBack = readable.heldBack && page.length === all.length;
+      if (page.length === 0) {
+        if (heldBack) yield { rows: page, heldBack };
+        return;
+      }
+      yield { rows: page, heldBack };
+      if (heldBack || page.length < pageSize) return;
       rest = rest.above(keyOf(page[page.length - 1]));
     }
   }
-  copyPage(_t: SourceTable, _c: Column[], _k: Column, range: KeyRange, limit: number): CopyPage {
+  copyPage(_t: SourceTable, _c: Column[], _k: Column, range: KeyRange, limit: number, wait?: CommitWait): CopyPage {
     this.calls.push(`copyPage ${range}`);
-    const page = this.inRange(range, limit);
-    let settle!: (done: { rows: number; lastKey: bigint | null }) => void;
-    const done = new Promise<{ rows: number; lastKey: bigint | null }>((resolve) => (settle = resolve));
+    if (wait) this.waitingReads++;
+    const readable = this.committed(range, wait);
+    const all = readable.range === null ? [] : this.inRange(readable.range);
+    const page = all.slice(0, limit);
+    const heldBack = readable.heldBack && page.length === all.length;
+    let settle!: (done: { rows: number; lastKey: bigint | null; heldBack: boolean }) => void;
+    const done = new Promise<{ rows: number; lastKey: bigint | null; heldBack: boolean }>(
+      (resolve) => (settle = resolve),
+    );
     return {
       done,
       attach: (sink: ChunkSink) => {
@@ -158,11 +194,11 @@ export class MemorySource implements Source {
           sink.write(
             Buffer.from(page.map((r) => `${r.map((v) => (v === null ? '\\N' : String(v))).join('\t')}\n`).join('')),
           );
-        settle({ rows: page.length, lastKey: page.length ? keyOf(page[page.length - 1]) : null });
+        settle({ rows: page.length, lastKey: page.length ? keyOf(page[page.length - 1]) : null, heldBack });
       },
       discard: () => {
         this.calls.push(`discard ${range}`);
-        settle({ rows: 0, lastKey: null });
+        settle({ rows: 0, lastKey: null, heldBack: false });
       },
     };
   }

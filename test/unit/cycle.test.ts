@@ -270,13 +270,17 @@ describe('late window', () => {
   });
 });
 
-describe('uncommitted source rows', () => {
+describe.each([
+  ['as rows', false],
+  ['through the streaming path', true],
+])('uncommitted source rows, %s', (_path, streaming) => {
   test('an open transaction holds the run below it: more, heldBack, and the new rows counted up to the high key', async () => {
     const source = new MemorySource(rows(...keys(1, 30)));
     source.openAbove = 20n;
-    const warehouse = new MemoryWarehouse(rows(...keys(1, 10)));
-    const { report, events } = await run(source, warehouse);
-    expect(source.calls).toContain('settleRange (10, 30]');
+    const warehouse = new MemoryWarehouse(rows(...keys(1, 10)), streaming);
+    const { report, events } = await run(source, warehouse, { batchSize: 4 });
+    expect(source.waitingReads).toBeGreaterThan(0);
+    expect(source.calls.filter((c) => c.startsWith('settleRange'))).toEqual([]);
     expect(warehouse.keys()).toEqual(keys(1, 20));
     expect(report).toMatchObject({ inserted: 10, newRows: 20, more: true, watermarkAfter: 20 });
     expect(report.heldBack).toMatch(
@@ -290,7 +294,7 @@ describe('uncommitted source rows', () => {
   test('an empty warehouse whose first rows are not committed yet: nothing loaded, every row counted', async () => {
     const source = new MemorySource(rows(...keys(1, 5)));
     source.openAbove = null;
-    const warehouse = new MemoryWarehouse();
+    const warehouse = new MemoryWarehouse([], streaming);
     const { report } = await run(source, warehouse);
     expect(warehouse.keys()).toEqual([]);
     expect(report).toMatchObject({ inserted: 0, newRows: 5, more: true });
@@ -300,14 +304,14 @@ describe('uncommitted source rows', () => {
   test('a source user who may not lock rows: the run loads everything and says only the late window guards', async () => {
     const source = new MemorySource(rows(...keys(1, 5)));
     source.locking = false;
-    const { report, events } = await run(source, new MemoryWarehouse());
+    const { report, events } = await run(source, new MemoryWarehouse([], streaming));
     expect(report).toMatchObject({ inserted: 5, more: false });
     expect(events.map((e) => e.event)).toEqual(['late-rows-unguarded', 'table-synced']);
   });
 
   test('another run holds the writer lock: skipped, nothing read', async () => {
     const source = new MemorySource(rows(...keys(1, 5)));
-    const warehouse = new MemoryWarehouse();
+    const warehouse = new MemoryWarehouse([], streaming);
     warehouse.lockedByOther = true;
     const { report, events } = await run(source, warehouse, { lockWaitSeconds: 2 });
     expect(report).toMatchObject({ skipped: true, inserted: 0 });

@@ -619,7 +619,7 @@ export function warehouseContract(target: ContractTarget): void {
         const loader = await open();
         const w = await describeOrFail(loader, warehouseName);
         const { s, match } = await pairsFor(sourceName, w);
-        for await (const rows of source.pages(
+        for await (const { rows } of source.pages(
           s,
           match.pairs.map((p) => p.source),
           match.pairs[0].source,

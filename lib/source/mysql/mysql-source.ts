@@ -11,7 +11,7 @@ import { ConnectionTarget, scrub } from '../../connection-url';
 import { RunError, StalledError } from '../../errors';
 import type { KeyRange, KeyStats, RangeDigest } from '../../key-range';
 import type { ChunkSink, Row } from '../../rows';
-import type { CopyPage, FailingRow, Source, SourceTable } from '../source';
+import type { CommitWait, CopyPage, FailingRow, Source, SourceTable } from '../source';
 import { CopyTextEncoder, fieldModes, releaseChunk } from './mysql-copy-text';
 import {
   ident,
@@ -50,7 +50,20 @@ interface QueryFactory {
   createQuery(sql: string, values: unknown[], callback: (error: Error | null) => void, config: unknown): QueryCommand;
 }
 
+/**
+ * A locking read that ended before a row whose transaction stayed open: 1205 lock wait timeout,
+ * 1213 deadlock (a writer waiting for a row this read locked), 1969/3024 the statement's time limit
+ * (a lock wait of 1 s under a 1 s --timeout).
+ */
+const HELD_BACK_ERRNOS = new Set([1205, 1213, 1969, 3024]);
+/** The user may not lock rows for reading (MySQL 8 needs LOCK TABLES, UPDATE or DELETE besides SELECT). */
+const NO_LOCKING_ERRNOS = new Set([1142, 1044, 1227]);
+const errnoOf = (error: unknown) => (error as { errno?: number }).errno ?? 0;
+
 export class MySqlSource implements Source {
+  /** The session's innodb_lock_wait_timeout as last set for locking page reads (null: not known). */
+  private lockWaitS: number | null = null;
+
   private constructor(
     private readonly mysql: QueryFactory,
     private readonly connection: Connection,
@@ -136,12 +149,8 @@ export class MySqlSource implements Source {
           })) as unknown as [Row[]];
         } catch (error) {
           await this.query('ROLLBACK');
-          const errno = (error as { errno?: number }).errno;
-          // 1205 lock wait timeout, 1213 deadlock (a writer waiting for a row this read locked),
-          // 1969/3024 the statement's time limit (a lock wait of 1 s under a 1 s --timeout).
-          if (errno === 1205 || errno === 1213 || errno === 1969 || errno === 3024)
-            return { settledTo: rest.low, locking: true };
-          if (errno === 1142 || errno === 1044 || errno === 1227) return { settledTo: range.high, locking: false };
+          if (HELD_BACK_ERRNOS.has(errnoOf(error))) return { settledTo: rest.low, locking: true };
+          if (NO_LOCKING_ERRNOS.has(errnoOf(error))) return { settledTo: range.high, locking: false };
           throw this.failed(error);
         }
         await this.query('COMMIT');
@@ -149,8 +158,33 @@ export class MySqlSource implements Source {
         rest = rest.above(toKey(rows[0][0]));
       }
     } finally {
+      this.lockWaitS = null;
       await this.query(`SET SESSION innodb_lock_wait_timeout = ${Number(saved[0])}`);
     }
+  }
+
+  /**
+   * Readies the session for locking page reads (CommitWait): READ COMMITTED, so a locking read
+   * takes no gap locks and never blocks writers of new keys; each statement here is its own
+   * transaction, so nothing else this source reads changes. False when the user may not lock rows.
+   */
+  async locksRows(table: SourceTable, key: Column): Promise<boolean> {
+    await this.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+    try {
+      await this.connection.query(`SELECT ${ident(key.name)} FROM ${table.sql} WHERE 1 = 0 LOCK IN SHARE MODE`);
+      return true;
+    } catch (error) {
+      if (NO_LOCKING_ERRNOS.has(errnoOf(error))) return false;
+      throw this.failed(error);
+    }
+  }
+
+  /** The statement that makes the session's lock waits last `wait.seconds()`; null when they already do. */
+  private lockWaitSql(wait: CommitWait): string | null {
+    const seconds = Math.max(1, Math.floor(wait.seconds()));
+    if (seconds === this.lockWaitS) return null;
+    this.lockWaitS = seconds;
+    return `SET SESSION innodb_lock_wait_timeout = ${seconds}`;
   }
 
   /**
@@ -163,22 +197,54 @@ export class MySqlSource implements Source {
     key: Column,
     range: KeyRange,
     pageSize: number,
-  ): AsyncGenerator<Row[]> {
+    wait?: CommitWait,
+  ): AsyncGenerator<{ rows: Row[]; heldBack: boolean }> {
     const keyIndex = columns.indexOf(key);
-    const fetch = (rest: KeyRange) => this.readRows(pageSql(table, columns, key, rest, pageSize), columns);
-    let next: Promise<Row[]> = fetch(range);
+    const fetch = (rest: KeyRange) =>
+      wait
+        ? this.committedPage(table, columns, key, rest, pageSize, wait)
+        : this.readRows(pageSql(table, columns, key, rest, pageSize), columns).then((rows) => ({
+            rows,
+            heldBack: false,
+          }));
+    const end = Promise.resolve({ rows: [], heldBack: false });
+    let next: Promise<{ rows: Row[]; heldBack: boolean }> = fetch(range);
     try {
       for (;;) {
-        const rows = await next;
-        if (rows.length === 0) return;
-        const last = BigInt(rows[rows.length - 1][keyIndex] as string | number);
-        next = rows.length < pageSize || last >= range.high ? Promise.resolve([]) : fetch(range.above(last));
+        const page = await next;
+        if (page.rows.length === 0) {
+          if (page.heldBack) yield page;
+          return;
+        }
+        const last = BigInt(page.rows[page.rows.length - 1][keyIndex] as string | number);
+        next = page.heldBack || page.rows.length < pageSize || last >= range.high ? end : fetch(range.above(last));
         next.catch(() => undefined); // awaited on the next turn; a consumer that stops early must not crash the process
-        yield rows;
+        yield page;
       }
     } finally {
       await next.catch(() => undefined);
     }
+  }
+
+  /**
+   * A page of committed rows (CommitWait) as values: the keys first, with the locking read (as COPY
+   * text, so the keys before a row that stays open past the wait arrive even though the statement
+   * then fails), then the rows up to the last of them with a plain read, which sees every one of
+   * them since each was committed before the locking read returned it.
+   */
+  private async committedPage(
+    table: SourceTable,
+    columns: Column[],
+    key: Column,
+    range: KeyRange,
+    limit: number,
+    wait: CommitWait,
+  ): Promise<{ rows: Row[]; heldBack: boolean }> {
+    const keys = this.copyPage(table, [key], key, range, limit, wait);
+    keys.attach({ write: () => true, onDrain: () => undefined });
+    const { lastKey, heldBack } = await keys.done;
+    if (lastKey === null) return { rows: [], heldBack };
+    return { rows: await this.readRows(pageSql(table, columns, key, range.upTo(lastKey), limit), columns), heldBack };
   }
 
   /**
@@ -188,9 +254,17 @@ export class MySqlSource implements Source {
    * whenever the sink is full, the connection is paused: the server waits, not memory. Starting
    * the next page before the current batch commits lets the read overlap the commit.
    */
-  copyPage(table: SourceTable, columns: Column[], key: Column, range: KeyRange, limit: number): CopyPage {
+  copyPage(
+    table: SourceTable,
+    columns: Column[],
+    key: Column,
+    range: KeyRange,
+    limit: number,
+    wait?: CommitWait,
+  ): CopyPage {
     const core = (this.connection as unknown as { connection: CoreConnection }).connection;
-    const sql = pageSql(table, columns, key, range, limit);
+    const sql = pageSql(table, columns, key, range, limit, wait !== undefined);
+    const set = wait ? this.lockWaitSql(wait) : null;
     let sink: ChunkSink | null = null;
     let waiting: Buffer[] = [];
     let paused = false;
@@ -219,17 +293,22 @@ export class MySqlSource implements Source {
         sink.onDrain(resume);
       }
     });
-    const done = new Promise<{ rows: number; lastKey: bigint | null }>((resolve, reject) => {
+    const done = new Promise<{ rows: number; lastKey: bigint | null; heldBack: boolean }>((resolve, reject) => {
+      let setFailed: Error | null = null;
+      if (set) core.query(this.mysql.createQuery(set, [], (error) => (setFailed = error), core.config));
       const command = this.mysql.createQuery(
         sql,
         [],
         (error: Error | null) => {
           finished = true;
-          if (error) return reject(this.failed(error));
+          if (setFailed) return reject(this.failed(setFailed));
+          // A locking read that waited past the wait ends here: the rows before were committed.
+          const heldBack = error !== null && wait !== undefined && HELD_BACK_ERRNOS.has(errnoOf(error));
+          if (error && !heldBack) return reject(this.failed(error));
           if (failure) return reject(failure);
           encoder.flush();
           const last = encoder.lastKey();
-          resolve({ rows: encoder.rows, lastKey: last === null ? null : BigInt(last) });
+          resolve({ rows: encoder.rows, lastKey: last === null ? null : BigInt(last), heldBack });
         },
         core.config,
       );
@@ -420,10 +499,21 @@ function floatsAsText(field: { type: string; string(): string | null }, next: ()
 }
 
 /** One keyset page: keys in `range`, at most `limit` rows, in key order. */
-function pageSql(table: SourceTable, columns: Column[], key: Column, range: KeyRange, limit: number): string {
+/**
+ * A keyset page. `locking`: a locking read (READ COMMITTED, see locksRows), which waits for each row
+ * whose transaction is still open and returns only committed rows.
+ */
+function pageSql(
+  table: SourceTable,
+  columns: Column[],
+  key: Column,
+  range: KeyRange,
+  limit: number,
+  locking = false,
+): string {
   return (
     `SELECT ${selectList(columns)} FROM ${table.sql} WHERE ${range.sql(ident(key.name))} ` +
-    `ORDER BY ${ident(key.name)} LIMIT ${limit}`
+    `ORDER BY ${ident(key.name)} LIMIT ${limit}${locking ? ' LOCK IN SHARE MODE' : ''}`
   );
 }
 
