@@ -241,7 +241,12 @@ export class MySqlSource implements Source {
     wait: CommitWait,
   ): Promise<{ rows: Row[]; heldBack: boolean }> {
     const keys = this.copyPage(table, [key], key, range, limit, wait);
-    keys.attach({ write: () => true, onDrain: () => undefined });
+    // Only the last key is kept: the text is dropped as it arrives.
+    const drop = (chunk: Buffer, release?: (chunk: Buffer) => void) => {
+      release?.(chunk);
+      return true;
+    };
+    keys.attach({ write: drop, onDrain: () => undefined });
     const { lastKey, heldBack } = await keys.done;
     if (lastKey === null) return { rows: [], heldBack };
     return { rows: await this.readRows(pageSql(table, columns, key, range.upTo(lastKey), limit), columns), heldBack };
