@@ -75,11 +75,13 @@ export function formatVerify(report: VerifyReport): string {
       );
     }
     if (t.extra) lines.push(`${t.table}: rows only in the warehouse = ${t.extra} (deleted in staging; not propagated)`);
-    if (t.warehouseDuplicates)
+    if (t.warehouseDuplicates) {
+      const more = t.warehouseDuplicates > t.warehouseDuplicateKeys.length ? ', …' : '';
       lines.push(
         `${t.table}: doubled rows in warehouse = ${t.warehouseDuplicates} (keys ` +
-          `${t.warehouseDuplicateKeys.join(', ')}${t.warehouseDuplicates > t.warehouseDuplicateKeys.length ? ', …' : ''})`,
+          `${t.warehouseDuplicateKeys.join(', ')}${more})`,
       );
+    }
     if (t.sourceDuplicates)
       lines.push(
         `${t.table}: doubled rows in source = ${t.sourceDuplicates} (keys ` +

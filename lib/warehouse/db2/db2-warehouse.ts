@@ -161,7 +161,8 @@ export class Db2Warehouse implements Warehouse {
       if (['42501', '42502', '42727', '42704'].includes(e.sqlstate)) {
         throw new SchemaError(
           `cannot set up the writer lock table ${schema}.${LOCK_TABLE} (${e.message}); ` +
-            `create it once as a user who may: ${createLockTableSql(schema)}, and GRANT SELECT, INSERT on it to the sync user`,
+            `create it once as a user who may: ${createLockTableSql(schema)}, ` +
+            'and GRANT SELECT, INSERT on it to the sync user',
         );
       }
       throw e;
@@ -192,8 +193,9 @@ export class Db2Warehouse implements Warehouse {
 
   async listKeys(table: WarehouseTable, key: Column, range: KeyRange, limit?: number): Promise<bigint[]> {
     const k = ident(key.name);
+    const fetchFirst = limit ? ` FETCH FIRST ${limit} ROWS ONLY` : '';
     const rows = await this.run(
-      `SELECT VARCHAR(${k}) AS K FROM ${table.sql} WHERE ${range.sql(k)} ORDER BY ${k}${limit ? ` FETCH FIRST ${limit} ROWS ONLY` : ''}`,
+      `SELECT VARCHAR(${k}) AS K FROM ${table.sql} WHERE ${range.sql(k)} ORDER BY ${k}${fetchFirst}`,
     );
     return rows.map((r) => BigInt(String(r.K)));
   }
@@ -218,11 +220,8 @@ export class Db2Warehouse implements Warehouse {
         if (error instanceof RunError) throw error;
         // The lock could not be checked or taken again (the network, most likely): a transient
         // failure, so the cycle reconnects and retries the batch, checking the lock again first.
-        throw new Db2Error(
-          `the writer lock's connection could not be re-established: ${toDb2Error(error, this.endpoint.secrets).message}`,
-          '08001',
-          -30081,
-        );
+        const why = toDb2Error(error, this.endpoint.secrets).message;
+        throw new Db2Error(`the writer lock's connection could not be re-established: ${why}`, '08001', -30081);
       }
       if (held.checkKeys) pending = await this.withoutPresentKeys(target, pending);
     }
@@ -242,9 +241,11 @@ export class Db2Warehouse implements Warehouse {
     const k = ident(key.name);
     if (this.hashInSql && sqlDigestible(pairs) === null) {
       try {
+        const checksum = `VARCHAR(SUM(CAST(${checksumSql('H')} AS DECIMAL(31,0))))`;
+        const bucket = `CAST((CAST(${k} AS DECIMAL(31,0)) - ${range.low! + 1n}) / ${width} AS DECIMAL(31,0))`;
         const rows = await this.run(
-          `SELECT VARCHAR(B) AS BUCKET, COUNT(*) AS N, VARCHAR(SUM(CAST(${checksumSql('H')} AS DECIMAL(31,0)))) AS CHECKSUM
-            FROM (SELECT CAST((CAST(${k} AS DECIMAL(31,0)) - ${range.low! + 1n}) / ${width} AS DECIMAL(31,0)) AS B, ${md5HexSql(canonicalTextSql(pairs))} AS H
+          `SELECT VARCHAR(B) AS BUCKET, COUNT(*) AS N, ${checksum} AS CHECKSUM
+            FROM (SELECT ${bucket} AS B, ${md5HexSql(canonicalTextSql(pairs))} AS H
               FROM ${table.sql} WHERE ${range.sql(k)}) AS D
             GROUP BY B ORDER BY B`,
         );
@@ -273,8 +274,9 @@ export class Db2Warehouse implements Warehouse {
     const k = ident(key.name);
     if (this.hashInSql && sqlDigestible(pairs) === null) {
       try {
+        const digest = md5HexSql(canonicalTextSql(pairs));
         const rows = await this.run(
-          `SELECT VARCHAR(${k}) AS K, LOWER(${md5HexSql(canonicalTextSql(pairs))}) AS D FROM ${table.sql} WHERE ${range.sql(k)}`,
+          `SELECT VARCHAR(${k}) AS K, LOWER(${digest}) AS D FROM ${table.sql} WHERE ${range.sql(k)}`,
         );
         const digests = new Map<bigint, string>();
         for (const r of rows) addRowDigest(digests, db2Key(r.K), String(r.D));
@@ -290,7 +292,8 @@ export class Db2Warehouse implements Warehouse {
 
   async keyStats(table: WarehouseTable, key: Column): Promise<KeyStats> {
     const k = ident(key.name);
-    const duplicated = `SELECT ${k} AS K, COUNT(*) AS N FROM ${table.sql} WHERE ${k} IS NOT NULL GROUP BY ${k} HAVING COUNT(*) > 1`;
+    const duplicated =
+      `SELECT ${k} AS K, COUNT(*) AS N FROM ${table.sql} WHERE ${k} IS NOT NULL ` + `GROUP BY ${k} HAVING COUNT(*) > 1`;
     // No aggregate here drops a NULL: DB2 would answer SQL_SUCCESS_WITH_INFO, 01003 ("null values
     // were eliminated from the argument of an aggregate function", IBM SQLSTATE messages), and
     // ibm_db 4.0.1's query() rejects whatever is not SQL_SUCCESS (UV_AfterQuery), rows and all.
@@ -375,8 +378,9 @@ export class Db2Warehouse implements Warehouse {
   private async keepLock(held: TableLock): Promise<void> {
     const lost = () =>
       new RunError(
-        `the writer lock of ${held.lock.schema}.${held.lock.table} was lost and is still held by another connection after ` +
-          `${LOCK_RETAKE_WAIT_MS / 1000} s: another run, or this run's own dropped connection that DB2 has not yet found dead ` +
+        `the writer lock of ${held.lock.schema}.${held.lock.table} was lost ` +
+          `and is still held by another connection after ${LOCK_RETAKE_WAIT_MS / 1000} s: ` +
+          "another run, or this run's own dropped connection that DB2 has not yet found dead " +
           '(it frees its locks then); stopped so that rows are not written twice (rerun to continue)',
       );
     if (held.lost) throw lost();
@@ -558,7 +562,8 @@ async function connect(driver: IbmDbModule, endpoint: Db2Endpoint, timeoutMs: nu
       () => driver.open(connectionString, { connectTimeout: seconds }),
       () =>
         new ConnectionError(
-          `warehouse at ${where} did not answer within ${secondsText(timeoutMs)} s (--timeout / SYNC_TIMEOUT_SECONDS): check host, port and firewall`,
+          `warehouse at ${where} did not answer within ${secondsText(timeoutMs)} s ` +
+            '(--timeout / SYNC_TIMEOUT_SECONDS): check host, port and firewall',
         ),
     );
   } catch (error) {
@@ -570,8 +575,9 @@ async function connect(driver: IbmDbModule, endpoint: Db2Endpoint, timeoutMs: nu
     stallLimitMs(timeoutMs),
     (ms) =>
       new StalledError(
-        `the warehouse (DB2 at ${where}) did not answer within ${secondsText(ms)} s (--timeout / SYNC_TIMEOUT_SECONDS): it stopped answering, ` +
-          'or a statement ran longer than that; check that server and the network to it (or raise --timeout), then run again',
+        `the warehouse (DB2 at ${where}) did not answer within ${secondsText(ms)} s ` +
+          '(--timeout / SYNC_TIMEOUT_SECONDS): it stopped answering, or a statement ran longer than that; ' +
+          'check that server and the network to it (or raise --timeout), then run again',
       ),
   );
 }
@@ -607,13 +613,22 @@ function describeConnectError(error: Db2Error, endpoint: Db2Endpoint): string {
   const where = `${endpoint.host}:${endpoint.port}`;
   const code = /SQL\d+[NCW]/.exec(error.message)?.[0] ?? '';
   if (code === 'SQL30082N') {
-    return `refused the login for user "${endpoint.user}" at ${where} (${code}): check the user and password in --warehouse / SYNC_WAREHOUSE_URL`;
+    return (
+      `refused the login for user "${endpoint.user}" at ${where} (${code}): ` +
+      'check the user and password in --warehouse / SYNC_WAREHOUSE_URL'
+    );
   }
   if (code === 'SQL1013N' || code === 'SQL30061N') {
-    return `database "${endpoint.database}" was not found at ${where} (${code}): check the database name in --warehouse (Db2 on Cloud: BLUDB)`;
+    return (
+      `database "${endpoint.database}" was not found at ${where} (${code}): ` +
+      'check the database name in --warehouse (Db2 on Cloud: BLUDB)'
+    );
   }
   if (code === 'SQL30081N') {
-    return `at ${where} could not be reached (${code}): check host and port in --warehouse, and add ?security=SSL for an SSL port (Db2 on Cloud: 50001 or the port it shows)`;
+    return (
+      `at ${where} could not be reached (${code}): check host and port in --warehouse, ` +
+      'and add ?security=SSL for an SSL port (Db2 on Cloud: 50001 or the port it shows)'
+    );
   }
   return `connection to ${where} failed: ${error.message}`;
 }
