@@ -356,8 +356,8 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-export const HELP = `warehouse-sync: keep a warehouse table (IBM DB2, PostgreSQL or MySQL/MariaDB) in step with a MySQL staging table,
-incrementally, without losing or duplicating a row.
+export const HELP = `warehouse-sync: keep a warehouse table (IBM DB2, PostgreSQL or MySQL/MariaDB) in step with a MySQL
+staging table, incrementally, without losing or duplicating a row.
 
 Usage: warehouse-sync [run|status|verify|ddl] [options]
 
@@ -372,23 +372,27 @@ Commands:
 Options (environment variable in brackets):
   --source URL        mysql://user:pass@host:3306/db                [SYNC_SOURCE_URL]
                       default ${DEFAULTS.source}
-  --warehouse URL     postgres://user:pass@host:5432/db, mysql://…, db2://user:pass@host:50001/BLUDB?security=SSL,
-                      or a DB2 CLI string "DATABASE=…;HOSTNAME=…;PORT=…;UID=…;PWD=…;"  [SYNC_WAREHOUSE_URL]
+  --warehouse URL     postgres://user:pass@host:5432/db, mysql://…,     [SYNC_WAREHOUSE_URL]
+                      db2://user:pass@host:50001/BLUDB?security=SSL,
+                      or a DB2 CLI string "DATABASE=…;HOSTNAME=…;PORT=…;UID=…;PWD=…;"
                       default ${DEFAULTS.warehouse}
-  --table NAME        table to sync; repeatable; SRC:DST or SRC:SCHEMA.DST  [SYNC_TABLES, comma-separated]
-                      default ${DEFAULTS.tables.join(',')}
+  --table NAME        table to sync; repeatable; SRC:DST or SRC:SCHEMA.DST
+                      [SYNC_TABLES, comma-separated] default ${DEFAULTS.tables.join(',')}
   --key COL           integer key column, ascending with inserts      [SYNC_KEY] default ${DEFAULTS.key}
   --batch-size N      rows per warehouse transaction (1-${MAX_BATCH_SIZE})   [SYNC_BATCH_SIZE]
                       default ${DEFAULTS.streamedBatchSize} on PostgreSQL (streamed: memory does not grow with it),
                       ${DEFAULTS.batchSize} on DB2 and MySQL
   --max-seconds S     time budget; stops between batches and reports more=true  [SYNC_MAX_SECONDS]
-  --late-window N     keys below the watermark re-checked for late commits  [SYNC_LATE_WINDOW] default ${DEFAULTS.lateWindow}
-  --lock-wait S       wait up to S seconds for another run's lock, then skip  [SYNC_LOCK_WAIT_SECONDS] default ${DEFAULTS.lockWaitSeconds}
+  --late-window N     keys below the watermark re-checked for late commits
+                      [SYNC_LATE_WINDOW] default ${DEFAULTS.lateWindow}
+  --lock-wait S       wait up to S seconds for another run's lock, then skip
+                      [SYNC_LOCK_WAIT_SECONDS] default ${DEFAULTS.lockWaitSeconds}
   --timeout S         longest wait on a database: connecting, one statement, one batch, a silent
                       connection; a lock holder quiet for 2 x S + 5 s is reported as stalled
                       [SYNC_TIMEOUT_SECONDS] default ${DEFAULTS.timeoutSeconds}
   --dry-run           read and report, write nothing                   [SYNC_DRY_RUN]
-  --create-table      create a missing warehouse table with the DDL that ddl prints, then sync it  [SYNC_CREATE_TABLE]
+  --create-table      create a missing warehouse table with the DDL that ddl prints, then sync it
+                      [SYNC_CREATE_TABLE]
   --add-columns       add columns that appeared in staging to the warehouse table (nullable: rows
                       loaded earlier hold NULL there)                  [SYNC_ADD_COLUMNS]
   --json              print one JSON report on stdout
