@@ -8,6 +8,9 @@
  * ties two modules' shapes together), dynamic import() and require(). They are read with
  * TypeScript's own pre-processor, so strings and comments that merely look like imports are not.
  *
+ * Also fails on any line of those modules longer than MAX_LINE characters: Prettier keeps code within
+ * that width but cannot wrap a string literal, so a long message or SQL string has to be split by hand.
+ *
  *   node scripts/check-imports.js [dir …]    (default: lib functions)
  */
 const fs = require('fs');
@@ -128,10 +131,23 @@ for (const [from, targets] of edges) {
   }
 }
 
+const MAX_LINE = 120;
+const longLines = [];
+for (const file of files) {
+  const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const length = [...lines[i]].length; // characters, not UTF-16 units: "…" counts one
+    if (length > MAX_LINE) longLines.push(`${rel(file)}:${i + 1}: line of ${length} characters, more than ${MAX_LINE}`);
+  }
+}
+
 for (const component of components) {
   console.error(`import cycle: ${loopThrough(component).map(rel).join(' → ')}`);
   if (component.length > 2) console.error(`  (modules in this cycle: ${component.map(rel).sort().join(', ')})`);
 }
 for (const crossing of crossings) console.error(crossing);
-if (components.length || crossings.length) process.exit(1);
-console.log(`no import cycles or boundary crossings among ${files.length} modules of ${dirs.join(', ')}`);
+for (const longLine of longLines) console.error(longLine);
+if (components.length || crossings.length || longLines.length) process.exit(1);
+console.log(
+  `no import cycles, boundary crossings or lines over ${MAX_LINE} characters among ${files.length} modules of ${dirs.join(', ')}`,
+);
