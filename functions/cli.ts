@@ -1,7 +1,8 @@
 /** Command-line entry point: argv + env → config → run/status/verify/ddl → human lines or JSON, exit code. */
 import { HELP, optionsFromArgv, processEnv } from '../lib/config';
-import { formatReport } from '../lib/commands';
-import { failureOf, invoke, type Failure } from '../lib/invocation';
+import { formatReport, publicReport } from '../lib/commands';
+import { failedReport, failureOf, type Failure } from '../lib/errors';
+import { invoke } from '../lib/invocation';
 import { installProcessLastResort } from '../lib/last-resort';
 import { RunLog } from '../lib/log';
 import { ProgressBar } from '../lib/progress';
@@ -61,7 +62,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo =
  * happen; returns the exit code.
  */
 function printFailure(io: CliIo, json: boolean, failure: Failure): number {
-  if (json) io.stdout(JSON.stringify({ ok: false, tables: [], error: failure.message }) + '\n');
+  if (json) io.stdout(JSON.stringify(publicReport(failedReport(failure))) + '\n');
   io.stderr(`warehouse-sync: ${failure.message}\n`);
   return failure.exitCode;
 }

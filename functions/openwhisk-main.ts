@@ -17,7 +17,8 @@
  */
 import { optionsFromJson, platformFromEnv, processEnv, type SyncOptions } from '../lib/config';
 import { ConfigError } from '../lib/errors';
-import { invoke, type Failure } from '../lib/invocation';
+import type { Failure } from '../lib/errors';
+import { invoke } from '../lib/invocation';
 import { RunLog } from '../lib/log';
 import { runLimits, type PlatformDeadline } from '../lib/time-budget';
 

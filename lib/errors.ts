@@ -115,6 +115,27 @@ export function exitCodeOf(error: unknown): 1 | 2 {
   return error instanceof SyncError ? error.exitCode : 1;
 }
 
+/** Why an invocation did not succeed: one line, passwords removed, and the exit code it means. */
+export interface Failure {
+  message: string;
+  exitCode: 1 | 2;
+}
+
+/** An error as a Failure: its one line and its exit code. */
+export function failureOf(error: unknown): Failure {
+  return { message: oneLine(error), exitCode: exitCodeOf(error) };
+}
+
+/** The report of a command that failed before it had a table to report, in every command's shape. */
+export function failedReport({ message, exitCode }: Failure): {
+  ok: false;
+  tables: never[];
+  error: string;
+  exitCode: 1 | 2;
+} {
+  return { ok: false, tables: [], error: message, exitCode };
+}
+
 /** One line, whatever the error: multi-line driver messages are folded, passwords removed (lib/redact.ts). */
 export function oneLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);

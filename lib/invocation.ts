@@ -7,7 +7,7 @@
  */
 import { publicReport, runCommand, type CommandResult, type PublicReport } from './commands';
 import { resolveConfig, type Config, type SyncConfig, type SyncOptions } from './config';
-import { exitCodeOf, oneLine } from './errors';
+import { failureOf, type Failure } from './errors';
 import { withLastResort } from './last-resort';
 import type { RunLog } from './log';
 import { redact, redactDeep } from './redact';
@@ -44,12 +44,6 @@ export interface Progress {
   update(table: string, rowsLoaded: number, fraction: number): void;
   /** After the command, before anything else is printed. */
   finish(): void;
-}
-
-/** Why an invocation did not succeed: one line, passwords removed, and the exit code it means. */
-export interface Failure {
-  message: string;
-  exitCode: 1 | 2;
 }
 
 export type Outcome =
@@ -102,11 +96,6 @@ export async function invoke(invocation: Invocation): Promise<Outcome> {
     forgetCachedSecrets();
     return { failure: failureOf(error), config };
   }
-}
-
-/** An error as a Failure: its one line and its exit code. */
-export function failureOf(error: unknown): Failure {
-  return { message: oneLine(error), exitCode: exitCodeOf(error) };
 }
 
 /** Lines for the tables the run's events did not cover, from the command's report. */

@@ -23,3 +23,33 @@ export interface ChunkSink {
  * large enough to amortise a write, small enough that the server starts early.
  */
 export const COPY_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * What decides where a batch is cut: `fits` measures the next row and says whether it still fits
+ * in a slice already holding `count` rows; `add` takes the row just measured, into a new slice
+ * when `fresh`.
+ */
+export interface SliceMeter {
+  fits(row: Row, count: number): boolean;
+  add(fresh: boolean): void;
+}
+
+/**
+ * Consecutive slices of `rows`, cut before each row the meter refuses; a row that alone is too much
+ * is a slice of its own. Rows arrive in key order, so committing slice after slice always leaves a
+ * key prefix committed.
+ */
+export function sliceRows(rows: Row[], meter: SliceMeter): Row[][] {
+  const slices: Row[][] = [];
+  let start = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const fits = meter.fits(rows[i], i - start);
+    if (i > start && !fits) {
+      slices.push(rows.slice(start, i));
+      start = i;
+    }
+    meter.add(i === start);
+  }
+  if (start < rows.length) slices.push(start === 0 ? rows : rows.slice(start));
+  return slices;
+}

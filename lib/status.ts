@@ -3,7 +3,7 @@
  * them and the late rows the next run's window would load below the watermark.
  */
 import type { SyncConfig } from './config';
-import { exitCodeOf, oneLine } from './errors';
+import { failedReport, failureOf } from './errors';
 import { KeyRange } from './key-range';
 import { withConnections } from './cycle/connections';
 import { countLateRows } from './cycle/late-window';
@@ -51,6 +51,6 @@ export async function readStatus(config: SyncConfig): Promise<StatusReport> {
       return { ok: true, tables, exitCode: 0 as const };
     });
   } catch (error) {
-    return { ok: false, tables: [], error: oneLine(error), exitCode: exitCodeOf(error) };
+    return failedReport(failureOf(error));
   }
 }

@@ -10,7 +10,7 @@
  * Before each batch the run asks whether its time budget is spent; it then stops with `more: true`.
  */
 import type { SyncConfig } from './config';
-import { exitCodeOf, oneLine } from './errors';
+import { failedReport, failureOf } from './errors';
 import { KeyRange } from './key-range';
 import { steadyYoungGeneration } from './memory';
 import { dropCreatedTables, prepareWarehouseTables } from './schema/prepare-tables';
@@ -41,11 +41,11 @@ export async function runSync(config: SyncConfig, options: RunOptions = {}): Pro
       options.exitsAfter,
     );
   } catch (error) {
-    const message = oneLine(error);
+    const failure = failureOf(error);
     // The table whose cycle failed is the last one started.
-    if (!finished && tables.length > 0) tables[tables.length - 1].error = message;
-    options.hooks?.log?.({ event: 'run-failed', error: message });
-    return { ok: false, tables, error: message, exitCode: exitCodeOf(error) };
+    if (!finished && tables.length > 0) tables[tables.length - 1].error = failure.message;
+    options.hooks?.log?.({ event: 'run-failed', error: failure.message });
+    return { ...failedReport(failure), tables };
   }
 }
 

@@ -17,7 +17,7 @@
  */
 import { rowsIn } from './canonical';
 import type { SyncConfig } from './config';
-import { exitCodeOf, oneLine, RunError } from './errors';
+import { failedReport, failureOf, oneLine, RunError } from './errors';
 import { KeyRange, type KeyStats } from './key-range';
 import type { Source } from './source/source';
 import { collectGarbage, steadyYoungGeneration } from './memory';
@@ -94,7 +94,7 @@ export async function verify(config: SyncConfig): Promise<VerifyReport> {
       return { ok: inStep, tables, exitCode: inStep ? 0 : 1 } as VerifyReport;
     });
   } catch (error) {
-    return { ok: false, tables: [], error: oneLine(error), exitCode: exitCodeOf(error) };
+    return failedReport(failureOf(error));
   }
 }
 

@@ -5,7 +5,7 @@
  * written. The output depends only on the source's columns and the options: deterministic.
  */
 import type { SyncConfig } from '../config';
-import { exitCodeOf, oneLine, SchemaError } from '../errors';
+import { failedReport, failureOf, SchemaError } from '../errors';
 import { MySqlSource } from '../source/mysql/mysql-source';
 import { createTableDdl, ddlDialect } from './table-ddl';
 import { dialectName, type Dialect } from './type-map';
@@ -44,7 +44,7 @@ export async function warehouseDdl(config: SyncConfig): Promise<DdlReport> {
     if (problems.length) throw new SchemaError(problems.join('; '));
     return { ok: true, warehouse: kind, tables, exitCode: 0 };
   } catch (error) {
-    return { ok: false, warehouse: kind, tables: [], error: oneLine(error), exitCode: exitCodeOf(error) };
+    return { ...failedReport(failureOf(error)), warehouse: kind };
   } finally {
     await source?.close(true);
   }

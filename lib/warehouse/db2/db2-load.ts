@@ -20,7 +20,7 @@
  */
 import type { Column } from '../../columns';
 import type { WarehouseTable } from '../warehouse';
-import type { Row, Value } from '../../rows';
+import { sliceRows, type Row, type Value } from '../../rows';
 import type { IbmDbParam } from '../../dialect/db2/db2-connection';
 import { ident } from '../../dialect/db2/db2-sql';
 
@@ -102,50 +102,45 @@ export function arrayInsert(table: WarehouseTable, columns: Column[], rows: Row[
 }
 
 /**
- * Splits a batch into consecutive slices that each stay within the limits. Rows arrive in key order,
- * so committing slice after slice always leaves a key prefix committed: the watermark never skips a
- * row. A row that alone exceeds a limit is a slice of its own.
+ * Splits a batch into consecutive slices that each stay within the limits (rows.ts sliceRows): the
+ * log bytes of its rows, its row count, and its rows × Σ(longest bound value + 1) over the columns.
  */
 export function slicesWithin(rows: Row[], columns: Column[], limits: SliceLimits): Row[][] {
   const binary = columns.map(isBinary);
   const lengths = new Array<number>(columns.length).fill(0);
   const longest = new Array<number>(columns.length).fill(0);
-  const slices: Row[][] = [];
-  let start = 0;
   let logBytes = 0;
-  // Σ over the columns of (longest bound value + 1) in the current slice.
+  let rowBytes = 0;
+  // Σ over the columns of (longest bound value + 1) in the current slice, and with the next row.
   let width = columns.length;
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i];
-    // Bytes the row adds to the transaction log, roughly: its values plus a record header.
-    let rowBytes = 100;
-    let widened = width;
-    for (let j = 0; j < columns.length; j++) {
-      const value = row[j];
-      const length = boundLength(value, binary[j]);
-      lengths[j] = length;
-      rowBytes += value === null ? 1 : typeof value === 'number' ? 8 : length;
-      if (length > longest[j]) widened += length - longest[j];
-    }
-    const count = i - start;
-    if (
-      count > 0 &&
-      (logBytes + rowBytes > limits.maxBytes || count >= limits.maxRows || (count + 1) * widened > limits.maxBoundBytes)
-    ) {
-      slices.push(rows.slice(start, i));
-      start = i;
-      logBytes = 0;
-      widened = columns.length;
+  let widened = width;
+  return sliceRows(rows, {
+    fits(row, count) {
+      // Bytes the row adds to the transaction log, roughly: its values plus a record header.
+      rowBytes = 100;
+      widened = width;
       for (let j = 0; j < columns.length; j++) {
-        longest[j] = lengths[j];
-        widened += lengths[j];
+        const value = row[j];
+        const length = boundLength(value, binary[j]);
+        lengths[j] = length;
+        rowBytes += value === null ? 1 : typeof value === 'number' ? 8 : length;
+        if (length > longest[j]) widened += length - longest[j];
       }
-    } else {
-      for (let j = 0; j < columns.length; j++) if (lengths[j] > longest[j]) longest[j] = lengths[j];
-    }
-    width = widened;
-    logBytes += rowBytes;
-  }
-  if (start < rows.length) slices.push(start === 0 ? rows : rows.slice(start));
-  return slices;
+      return (
+        logBytes + rowBytes <= limits.maxBytes &&
+        count < limits.maxRows &&
+        (count + 1) * widened <= limits.maxBoundBytes
+      );
+    },
+    add(fresh) {
+      if (fresh) {
+        logBytes = 0;
+        widened = columns.length;
+        for (let j = 0; j < columns.length; j++) widened += lengths[j];
+      }
+      for (let j = 0; j < columns.length; j++) if (fresh || lengths[j] > longest[j]) longest[j] = lengths[j];
+      width = widened;
+      logBytes += rowBytes;
+    },
+  });
 }

@@ -3,7 +3,7 @@
  * a batch is cut into statements of a bounded size.
  */
 import type { LoadTarget } from '../warehouse';
-import type { Row } from '../../rows';
+import { sliceRows, type Row } from '../../rows';
 import { ident } from '../../dialect/mysql/mysql-sql';
 
 /** Bytes of row data per INSERT statement: well inside MariaDB's default 16 MB max_allowed_packet. */
@@ -13,27 +13,26 @@ export const STATEMENT_BYTES = 4 * 1024 * 1024;
 export const insertSql = (target: LoadTarget) =>
   `INSERT INTO ${target.table.sql} (${target.columns.map((c) => ident(c.name)).join(', ')}) VALUES ?`;
 
-/** Consecutive slices of `rows` whose estimated size stays under `limit` bytes (at least one row each). */
-export function* byBytes(rows: Row[], limit: number): Generator<Row[]> {
-  let start = 0;
+/** Consecutive slices of `rows` whose estimated statement size stays under `limit` bytes. */
+export function byBytes(rows: Row[], limit: number): Row[][] {
   let size = 0;
-  for (let i = 0; i < rows.length; i++) {
-    let rowSize = 8;
-    for (const v of rows[i])
-      rowSize +=
-        v === null
-          ? 4
-          : typeof v === 'number'
-            ? 12
-            : typeof v === 'string'
-              ? Buffer.byteLength(v) * 2 + 3
-              : v.length * 2 + 3;
-    if (i > start && size + rowSize > limit) {
-      yield rows.slice(start, i);
-      start = i;
-      size = 0;
-    }
-    size += rowSize;
-  }
-  if (start < rows.length) yield start === 0 ? rows : rows.slice(start);
+  let rowSize = 0;
+  return sliceRows(rows, {
+    fits(row) {
+      rowSize = 8;
+      for (const v of row)
+        rowSize +=
+          v === null
+            ? 4
+            : typeof v === 'number'
+              ? 12
+              : typeof v === 'string'
+                ? Buffer.byteLength(v) * 2 + 3
+                : v.length * 2 + 3;
+      return size + rowSize <= limit;
+    },
+    add(fresh) {
+      size = fresh ? rowSize : size + rowSize;
+    },
+  });
 }
