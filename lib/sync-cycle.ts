@@ -21,7 +21,7 @@ import { countLateRows, lateBatches } from './cycle/late-window';
 import { rowBatches, runBatches, type Batch } from './cycle/load';
 import { planTables, type TablePlan } from './cycle/plan';
 import { emptyReport, keyJson, type RunOptions, type SyncReport, type TableReport } from './cycle/report';
-import { commitWait } from './cycle/settle';
+import { commitWait, heldRows } from './cycle/settle';
 import { streamedBatches } from './cycle/stream';
 
 export type { RunEvent, RunOptions, SyncHooks, SyncReport, TableReport } from './cycle/report';
@@ -181,17 +181,14 @@ function heldBackAt(
   waitS: number,
 ): void {
   report.more = true;
-  report.heldBack =
-    `a source transaction keeps rows above key ${settledTo ?? 'the first'} ` +
-    `uncommitted; the run stopped below them (waited ${Math.floor(waitS)} s), run again to continue`;
+  const waited = `(waited ${Math.floor(waitS)} s)`;
+  report.heldBack = `${heldRows(settledTo)}; the run stopped below them ${waited}, run again to continue`;
   options.hooks?.log?.({
     event: 'uncommitted-source-rows',
     table: plan.pair.label,
     settledTo: keyJson(settledTo),
     highKey: keyJson(highKey),
-    reason:
-      `a source transaction kept rows above key ${settledTo ?? 'the first'} uncommitted for ` +
-      `${Math.floor(waitS)} s; the run stops below them and the next run goes on`,
+    reason: `${heldRows(settledTo)} ${waited}; the run stops below them and the next run goes on`,
   });
 }
 

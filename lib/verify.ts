@@ -25,7 +25,7 @@ import { withConnections } from './cycle/connections';
 import { loadBatch } from './cycle/load';
 import { planTables, type TablePlan } from './cycle/plan';
 import { keyJson, type KeyJson } from './cycle/report';
-import { settleAbove } from './cycle/settle';
+import { heldRows, settleAbove } from './cycle/settle';
 import { fillBatch } from './cycle/stream';
 import type { Warehouse } from './warehouse/warehouse';
 
@@ -306,9 +306,7 @@ async function repairMissing(
     if (top !== null && (watermark === null || top > watermark)) {
       ({ settledTo: limit } = await settleAbove(plan, config, source, new KeyRange(watermark, top), null));
       if (limit !== top) {
-        held =
-          `a source transaction keeps rows above key ${limit ?? watermark ?? 'the first'} ` +
-          `uncommitted; they are left for the next run or repair`;
+        held = `${heldRows(limit ?? watermark)}; they are left for the next run or repair`;
       }
     }
     for (const whole of ranges) {

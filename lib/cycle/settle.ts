@@ -11,6 +11,15 @@ import type { CommitWait, Source } from '../source/source';
 import type { TablePlan } from './plan';
 
 /**
+ * Why a run or repair stopped below `settledTo` (null: below the first key): a source transaction
+ * holds the next row, inserted and not yet committed, or locked by an UPDATE or DELETE.
+ */
+export function heldRows(settledTo: bigint | null): string {
+  const rows = settledTo === null ? 'rows from the first key on' : `rows above key ${settledTo}`;
+  return `a source transaction keeps ${rows} uncommitted or locked`;
+}
+
+/**
  * How long a read of new rows waits for a transaction still open: half of --timeout, as for
  * PostgreSQL's lock_timeout (the statement's own limit must not fire first), and never past the
  * run's budget (`deadline`), asked again before each page; at least 1 s.

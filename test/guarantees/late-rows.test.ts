@@ -127,7 +127,7 @@ test(
         repaired: 0,
         more: true,
         heldBack:
-          'a source transaction keeps rows above key 10 uncommitted; the run stopped below them ' +
+          'a source transaction keeps rows above key 10 uncommitted or locked; the run stopped below them ' +
           '(waited 1 s), run again to continue',
       });
       const human = await cliProcess([...args.filter((a) => a !== '--json'), '--late-window', '5', '--timeout', '1']);
@@ -136,7 +136,7 @@ test(
           'Last row id on production datawarehouse = 10',
           'New rows on staging datawarehouse = 20',
           'New rows inserted into production datawarehouse = 0',
-          'Stopped at row id 10: a source transaction keeps rows above key 10 uncommitted; the ' +
+          'Stopped at row id 10: a source transaction keeps rows above key 10 uncommitted or locked; the ' +
             'run stopped below them (waited 1 s), run again to continue',
           '',
         ].join('\n'),
@@ -200,7 +200,7 @@ test.each([
           repaired: 0,
           more: true,
           heldBack:
-            'a source transaction keeps rows above key 14 uncommitted; the run stopped below them ' +
+            'a source transaction keeps rows above key 14 uncommitted or locked; the run stopped below them ' +
             '(waited 1 s), run again to continue',
         });
         expect(await warehouseKeysNow()).toEqual(range(1, 14));
@@ -223,6 +223,36 @@ test.each([
   },
 );
 
+// A committed row that an open transaction has UPDATEd is locked just as an uncommitted insert is:
+// the locking read cannot tell them apart, so the run stops below it and says so, rather than
+// loading the row's old value and moving on.
+test('a new row locked by an open UPDATE: the run stops below it and loads it, changed, once the UPDATE commits (built CLI)', async () => {
+  await generateRows(db, 11, 20);
+  const slow = await mysql.createConnection(db.sourceUrl);
+  try {
+    await slow.query('BEGIN');
+    await slow.query('UPDATE sales_data SET quantity = 777 WHERE rowid = 15');
+    const result = await cliProcess([...args, '--timeout', '1']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).tables[0]).toMatchObject({
+      watermarkAfter: 14,
+      inserted: 4,
+      more: true,
+      heldBack:
+        'a source transaction keeps rows above key 14 uncommitted or locked; the run stopped below them ' +
+        '(waited 1 s), run again to continue',
+    });
+    await slow.query('COMMIT');
+  } finally {
+    await slow.end();
+  }
+  expect(await report()).toMatchObject({ watermarkBefore: 14, watermarkAfter: 20, inserted: 6, more: false });
+  expect(await keysIn('warehouse')).toEqual(range(1, 20));
+  const { rows } = await db.pg.query('SELECT quantity FROM sales_data WHERE rowid = 15');
+  expect(rows).toEqual([{ quantity: 777 }]);
+});
+
 // The soak's finding: verify --repair loaded the rows above the watermark past key 11 while its
 // transaction was open, so the watermark jumped over it and no later run (window 5) looked there.
 test(
@@ -236,7 +266,8 @@ test(
       const verified = JSON.parse(repair.stdout).tables[0];
       expect(verified).toMatchObject({ missing: 20, repaired: 0 });
       expect(verified.repairSkipped).toBe(
-        'a source transaction keeps rows above key 10 uncommitted; they are left for the next ' + 'run or repair',
+        'a source transaction keeps rows above key 10 uncommitted or locked; they are left for the next ' +
+          'run or repair',
       );
       expect(await keysIn('warehouse')).toEqual(range(1, 10));
       await slow.query('COMMIT');

@@ -284,7 +284,7 @@ describe.each([
     expect(warehouse.keys()).toEqual(keys(1, 20));
     expect(report).toMatchObject({ inserted: 10, newRows: 20, more: true, watermarkAfter: 20 });
     expect(report.heldBack).toMatch(
-      /^a source transaction keeps rows above key 20 uncommitted; the run stopped below them \(waited \d+ s\)/,
+      /^a source transaction keeps rows above key 20 uncommitted or locked; the run stopped below them \(waited \d+ s\)/,
     );
     expect(events).toContainEqual(
       expect.objectContaining({ event: 'uncommitted-source-rows', settledTo: 20, highKey: 30 }),
@@ -298,7 +298,9 @@ describe.each([
     const { report } = await run(source, warehouse);
     expect(warehouse.keys()).toEqual([]);
     expect(report).toMatchObject({ inserted: 0, newRows: 5, more: true });
-    expect(report.heldBack).toMatch(/^a source transaction keeps rows above key the first uncommitted/);
+    expect(report.heldBack).toMatch(
+      /^a source transaction keeps rows from the first key on uncommitted or locked; the run stopped/,
+    );
   });
 
   test('a source user who may not lock rows: the run loads everything and says only the late window guards', async () => {
