@@ -7,7 +7,16 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'build/**', 'node_modules/**', 'reports/**', 'coverage/**', '.serverless/**', '.stryker-tmp*/**', 'data/**'],
+    ignores: [
+      'dist/**',
+      'build/**',
+      'node_modules/**',
+      'reports/**',
+      'coverage/**',
+      '.serverless/**',
+      '.stryker-tmp*/**',
+      'data/**',
+    ],
   },
   {
     linterOptions: { reportUnusedDisableDirectives: 'error' },

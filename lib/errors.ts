@@ -3,8 +3,8 @@ import { redact } from './redact';
 /**
  * The product's error vocabulary. Every error a user can meet is one of these, with a message
  * that names what to fix. `exitCode`: 2 = refused before writing anything, 1 = failed during the
- * run. A driver's own answer (Db2Error) is not yet one of them: the cycle decides whether it is
- * transient (retried) or ends the run (RunError); one that escapes unclassified is a failure (1).
+ * run. A driver's own answer (Db2Error) is classified where it is caught: the cycle retries a
+ * transient one or ends the run with a RunError; one that escapes unclassified is a failure (1).
  */
 export abstract class SyncError extends Error {
   abstract readonly exitCode: 1 | 2;

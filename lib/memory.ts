@@ -22,8 +22,8 @@ let collected = 0;
  * Digests, rows and keys of a step (a page of keys compared, a batch of rows loaded) live across
  * its awaits, so V8 promotes them to the old generation, where they stay as garbage until a full
  * collection, which V8 puts off until the old generation has grown to several times what is live.
- * A full collection between steps, at most every 200 ms (short on a heap this size), keeps
- * the peak at what one step needs.
+ * A full collection between steps, at most every 200 ms, keeps the peak at what one step needs;
+ * the heap holds one step's data, so the collection has little to walk.
  */
 export function collectGarbage(): void {
   if (Date.now() - collected < 200) return;

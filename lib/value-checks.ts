@@ -44,21 +44,30 @@ function withinDay(time: string): boolean {
 /** The message for a row whose column fails a check: names the key and the column, and the fix. */
 export function failedCheckMessage(check: ValueCheck, keyName: string, key: string, value: unknown): string {
   const { source, warehouse } = check.pair;
-  if (check.kind === 'nul') {
-    return (
-      `row ${keyName}=${key} has a NUL character (U+0000) in column ${source.name}, which warehouse column ` +
-      `${warehouse.name} ${warehouse.sqlType} cannot hold; remove it in staging`
-    );
-  }
-  return (
-    `row ${keyName}=${key} has the TIME "${String(value)}" in column ${source.name}, which warehouse column ` +
-    `${warehouse.name} ${warehouse.sqlType} cannot hold (00:00:00 to 24:00:00); fix that ` +
-    `row in staging, or use a MySQL warehouse for it`
-  );
+  const column = `which warehouse column ${warehouse.name} ${warehouse.sqlType} cannot hold`;
+  return check.kind === 'nul'
+    ? rowValueMessage(keyName, key, 'a NUL character (U+0000)', source.name, `${column}; remove it in staging`)
+    : rowValueMessage(
+        keyName,
+        key,
+        `the TIME "${String(value)}"`,
+        source.name,
+        `${column} (00:00:00 to 24:00:00); fix that row in staging, or use a MySQL warehouse for it`,
+      );
 }
 
-/** Why a MySQL zero date stops a run, and what to do. */
-export const ZERO_DATE_FIX = 'which the warehouse cannot hold; fix that row in staging (e.g. set it to NULL)';
+/** The message for a row with a value the warehouse cannot hold: the row's key, `what`, its column, and `why`. */
+export function rowValueMessage(keyName: string, key: string, what: string, column: string, why: string): string {
+  return `row ${keyName}=${key} has ${what} in column ${column}, ${why}`;
+}
+
+/** The `what` and `why` of a MySQL zero date in a row: it stops the run. */
+export function zeroDate(value: string): { what: string; why: string } {
+  return {
+    what: `the MySQL zero date "${value}"`,
+    why: 'which the warehouse cannot hold; fix that row in staging (e.g. set it to NULL)',
+  };
+}
 
 const ZERO = 0x30;
 

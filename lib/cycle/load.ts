@@ -1,7 +1,14 @@
 /** Loading rows held in memory (late rows, new rows for a warehouse without a streaming path, repairs). */
 import { ValueError } from '../errors';
 import { KeyRange } from '../key-range';
-import { failedCheckMessage, failsCheck, isZeroDateText, valueChecks, ZERO_DATE_FIX } from '../value-checks';
+import {
+  failedCheckMessage,
+  failsCheck,
+  isZeroDateText,
+  rowValueMessage,
+  valueChecks,
+  zeroDate,
+} from '../value-checks';
 import type { Warehouse } from '../warehouse/warehouse';
 import type { Row } from '../rows';
 import { keyOf, type TablePlan } from './plan';
@@ -93,11 +100,10 @@ function checkRows(plan: TablePlan, rows: Row[]): void {
     for (const row of rows) {
       const v = row[i];
       if (typeof v === 'string' && isZeroDateText(v)) {
-        throw new ValueError(
-          `table ${plan.pair.label}: row ${plan.sourceKey.name}=${keyOf(row, plan.keyIndex)} has ` +
-            `the MySQL zero date "${v}" in column ` +
-            `${plan.sourceColumns[i].name}, ${ZERO_DATE_FIX}`,
-        );
+        const { what, why } = zeroDate(v);
+        const key = String(keyOf(row, plan.keyIndex));
+        const message = rowValueMessage(plan.sourceKey.name, key, what, plan.sourceColumns[i].name, why);
+        throw new ValueError(`table ${plan.pair.label}: ${message}`);
       }
     }
   }

@@ -14,7 +14,7 @@
 import type { Column } from '../../columns';
 import { ValueError } from '../../errors';
 import { float32Text, float64Text } from '../../float-text';
-import { isZeroDate, ZERO_DATE_FIX } from '../../value-checks';
+import { isZeroDate, rowValueMessage, zeroDate } from '../../value-checks';
 import { COPY_CHUNK_BYTES } from '../../rows';
 
 /** How one column's bytes become COPY text. */
@@ -164,14 +164,8 @@ export class CopyTextEncoder {
         p = fieldEnd;
       } else {
         if (mode === FieldMode.Temporal && isZeroDate(src, p, len)) {
-          this.refuse(
-            src,
-            start,
-            end,
-            c,
-            `the MySQL zero date "${src.toString('latin1', p, fieldEnd)}"`,
-            ZERO_DATE_FIX,
-          );
+          const { what, why } = zeroDate(src.toString('latin1', p, fieldEnd));
+          this.refuse(src, start, end, c, what, why);
         }
         if (mode === FieldMode.Time && !withinDay(src, p, fieldEnd)) {
           this.refuse(
@@ -225,10 +219,8 @@ export class CopyTextEncoder {
 
   private refuse(src: Buffer, start: number, end: number, column: number, what: string, why: string): never {
     const fields = fieldsOf(src, start, end);
-    throw new ValueError(
-      `row ${this.columns[this.keyIndex].name}=${fields[this.keyIndex]} has ${what} in ` +
-        `column ${this.columns[column].name}, ${why}`,
-    );
+    const key = String(fields[this.keyIndex]);
+    throw new ValueError(rowValueMessage(this.columns[this.keyIndex].name, key, what, this.columns[column].name, why));
   }
 }
 
