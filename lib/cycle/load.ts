@@ -70,7 +70,7 @@ export async function loadBatch(plan: TablePlan, warehouse: Warehouse, rows: Row
   for (let attempt = 1; ; attempt++) {
     try {
       if (pending.length > 0) await warehouse.load(plan.target, pending);
-      // Rows dropped after a fault were committed by this run's failed attempt (we hold the lock).
+      // Rows dropped after a fault were committed by this run's failed attempt (the run holds the lock).
       return rows.length;
     } catch (error) {
       await recoverOrThrow(plan, warehouse, error, attempt);
