@@ -68,42 +68,19 @@ describe('byBytes: MySQL INSERT statements of a bounded size', () => {
 
   it('counts multi-byte text by its UTF-8 bytes and NULL and Buffers by their own sizes', () => {
     // 8 + 12 + (2 × 3 + 3) = 29 for '日'; 8 + 12 + 4 = 24 for NULL; 8 + 12 + (2 × 4 + 3) = 31 for 4 bytes
-    expect(byBytes([[1, '日']], 28).length).toBe(1);
-    expect(
-      byBytes(
-        [
-          [1, '日'],
-          [2, '日'],
-        ],
-        57,
-      ).map((s) => s.length),
-    ).toEqual([1, 1]);
-    expect(
-      byBytes(
-        [
-          [1, '日'],
-          [2, '日'],
-        ],
-        58,
-      ).map((s) => s.length),
-    ).toEqual([2]);
-    expect(
-      byBytes(
-        [
-          [1, null],
-          [2, Buffer.alloc(4)],
-        ],
-        55,
-      ).map((s) => s.length),
-    ).toEqual([2]);
-    expect(
-      byBytes(
-        [
-          [1, null],
-          [2, Buffer.alloc(4)],
-        ],
-        54,
-      ).map((s) => s.length),
-    ).toEqual([1, 1]);
+    const sizes = (rows: Row[], limit: number) => byBytes(rows, limit).map((s) => s.length);
+    const text: Row[] = [
+      [1, '日'],
+      [2, '日'],
+    ];
+    const mixed: Row[] = [
+      [1, null],
+      [2, Buffer.alloc(4)],
+    ];
+    expect(sizes([[1, '日']], 28)).toEqual([1]);
+    expect(sizes(text, 57)).toEqual([1, 1]);
+    expect(sizes(text, 58)).toEqual([2]);
+    expect(sizes(mixed, 55)).toEqual([2]);
+    expect(sizes(mixed, 54)).toEqual([1, 1]);
   });
 });
