@@ -95,6 +95,30 @@ export interface KeyStats {
 export const KEY_STATS_SAMPLE = 20;
 
 /**
+ * KeyStats from a dialect's two answers: the totals (rows, NULL keys, smallest and largest key) and
+ * the duplicates (duplicated keys, doubled rows, the sample as a list of keys or as comma-separated
+ * text). Counts and keys may arrive as numbers or text; `key` reads one key's text.
+ */
+export function keyStatsOf(totals: unknown[], duplicates: unknown[], key: (text: string) => bigint = BigInt): KeyStats {
+  const keyOrNull = (v: unknown) => (v === null || v === undefined ? null : key(String(v)));
+  const sample = duplicates[2];
+  const sampleKeys = Array.isArray(sample)
+    ? sample.map(String)
+    : sample === null || sample === undefined || sample === ''
+      ? []
+      : String(sample).split(',');
+  return {
+    rows: Number(totals[0]),
+    nullKeys: Number(totals[1]),
+    min: keyOrNull(totals[2]),
+    max: keyOrNull(totals[3]),
+    duplicateKeys: Number(duplicates[0]),
+    duplicateRows: Number(duplicates[1]),
+    duplicateSample: sampleKeys.map(key),
+  };
+}
+
+/**
  * The reads a source and a warehouse share, over one table (`T`: each side's described table) and
  * its key column, so that the cycle's checks and verify ask both sides the same questions.
  */

@@ -24,6 +24,7 @@
 import { createHash } from 'crypto';
 import { digestedPairs, FIELD_SEPARATOR, floatText, isLargeField, NULL_TEXT } from '../../canonical';
 import type { Column, ColumnPair } from '../../columns';
+import { KEY_STATS_SAMPLE, type KeyRange } from '../../key-range';
 import { DB2_MAX_DECIMAL_PRECISION } from './db2-introspector';
 
 /*
@@ -245,4 +246,72 @@ export function normalizeDecimal(text: string, scale: number): string {
 export function digestText(text: string): { md5: string; checksum: bigint } {
   const md5 = createHash('md5').update(text, 'utf8').digest('hex');
   return { md5, checksum: BigInt('0x' + md5.slice(0, HEX_DIGITS)) };
+}
+
+/*
+ * The KeyReads (lib/key-range.ts) in DB2 SQL. Keys come back as VARCHAR text. No aggregate here
+ * drops a NULL: DB2 would answer SQL_SUCCESS_WITH_INFO, 01003 ("null values were eliminated from the
+ * argument of an aggregate function", IBM SQLSTATE messages), and ibm_db 4.0.1's query() rejects
+ * whatever is not SQL_SUCCESS (UV_AfterQuery), rows and all; a NULL key is verify's to report.
+ */
+
+/** The largest key as text (column M), NULL when the table is empty. */
+export function maxKeySql(tableSql: string, keyName: string): string {
+  const k = ident(keyName);
+  return `SELECT VARCHAR(MAX(${k})) AS M FROM ${tableSql} WHERE ${k} IS NOT NULL`;
+}
+
+/** Rows with key in the range (column N). */
+export const countKeysSql = (tableSql: string, keyName: string, range: KeyRange) =>
+  `SELECT COUNT(*) AS N FROM ${tableSql} WHERE ${range.sql(ident(keyName))}`;
+
+/** Keys in the range as text (column K), ascending, the first `limit` when given. */
+export function listKeysSql(tableSql: string, keyName: string, range: KeyRange, limit?: number): string {
+  const k = ident(keyName);
+  const fetchFirst = limit ? ` FETCH FIRST ${limit} ROWS ONLY` : '';
+  return `SELECT VARCHAR(${k}) AS K FROM ${tableSql} WHERE ${range.sql(k)} ORDER BY ${k}${fetchFirst}`;
+}
+
+/**
+ * verify's buckets computed in DB2 (when sqlDigestible): bucket index, row count and checksum
+ * (columns BUCKET, N, CHECKSUM), in DECIMAL(31,0) so that key − (low + 1) cannot overflow.
+ */
+export function rangeDigestsSql(
+  tableSql: string,
+  keyName: string,
+  pairs: ColumnPair[],
+  range: KeyRange,
+  width: bigint,
+): string {
+  const k = ident(keyName);
+  const checksum = `VARCHAR(SUM(CAST(${checksumSql('H')} AS DECIMAL(31,0))))`;
+  const bucket = `CAST((CAST(${k} AS DECIMAL(31,0)) - ${range.low! + 1n}) / ${width} AS DECIMAL(31,0))`;
+  return `SELECT VARCHAR(B) AS BUCKET, COUNT(*) AS N, ${checksum} AS CHECKSUM
+            FROM (SELECT ${bucket} AS B, ${md5HexSql(canonicalTextSql(pairs))} AS H
+              FROM ${tableSql} WHERE ${range.sql(k)}) AS D
+            GROUP BY B ORDER BY B`;
+}
+
+/** Each row's key as text and the MD5 of its canonical text, lower-case hex (columns K, D). */
+export function rowDigestsSql(tableSql: string, keyName: string, pairs: ColumnPair[], range: KeyRange): string {
+  const k = ident(keyName);
+  const digest = md5HexSql(canonicalTextSql(pairs));
+  return `SELECT VARCHAR(${k}) AS K, LOWER(${digest}) AS D FROM ${tableSql} WHERE ${range.sql(k)}`;
+}
+
+/**
+ * Whole-table key statistics (Warehouse.keyStats) as four statements: rows and NULL keys (N,
+ * NULLS); smallest and largest key (LO, HI); duplicated keys and doubled rows (K, R); the sample of
+ * duplicated keys (K), one row each.
+ */
+export function keyStatsSql(tableSql: string, keyName: string): [string, string, string, string] {
+  const k = ident(keyName);
+  const duplicated =
+    `SELECT ${k} AS K, COUNT(*) AS N FROM ${tableSql} WHERE ${k} IS NOT NULL ` + `GROUP BY ${k} HAVING COUNT(*) > 1`;
+  return [
+    `SELECT COUNT(*) AS N, COALESCE(SUM(CASE WHEN ${k} IS NULL THEN 1 ELSE 0 END), 0) AS NULLS FROM ${tableSql}`,
+    `SELECT VARCHAR(MIN(${k})) AS LO, VARCHAR(MAX(${k})) AS HI FROM ${tableSql} WHERE ${k} IS NOT NULL`,
+    `SELECT COUNT(*) AS K, COALESCE(SUM(N), 0) - COUNT(*) AS R FROM (${duplicated}) AS D`,
+    `SELECT VARCHAR(K) AS K FROM (${duplicated}) AS D ORDER BY K FETCH FIRST ${KEY_STATS_SAMPLE} ROWS ONLY`,
+  ];
 }

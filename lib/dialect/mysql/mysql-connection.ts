@@ -87,9 +87,15 @@ interface CoreConnection {
   _handshakePacket?: { serverVersion?: string };
 }
 
-function coreOf(connection: Connection): CoreConnection {
-  return (connection as unknown as { connection: CoreConnection }).connection;
+/**
+ * mysql2's connection under its promise wrapper (an internal field), typed as the part of it the
+ * caller uses: the one place that reaches past the wrapper.
+ */
+export function innerConnection<T>(connection: Connection): T {
+  return (connection as unknown as { connection: T }).connection;
 }
+
+const coreOf = (connection: Connection) => innerConnection<CoreConnection>(connection);
 
 const closeWithin = new WeakMap<Connection, number>();
 

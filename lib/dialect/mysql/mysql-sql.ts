@@ -1,7 +1,14 @@
 /** MySQL quoting, the SQL for the canonical row text of lib/canonical.ts, and verify's other queries. */
 import { addRowDigest, digestedPairs, FIELD_SEPARATOR, isLargeField, NULL_TEXT } from '../../canonical';
 import type { ColumnPair } from '../../columns';
-import { bucketDigest, KEY_STATS_SAMPLE, type KeyRange, type KeyStats, type RangeDigest } from '../../key-range';
+import {
+  bucketDigest,
+  KEY_STATS_SAMPLE,
+  keyStatsOf,
+  type KeyRange,
+  type KeyStats,
+  type RangeDigest,
+} from '../../key-range';
 
 export function ident(name: string): string {
   return '`' + name.replace(/`/g, '``') + '`';
@@ -145,19 +152,19 @@ export function keyStatsSql(tableSql: string, keyName: string): [string, string]
   ];
 }
 
-export function toKeyStats(totals: unknown[], duplicates: unknown[]): KeyStats {
-  const key = (v: unknown) => (v === null || v === undefined ? null : BigInt(String(v)));
-  const sample =
-    duplicates[2] === null || duplicates[2] === undefined || duplicates[2] === ''
-      ? []
-      : String(duplicates[2]).split(',').map(BigInt);
-  return {
-    rows: Number(totals[0]),
-    nullKeys: Number(totals[1]),
-    min: key(totals[2]),
-    max: key(totals[3]),
-    duplicateKeys: Number(duplicates[0]),
-    duplicateRows: Number(duplicates[1]),
-    duplicateSample: sample,
-  };
+export const toKeyStats = (totals: unknown[], duplicates: unknown[]): KeyStats => keyStatsOf(totals, duplicates);
+
+/** The largest key as text, NULL when the table is empty (KeyReads.maxKey). */
+export const maxKeySql = (tableSql: string, keyName: string) =>
+  `SELECT CAST(MAX(${ident(keyName)}) AS CHAR) FROM ${tableSql}`;
+
+/** Rows with key in the range (KeyReads.countKeys). */
+export const countKeysSql = (tableSql: string, keyName: string, range: KeyRange) =>
+  `SELECT COUNT(*) FROM ${tableSql} WHERE ${range.sql(ident(keyName))}`;
+
+/** Keys in the range as text, ascending, the first `limit` when given (KeyReads.listKeys). */
+export function listKeysSql(tableSql: string, keyName: string, range: KeyRange, limit?: number): string {
+  const k = ident(keyName);
+  const first = limit ? ` LIMIT ${limit}` : '';
+  return `SELECT CAST(${k} AS CHAR) FROM ${tableSql} WHERE ${range.sql(k)} ORDER BY ${k}${first}`;
 }

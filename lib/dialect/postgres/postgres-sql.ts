@@ -1,7 +1,7 @@
 /** PostgreSQL quoting, the SQL for the canonical row text of lib/canonical.ts, and verify's other queries. */
 import { digestedPairs, FIELD_SEPARATOR, isLargeField, NULL_TEXT } from '../../canonical';
 import type { ColumnPair } from '../../columns';
-import { KEY_STATS_SAMPLE } from '../../key-range';
+import { KEY_STATS_SAMPLE, type KeyRange } from '../../key-range';
 
 export function ident(name: string): string {
   return '"' + name.replace(/"/g, '""') + '"';
@@ -74,8 +74,46 @@ export const hasFloatFields = (pairs: ColumnPair[]) => digestedPairs(pairs).some
 /** Key text without a numeric column's scale. */
 export const keyTextSql = (k: string) => `trunc(${k}::numeric)::text`;
 
+/** The largest key as text, NULL when the table is empty (KeyReads.maxKey). */
+export const maxKeySql = (tableSql: string, keyName: string) => `SELECT max(${ident(keyName)})::text FROM ${tableSql}`;
+
+/** Rows with key in the range (KeyReads.countKeys). */
+export const countKeysSql = (tableSql: string, keyName: string, range: KeyRange) =>
+  `SELECT count(*) FROM ${tableSql} WHERE ${range.sql(ident(keyName))}`;
+
+/** Keys in the range as text, ascending, the first `limit` when given (KeyReads.listKeys). */
+export function listKeysSql(tableSql: string, keyName: string, range: KeyRange, limit?: number): string {
+  const k = ident(keyName);
+  return `SELECT ${k}::text FROM ${tableSql} WHERE ${range.sql(k)} ORDER BY ${k}${limit ? ` LIMIT ${limit}` : ''}`;
+}
+
+/**
+ * verify's buckets over one table: bucket index, row count, checksum (see Warehouse.rangeDigests).
+ * numeric bucket arithmetic: key − (low + 1) overflows bigint across the whole signed range, and a
+ * numeric key (NUMERIC(20,0) for BIGINT UNSIGNED) must still give whole bucket numbers.
+ */
+export function rangeDigestsSql(
+  tableSql: string,
+  keyName: string,
+  pairs: ColumnPair[],
+  range: KeyRange,
+  width: bigint,
+): string {
+  const k = ident(keyName);
+  return `SELECT div(${k}::numeric - ${range.low! + 1n}, ${width})::text AS bucket, count(*)::text,
+          coalesce(sum(('x' || left(md5(${canonicalRowSql(pairs)}), 15))::bit(60)::bigint), 0)::text
+        FROM ${tableSql} WHERE ${range.sql(k)} GROUP BY 1 ORDER BY 1`;
+}
+
+/** Each row's key as text and the MD5 of its canonical text (see Warehouse.rowDigests). */
+export function rowDigestsSql(tableSql: string, keyName: string, pairs: ColumnPair[], range: KeyRange): string {
+  const k = ident(keyName);
+  return `SELECT ${keyTextSql(k)}, md5(${canonicalRowSql(pairs)}) FROM ${tableSql} WHERE ${range.sql(k)}`;
+}
+
 /** Whole-table key statistics (Warehouse.keyStats): totals, then the duplicated keys. */
-export function keyStatsSql(tableSql: string, k: string): [string, string] {
+export function keyStatsSql(tableSql: string, keyName: string): [string, string] {
+  const k = ident(keyName);
   return [
     `SELECT count(*)::text, (count(*) - count(${k}))::text, ${keyTextSql(`min(${k})`)}, ` +
       `${keyTextSql(`max(${k})`)} FROM ${tableSql}`,

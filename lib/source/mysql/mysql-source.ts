@@ -14,8 +14,11 @@ import type { ChunkSink, Row } from '../../rows';
 import type { CommitWait, CopyPage, FailingRow, Source, SourceTable } from '../source';
 import { CopyTextEncoder, fieldModes, releaseChunk } from './mysql-copy-text';
 import {
+  countKeysSql,
   ident,
   keyStatsSql,
+  listKeysSql,
+  maxKeySql,
   rangeDigestsSql,
   rowDigestsSql,
   toKeyStats,
@@ -23,7 +26,7 @@ import {
   toRowDigests,
   unquote,
 } from '../../dialect/mysql/mysql-sql';
-import { closeMysql, openMysql } from '../../dialect/mysql/mysql-connection';
+import { closeMysql, innerConnection, openMysql } from '../../dialect/mysql/mysql-connection';
 import { float32Text, float64Text } from '../../float-text';
 import { failsCheck, type ValueCheck } from '../../value-checks';
 import { COLUMNS_SQL, InformationSchemaColumn, toColumn } from '../../dialect/mysql/mysql-introspector';
@@ -93,21 +96,18 @@ export class MySqlSource implements Source {
   }
 
   async maxKey(table: SourceTable, key: Column): Promise<bigint | null> {
-    const [rows] = await this.query(`SELECT MAX(${ident(key.name)}) FROM ${table.sql}`);
+    const [rows] = await this.query(maxKeySql(table.sql, key.name));
     return toKey(rows[0][0]);
   }
 
   async countKeys(table: SourceTable, key: Column, range: KeyRange): Promise<number> {
-    const [rows] = await this.query(`SELECT COUNT(*) FROM ${table.sql} WHERE ${range.sql(ident(key.name))}`);
+    const [rows] = await this.query(countKeysSql(table.sql, key.name, range));
     return Number(rows[0][0]);
   }
 
   async listKeys(table: SourceTable, key: Column, range: KeyRange, limit?: number): Promise<bigint[]> {
-    const k = ident(key.name);
-    const [rows] = await this.query(
-      `SELECT ${k} FROM ${table.sql} WHERE ${range.sql(k)} ORDER BY ` + `${k}${limit ? ` LIMIT ${limit}` : ''}`,
-    );
-    return rows.map((r) => BigInt(r[0] as string | number));
+    const [rows] = await this.query(listKeysSql(table.sql, key.name, range, limit));
+    return rows.map((r) => BigInt(r[0] as string));
   }
 
   /**
@@ -267,7 +267,7 @@ export class MySqlSource implements Source {
     limit: number,
     wait?: CommitWait,
   ): CopyPage {
-    const core = (this.connection as unknown as { connection: CoreConnection }).connection;
+    const core = innerConnection<CoreConnection>(this.connection);
     const sql = pageSql(table, columns, key, range, limit, wait !== undefined);
     const set = wait ? this.lockWaitSql(wait) : null;
     let sink: ChunkSink | null = null;

@@ -8,19 +8,22 @@ import type { TableName } from '../../config';
 import type { ConnectionTarget } from '../../connection-url';
 import { ConnectionError, Db2Error, RunError, SchemaError, StalledError } from '../../errors';
 import { addRowDigest } from '../../canonical';
-import { bucketDigest, KEY_STATS_SAMPLE, KeyRange, type KeyStats, type RangeDigest } from '../../key-range';
+import { bucketDigest, keyStatsOf, KeyRange, type KeyStats, type RangeDigest } from '../../key-range';
 import type { LoadTarget, Warehouse, WarehouseTable, WriterLock } from '../warehouse';
 import type { Row } from '../../rows';
 import {
   canonicalTextFromFields,
-  canonicalTextSql,
-  checksumSql,
   clientFieldsSql,
+  countKeysSql,
   digestText,
   foldIdentifier,
   ident,
-  md5HexSql,
+  keyStatsSql,
+  listKeysSql,
+  maxKeySql,
   normalizeDecimal,
+  rangeDigestsSql,
+  rowDigestsSql,
   sqlDigestible,
 } from '../../dialect/db2/db2-sql';
 import {
@@ -183,25 +186,18 @@ export class Db2Warehouse implements Warehouse {
   }
 
   async maxKey(table: WarehouseTable, key: Column): Promise<bigint | null> {
-    // WHERE … IS NOT NULL: an aggregate that drops a NULL makes DB2 warn (01003), which ibm_db's
-    // query() rejects although the statement ran (see keyStats); a NULL key is verify's to report.
-    const k = ident(key.name);
-    const rows = await this.run(`SELECT VARCHAR(MAX(${k})) AS M FROM ${table.sql} WHERE ${k} IS NOT NULL`);
+    const rows = await this.run(maxKeySql(table.sql, key.name));
     const max = rows[0]?.M;
     return max === null || max === undefined ? null : BigInt(String(max));
   }
 
   async listKeys(table: WarehouseTable, key: Column, range: KeyRange, limit?: number): Promise<bigint[]> {
-    const k = ident(key.name);
-    const fetchFirst = limit ? ` FETCH FIRST ${limit} ROWS ONLY` : '';
-    const rows = await this.run(
-      `SELECT VARCHAR(${k}) AS K FROM ${table.sql} WHERE ${range.sql(k)} ORDER BY ${k}${fetchFirst}`,
-    );
+    const rows = await this.run(listKeysSql(table.sql, key.name, range, limit));
     return rows.map((r) => BigInt(String(r.K)));
   }
 
   async countKeys(table: WarehouseTable, key: Column, range: KeyRange): Promise<number> {
-    const rows = await this.run(`SELECT COUNT(*) AS N FROM ${table.sql} WHERE ${range.sql(ident(key.name))}`);
+    const rows = await this.run(countKeysSql(table.sql, key.name, range));
     return Number(rows[0].N);
   }
 
@@ -238,17 +234,9 @@ export class Db2Warehouse implements Warehouse {
     range: KeyRange,
     width: bigint,
   ): Promise<RangeDigest[]> {
-    const k = ident(key.name);
     if (this.hashInSql && sqlDigestible(pairs) === null) {
       try {
-        const checksum = `VARCHAR(SUM(CAST(${checksumSql('H')} AS DECIMAL(31,0))))`;
-        const bucket = `CAST((CAST(${k} AS DECIMAL(31,0)) - ${range.low! + 1n}) / ${width} AS DECIMAL(31,0))`;
-        const rows = await this.run(
-          `SELECT VARCHAR(B) AS BUCKET, COUNT(*) AS N, ${checksum} AS CHECKSUM
-            FROM (SELECT ${bucket} AS B, ${md5HexSql(canonicalTextSql(pairs))} AS H
-              FROM ${table.sql} WHERE ${range.sql(k)}) AS D
-            GROUP BY B ORDER BY B`,
-        );
+        const rows = await this.run(rangeDigestsSql(table.sql, key.name, pairs, range, width));
         return rows.map((r) => bucketDigest(range, width, db2Key(r.BUCKET), Number(r.N), String(r.CHECKSUM)));
       } catch (error) {
         if (!this.hashMissing(error)) throw error;
@@ -271,13 +259,9 @@ export class Db2Warehouse implements Warehouse {
     pairs: ColumnPair[],
     range: KeyRange,
   ): Promise<Map<bigint, string>> {
-    const k = ident(key.name);
     if (this.hashInSql && sqlDigestible(pairs) === null) {
       try {
-        const digest = md5HexSql(canonicalTextSql(pairs));
-        const rows = await this.run(
-          `SELECT VARCHAR(${k}) AS K, LOWER(${digest}) AS D FROM ${table.sql} WHERE ${range.sql(k)}`,
-        );
+        const rows = await this.run(rowDigestsSql(table.sql, key.name, pairs, range));
         const digests = new Map<bigint, string>();
         for (const r of rows) addRowDigest(digests, db2Key(r.K), String(r.D));
         return digests;
@@ -291,35 +275,18 @@ export class Db2Warehouse implements Warehouse {
   }
 
   async keyStats(table: WarehouseTable, key: Column): Promise<KeyStats> {
-    const k = ident(key.name);
-    const duplicated =
-      `SELECT ${k} AS K, COUNT(*) AS N FROM ${table.sql} WHERE ${k} IS NOT NULL ` + `GROUP BY ${k} HAVING COUNT(*) > 1`;
-    // No aggregate here drops a NULL: DB2 would answer SQL_SUCCESS_WITH_INFO, 01003 ("null values
-    // were eliminated from the argument of an aggregate function", IBM SQLSTATE messages), and
-    // ibm_db 4.0.1's query() rejects whatever is not SQL_SUCCESS (UV_AfterQuery), rows and all.
-    const [[counted], [range], [duplicates], sample] = [
-      await this.run(
-        `SELECT COUNT(*) AS N, COALESCE(SUM(CASE WHEN ${k} IS NULL THEN 1 ELSE 0 END), 0) AS NULLS FROM ${table.sql}`,
-      ),
-      await this.run(
-        `SELECT VARCHAR(MIN(${k})) AS LO, VARCHAR(MAX(${k})) AS HI FROM ${table.sql} WHERE ${k} IS NOT NULL`,
-      ),
-      await this.run(`SELECT COUNT(*) AS K, COALESCE(SUM(N), 0) - COUNT(*) AS R FROM (${duplicated}) AS D`),
-      await this.run(
-        `SELECT VARCHAR(K) AS K FROM (${duplicated}) AS D ORDER BY K FETCH FIRST ${KEY_STATS_SAMPLE} ROWS ONLY`,
-      ),
+    const [countsSql, rangeSql, duplicatesSql, sampleSql] = keyStatsSql(table.sql, key.name);
+    const [[counts], [range], [duplicates], sample] = [
+      await this.run(countsSql),
+      await this.run(rangeSql),
+      await this.run(duplicatesSql),
+      await this.run(sampleSql),
     ];
-    const totals = { ...counted, ...range };
-    const asKey = (v: unknown) => (v === null || v === undefined ? null : db2Key(v));
-    return {
-      rows: Number(totals.N),
-      nullKeys: Number(totals.NULLS),
-      min: asKey(totals.LO),
-      max: asKey(totals.HI),
-      duplicateKeys: Number(duplicates.K),
-      duplicateRows: Number(duplicates.R),
-      duplicateSample: sample.map((r) => db2Key(r.K)),
-    };
+    return keyStatsOf(
+      [counts.N, counts.NULLS, range.LO, range.HI],
+      [duplicates.K, duplicates.R, sample.map((r) => r.K)],
+      db2Key,
+    );
   }
 
   isTransient(error: unknown): boolean {

@@ -11,9 +11,12 @@ import type { TableName } from '../../config';
 import { ConnectionTarget, scrub } from '../../connection-url';
 import { RunError, SchemaError } from '../../errors';
 import {
+  countKeysSql,
   ident,
   isQuoted,
   keyStatsSql,
+  listKeysSql,
+  maxKeySql,
   rangeDigestsSql,
   rowDigestsSql,
   toKeyStats,
@@ -162,21 +165,17 @@ export class MySqlWarehouse implements Warehouse {
   }
 
   async maxKey(table: WarehouseTable, key: Column): Promise<bigint | null> {
-    const [[max]] = await this.rows(`SELECT CAST(MAX(${ident(key.name)}) AS CHAR) FROM ${table.sql}`);
+    const [[max]] = await this.rows(maxKeySql(table.sql, key.name));
     return max === null ? null : BigInt(max as string);
   }
 
   async listKeys(table: WarehouseTable, key: Column, range: KeyRange, limit?: number): Promise<bigint[]> {
-    const k = ident(key.name);
-    const rows = await this.rows(
-      `SELECT CAST(${k} AS CHAR) FROM ${table.sql} WHERE ${range.sql(k)} ORDER BY ` +
-        `${k}${limit ? ` LIMIT ${limit}` : ''}`,
-    );
+    const rows = await this.rows(listKeysSql(table.sql, key.name, range, limit));
     return rows.map((r) => BigInt(r[0] as string));
   }
 
   async countKeys(table: WarehouseTable, key: Column, range: KeyRange): Promise<number> {
-    const [[count]] = await this.rows(`SELECT COUNT(*) FROM ${table.sql} WHERE ${range.sql(ident(key.name))}`);
+    const [[count]] = await this.rows(countKeysSql(table.sql, key.name, range));
     return Number(count);
   }
 

@@ -9,12 +9,21 @@ import type { TableName } from '../../config';
 import type { ConnectionTarget } from '../../connection-url';
 import { RunError } from '../../errors';
 import { addRowDigest } from '../../canonical';
-import { bucketDigest, type KeyRange, type KeyStats, type RangeDigest } from '../../key-range';
+import { bucketDigest, keyStatsOf, type KeyRange, type KeyStats, type RangeDigest } from '../../key-range';
 import type { CopyTextBatch, LoadTarget, Warehouse, WarehouseTable, WriterLock } from '../warehouse';
 import type { Row } from '../../rows';
 import { retakeWriterLocks } from '../writer-lock';
 import { CopyIn, writeRows } from './postgres-load';
-import { canonicalRowSql, hasFloatFields, ident, keyStatsSql, keyTextSql } from '../../dialect/postgres/postgres-sql';
+import {
+  countKeysSql,
+  hasFloatFields,
+  ident,
+  keyStatsSql,
+  listKeysSql,
+  maxKeySql,
+  rangeDigestsSql,
+  rowDigestsSql,
+} from '../../dialect/postgres/postgres-sql';
 import { closePostgres, openPostgres } from '../../dialect/postgres/postgres-connection';
 import { TABLE_COLUMNS_SQL, TableColumnRow, toColumn } from '../../dialect/postgres/postgres-introspector';
 import { seconds, stalledHolderMs, timeoutOf } from '../../time-budget';
@@ -116,10 +125,9 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   async maxKey(table: WarehouseTable, key: Column): Promise<bigint | null> {
-    const res = await this.client.query<{ max: string | null }>(
-      `SELECT max(${ident(key.name)})::text AS max FROM ${table.sql}`,
-    );
-    return res.rows[0].max === null ? null : BigInt(res.rows[0].max);
+    const res = await this.client.query<[string | null]>({ text: maxKeySql(table.sql, key.name), rowMode: 'array' });
+    const max = res.rows[0][0];
+    return max === null ? null : BigInt(max);
   }
 
   async countKeysAtLeast(table: WarehouseTable, key: Column, range: KeyRange): Promise<number> {
@@ -144,19 +152,16 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   async listKeys(table: WarehouseTable, key: Column, range: KeyRange, limit?: number): Promise<bigint[]> {
-    const k = ident(key.name);
     const res = await this.client.query<[string]>({
-      text: `SELECT ${k}::text FROM ${table.sql} WHERE ${range.sql(k)} ORDER BY ${k}${limit ? ` LIMIT ${limit}` : ''}`,
+      text: listKeysSql(table.sql, key.name, range, limit),
       rowMode: 'array',
     });
     return res.rows.map((r) => BigInt(r[0]));
   }
 
   async countKeys(table: WarehouseTable, key: Column, range: KeyRange): Promise<number> {
-    const res = await this.client.query<{ n: string }>(
-      `SELECT count(*) AS n FROM ${table.sql} WHERE ${range.sql(ident(key.name))}`,
-    );
-    return Number(res.rows[0].n);
+    const res = await this.client.query<[string]>({ text: countKeysSql(table.sql, key.name, range), rowMode: 'array' });
+    return Number(res.rows[0][0]);
   }
 
   async load(target: LoadTarget, rows: Row[]): Promise<void> {
@@ -219,14 +224,9 @@ export class PostgresWarehouse implements Warehouse {
     range: KeyRange,
     width: bigint,
   ): Promise<RangeDigest[]> {
-    const k = ident(key.name);
     await this.useShortestFloats(pairs);
-    // numeric bucket arithmetic: key − (low + 1) overflows bigint across the whole signed range,
-    // and a numeric key (NUMERIC(20,0) for BIGINT UNSIGNED) must still give whole bucket numbers.
     const res = await this.client.query<[string, string, string]>({
-      text: `SELECT div(${k}::numeric - ${range.low! + 1n}, ${width})::text AS bucket, count(*)::text,
-          coalesce(sum(('x' || left(md5(${canonicalRowSql(pairs)}), 15))::bit(60)::bigint), 0)::text
-        FROM ${table.sql} WHERE ${range.sql(k)} GROUP BY 1 ORDER BY 1`,
+      text: rangeDigestsSql(table.sql, key.name, pairs, range, width),
       rowMode: 'array',
     });
     return res.rows.map(([bucket, count, checksum]) =>
@@ -240,10 +240,9 @@ export class PostgresWarehouse implements Warehouse {
     pairs: ColumnPair[],
     range: KeyRange,
   ): Promise<Map<bigint, string>> {
-    const k = ident(key.name);
     await this.useShortestFloats(pairs);
     const res = await this.client.query<[string, string]>({
-      text: `SELECT ${keyTextSql(k)}, md5(${canonicalRowSql(pairs)}) FROM ${table.sql} WHERE ${range.sql(k)}`,
+      text: rowDigestsSql(table.sql, key.name, pairs, range),
       rowMode: 'array',
     });
     const digests = new Map<bigint, string>();
@@ -252,21 +251,11 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   async keyStats(table: WarehouseTable, key: Column): Promise<KeyStats> {
-    const [totalsSql, duplicatesSql] = keyStatsSql(table.sql, ident(key.name));
-    const [totals, duplicates] = [
+    const [totalsSql, duplicatesSql] = keyStatsSql(table.sql, key.name);
+    return keyStatsOf(
       (await this.client.query<string[]>({ text: totalsSql, rowMode: 'array' })).rows[0],
       (await this.client.query<string[]>({ text: duplicatesSql, rowMode: 'array' })).rows[0],
-    ];
-    const asKey = (v: string | null) => (v === null ? null : BigInt(v));
-    return {
-      rows: Number(totals[0]),
-      nullKeys: Number(totals[1]),
-      min: asKey(totals[2]),
-      max: asKey(totals[3]),
-      duplicateKeys: Number(duplicates[0]),
-      duplicateRows: Number(duplicates[1]),
-      duplicateSample: duplicates[2] ? duplicates[2].split(',').map(BigInt) : [],
-    };
+    );
   }
 
   /** The canonical float text needs the shortest round-trip digits, whatever the server's default. */
