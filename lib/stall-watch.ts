@@ -13,6 +13,8 @@ import { seconds } from './time-budget';
 export class StallWatch {
   private owedSince: number | null = null;
   private lastProgress = Date.now();
+  private lastCheck = Date.now();
+  private readonly intervalMs: number;
   private readonly timer: NodeJS.Timeout;
   /** True once the watch has dropped the connection. */
   stalled = false;
@@ -32,7 +34,8 @@ export class StallWatch {
       .on('data', this.progress)
       .on('drain', this.progress)
       .once('close', () => this.stop());
-    this.timer = setInterval(this.check, Math.max(50, Math.min(1_000, limitMs / 8)));
+    this.intervalMs = Math.max(50, Math.min(1_000, limitMs / 8));
+    this.timer = setInterval(this.check, this.intervalMs);
     // A watch must never keep a process alive on its own.
     this.timer.unref();
   }
@@ -47,11 +50,17 @@ export class StallWatch {
   };
 
   private readonly check = (): void => {
+    const now = Date.now();
+    // A check that comes far later than its interval means this process did not run (SIGSTOP or
+    // Ctrl-Z, a suspended VM or container): the silence was its own, and what the server sent
+    // meanwhile waits unread in the socket. The server's silence is counted again from now.
+    const selfPaused = now - this.lastCheck > 2 * this.intervalMs + 1_000;
+    this.lastCheck = now;
     if (!this.owed()) {
       this.owedSince = null;
       return;
     }
-    const now = Date.now();
+    if (selfPaused) this.owedSince = now;
     this.owedSince ??= now;
     if (now - Math.max(this.owedSince, this.lastProgress) < this.limitMs) return;
     this.stalled = true;

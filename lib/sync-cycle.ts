@@ -119,8 +119,9 @@ async function syncTable(
       )
         report.more = true;
     } catch (error) {
-      // A failed load of new rows still reports how many it found (batches before the failure committed).
-      if (phase.newRows) report.newRows = await countFound().catch(() => report.newRows);
+      // A failed load of new rows still reports how many it found (batches before the failure
+      // committed); a source that cannot count any more leaves the rows this run inserted, a floor.
+      if (phase.newRows) report.newRows = await countFound().catch(() => Math.max(report.newRows, report.inserted));
       throw error;
     }
     report.newRows = report.more ? await countFound() : report.inserted;

@@ -98,6 +98,16 @@ describe.each([
     expect(report).toMatchObject({ inserted: 10, watermarkAfter: 10 });
   });
 
+  test('a failed run whose source cannot count any more still reports at least the new rows it inserted', async () => {
+    const warehouse = new MemoryWarehouse([], streaming);
+    warehouse.faults.push(null, { committed: false, error: new Error('disk full') });
+    const source = new MemorySource(rows(...keys(1, 25)));
+    source.countKeys = () => Promise.reject(new Error('source gone'));
+    const { report, error } = await run(source, warehouse);
+    expect(error).toBeInstanceOf(RunError);
+    expect(report).toMatchObject({ inserted: 10, newRows: 10, watermarkAfter: 10 });
+  });
+
   test('five transient faults in a row: the run gives up after backing off 200, 400, 800 and 1600 ms', async () => {
     const warehouse = new MemoryWarehouse([], streaming);
     for (let i = 0; i < 5; i++) warehouse.faults.push({ committed: false, error: transient() });
