@@ -60,8 +60,7 @@ export async function openPostgres(target: ConnectionTarget, idleSessionTimeout 
       return openPostgres(target, false);
     throw new ConnectionError(`warehouse ${describeConnectError(error, target)}`);
   }
-  const where = new URL(target.url);
-  const describe = `warehouse (PostgreSQL at ${where.hostname}:${where.port || 5432})`;
+  const describe = describeWarehouse(target);
   const socket = socketOf(client);
   if (socket) new StallWatch(socket, stallLimitMs(timeoutMs), () => owesReply(client), describe);
   // Every statement's error passes here, so one cancelled at our statement_timeout says which setting to raise.
@@ -75,6 +74,20 @@ export async function openPostgres(target: ConnectionTarget, idleSessionTimeout 
     },
   });
   return client;
+}
+
+/** How messages name the warehouse: "warehouse (PostgreSQL at db.example:5432)". */
+export function describeWarehouse(target: ConnectionTarget): string {
+  const where = new URL(target.url);
+  return `warehouse (PostgreSQL at ${where.hostname}:${where.port || 5432})`;
+}
+
+/**
+ * A COPY's error as the other statements' errors read (they pass through the client's query, the
+ * COPY does not): one cancelled at our statement_timeout says which setting to raise.
+ */
+export function explainCopyError(error: unknown, target: ConnectionTarget): unknown {
+  return explainStatementTimeout(error, describeWarehouse(target), timeoutOf(target));
 }
 
 /** A running query that can say whether the server owes it a reply (the load's COPY: CopyIn). */

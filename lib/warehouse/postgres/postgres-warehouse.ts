@@ -24,7 +24,7 @@ import {
   rangeDigestsSql,
   rowDigestsSql,
 } from '../../dialect/postgres/postgres-sql';
-import { closePostgres, openPostgres } from '../../dialect/postgres/postgres-connection';
+import { closePostgres, explainCopyError, openPostgres } from '../../dialect/postgres/postgres-connection';
 import { TABLE_COLUMNS_SQL, TableColumnRow, toColumn } from '../../dialect/postgres/postgres-introspector';
 import { seconds, stalledHolderMs, timeoutOf } from '../../time-budget';
 
@@ -181,6 +181,7 @@ export class PostgresWarehouse implements Warehouse {
     // without waiting on the client in between; `done` settles after the COMMIT.
     const copy = new CopyIn(`BEGIN; COPY ${target.table.sql} (${columns}) FROM STDIN; COMMIT`);
     const client = this.client;
+    const endpoint = this.target;
     let submitted = false;
     const submit = () => {
       if (!submitted) client.query(copy);
@@ -205,7 +206,7 @@ export class PostgresWarehouse implements Warehouse {
           return await copy.done;
         } catch (error) {
           await rollback();
-          throw error;
+          throw explainCopyError(error, endpoint);
         }
       },
       async abort(error) {
