@@ -6,11 +6,11 @@
  * answering mid-batch ends the built CLI, in its own process, with its report and one line within
  * the stall limit (--timeout + 1 s with --timeout 1) plus a bounded margin.
  */
-import mysql from 'mysql2/promise';
 import * as path from 'path';
 import type { IbmDbConnection } from '../../lib/dialect/db2/db2-connection';
-import { cli, cliProcess, MYSQL_SERVER, type ChildResult } from '../support/databases';
-import { startStandin, STANDIN_LIBRARY, type Standin } from './db2-standin';
+import { cli, cliProcess, type ChildResult } from '../support/databases';
+import { startDb2SalesData, stopDb2SalesData } from '../support/db2-sales-data';
+import { STANDIN_LIBRARY, type Standin } from './db2-standin';
 
 const MYSQL_DATABASE = 'h2_db2_timeouts';
 const ROWS = 500;
@@ -20,25 +20,14 @@ let db2: IbmDbConnection;
 let args: string[];
 
 beforeAll(async () => {
-  standin = await startStandin();
-  db2 = await standin.driver.open(standin.connectionString);
-  args = ['--source', `${MYSQL_SERVER}/${MYSQL_DATABASE}`, '--warehouse', standin.url, '--batch-size', '100', '--json'];
-  const admin = await mysql.createConnection({ uri: `${MYSQL_SERVER}/mysql`, multipleStatements: true });
-  await admin.query(`DROP DATABASE IF EXISTS ${MYSQL_DATABASE}; CREATE DATABASE ${MYSQL_DATABASE}; USE ${MYSQL_DATABASE};
-    CREATE TABLE sales_data (rowid INT NOT NULL PRIMARY KEY, quantity INT NOT NULL);
-    INSERT INTO sales_data (rowid, quantity)
-      WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ${ROWS}) SELECT n, n % 7 FROM seq`);
-  await admin.end();
+  ({ standin, db2, args } = await startDb2SalesData(MYSQL_DATABASE, ROWS));
 });
 beforeEach(async () => {
   standin.server.clearFaults();
   await db2.query('DROP TABLE SALES_DATA').catch(() => undefined);
   await db2.query('CREATE TABLE SALES_DATA (ROWID INTEGER NOT NULL PRIMARY KEY, QUANTITY INTEGER NOT NULL)');
 });
-afterAll(async () => {
-  await db2?.close();
-  await standin?.stop();
-});
+afterAll(() => stopDb2SalesData({ standin, db2 }));
 
 async function counts(): Promise<{ N: number; D: number }> {
   return (await db2.query('SELECT COUNT(*) AS N, COUNT(DISTINCT ROWID) AS D FROM SALES_DATA'))[0] as {

@@ -6,10 +6,10 @@
  * messages, class 01), the case the watermark (MAX of the key) and verify (COUNT of the key) meet on
  * a warehouse table whose key column holds a NULL.
  */
-import mysql from 'mysql2/promise';
 import type { IbmDbConnection } from '../../lib/dialect/db2/db2-connection';
-import { cli, MYSQL_SERVER } from '../support/databases';
-import { startStandin, type Standin } from './db2-standin';
+import { cli } from '../support/databases';
+import { startDb2SalesData, stopDb2SalesData } from '../support/db2-sales-data';
+import type { Standin } from './db2-standin';
 
 const MYSQL_DATABASE = 'h2_db2_warnings';
 const ROWS = 300;
@@ -18,23 +18,12 @@ let db2: IbmDbConnection;
 let args: string[];
 
 beforeAll(async () => {
-  standin = await startStandin();
-  db2 = await standin.driver.open(standin.connectionString);
-  args = ['--source', `${MYSQL_SERVER}/${MYSQL_DATABASE}`, '--warehouse', standin.url, '--batch-size', '100', '--json'];
-  const admin = await mysql.createConnection({ uri: `${MYSQL_SERVER}/mysql`, multipleStatements: true });
-  await admin.query(`DROP DATABASE IF EXISTS ${MYSQL_DATABASE}; CREATE DATABASE ${MYSQL_DATABASE}; USE ${MYSQL_DATABASE};
-    CREATE TABLE sales_data (rowid INT NOT NULL PRIMARY KEY, quantity INT NOT NULL);
-    INSERT INTO sales_data (rowid, quantity)
-      WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ${ROWS}) SELECT n, n % 7 FROM seq`);
-  await admin.end();
+  ({ standin, db2, args } = await startDb2SalesData(MYSQL_DATABASE, ROWS));
   // The course's warehouse table: no key constraint, and here one row whose ROWID is NULL.
   await db2.query('CREATE TABLE SALES_DATA (ROWID INTEGER, QUANTITY INTEGER NOT NULL)');
   await db2.query('INSERT INTO SALES_DATA (ROWID, QUANTITY) VALUES (NULL, 0)');
 });
-afterAll(async () => {
-  await db2?.close();
-  await standin?.stop();
-});
+afterAll(() => stopDb2SalesData({ standin, db2 }));
 
 test('the binding itself: a SELECT DB2 ran with warning 01003 is rejected by query()', async () => {
   await expect(db2.query('SELECT MAX(ROWID) AS M FROM SALES_DATA')).rejects.toMatchObject({ sqlstate: '01003' });
