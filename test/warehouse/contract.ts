@@ -103,8 +103,11 @@ const TYPES_SOURCE_DDL = (name: string) => `CREATE TABLE ${name} (
 const TEXT = 'emoji 😀🎉, combining e\u0301, 日本語, tab\there, back\\slash, new\nline, quote \' "';
 const ZWJ = 'ZWJ 👩\u200d👩\u200d👧 and Zalgo Z\u0351\u0368a\u0306';
 
-/** Rows as the MySQL source delivers them (exact text for DECIMAL/BIGINT/temporal values). */
-export const LOSSLESS_ROWS: Row[] = [
+/**
+ * Rows as the MySQL source delivers them (exact text for DECIMAL/BIGINT/temporal values). That text is
+ * already lib/canonical.ts text, so the same rows are what every warehouse must give back.
+ */
+const LOSSLESS: Array<Array<string | null>> = [
   [
     '1',
     '99999999999999999999.9999999999',
@@ -144,46 +147,10 @@ export const LOSSLESS_ROWS: Row[] = [
   ['4', null, null, null, null, null, null, null, null, null],
 ];
 
-/** The same rows in lib/canonical.ts text: what every warehouse must give back. */
-const LOSSLESS_TEXT: Array<Array<string | null>> = [
-  [
-    '1',
-    '99999999999999999999.9999999999',
-    '-0.50',
-    '18446744073709551615',
-    '-9223372036854775808',
-    TEXT,
-    '',
-    '9999-12-31',
-    '9999-12-31 23:59:59.999999',
-    '23:59:59',
-  ],
-  [
-    '2',
-    '-0.0000000001',
-    '0.00',
-    '0',
-    '9223372036854775807',
-    ZWJ,
-    ' ',
-    '1000-01-01',
-    '1970-01-01 00:00:00.000000',
-    '00:00:00',
-  ],
-  [
-    '3',
-    '0.5000000000',
-    '999.99',
-    '9007199254740993',
-    '-9007199254740993',
-    ' leading and trailing ',
-    'x',
-    '2024-02-29',
-    '2021-03-14 02:30:00.000001',
-    '02:30:00',
-  ],
-  ['4', null, null, null, null, null, null, null, null, null],
-];
+export const LOSSLESS_ROWS: Row[] = LOSSLESS;
+
+/** What every warehouse must give back: a copy, so that no load can change what is expected. */
+const LOSSLESS_TEXT = LOSSLESS.map((row) => [...row]);
 
 const BYTES_ROWS: Row[] = [
   ['1', Buffer.from([0x00, 0xff, 0x10])],
@@ -235,6 +202,29 @@ export function warehouseContract(target: ContractTarget): void {
   const fresh = async (name: string, ddl: string): Promise<void> => {
     await target.dropTable(name);
     await target.exec(ddl);
+  };
+  /**
+   * A fresh MySQL table `name` with `columns`, and no warehouse table of that name yet: the open
+   * warehouse, its DDL dialect and the source table as the source describes it.
+   */
+  const fromSource = async (name: string, columns: string) => {
+    await admin.query(`DROP TABLE IF EXISTS ${name}; CREATE TABLE ${name} (${columns}) CHARACTER SET utf8mb4`);
+    await target.dropTable(name);
+    const warehouse = await open();
+    const d = await ddlDialect(warehouse.kind as Dialect);
+    const sourceTable = await source.describeTable(table(name));
+    if (!sourceTable) throw new Error(`source table ${name} not found`);
+    return { name, warehouse, d, sourceTable };
+  };
+  /** The warehouse table the type map makes from `sourceTable`, holding `row`. */
+  const madeHolding = async (
+    { name, warehouse, d, sourceTable }: Awaited<ReturnType<typeof fromSource>>,
+    row: Row,
+  ): Promise<WarehouseTable> => {
+    await warehouse.executeDdl(createTableDdl(d, name, table(name), sourceTable.columns, 'id').statements[0]);
+    const made = await describeOrFail(warehouse, name);
+    await warehouse.load({ table: made, columns: made.columns, key: made.columns[0] }, [row]);
+    return made;
   };
 
   beforeAll(async () => {
@@ -327,21 +317,16 @@ export function warehouseContract(target: ContractTarget): void {
         'the CREATE TABLE made for a MySQL table runs here and holds every source column; a ' +
           'second one is "already there"',
         async () => {
-          await admin.query(
-            'DROP TABLE IF EXISTS contract_made; CREATE TABLE contract_made (id BIGINT UNSIGNED ' +
-              'NOT NULL PRIMARY KEY, ' +
-              'amount DECIMAL(12,2) NOT NULL, note VARCHAR(40), bits BIT(12), at DATETIME(6), tiny ' +
-              'TINYINT UNSIGNED, d34 DECIMAL(34,4)) CHARACTER SET utf8mb4',
+          const { warehouse, d, sourceTable } = await fromSource(
+            'contract_made',
+            'id BIGINT UNSIGNED NOT NULL PRIMARY KEY, amount DECIMAL(12,2) NOT NULL, note VARCHAR(40), ' +
+              'bits BIT(12), at DATETIME(6), tiny TINYINT UNSIGNED, d34 DECIMAL(34,4)',
           );
-          await target.dropTable('contract_made');
-          const warehouse = await open();
-          const d = await ddlDialect(warehouse.kind as Dialect);
-          const sourceTable = await source.describeTable(table('contract_made'));
-          const ddl = createTableDdl(d, 'contract_made', table('contract_made'), sourceTable!.columns, 'id');
+          const ddl = createTableDdl(d, 'contract_made', table('contract_made'), sourceTable.columns, 'id');
           expect(ddl.problems).toEqual([]);
           await warehouse.executeDdl(ddl.statements[0]);
           const made = await describeOrFail(warehouse, 'contract_made');
-          expect(matchColumns(sourceTable!.columns, made.columns, 'id')).toMatchObject({
+          expect(matchColumns(sourceTable.columns, made.columns, 'id')).toMatchObject({
             problems: [],
             sourceOnly: [],
             warehouseOnly: [],
@@ -355,20 +340,12 @@ export function warehouseContract(target: ContractTarget): void {
         '--add-columns and a widened column: the ADD COLUMN and the ALTER TABLE the refusal ' +
           'prints run here, earlier rows keep NULL',
         async () => {
-          await admin.query(
-            'DROP TABLE IF EXISTS contract_drift; CREATE TABLE contract_drift (id INT NOT NULL ' +
-              'PRIMARY KEY, qty INT NOT NULL, ' +
-              'note VARCHAR(10)) CHARACTER SET utf8mb4',
+          const before = await fromSource(
+            'contract_drift',
+            'id INT NOT NULL PRIMARY KEY, qty INT NOT NULL, note VARCHAR(10)',
           );
-          await target.dropTable('contract_drift');
-          const warehouse = await open();
-          const d = await ddlDialect(warehouse.kind as Dialect);
-          const before = await source.describeTable(table('contract_drift'));
-          await warehouse.executeDdl(
-            createTableDdl(d, 'contract_drift', table('contract_drift'), before!.columns, 'id').statements[0],
-          );
-          const made = await describeOrFail(warehouse, 'contract_drift');
-          await warehouse.load({ table: made, columns: made.columns, key: made.columns[0] }, [['1', '10', 'x']]);
+          const { warehouse, d } = before;
+          const made = await madeHolding(before, ['1', '10', 'x']);
 
           // Staging widens two columns and gains one.
           await admin.query(
@@ -443,20 +420,10 @@ export function warehouseContract(target: ContractTarget): void {
       ] as const)(
         'widened %s → %s: the ALTER TABLE printed runs here and keeps the value',
         async (before, after, value, kind, text) => {
-          await admin.query(
-            `DROP TABLE IF EXISTS contract_widen; CREATE TABLE contract_widen (id INT NOT NULL ` +
-              `PRIMARY KEY, v ${before}) CHARACTER SET utf8mb4`,
-          );
+          const old = await fromSource('contract_widen', `id INT NOT NULL PRIMARY KEY, v ${before}`);
           await admin.query('INSERT INTO contract_widen VALUES (1, ?)', [value]);
-          await target.dropTable('contract_widen');
-          const warehouse = await open();
-          const d = await ddlDialect(warehouse.kind as Dialect);
-          const old = await source.describeTable(table('contract_widen'));
-          await warehouse.executeDdl(
-            createTableDdl(d, 'contract_widen', table('contract_widen'), old!.columns, 'id').statements[0],
-          );
-          const made = await describeOrFail(warehouse, 'contract_widen');
-          await warehouse.load({ table: made, columns: made.columns, key: made.columns[0] }, [['1', value]]);
+          const { warehouse, d } = old;
+          const made = await madeHolding(old, ['1', value]);
 
           await admin.query(`ALTER TABLE contract_widen MODIFY v ${after}`);
           const widened = await source.describeTable(table('contract_widen'));
