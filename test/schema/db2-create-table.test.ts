@@ -12,7 +12,18 @@ import mysql from 'mysql2/promise';
 import * as path from 'path';
 import type { IbmDbConnection } from '../../lib/dialect/db2/db2-connection';
 import type { Session } from '../fakes/ibm_db/engine';
-import { cliProcess, MYSQL_SERVER, freshMySqlDatabase, type ChildResult } from '../support/databases';
+import {
+  EVERY_TYPE_VALUES,
+  everyTypeRows,
+  expectDriftInStep,
+  expectEveryCreated,
+  expectEveryFoundAgain,
+  expectEveryInStep,
+  expectNoteAdded,
+  expectRacedOnce,
+  refusedLine,
+} from '../support/create-table';
+import { cliProcess, MYSQL_SERVER, freshMySqlDatabase } from '../support/databases';
 import { startStandin, STANDIN_LIBRARY, type Standin } from '../warehouse/db2-standin';
 
 const MYSQL_DATABASE = 'test_db2_create_table';
@@ -38,132 +49,20 @@ const EVERY_DB2_TYPE = `CREATE TABLE every (
   g INT AS (i * 2) VIRTUAL, gs VARCHAR(60) AS (CONCAT(vc, '!')) STORED
 ) CHARACTER SET utf8mb4`;
 
-const INSERTED = [
-  'id',
-  'ti',
-  'tiu',
-  'si',
-  'siu',
-  'mi',
-  'miu',
-  'i',
-  'iu',
-  'bi',
-  'biu',
-  'd10',
-  'd31',
-  'd34',
-  'f',
-  'dbl',
-  'y',
-  'dd',
-  'dt',
-  'dt0',
-  'ts',
-  't0',
-  'c',
-  'vc',
-  'vmax',
-  'vbig',
-  'tt',
-  'tx',
-  'mt',
-  'b',
-  'vb',
-  'tb',
-  'bl',
-  'mb',
-  'e',
-  'st',
-  'bt1',
-  'bt12',
-  'bt64',
-];
-const ROWS: unknown[][] = [
-  [
-    '18446744073709551615',
-    -128,
-    255,
-    -32768,
-    65535,
-    -8388608,
-    16777215,
-    -2147483648,
-    4294967295,
-    '-9223372036854775808',
-    '18446744073709551615',
-    '-12345678.91',
-    '-12345678901234567890123456.12345',
-    '-123456789012345678901234567890.1234',
-    1.2345678,
-    -1.7976931348623157e308,
-    2155,
-    '9999-12-31',
-    '9999-12-31 23:59:59.999999',
-    '1000-01-01 00:00:00',
-    '2038-01-19 03:14:07.999',
-    '23:59:59',
-    'ab😀',
-    '😀 emoji é',
-    '😀'.repeat(8168),
-    'ü'.repeat(10000),
-    'tiny',
-    'text\ttab',
-    'medium',
-    Buffer.from([0, 255, 1, 2]),
-    Buffer.from('deadbeef', 'hex'),
-    Buffer.from([0]),
-    Buffer.from([1, 2]),
-    Buffer.from([3]),
-    'medium',
-    'a,c',
-    Buffer.from([1]),
-    Buffer.from([8, 1]),
-    Buffer.from('ffffffffffffffff', 'hex'),
-  ],
-  [1, ...INSERTED.slice(1).map((c) => (c === 'i' ? 0 : null))],
-  [
-    2,
-    0,
-    0,
-    0,
-    0,
-    0,
-    0,
-    5,
-    0,
-    '0',
-    '0',
-    '0',
-    '0',
-    '0',
-    0,
-    0,
-    1901,
-    '1000-01-01',
-    '1000-01-01 00:00:00',
-    '2000-02-29 12:00:00',
-    '1970-01-01 00:00:01',
-    '00:00:00',
-    '',
-    '',
-    '',
-    ' ',
-    '',
-    '',
-    '',
-    Buffer.alloc(4),
-    Buffer.alloc(0),
-    Buffer.alloc(0),
-    Buffer.alloc(0),
-    Buffer.alloc(0),
-    'small',
-    '',
-    Buffer.alloc(1),
-    Buffer.alloc(2),
-    Buffer.alloc(8),
-  ],
-];
+/**
+ * The PostgreSQL/MariaDB suite's values without the columns DB2 refuses (d65, t6, lt, lb, j), with
+ * a character beyond the BMP in c, and with vmax after vc.
+ */
+const { inserted: INSERTED, rows: ROWS } = everyTypeRows(
+  EVERY_TYPE_VALUES.filter(([column]) => !['d65', 't6', 'lt', 'lb', 'j'].includes(column)).flatMap(
+    ([column, extreme, zero]) =>
+      column === 'c'
+        ? [[column, 'ab😀', zero] as const]
+        : column === 'vc'
+          ? [[column, extreme, zero] as const, ['vmax', '😀'.repeat(8168), ''] as const]
+          : [[column, extreme, zero] as const],
+  ),
+);
 
 /** The statement `ddl` prints for EVERY_DB2_TYPE, line by line. */
 const EVERY_DDL = [
@@ -244,13 +143,6 @@ const columnsOf = async (table: string) =>
       `${c.NULLS === 'Y' ? 'NULL' : 'NOT NULL'}`,
   );
 
-/** A refusal: exit 2, nothing on stdout, exactly one line on stderr, which is returned. */
-function refusedLine(result: ChildResult): string {
-  expect([result.code, result.stdout]).toEqual([2, '']);
-  expect(result.stderr.split('\n').filter(Boolean)).toHaveLength(1);
-  return result.stderr.trim();
-}
-
 /** Holds the engine's statements that start with `prefix` until `count` of them have arrived (at most 20 s). */
 function collide(prefix: string, count: number): { arrived: () => number; restore: () => void } {
   const engine = standin.server.database('BLUDB');
@@ -326,14 +218,7 @@ test(
   async () => {
     expect(await tableCount('EVERY')).toBe(0);
     const run = await cli(['run', ...on('every', '--create-table', '--json')]);
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout).tables[0]).toMatchObject({
-      createdTable: true,
-      inserted: 3,
-      newRows: 3,
-      sourceOnlyColumns: [],
-    });
+    expectEveryCreated(run);
     expect(await columnsOf('EVERY')).toEqual([
       'ID DECIMAL(20) NOT NULL',
       'TI SMALLINT(2) NULL',
@@ -380,14 +265,7 @@ test(
 
     const verify = await cli(['verify', ...on('every', '--json')]);
     expect(verify.stderr).toBe('');
-    expect(JSON.parse(verify.stdout).tables[0]).toMatchObject({
-      sourceRows: 3,
-      warehouseRows: 3,
-      missing: 0,
-      differing: [],
-      inStep: true,
-    });
-    expect(verify.code).toBe(0);
+    expectEveryInStep(verify);
     expect(
       await db2.query(`SELECT VARCHAR(ID) AS ID, VARCHAR(BIU) AS BIU, VARCHAR(D34) AS D34, VC, C, LENGTH(VMAX) AS VMAX, LENGTH(VBIG) AS VBIG, E, ST,
       LOWER(HEX(BT12)) AS BT12, LOWER(HEX(BT64)) AS BT64, G, GS FROM EVERY ORDER BY EVERY.ID`),
@@ -440,11 +318,7 @@ test(
     ]);
 
     // A second run finds the table: nothing created, nothing new.
-    const again = await cli(['run', ...on('every', '--create-table', '--json')]);
-    expect(again.code).toBe(0);
-    const report = JSON.parse(again.stdout).tables[0];
-    expect(report.createdTable).toBeUndefined();
-    expect(report).toMatchObject({ inserted: 0, newRows: 0 });
+    expectEveryFoundAgain(await cli(['run', ...on('every', '--create-table', '--json')]));
   },
 );
 
@@ -461,10 +335,7 @@ test(
       const args = ['run', ...on('raced', '--create-table', '--batch-size', '500', '--lock-wait', '30', '--json')];
       const runs = await Promise.all([cli(args), cli(args)]);
       expect(held.arrived()).toBe(2);
-      for (const r of runs) expect([r.code, r.stderr]).toEqual([0, '']);
-      const reports = runs.map((r) => JSON.parse(r.stdout).tables[0]);
-      expect(reports.map((t) => t.inserted).sort((x, y) => x - y)).toEqual([0, 5000]);
-      expect(reports.filter((t) => t.createdTable)).toHaveLength(1);
+      expectRacedOnce(runs);
     } finally {
       held.restore();
     }
@@ -536,15 +407,7 @@ describe('--add-columns', () => {
       ]);
 
       const run = await cli(['run', ...on('drift', '--add-columns')]);
-      expect(run.stderr).toBe('');
-      expect(run.code).toBe(0);
-      expect(run.stdout.split('\n')).toEqual([
-        'Columns added to the warehouse table (rows loaded before hold NULL there): note',
-        'Last row id on production datawarehouse = 2',
-        'New rows on staging datawarehouse = 1',
-        'New rows inserted into production datawarehouse = 1',
-        '',
-      ]);
+      expectNoteAdded(run);
       expect(await columnsOf('DRIFT')).toEqual([
         'ID INTEGER(4) NOT NULL',
         'QTY INTEGER(4) NOT NULL',
@@ -557,13 +420,7 @@ describe('--add-columns', () => {
         { ID: 3, QTY: 30, NOTE: 'third ☃' },
       ]);
       const verify = await cli(['verify', ...on('drift', '--json')]);
-      expect(verify.code).toBe(0);
-      expect(JSON.parse(verify.stdout).tables[0]).toMatchObject({
-        sourceRows: 3,
-        warehouseRows: 3,
-        differing: [],
-        inStep: true,
-      });
+      expectDriftInStep(verify);
     },
   );
 

@@ -6,6 +6,17 @@
  */
 import mysql from 'mysql2/promise';
 import { Client } from 'pg';
+import {
+  EVERY_TYPE_VALUES,
+  everyTypeRows,
+  expectDriftInStep,
+  expectEveryCreated,
+  expectEveryFoundAgain,
+  expectEveryInStep,
+  expectNoteAdded,
+  expectRacedOnce,
+  refusedLine as refusal,
+} from '../support/create-table';
 import { cliProcess, freshDatabases, MYSQL_SERVER, type TestDatabases } from '../support/databases';
 
 const DB = 'test_create_table';
@@ -27,144 +38,7 @@ const EVERY_TYPE = `CREATE TABLE every (
   g INT AS (i * 2) VIRTUAL, gs VARCHAR(60) AS (CONCAT(vc, '!')) STORED
 ) CHARACTER SET utf8mb4`;
 
-const INSERTED = [
-  'id',
-  'ti',
-  'tiu',
-  'si',
-  'siu',
-  'mi',
-  'miu',
-  'i',
-  'iu',
-  'bi',
-  'biu',
-  'd10',
-  'd31',
-  'd34',
-  'd65',
-  'f',
-  'dbl',
-  'y',
-  'dd',
-  'dt',
-  'dt0',
-  'ts',
-  't0',
-  't6',
-  'c',
-  'vc',
-  'vbig',
-  'tt',
-  'tx',
-  'mt',
-  'lt',
-  'b',
-  'vb',
-  'tb',
-  'bl',
-  'mb',
-  'lb',
-  'j',
-  'e',
-  'st',
-  'bt1',
-  'bt12',
-  'bt64',
-];
-const ROWS: unknown[][] = [
-  [
-    '18446744073709551615',
-    -128,
-    255,
-    -32768,
-    65535,
-    -8388608,
-    16777215,
-    -2147483648,
-    4294967295,
-    '-9223372036854775808',
-    '18446744073709551615',
-    '-12345678.91',
-    '-12345678901234567890123456.12345',
-    '-123456789012345678901234567890.1234',
-    '12345678901234567890123456789012345.123456789012345678901234567891',
-    1.2345678,
-    -1.7976931348623157e308,
-    2155,
-    '9999-12-31',
-    '9999-12-31 23:59:59.999999',
-    '1000-01-01 00:00:00',
-    '2038-01-19 03:14:07.999',
-    '23:59:59',
-    '12:34:56.789012',
-    'ab',
-    '😀 emoji é',
-    'ü'.repeat(10000),
-    'tiny',
-    'text\ttab',
-    'medium',
-    'long',
-    Buffer.from([0, 255, 1, 2]),
-    Buffer.from('deadbeef', 'hex'),
-    Buffer.from([0]),
-    Buffer.from([1, 2]),
-    Buffer.from([3]),
-    Buffer.from([4]),
-    '{"b": 1, "a": [1, 2]}',
-    'medium',
-    'a,c',
-    Buffer.from([1]),
-    Buffer.from([8, 1]),
-    Buffer.from('ffffffffffffffff', 'hex'),
-  ],
-  [1, ...INSERTED.slice(1).map((c) => (c === 'i' ? 0 : null))],
-  [
-    2,
-    0,
-    0,
-    0,
-    0,
-    0,
-    0,
-    5,
-    0,
-    '0',
-    '0',
-    '0',
-    '0',
-    '0',
-    '0',
-    0,
-    0,
-    1901,
-    '1000-01-01',
-    '1000-01-01 00:00:00',
-    '2000-02-29 12:00:00',
-    '1970-01-01 00:00:01',
-    '00:00:00',
-    '00:00:00.5',
-    '',
-    '',
-    ' ',
-    '',
-    '',
-    '',
-    '',
-    Buffer.alloc(4),
-    Buffer.alloc(0),
-    Buffer.alloc(0),
-    Buffer.alloc(0),
-    Buffer.alloc(0),
-    Buffer.alloc(0),
-    '[]',
-    'small',
-    '',
-    Buffer.alloc(1),
-    Buffer.alloc(2),
-    Buffer.alloc(8),
-  ],
-];
+const { inserted: INSERTED, rows: ROWS } = everyTypeRows(EVERY_TYPE_VALUES);
 
 beforeAll(async () => {
   db = await freshDatabases(DB);
@@ -202,34 +76,15 @@ describe.each([
         'run',
         ...on(url(), '--table', 'every', '--key', 'id', '--create-table', '--json'),
       ]);
-      expect(run.stderr).toBe('');
-      expect(run.code).toBe(0);
-      expect(JSON.parse(run.stdout).tables[0]).toMatchObject({
-        createdTable: true,
-        inserted: 3,
-        newRows: 3,
-        sourceOnlyColumns: [],
-      });
+      expectEveryCreated(run);
 
       const verify = await cliProcess(['verify', ...on(url(), '--table', 'every', '--key', 'id', '--json')]);
-      expect(verify.code).toBe(0);
-      expect(JSON.parse(verify.stdout).tables[0]).toMatchObject({
-        sourceRows: 3,
-        warehouseRows: 3,
-        missing: 0,
-        differing: [],
-        inStep: true,
-      });
+      expectEveryInStep(verify);
 
       // A second run finds the table: nothing created, nothing new.
-      const again = await cliProcess([
-        'run',
-        ...on(url(), '--table', 'every', '--key', 'id', '--create-table', '--json'),
-      ]);
-      expect(again.code).toBe(0);
-      const report = JSON.parse(again.stdout).tables[0];
-      expect(report.createdTable).toBeUndefined();
-      expect(report).toMatchObject({ inserted: 0, newRows: 0 });
+      expectEveryFoundAgain(
+        await cliProcess(['run', ...on(url(), '--table', 'every', '--key', 'id', '--create-table', '--json')]),
+      );
     },
   );
 });
@@ -335,13 +190,7 @@ describe('refusals: exit 2, one line, nothing written', () => {
     await db.mysql.query(`CREATE TABLE wide_decimal (id INT NOT NULL PRIMARY KEY, amount DECIMAL(40,10))`);
   });
 
-  async function refusedLine(args: string[]): Promise<string> {
-    const result = await cliProcess(args);
-    expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
-    expect(result.stderr.split('\n').filter(Boolean)).toHaveLength(1);
-    return result.stderr.trim();
-  }
+  const refusedLine = async (args: string[]): Promise<string> => refusal(await cliProcess(args));
 
   test('a missing table without --create-table names the flag and ddl', async () => {
     expect(await refusedLine(on(db.warehouseUrl, '--table', 'with_point', '--key', 'id'))).toBe(
@@ -445,10 +294,7 @@ test('two runs creating the same table at once: one table, every row once', asyn
     runs: Array<{ code: number; stderr: string; stdout: string }>,
     count: () => Promise<{ n: unknown; d: unknown }>,
   ) => {
-    for (const r of runs) expect([r.code, r.stderr]).toEqual([0, '']);
-    const reports = runs.map((r) => JSON.parse(r.stdout).tables[0]);
-    expect(reports.map((t) => t.inserted).sort((x, y) => x - y)).toEqual([0, 5000]);
-    expect(reports.filter((t) => t.createdTable)).toHaveLength(1);
+    expectRacedOnce(runs);
     const { n, d } = await count();
     expect({ n: Number(n), d: Number(d) }).toEqual({ n: 5000, d: 5000 });
   };
@@ -512,15 +358,7 @@ describe('--add-columns', () => {
       expect(JSON.parse(dry.stdout).tables[0]).toMatchObject({ sourceOnlyColumns: ['note'] });
 
       const run = await cliProcess(['run', ...on(db.warehouseUrl, '--table', 'drift', '--key', 'id', '--add-columns')]);
-      expect(run.stderr).toBe('');
-      expect(run.code).toBe(0);
-      expect(run.stdout.split('\n')).toEqual([
-        'Columns added to the warehouse table (rows loaded before hold NULL there): note',
-        'Last row id on production datawarehouse = 2',
-        'New rows on staging datawarehouse = 1',
-        'New rows inserted into production datawarehouse = 1',
-        '',
-      ]);
+      expectNoteAdded(run);
       const rows = await db.pg.query('SELECT id, qty, note FROM drift ORDER BY id');
       expect(rows.rows).toEqual([
         { id: 1, qty: 10, note: null },
@@ -533,13 +371,7 @@ describe('--add-columns', () => {
       );
       expect(column.rows).toEqual([{ type: 'character varying(50)', attnotnull: false }]);
       const verify = await cliProcess(['verify', ...on(db.warehouseUrl, '--table', 'drift', '--key', 'id', '--json')]);
-      expect(verify.code).toBe(0);
-      expect(JSON.parse(verify.stdout).tables[0]).toMatchObject({
-        sourceRows: 3,
-        warehouseRows: 3,
-        differing: [],
-        inStep: true,
-      });
+      expectDriftInStep(verify);
     },
   );
 
