@@ -1,3 +1,4 @@
+import { addRowDigest } from './canonical';
 import type { Column, ColumnPair } from './columns';
 
 /**
@@ -75,6 +76,28 @@ export function bucketDigest(
 ): RangeDigest {
   const low = range.low! + bucket * width;
   return { low, high: low + width, count, checksum };
+}
+
+/**
+ * A dialect's rangeDigests answer, a row of (bucket, count, checksum) per bucket, as RangeDigests.
+ * Counts may arrive as numbers or text; `key` reads a bucket number's text.
+ */
+export function rangeDigestsOf(
+  rows: unknown[][],
+  range: KeyRange,
+  width: bigint,
+  key: (text: string) => bigint = BigInt,
+): RangeDigest[] {
+  return rows.map(([bucket, count, checksum]) =>
+    bucketDigest(range, width, key(String(bucket)), Number(count), String(checksum)),
+  );
+}
+
+/** A dialect's rowDigests answer, a row of (key, digest) per table row, keyed as addRowDigest keys it. */
+export function rowDigestsOf(rows: unknown[][], key: (text: string) => bigint = BigInt): Map<bigint, string> {
+  const digests = new Map<bigint, string>();
+  for (const [k, digest] of rows) addRowDigest(digests, key(String(k)), String(digest));
+  return digests;
 }
 
 /** What verify learns about a table's key column in one pass, beyond its buckets. */

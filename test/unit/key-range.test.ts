@@ -2,7 +2,7 @@
  * KeyRange: the keys (low, high] every read of the cycle and of verify is about, and the one SQL
  * predicate every dialect uses for it.
  */
-import { bucketDigest, KeyRange } from '../../lib/key-range';
+import { bucketDigest, KeyRange, keyStatsOf, rangeDigestsOf, rowDigestsOf } from '../../lib/key-range';
 
 const MIN = -(2n ** 63n);
 
@@ -45,5 +45,62 @@ test('bucket b of a range starts b widths above its low end', () => {
     high: 42n,
     count: 1,
     checksum: '7',
+  });
+});
+
+test("a dialect's bucket rows become digests, counts and keys as text or numbers", () => {
+  const range = new KeyRange(10n, 100n);
+  expect(
+    rangeDigestsOf(
+      [
+        ['0', 2n, '5'],
+        ['3', '1', 7],
+      ],
+      range,
+      8n,
+    ),
+  ).toEqual([bucketDigest(range, 8n, 0n, 2, '5'), bucketDigest(range, 8n, 3n, 1, '7')]);
+  const twice = (text: string) => 2n * BigInt(text);
+  expect(rangeDigestsOf([['2', 1, '9']], range, 8n, twice)).toEqual([bucketDigest(range, 8n, 4n, 1, '9')]);
+});
+
+test("a dialect's row digest rows map each key to its digests, a repeated key's sorted and joined", () => {
+  const digests = rowDigestsOf([
+    ['5', 'bb'],
+    ['6', 'cc'],
+    ['5', 'aa'],
+  ]);
+  expect([...digests]).toEqual([
+    [5n, 'aa,bb'],
+    [6n, 'cc'],
+  ]);
+  expect([...rowDigestsOf([['1.0', 'dd']], (text) => BigInt(text.replace('.0', '')))]).toEqual([[1n, 'dd']]);
+});
+
+test("key statistics from a dialect's totals and duplicates, the sample as a list or as comma-separated text", () => {
+  const expected = {
+    rows: 9,
+    nullKeys: 1,
+    min: -3n,
+    max: 40n,
+    duplicateKeys: 2,
+    duplicateRows: 3,
+    duplicateSample: [4n, 7n],
+  };
+  expect(keyStatsOf(['9', '1', '-3', '40'], ['2', '3', '4,7'])).toEqual(expected);
+  expect(keyStatsOf([9, 1, -3, 40], [2, 3, ['4', '7']])).toEqual(expected);
+  expect(keyStatsOf(['0', '0', null, undefined], ['0', '0', ''])).toEqual({
+    rows: 0,
+    nullKeys: 0,
+    min: null,
+    max: null,
+    duplicateKeys: 0,
+    duplicateRows: 0,
+    duplicateSample: [],
+  });
+  expect(keyStatsOf(['1', '0', '5.', '5.'], ['0', '0', null], (text) => BigInt(text.replace('.', '')))).toMatchObject({
+    min: 5n,
+    max: 5n,
+    duplicateSample: [],
   });
 });

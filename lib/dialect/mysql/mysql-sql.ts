@@ -1,14 +1,7 @@
 /** MySQL quoting, the SQL for the canonical row text of lib/canonical.ts, and verify's other queries. */
-import { addRowDigest, digestedPairs, FIELD_SEPARATOR, isLargeField, NULL_TEXT } from '../../canonical';
+import { digestedPairs, FIELD_SEPARATOR, isLargeField, NULL_TEXT } from '../../canonical';
 import type { ColumnPair } from '../../columns';
-import {
-  bucketDigest,
-  KEY_STATS_SAMPLE,
-  keyStatsOf,
-  type KeyRange,
-  type KeyStats,
-  type RangeDigest,
-} from '../../key-range';
+import { KEY_STATS_SAMPLE, type KeyRange } from '../../key-range';
 
 export function ident(name: string): string {
   return '`' + name.replace(/`/g, '``') + '`';
@@ -127,18 +120,6 @@ export function rowDigestsSql(
   );
 }
 
-export function toRangeDigests(rows: unknown[][], range: KeyRange, width: bigint): RangeDigest[] {
-  return rows.map(([bucket, count, checksum]) =>
-    bucketDigest(range, width, BigInt(bucket as string), Number(count), String(checksum)),
-  );
-}
-
-export function toRowDigests(rows: unknown[][]): Map<bigint, string> {
-  const digests = new Map<bigint, string>();
-  for (const [k, digest] of rows) addRowDigest(digests, BigInt(k as string), String(digest));
-  return digests;
-}
-
 /** Whole-table key statistics (Warehouse.keyStats): totals, then the duplicated keys. */
 export function keyStatsSql(tableSql: string, keyName: string): [string, string] {
   const k = ident(keyName);
@@ -151,8 +132,6 @@ export function keyStatsSql(tableSql: string, keyName: string): [string, string]
         GROUP BY ${k} HAVING COUNT(*) > 1) AS d`,
   ];
 }
-
-export const toKeyStats = (totals: unknown[], duplicates: unknown[]): KeyStats => keyStatsOf(totals, duplicates);
 
 /** The largest key as text, NULL when the table is empty (KeyReads.maxKey). */
 export const maxKeySql = (tableSql: string, keyName: string) =>

@@ -9,6 +9,7 @@ import type { Column, ColumnPair } from '../../columns';
 import type { TableName } from '../../config';
 import { ConnectionTarget, scrub } from '../../connection-url';
 import { RunError, StalledError } from '../../errors';
+import { keyStatsOf, rangeDigestsOf, rowDigestsOf } from '../../key-range';
 import type { KeyRange, KeyStats, RangeDigest } from '../../key-range';
 import type { ChunkSink, Row } from '../../rows';
 import type { CommitWait, CopyPage, FailingRow, Source, SourceTable } from '../source';
@@ -21,9 +22,6 @@ import {
   maxKeySql,
   rangeDigestsSql,
   rowDigestsSql,
-  toKeyStats,
-  toRangeDigests,
-  toRowDigests,
   unquote,
 } from '../../dialect/mysql/mysql-sql';
 import { closeMysql, innerConnection, openMysql } from '../../dialect/mysql/mysql-connection';
@@ -432,7 +430,7 @@ export class MySqlSource implements Source {
     width: bigint,
   ): Promise<RangeDigest[]> {
     const [rows] = await this.query(rangeDigestsSql(table.sql, key.name, pairs, 'source', range, width));
-    return toRangeDigests(rows, range, width);
+    return rangeDigestsOf(rows, range, width);
   }
 
   async rowDigests(
@@ -442,14 +440,14 @@ export class MySqlSource implements Source {
     range: KeyRange,
   ): Promise<Map<bigint, string>> {
     const [rows] = await this.query(rowDigestsSql(table.sql, key.name, pairs, 'source', range));
-    return toRowDigests(rows);
+    return rowDigestsOf(rows);
   }
 
   /** Same statistics as Warehouse.keyStats, over the source. */
   async keyStats(table: SourceTable, key: Column): Promise<KeyStats> {
     const [totals, duplicates] = keyStatsSql(table.sql, key.name);
     const [[totalsRow], [duplicatesRow]] = [(await this.query(totals))[0], (await this.query(duplicates))[0]];
-    return toKeyStats(totalsRow, duplicatesRow);
+    return keyStatsOf(totalsRow, duplicatesRow);
   }
 
   async answers(): Promise<boolean> {

@@ -19,14 +19,12 @@ import {
   maxKeySql,
   rangeDigestsSql,
   rowDigestsSql,
-  toKeyStats,
-  toRangeDigests,
-  toRowDigests,
   unquote,
 } from '../../dialect/mysql/mysql-sql';
 import { closeMysql, openMysql } from '../../dialect/mysql/mysql-connection';
 import { COLUMNS_SQL, InformationSchemaColumn, toColumn } from '../../dialect/mysql/mysql-introspector';
 import { seconds, stalledHolderMs, timeoutOf } from '../../time-budget';
+import { keyStatsOf, rangeDigestsOf, rowDigestsOf } from '../../key-range';
 import type { KeyRange, KeyStats, RangeDigest } from '../../key-range';
 import type { LoadTarget, Warehouse, WarehouseTable, WriterLock } from '../warehouse';
 import type { Row } from '../../rows';
@@ -198,7 +196,7 @@ export class MySqlWarehouse implements Warehouse {
     range: KeyRange,
     width: bigint,
   ): Promise<RangeDigest[]> {
-    return toRangeDigests(
+    return rangeDigestsOf(
       await this.rows(rangeDigestsSql(table.sql, key.name, pairs, 'warehouse', range, width)),
       range,
       width,
@@ -211,12 +209,12 @@ export class MySqlWarehouse implements Warehouse {
     pairs: ColumnPair[],
     range: KeyRange,
   ): Promise<Map<bigint, string>> {
-    return toRowDigests(await this.rows(rowDigestsSql(table.sql, key.name, pairs, 'warehouse', range)));
+    return rowDigestsOf(await this.rows(rowDigestsSql(table.sql, key.name, pairs, 'warehouse', range)));
   }
 
   async keyStats(table: WarehouseTable, key: Column): Promise<KeyStats> {
     const [totals, duplicates] = keyStatsSql(table.sql, key.name);
-    return toKeyStats((await this.rows(totals))[0], (await this.rows(duplicates))[0]);
+    return keyStatsOf((await this.rows(totals))[0], (await this.rows(duplicates))[0]);
   }
 
   isTransient(error: unknown): boolean {
