@@ -8,13 +8,14 @@ import type { Column, ColumnPair } from '../../columns';
 import type { TableName } from '../../config';
 import type { ConnectionTarget } from '../../connection-url';
 import { RunError } from '../../errors';
-import { addRowDigest } from '../../canonical';
-import { bucketDigest, keyStatsOf, type KeyRange, type KeyStats, type RangeDigest } from '../../key-range';
+import { keyStatsOf, rangeDigestsOf, rowDigestsOf } from '../../key-range';
+import type { KeyRange, KeyStats, RangeDigest } from '../../key-range';
 import type { CopyTextBatch, LoadTarget, Warehouse, WarehouseTable, WriterLock } from '../warehouse';
 import type { Row } from '../../rows';
 import { retakeWriterLocks } from '../writer-lock';
 import { CopyIn, writeRows } from './postgres-load';
 import {
+  countKeysInLastBlocksSql,
   countKeysSql,
   hasFloatFields,
   ident,
@@ -134,20 +135,8 @@ export class PostgresWarehouse implements Warehouse {
     const { oid, indexed } = table as PgTable;
     // With a plain index on the key the exact count is a short index range scan.
     if (indexed.has(key.name)) return this.countKeys(table, key, range);
-    // Without one, count only in the last blocks: enough for twice the window's rows at the table's
-    // density (50 rows a block when unknown). Rows appended elsewhere (after deletes) are missed,
-    // which only makes this a smaller lower bound. A TID range scan (PostgreSQL 14+) reads just
-    // them; the first block is worked out in the same statement (an InitPlan, run once).
-    const k = ident(key.name);
-    const res = await this.client.query<{ n: string }>(
-      `SELECT count(*) AS n FROM ${table.sql}
-        WHERE ctid >= (SELECT format('(%s,0)', greatest(0, pg_relation_size(c.oid) / current_setting('block_size')::int
-            - ceil(2 * ${Number(range.size)}
-              / coalesce(CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages END, 50))::bigint
-            - 8))::tid
-          FROM pg_class c WHERE c.oid = ${Number(oid)})
-          AND ${range.sql(k)}`,
-    );
+    // Without one, count only in the last blocks, where the late window's rows are.
+    const res = await this.client.query<{ n: string }>(countKeysInLastBlocksSql(table.sql, oid, key.name, range));
     return Number(res.rows[0].n);
   }
 
@@ -226,13 +215,7 @@ export class PostgresWarehouse implements Warehouse {
     width: bigint,
   ): Promise<RangeDigest[]> {
     await this.useShortestFloats(pairs);
-    const res = await this.client.query<[string, string, string]>({
-      text: rangeDigestsSql(table.sql, key.name, pairs, range, width),
-      rowMode: 'array',
-    });
-    return res.rows.map(([bucket, count, checksum]) =>
-      bucketDigest(range, width, BigInt(bucket), Number(count), checksum),
-    );
+    return rangeDigestsOf(await this.rows(rangeDigestsSql(table.sql, key.name, pairs, range, width)), range, width);
   }
 
   async rowDigests(
@@ -242,21 +225,17 @@ export class PostgresWarehouse implements Warehouse {
     range: KeyRange,
   ): Promise<Map<bigint, string>> {
     await this.useShortestFloats(pairs);
-    const res = await this.client.query<[string, string]>({
-      text: rowDigestsSql(table.sql, key.name, pairs, range),
-      rowMode: 'array',
-    });
-    const digests = new Map<bigint, string>();
-    for (const [rowKey, digest] of res.rows) addRowDigest(digests, BigInt(rowKey), digest);
-    return digests;
+    return rowDigestsOf(await this.rows(rowDigestsSql(table.sql, key.name, pairs, range)));
   }
 
   async keyStats(table: WarehouseTable, key: Column): Promise<KeyStats> {
-    const [totalsSql, duplicatesSql] = keyStatsSql(table.sql, key.name);
-    return keyStatsOf(
-      (await this.client.query<string[]>({ text: totalsSql, rowMode: 'array' })).rows[0],
-      (await this.client.query<string[]>({ text: duplicatesSql, rowMode: 'array' })).rows[0],
-    );
+    const [totals, duplicates] = keyStatsSql(table.sql, key.name);
+    return keyStatsOf((await this.rows(totals))[0], (await this.rows(duplicates))[0]);
+  }
+
+  /** One statement's rows as arrays of their fields. */
+  private async rows(sql: string): Promise<unknown[][]> {
+    return (await this.client.query<unknown[]>({ text: sql, rowMode: 'array' })).rows;
   }
 
   /** The canonical float text needs the shortest round-trip digits, whatever the server's default. */
