@@ -2,10 +2,11 @@
 import type { Column } from '../../lib/columns';
 import { parseConnectionUrl } from '../../lib/connection-url';
 import { RunError } from '../../lib/errors';
-import { normalizeDecimal } from '../../lib/dialect/db2/db2-sql';
+import { normalizeDecimal, toKeyStats, toRangeDigests, toRowDigests } from '../../lib/dialect/db2/db2-sql';
 import { describeMissingDriver, toDb2Error, useIbmDbDriver } from '../../lib/dialect/db2/db2-connection';
 import { arrayInsert, slicesWithin } from '../../lib/warehouse/db2/db2-load';
 import { toColumn, type SyscatColumnRow } from '../../lib/dialect/db2/db2-introspector';
+import { KeyRange } from '../../lib/key-range';
 import { foldIdentifier } from '../../lib/dialect/db2/db2-sql';
 import { Db2Warehouse } from '../../lib/warehouse/db2/db2-warehouse';
 import { createFakeIbmDb, FakeDb2Server } from '../fakes/ibm_db';
@@ -125,6 +126,28 @@ test.each([
   ['-0', 0, '0'],
 ])('DB2 numeric text %s at scale %d is %s', (text, scale, expected) => {
   expect(normalizeDecimal(text, scale)).toBe(expected);
+});
+
+test("DB2's verify answers by column name, keys as DECIMAL text ('7.', '12.0') read as integers", () => {
+  const range = new KeyRange(0n, 100n);
+  expect(toRangeDigests([{ BUCKET: '1.', N: 2, CHECKSUM: '99' }], range, 10n)).toEqual([
+    { low: 10n, high: 20n, count: 2, checksum: '99' },
+  ]);
+  expect([
+    ...toRowDigests([
+      { K: '7.', D: 'b' },
+      { K: '7', D: 'a' },
+    ]),
+  ]).toEqual([[7n, 'a,b']]);
+  expect(toKeyStats([[{ N: 5, NULLS: 1 }], [{ LO: '-2.', HI: '12.0' }], [{ K: 1, R: '1' }], [{ K: '3.' }]])).toEqual({
+    rows: 5,
+    nullKeys: 1,
+    min: -2n,
+    max: 12n,
+    duplicateKeys: 1,
+    duplicateRows: 1,
+    duplicateSample: [3n],
+  });
 });
 
 describe('array insert parameters and transaction slices', () => {

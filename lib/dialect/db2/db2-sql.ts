@@ -24,7 +24,9 @@
 import { createHash } from 'crypto';
 import { digestedPairs, FIELD_SEPARATOR, floatText, isLargeField, NULL_TEXT } from '../../canonical';
 import type { Column, ColumnPair } from '../../columns';
-import { KEY_STATS_SAMPLE, type KeyRange } from '../../key-range';
+import { KEY_STATS_SAMPLE, keyStatsOf, rangeDigestsOf, rowDigestsOf } from '../../key-range';
+import type { KeyRange, KeyStats, RangeDigest } from '../../key-range';
+import type { IbmDbRow } from './db2-connection';
 import { DB2_MAX_DECIMAL_PRECISION } from './db2-introspector';
 
 /*
@@ -192,6 +194,30 @@ export function clientFieldsSql(pairs: ColumnPair[]): string[] {
   });
 }
 
+/**
+ * The rows of a client-side digest: the key as text (column K) and the fields of clientFieldsSql
+ * (F0, F1, …). `rows`: keys in a range, in key order, the first `limit`; or all the rows of one key.
+ */
+export function clientRowsSql(
+  tableSql: string,
+  keyName: string,
+  pairs: ColumnPair[],
+  rows: { range: KeyRange; limit: number } | { key: bigint },
+): string {
+  const k = ident(keyName);
+  const fields = clientFieldsSql(pairs).map((f, i) => `${f} AS F${i}`);
+  const select = `SELECT VARCHAR(${k}) AS K${fields.map((f) => `, ${f}`).join('')} FROM ${tableSql}`;
+  return 'key' in rows
+    ? `${select} WHERE ${k} = ${rows.key}`
+    : `${select} WHERE ${rows.range.sql(k)} ORDER BY ${k} FETCH FIRST ${rows.limit} ROWS ONLY`;
+}
+
+/** A row of clientRowsSql as its key and the digest of its canonical text. */
+export function clientRowDigest(pairs: ColumnPair[], row: IbmDbRow): { key: bigint; md5: string; checksum: bigint } {
+  const fields = digestedPairs(pairs).map((_, i) => row[`F${i}`]);
+  return { key: db2Key(row.K), ...digestText(canonicalTextFromFields(pairs, fields)) };
+}
+
 /** The canonical text from fetched fields (in `clientFieldsSql` order). */
 export function canonicalTextFromFields(pairs: ColumnPair[], fields: unknown[]): string {
   return digestedPairs(pairs)
@@ -299,6 +325,27 @@ export function rowDigestsSql(tableSql: string, keyName: string, pairs: ColumnPa
   return `SELECT VARCHAR(${k}) AS K, LOWER(${digest}) AS D FROM ${tableSql} WHERE ${range.sql(k)}`;
 }
 
+/** A key as DB2 renders it: VARCHAR of a DECIMAL key may carry a scale or a trailing point. */
+export function db2Key(value: unknown): bigint {
+  return BigInt(normalizeDecimal(String(value), 0));
+}
+
+/** The rows of rangeDigestsSql as verify's buckets. */
+export const toRangeDigests = (rows: IbmDbRow[], range: KeyRange, width: bigint): RangeDigest[] =>
+  rangeDigestsOf(
+    rows.map((r) => [r.BUCKET, r.N, r.CHECKSUM]),
+    range,
+    width,
+    db2Key,
+  );
+
+/** The rows of rowDigestsSql by key. */
+export const toRowDigests = (rows: IbmDbRow[]): Map<bigint, string> =>
+  rowDigestsOf(
+    rows.map((r) => [r.K, r.D]),
+    db2Key,
+  );
+
 /**
  * Whole-table key statistics (Warehouse.keyStats) as four statements: rows and NULL keys (N,
  * NULLS); smallest and largest key (LO, HI); duplicated keys and doubled rows (K, R); the sample of
@@ -314,4 +361,13 @@ export function keyStatsSql(tableSql: string, keyName: string): [string, string,
     `SELECT COUNT(*) AS K, COALESCE(SUM(N), 0) - COUNT(*) AS R FROM (${duplicated}) AS D`,
     `SELECT VARCHAR(K) AS K FROM (${duplicated}) AS D ORDER BY K FETCH FIRST ${KEY_STATS_SAMPLE} ROWS ONLY`,
   ];
+}
+
+/** The answers to keyStatsSql's four statements, in its order, as KeyStats. */
+export function toKeyStats([[counts], [range], [duplicates], sample]: IbmDbRow[][]): KeyStats {
+  return keyStatsOf(
+    [counts.N, counts.NULLS, range.LO, range.HI],
+    [duplicates.K, duplicates.R, sample.map((r) => r.K)],
+    db2Key,
+  );
 }

@@ -8,23 +8,25 @@ import type { TableName } from '../../config';
 import type { ConnectionTarget } from '../../connection-url';
 import { ConnectionError, Db2Error, RunError, SchemaError, StalledError } from '../../errors';
 import { addRowDigest } from '../../canonical';
-import { bucketDigest, keyStatsOf, KeyRange, type KeyStats, type RangeDigest } from '../../key-range';
+import { bucketDigest, KeyRange, type KeyStats, type RangeDigest } from '../../key-range';
 import type { LoadTarget, Warehouse, WarehouseTable, WriterLock } from '../warehouse';
 import type { Row } from '../../rows';
 import {
-  canonicalTextFromFields,
-  clientFieldsSql,
+  clientRowDigest,
+  clientRowsSql,
   countKeysSql,
-  digestText,
+  db2Key,
   foldIdentifier,
   ident,
   keyStatsSql,
   listKeysSql,
   maxKeySql,
-  normalizeDecimal,
   rangeDigestsSql,
   rowDigestsSql,
   sqlDigestible,
+  toKeyStats,
+  toRangeDigests,
+  toRowDigests,
 } from '../../dialect/db2/db2-sql';
 import {
   Db2Endpoint,
@@ -236,15 +238,14 @@ export class Db2Warehouse implements Warehouse {
   ): Promise<RangeDigest[]> {
     if (this.hashInSql && sqlDigestible(pairs) === null) {
       try {
-        const rows = await this.run(rangeDigestsSql(table.sql, key.name, pairs, range, width));
-        return rows.map((r) => bucketDigest(range, width, db2Key(r.BUCKET), Number(r.N), String(r.CHECKSUM)));
+        return toRangeDigests(await this.run(rangeDigestsSql(table.sql, key.name, pairs, range, width)), range, width);
       } catch (error) {
         if (!this.hashMissing(error)) throw error;
       }
     }
     const buckets = new Map<bigint, RangeDigest>();
-    await this.clientDigests(table, key, pairs, range, (rowKey, digest) => {
-      const b = (rowKey - range.low! - 1n) / width;
+    await this.clientDigests(table, key, pairs, range, (digest) => {
+      const b = (digest.key - range.low! - 1n) / width;
       const bucket = buckets.get(b) ?? bucketDigest(range, width, b, 0, '0');
       bucket.count++;
       bucket.checksum = (BigInt(bucket.checksum) + digest.checksum).toString();
@@ -261,32 +262,20 @@ export class Db2Warehouse implements Warehouse {
   ): Promise<Map<bigint, string>> {
     if (this.hashInSql && sqlDigestible(pairs) === null) {
       try {
-        const rows = await this.run(rowDigestsSql(table.sql, key.name, pairs, range));
-        const digests = new Map<bigint, string>();
-        for (const r of rows) addRowDigest(digests, db2Key(r.K), String(r.D));
-        return digests;
+        return toRowDigests(await this.run(rowDigestsSql(table.sql, key.name, pairs, range)));
       } catch (error) {
         if (!this.hashMissing(error)) throw error;
       }
     }
     const digests = new Map<bigint, string>();
-    await this.clientDigests(table, key, pairs, range, (rowKey, digest) => addRowDigest(digests, rowKey, digest.md5));
+    await this.clientDigests(table, key, pairs, range, (digest) => addRowDigest(digests, digest.key, digest.md5));
     return digests;
   }
 
   async keyStats(table: WarehouseTable, key: Column): Promise<KeyStats> {
-    const [countsSql, rangeSql, duplicatesSql, sampleSql] = keyStatsSql(table.sql, key.name);
-    const [[counts], [range], [duplicates], sample] = [
-      await this.run(countsSql),
-      await this.run(rangeSql),
-      await this.run(duplicatesSql),
-      await this.run(sampleSql),
-    ];
-    return keyStatsOf(
-      [counts.N, counts.NULLS, range.LO, range.HI],
-      [duplicates.K, duplicates.R, sample.map((r) => r.K)],
-      db2Key,
-    );
+    const answers: IbmDbRow[][] = [];
+    for (const sql of keyStatsSql(table.sql, key.name)) answers.push(await this.run(sql));
+    return toKeyStats(answers);
   }
 
   isTransient(error: unknown): boolean {
@@ -458,19 +447,13 @@ export class Db2Warehouse implements Warehouse {
     key: Column,
     pairs: ColumnPair[],
     range: KeyRange,
-    onRow: (key: bigint, digest: { md5: string; checksum: bigint }) => void,
+    onRow: (digest: { key: bigint; md5: string; checksum: bigint }) => void,
   ): Promise<void> {
-    const k = ident(key.name);
-    const fields = clientFieldsSql(pairs).map((f, i) => `${f} AS F${i}`);
-    const select = `SELECT VARCHAR(${k}) AS K${fields.map((f) => `, ${f}`).join('')} FROM ${table.sql}`;
-    const emit = (row: IbmDbRow) => {
-      const values = fields.map((_, i) => row[`F${i}`]);
-      onRow(db2Key(row.K), digestText(canonicalTextFromFields(pairs, values)));
-    };
+    const emit = (row: IbmDbRow) => onRow(clientRowDigest(pairs, row));
     let rest = range;
     for (;;) {
       const rows = await this.run(
-        `${select} WHERE ${rest.sql(k)} ORDER BY ${k} FETCH FIRST ${CLIENT_DIGEST_PAGE} ROWS ONLY`,
+        clientRowsSql(table.sql, key.name, pairs, { range: rest, limit: CLIENT_DIGEST_PAGE }),
       );
       if (rows.length < CLIENT_DIGEST_PAGE) {
         rows.forEach(emit);
@@ -480,7 +463,7 @@ export class Db2Warehouse implements Warehouse {
       const firstKey = db2Key(rows[0].K);
       if (firstKey === lastKey) {
         // One key fills the page: take all of its rows at once, then continue after it.
-        (await this.run(`${select} WHERE ${k} = ${lastKey}`)).forEach(emit);
+        (await this.run(clientRowsSql(table.sql, key.name, pairs, { key: lastKey }))).forEach(emit);
         rest = rest.above(lastKey);
         continue;
       }
@@ -598,9 +581,4 @@ function describeConnectError(error: Db2Error, endpoint: Db2Endpoint): string {
     );
   }
   return `connection to ${where} failed: ${error.message}`;
-}
-
-/** A key as DB2 renders it: VARCHAR of a DECIMAL key may carry a scale or a trailing point. */
-function db2Key(value: unknown): bigint {
-  return BigInt(normalizeDecimal(String(value), 0));
 }
