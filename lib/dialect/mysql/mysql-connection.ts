@@ -131,8 +131,7 @@ export async function closeMysql(connection: Connection, detach = false): Promis
     closeWithin.get(connection) ?? 2_000,
     () => connection.destroy(),
   );
-  if (detach)
-    (connection as unknown as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
+  if (detach) innerConnection<{ stream?: { unref?: () => void } } | undefined>(connection)?.stream?.unref?.();
 }
 
 function describeConnectError(

@@ -148,5 +148,5 @@ export async function closePostgres(client: Client, timeoutMs: number, detach = 
   const ended = endWithin(client.end(), Math.min(timeoutMs, 2_000), () => socketOf(client)?.destroy());
   if (!detach) return ended;
   // Terminate is written; waiting for the backend's exit is no reason to keep the process.
-  (client as unknown as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
+  socketOf(client)?.unref?.();
 }
