@@ -190,12 +190,12 @@ export class Db2Warehouse implements Warehouse {
   async maxKey(table: WarehouseTable, key: Column): Promise<bigint | null> {
     const rows = await this.run(maxKeySql(table.sql, key.name));
     const max = rows[0]?.M;
-    return max === null || max === undefined ? null : BigInt(String(max));
+    return max === null || max === undefined ? null : db2Key(max);
   }
 
   async listKeys(table: WarehouseTable, key: Column, range: KeyRange, limit?: number): Promise<bigint[]> {
     const rows = await this.run(listKeysSql(table.sql, key.name, range, limit));
-    return rows.map((r) => BigInt(String(r.K)));
+    return rows.map((r) => db2Key(r.K));
   }
 
   async countKeys(table: WarehouseTable, key: Column, range: KeyRange): Promise<number> {

@@ -126,9 +126,8 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   async maxKey(table: WarehouseTable, key: Column): Promise<bigint | null> {
-    const res = await this.client.query<[string | null]>({ text: maxKeySql(table.sql, key.name), rowMode: 'array' });
-    const max = res.rows[0][0];
-    return max === null ? null : BigInt(max);
+    const [[max]] = await this.rows(maxKeySql(table.sql, key.name));
+    return max === null ? null : BigInt(String(max));
   }
 
   async countKeysAtLeast(table: WarehouseTable, key: Column, range: KeyRange): Promise<number> {
@@ -141,16 +140,12 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   async listKeys(table: WarehouseTable, key: Column, range: KeyRange, limit?: number): Promise<bigint[]> {
-    const res = await this.client.query<[string]>({
-      text: listKeysSql(table.sql, key.name, range, limit),
-      rowMode: 'array',
-    });
-    return res.rows.map((r) => BigInt(r[0]));
+    return (await this.rows(listKeysSql(table.sql, key.name, range, limit))).map((r) => BigInt(String(r[0])));
   }
 
   async countKeys(table: WarehouseTable, key: Column, range: KeyRange): Promise<number> {
-    const res = await this.client.query<[string]>({ text: countKeysSql(table.sql, key.name, range), rowMode: 'array' });
-    return Number(res.rows[0][0]);
+    const [[count]] = await this.rows(countKeysSql(table.sql, key.name, range));
+    return Number(count);
   }
 
   async load(target: LoadTarget, rows: Row[]): Promise<void> {
